@@ -1,0 +1,130 @@
+//! Turning C arguments into Rust values and results into C outputs. Every
+//! function here checks for NULL before touching a pointer.
+
+use std::ffi::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use voipsign::{Error, ErrorCode};
+
+use crate::status::{VoipsignError, VoipsignStatus};
+
+/// Run `f` behind a panic boundary and translate its result into a status, filling
+/// `err` (when non-NULL) on failure.
+pub(crate) fn guard(err: *mut VoipsignError, f: impl FnOnce() -> Result<(), Error>) -> VoipsignStatus {
+    let result = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::new(ErrorCode::Internal, "internal error: a panic was caught at the C boundary (a bug in voipsign; please report it)"))
+    });
+    match result {
+        Ok(()) => VoipsignStatus::VoipsignOk,
+        Err(e) => {
+            if !err.is_null() {
+                // SAFETY: the caller passes either NULL (checked above) or a pointer to a
+                // writable `voipsign_error` it owns for the duration of the call.
+                unsafe { (*err).set(&e) };
+            }
+            VoipsignStatus::from(e.code())
+        }
+    }
+}
+
+fn null(field: &str) -> Error {
+    Error::new(ErrorCode::NullArgument, format!("{field} is NULL"))
+}
+
+/// Borrow `len` bytes at `ptr`. `(NULL, 0)` is the empty slice; NULL with a
+/// non-zero length is `NULL_ARGUMENT`.
+///
+/// # Safety
+/// When `ptr` is non-NULL it must point to `len` readable bytes that stay valid and
+/// unmodified for `'a`.
+pub(crate) unsafe fn bytes_arg<'a>(ptr: *const c_char, len: usize, field: &str) -> Result<&'a [u8], Error> {
+    if ptr.is_null() {
+        return if len == 0 { Ok(&[]) } else { Err(null(field)) };
+    }
+    if len > isize::MAX as usize {
+        return Err(Error::new(ErrorCode::NullArgument, format!("{field} length is impossible")));
+    }
+    // SAFETY: non-NULL, and the caller guarantees `len` readable bytes for 'a.
+    Ok(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) })
+}
+
+/// Borrow a UTF-8 string given as (pointer, length); not NUL-terminated.
+///
+/// # Safety
+/// As [`bytes_arg`].
+pub(crate) unsafe fn str_arg<'a>(ptr: *const c_char, len: usize, field: &str) -> Result<&'a str, Error> {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { bytes_arg(ptr, len, field)? };
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorCode::InvalidUtf8,
+            format!("{field} is not valid UTF-8 (invalid byte at {})", e.valid_up_to()),
+        )
+    })
+}
+
+/// Like [`str_arg`] for the session_key: the message gives no position or byte.
+///
+/// # Safety
+/// As [`bytes_arg`].
+pub(crate) unsafe fn key_arg<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, Error> {
+    // SAFETY: forwarded contract.
+    let bytes = unsafe { bytes_arg(ptr, len, "sessionKey")? };
+    std::str::from_utf8(bytes)
+        .map_err(|_| Error::new(ErrorCode::InvalidUtf8, "sessionKey is not valid UTF-8"))
+}
+
+/// Copy `bytes` into the caller's buffer followed by a NUL, and store the length
+/// (without the NUL) in `out_len` when non-NULL. When `cap < bytes.len() + 1`
+/// nothing is written to `out`, `out_len` still receives the length, and the result
+/// is `BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `out` must be NULL or point to `cap` writable bytes; `out_len` NULL or writable.
+pub(crate) unsafe fn write_text(out: *mut c_char, cap: usize, out_len: *mut usize, bytes: &[u8]) -> Result<(), Error> {
+    if out.is_null() {
+        return Err(null("out"));
+    }
+    if !out_len.is_null() {
+        // SAFETY: non-NULL and writable per the contract.
+        unsafe { *out_len = bytes.len() };
+    }
+    if cap < bytes.len() + 1 {
+        return Err(too_small(bytes.len() + 1, cap));
+    }
+    // SAFETY: `out` has `cap >= bytes.len() + 1` writable bytes, and a caller buffer
+    // cannot overlap the library's own `bytes`.
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), out.cast::<u8>(), bytes.len());
+        *out.add(bytes.len()) = 0;
+    }
+    Ok(())
+}
+
+/// Copy exactly `bytes` into the caller's buffer (no NUL), requiring `cap >= bytes.len()`.
+///
+/// # Safety
+/// `out` must be NULL or point to `cap` writable bytes.
+pub(crate) unsafe fn write_fixed(out: *mut c_char, cap: usize, bytes: &[u8]) -> Result<(), Error> {
+    if out.is_null() {
+        return Err(null("out"));
+    }
+    if cap < bytes.len() {
+        return Err(too_small(bytes.len(), cap));
+    }
+    // SAFETY: `out` has at least `bytes.len()` writable bytes.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), out.cast::<u8>(), bytes.len()) };
+    Ok(())
+}
+
+pub(crate) fn too_small(need: usize, cap: usize) -> Error {
+    Error::new(ErrorCode::BufferTooSmall, format!("out has {cap} bytes; {need} are needed"))
+}
+
+pub(crate) fn require<T>(p: *const T, field: &str) -> Result<(), Error> {
+    if p.is_null() {
+        Err(null(field))
+    } else {
+        Ok(())
+    }
+}
