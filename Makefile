@@ -1,17 +1,29 @@
 # voipsign — `make help` lists the targets.
+#   make demo   sign the documentation's example in every language
+#   make test   every test of every language (installs what it needs)
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 CARGO ?= cargo
+CC ?= cc
 CBINDGEN_VERSION := 0.29.4
 TOOLS := $(CURDIR)/build/tools
 CBINDGEN := $(TOOLS)/bin/cbindgen
 LIBDIR := $(CURDIR)/target/release
 PREFIX ?= /usr/local
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
-.PHONY: help ffi cli header
+# Languages whose bindings are built and tested by `make test` / `demo` / `bench`.
+BINDINGS := $(patsubst bindings/%/Makefile,%,$(wildcard bindings/*/Makefile))
+
+C_LIBS := -lpthread -ldl -lm
+C_FLAGS := -std=c11 -Wall -Wextra -Werror -g -Iinclude -Ibuild/c
+
+.PHONY: help ffi cli header header-check clippy test test-rust test-c test-c-valgrind \
+        demo demo-core bench bench-core install tools $(addprefix test-,$(BINDINGS))
+
 help: ## list the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 ffi: ## build libvoipsign.so and libvoipsign.a into target/release
 	$(CARGO) build --release -p voipsign-ffi
@@ -24,3 +36,73 @@ $(CBINDGEN):
 
 header: $(CBINDGEN) ## regenerate include/voipsign.h with the pinned cbindgen
 	$(CBINDGEN) --config ffi/cbindgen.toml --crate voipsign-ffi --output include/voipsign.h ffi
+
+header-check: $(CBINDGEN) ## fail if include/voipsign.h differs from what cbindgen generates
+	@mkdir -p build
+	$(CBINDGEN) --config ffi/cbindgen.toml --crate voipsign-ffi --output build/voipsign.h ffi
+	diff -u include/voipsign.h build/voipsign.h
+	@echo "header-check: include/voipsign.h is up to date"
+
+tools: ## install the system tools the tests need when missing (apt-get, as root)
+	@missing=""; for t in valgrind python3 $(CC); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; apt-get update -qq && apt-get install -y -qq valgrind python3 gcc; fi
+
+clippy: ## cargo clippy, warnings are errors
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-rust: ## Rust unit, property, vector, no-allocation and CLI tests
+	$(CARGO) test --workspace
+
+build/c/vectors.h: tests/vectors/signatures.json tests/c/gen_vectors.py
+	@mkdir -p build/c
+	python3 tests/c/gen_vectors.py $< > $@
+
+build/c/test_asan: tests/c/test_voipsign.c build/c/vectors.h include/voipsign.h ffi
+	$(CC) $(C_FLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	  $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
+
+build/c/test_plain: tests/c/test_voipsign.c build/c/vectors.h include/voipsign.h ffi
+	$(CC) $(C_FLAGS) -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
+
+test-c: tools build/c/test_asan ## the C suite under AddressSanitizer + UBSan
+	build/c/test_asan
+
+test-c-valgrind: tools build/c/test_plain ## the C suite under valgrind memcheck (0 errors, 0 leaks)
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 build/c/test_plain
+
+test: tools clippy header-check test-rust test-c test-c-valgrind $(addprefix test-,$(BINDINGS)) ## every test of every language
+	@echo "make test: all suites passed"
+
+$(addprefix test-,$(BINDINGS)): test-%: ffi
+	$(MAKE) -C bindings/$* test
+
+build/c/sign_example: examples/c/sign_example.c include/voipsign.h ffi
+	@mkdir -p build/c
+	$(CC) $(C_FLAGS) $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
+
+demo-core: cli build/c/sign_example
+	@echo "== CLI: the documentation's example"
+	VOIPSIGN_DEMO_KEY='gDyVgzwa0mFz9uUP7M6GQQ==' $(LIBDIR)/voipsign sign --app-id wx20afc706a711eefc \
+	  --group-id 1559129713_672975982 --nonce 8AP6DT9ybtniUJfb --timestamp 1559129714 --session-key-env VOIPSIGN_DEMO_KEY
+	@echo "== CLI: a join ticket for wx.joinVoIPChat"
+	VOIPSIGN_DEMO_KEY='gDyVgzwa0mFz9uUP7M6GQQ==' $(LIBDIR)/voipsign issue --app-id wx20afc706a711eefc \
+	  --group-id room-42 --session-key-env VOIPSIGN_DEMO_KEY
+	@echo "== C: examples/c/sign_example.c"
+	build/c/sign_example
+
+demo: demo-core ## the main job: sign the documentation's example (CLI, C, every binding) and issue a ticket
+	@for b in $(BINDINGS); do echo "== $$b"; $(MAKE) --no-print-directory -C bindings/$$b demo || exit 1; done
+
+bench-core: ## criterion: sign, sign_many(10) and the 5-compression floor, with the ratio
+	$(CARGO) bench -p voipsign --bench sign
+
+bench: bench-core ## every benchmark (BENCH_QUICK=1 for a smoke run)
+	@for b in $(BINDINGS); do echo "== $$b"; $(MAKE) --no-print-directory -C bindings/$$b bench || exit 1; done
+
+install: ffi ## install libvoipsign, voipsign.h and voipsign.pc under PREFIX (default /usr/local)
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 $(LIBDIR)/libvoipsign.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIBDIR)/libvoipsign.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/voipsign.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' ffi/voipsign.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/voipsign.pc

@@ -1,1 +1,163 @@
-fn main() {}
+//! `voipsign`: sign, verify and issue wx.joinVoIPChat signatures from the shell.
+//!
+//! The session_key is never taken from argv (visible to every user of the machine
+//! through `ps` and /proc): it comes from an environment variable or a file.
+
+mod key_source;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use voipsign::{Error, Params, RoomType};
+
+use key_source::KeySource;
+
+const KEY_HELP: &str = "The session_key is read from --session-key-env NAME or --session-key-file PATH \
+(- for stdin). There is deliberately no flag that takes the key itself: command-line \
+arguments are visible to every user of the machine (ps, /proc).";
+
+/// Signatures for WeChat wx.joinVoIPChat.
+#[derive(Parser)]
+#[command(name = "voipsign", version, about, after_help = KEY_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the signature (64 lowercase hex digits) for the four values.
+    #[command(after_help = KEY_HELP)]
+    Sign {
+        #[command(flatten)]
+        params: ParamArgs,
+        #[command(flatten)]
+        key: KeySource,
+    },
+    /// Check a signature: prints `valid` (exit 0) or `invalid` (exit 1).
+    #[command(after_help = KEY_HELP)]
+    Verify {
+        #[command(flatten)]
+        params: ParamArgs,
+        /// The signature to check (64 hex digits).
+        #[arg(long)]
+        signature: String,
+        #[command(flatten)]
+        key: KeySource,
+    },
+    /// Print the canonical string: the four values sorted and joined (no secret).
+    Canonical {
+        #[command(flatten)]
+        params: ParamArgs,
+    },
+    /// Print a join ticket (fresh nonce, current time, signature) as the JSON object
+    /// wx.joinVoIPChat takes.
+    #[command(after_help = KEY_HELP)]
+    Issue {
+        /// The mini program's appId.
+        #[arg(long)]
+        app_id: String,
+        /// The room's groupId.
+        #[arg(long)]
+        group_id: String,
+        /// voice or video.
+        #[arg(long, default_value = "voice")]
+        room_type: String,
+        #[command(flatten)]
+        key: KeySource,
+    },
+    /// Print the user login state signature: HMAC-SHA256 of the body keyed by the
+    /// session_key (empty body: the signature GET /wxa/checksession takes).
+    #[command(name = "session-signature", after_help = KEY_HELP)]
+    SessionSignature {
+        /// The request body to sign (default: empty).
+        #[arg(long, default_value = "")]
+        body: String,
+        #[command(flatten)]
+        key: KeySource,
+    },
+}
+
+/// The four signed values.
+#[derive(Args)]
+struct ParamArgs {
+    /// The mini program's appId, e.g. wx20afc706a711eefc.
+    #[arg(long)]
+    app_id: String,
+    /// The room's groupId.
+    #[arg(long)]
+    group_id: String,
+    /// nonceStr: 1-127 printable ASCII characters.
+    #[arg(long)]
+    nonce: String,
+    /// timeStamp in seconds.
+    #[arg(long, allow_hyphen_values = true)]
+    timestamp: String,
+}
+
+impl ParamArgs {
+    fn params(&self) -> Result<Params<'_>, Error> {
+        let ts = self.timestamp.parse::<i64>().map_err(|_| {
+            Error::new(
+                voipsign::ErrorCode::InvalidTimestamp,
+                format!("timeStamp {:?} is not an integer; pass Unix time in seconds", self.timestamp),
+            )
+        })?;
+        Ok(Params::new(&self.app_id, &self.group_id, &self.nonce, ts))
+    }
+}
+
+/// What a command prints on stdout and how it exits.
+enum Outcome {
+    Print(String),
+    Invalid,
+}
+
+fn run(cli: Cli) -> Result<Outcome, Error> {
+    Ok(match cli.command {
+        Command::Sign { params, key } => {
+            let key = key.read()?;
+            Outcome::Print(voipsign::sign(&params.params()?, &key)?.to_string())
+        }
+        Command::Verify { params, signature, key } => {
+            let key = key.read()?;
+            if voipsign::verify(&params.params()?, &key, &signature)? {
+                Outcome::Print("valid".into())
+            } else {
+                Outcome::Invalid
+            }
+        }
+        Command::Canonical { params } => Outcome::Print(voipsign::canonical(&params.params()?)?),
+        Command::Issue { app_id, group_id, room_type, key } => {
+            let room: RoomType = room_type.parse()?;
+            let key = key.read()?;
+            Outcome::Print(voipsign::issue(&app_id, &group_id, &key, room)?.to_json())
+        }
+        Command::SessionSignature { body, key } => {
+            let key = key.read()?;
+            Outcome::Print(voipsign::session_signature(&key, body.as_bytes()).to_string())
+        }
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(Outcome::Print(s)) => {
+            let mut out = std::io::stdout().lock();
+            if writeln!(out, "{s}").is_err() {
+                return ExitCode::from(2);
+            }
+            ExitCode::SUCCESS
+        }
+        Ok(Outcome::Invalid) => {
+            println!("invalid");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error[{}]: {}", e.code().name(), e.message());
+            ExitCode::from(2)
+        }
+    }
+}

@@ -272,7 +272,7 @@ pub unsafe extern "C" fn voipsign_sign_many(
                 })
                 .collect::<Result<Vec<&str>, Error>>()?;
             require(out, "out")?;
-            let need = count.checked_mul(VOIPSIGN_SIGNATURE_LEN).unwrap_or(usize::MAX);
+            let need = count.saturating_mul(VOIPSIGN_SIGNATURE_LEN);
             if out_cap < need {
                 return Err(too_small(need, out_cap));
             }

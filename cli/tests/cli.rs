@@ -1,0 +1,172 @@
+//! The `voipsign` command end to end: every shared vector, exit codes, error lines,
+//! key sources.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn vectors() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/signatures.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn voipsign(args: &[&str], key: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_voipsign"));
+    cmd.args(args).env_remove("VOIPSIGN_TEST_KEY");
+    if let Some(k) = key {
+        cmd.env("VOIPSIGN_TEST_KEY", k);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn param_args(c: &Value) -> Vec<String> {
+    vec![
+        "--app-id".into(),
+        c["appId"].as_str().unwrap().into(),
+        "--group-id".into(),
+        c["groupId"].as_str().unwrap().into(),
+        "--nonce".into(),
+        c["nonceStr"].as_str().unwrap().into(),
+        "--timestamp".into(),
+        c["timeStamp"].to_string(),
+    ]
+}
+
+fn run(cmd: &str, c: &Value, extra: &[&str]) -> Output {
+    let mut args = vec![cmd.to_string()];
+    args.extend(param_args(c));
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    voipsign(&refs, Some(c["sessionKey"].as_str().unwrap()))
+}
+
+#[test]
+fn every_case_signs_verifies_and_canonicalises() {
+    for c in vectors()["cases"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let sig = c["signature"].as_str().unwrap();
+        let out = run("sign", c, &["--session-key-env", "VOIPSIGN_TEST_KEY"]);
+        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), format!("{sig}\n"), "{name}");
+
+        let out = run("canonical", c, &[]);
+        assert_eq!(text(&out.stdout), format!("{}\n", c["canonical"].as_str().unwrap()), "{name}");
+
+        let out = run("verify", c, &["--signature", sig, "--session-key-env", "VOIPSIGN_TEST_KEY"]);
+        assert_eq!((out.status.code(), text(&out.stdout)), (Some(0), "valid\n".into()), "{name}");
+        let wrong = format!("{}{}", &sig[..63], if sig.ends_with('0') { '1' } else { '0' });
+        let out = run("verify", c, &["--signature", &wrong, "--session-key-env", "VOIPSIGN_TEST_KEY"]);
+        assert_eq!((out.status.code(), text(&out.stdout)), (Some(1), "invalid\n".into()), "{name}");
+    }
+}
+
+#[test]
+fn every_invalid_case_exits_2_with_its_code() {
+    for c in vectors()["invalid"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let out = run("sign", c, &["--session-key-env", "VOIPSIGN_TEST_KEY"]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(out.stdout.is_empty(), "{name}");
+        let err = text(&out.stderr);
+        let want = format!("error[{}]: ", c["error"].as_str().unwrap());
+        assert!(err.starts_with(&want) && err.lines().count() == 1, "{name}: {err:?}");
+        let key = c["sessionKey"].as_str().unwrap().trim();
+        assert!(key.is_empty() || !err.contains(key), "{name}: stderr leaks the key");
+    }
+}
+
+#[test]
+fn session_signatures_match() {
+    for c in vectors()["session_signatures"].as_array().unwrap() {
+        let out = voipsign(
+            &["session-signature", "--body", c["body"].as_str().unwrap(), "--session-key-env", "K"],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(2)); // K unset
+        let out = voipsign(
+            &[
+                "session-signature",
+                "--body",
+                c["body"].as_str().unwrap(),
+                "--session-key-env",
+                "VOIPSIGN_TEST_KEY",
+            ],
+            Some(c["sessionKey"].as_str().unwrap()),
+        );
+        assert_eq!(text(&out.stdout).trim(), c["signature"].as_str().unwrap(), "{}", c["name"]);
+    }
+}
+
+#[test]
+fn issue_prints_the_join_object() {
+    let out = voipsign(
+        &["issue", "--app-id", "wx20afc706a711eefc", "--group-id", "room-1", "--room-type", "video", "--session-key-env", "VOIPSIGN_TEST_KEY"],
+        Some("gDyVgzwa0mFz9uUP7M6GQQ=="),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_object().unwrap().len(), 5);
+    assert_eq!(v["roomType"], "video");
+    assert!(v["timeStamp"].is_i64());
+    let c = serde_json::json!({"appId": "wx20afc706a711eefc", "groupId": "room-1",
+        "nonceStr": v["nonceStr"], "timeStamp": v["timeStamp"], "sessionKey": "gDyVgzwa0mFz9uUP7M6GQQ=="});
+    let out = run("verify", &c, &["--signature", v["signature"].as_str().unwrap(), "--session-key-env", "VOIPSIGN_TEST_KEY"]);
+    assert_eq!(text(&out.stdout), "valid\n");
+}
+
+#[test]
+fn key_file_strips_exactly_one_newline_and_argv_is_refused() {
+    let doc = &vectors()["cases"][0];
+    let sign_from_stdin = |input: &[u8]| {
+        let mut args = vec!["sign".to_string()];
+        args.extend(param_args(doc));
+        args.extend(["--session-key-file".into(), "-".into()]);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_voipsign"))
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let want = format!("{}\n", doc["signature"].as_str().unwrap());
+    assert_eq!(text(&sign_from_stdin(b"gDyVgzwa0mFz9uUP7M6GQQ==\n").stdout), want);
+    assert_eq!(text(&sign_from_stdin(b"gDyVgzwa0mFz9uUP7M6GQQ==\r\n").stdout), want);
+    let out = sign_from_stdin(b"gDyVgzwa0mFz9uUP7M6GQQ==\n\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("error[INVALID_SESSION_KEY]: sessionKey ends with a newline"));
+
+    let dir = std::env::temp_dir().join(format!("voipsign-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("key");
+    std::fs::write(&file, "gDyVgzwa0mFz9uUP7M6GQQ==\n").unwrap();
+    let c = run("sign", doc, &["--session-key-file", file.to_str().unwrap()]);
+    assert_eq!(text(&c.stdout), want);
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // No flag takes the key itself, and a key source is required.
+    let c = run("sign", doc, &["--session-key", "gDyVgzwa0mFz9uUP7M6GQQ=="]);
+    assert_eq!(c.status.code(), Some(2));
+    assert!(!text(&c.stdout).contains("b002"));
+    let c = run("sign", doc, &[]);
+    assert_eq!(c.status.code(), Some(2));
+    let help = voipsign(&["sign", "--help"], None);
+    assert!(text(&help.stdout).contains("visible to every user"));
+}
+
+#[test]
+fn non_numeric_timestamp_is_invalid_timestamp() {
+    let out = voipsign(
+        &["sign", "--app-id", "wx1", "--group-id", "g", "--nonce", "n", "--timestamp", "1.5e9", "--session-key-env", "VOIPSIGN_TEST_KEY"],
+        Some("gDyVgzwa0mFz9uUP7M6GQQ=="),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("error[INVALID_TIMESTAMP]: "));
+}

@@ -1,0 +1,335 @@
+/* The C test suite of libvoipsign: every shared vector through the C ABI, plus
+ * NULL pointers, empty and 64 KiB inputs, embedded NULs, non-UTF-8 bytes, too-small
+ * buffers and concurrent callers. Prints "N passed, M failed" last. */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "voipsign.h"
+#include "vectors.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)                                          \
+    do {                                                          \
+        if (cond) {                                               \
+            passed++;                                             \
+        } else {                                                  \
+            failed++;                                             \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);  \
+            fprintf(stderr, __VA_ARGS__);                         \
+            fputc('\n', stderr);                                  \
+        }                                                         \
+    } while (0)
+
+#define S(lit) lit, (sizeof lit - 1)
+
+static const char APP[] = "wx20afc706a711eefc";
+static const char GROUP[] = "1559129713_672975982";
+static const char NONCE[] = "8AP6DT9ybtniUJfb";
+static const char KEY[] = "gDyVgzwa0mFz9uUP7M6GQQ==";
+static const char DOC_SIG[] = "b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617";
+#define TS 1559129714LL
+
+/* Sign with the documentation's values except the ones given. */
+static voipsign_status sign_with(const char *app, size_t app_len, const char *group, size_t group_len,
+                                 const char *nonce, size_t nonce_len, int64_t ts, const char *key,
+                                 size_t key_len, char *out, size_t cap, voipsign_error *err) {
+    return voipsign_sign(app, app_len, group, group_len, nonce, nonce_len, ts, key, key_len, out, cap, err);
+}
+
+static bool untouched(const char *buf, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (buf[i] != 'Z') return false;
+    return true;
+}
+
+static void test_cases(void) {
+    for (size_t i = 0; i < N_CASES; i++) {
+        const struct sv *c = &CASES[i];
+        char sig[VOIPSIGN_SIGNATURE_LEN + 1];
+        voipsign_error err;
+        voipsign_status st = sign_with(c->app_id, c->app_id_len, c->group_id, c->group_id_len, c->nonce,
+                                       c->nonce_len, c->ts, c->key, c->key_len, sig, sizeof sig, &err);
+        CHECK(st == VOIPSIGN_OK && strcmp(sig, c->signature) == 0, "case %s: sign", c->name);
+
+        char canon[2048];
+        size_t len = 0;
+        st = voipsign_canonical(c->app_id, c->app_id_len, c->group_id, c->group_id_len, c->nonce, c->nonce_len,
+                                c->ts, canon, sizeof canon, &len, &err);
+        CHECK(st == VOIPSIGN_OK && len == c->expect_len && memcmp(canon, c->expect, len) == 0 && canon[len] == 0,
+              "case %s: canonical", c->name);
+
+        bool valid = false;
+        st = voipsign_verify(c->app_id, c->app_id_len, c->group_id, c->group_id_len, c->nonce, c->nonce_len,
+                             c->ts, c->key, c->key_len, c->signature, 64, &valid, &err);
+        CHECK(st == VOIPSIGN_OK && valid, "case %s: verify", c->name);
+
+        const char *keys[1] = {c->key};
+        size_t lens[1] = {c->key_len};
+        char many[64];
+        st = voipsign_sign_many(c->app_id, c->app_id_len, c->group_id, c->group_id_len, c->nonce, c->nonce_len,
+                                c->ts, keys, lens, 1, many, sizeof many, &err);
+        CHECK(st == VOIPSIGN_OK && memcmp(many, c->signature, 64) == 0, "case %s: sign_many", c->name);
+    }
+}
+
+static void test_invalid(void) {
+    for (size_t i = 0; i < N_INVALID; i++) {
+        const struct sv *c = &INVALID[i];
+        char sig[VOIPSIGN_SIGNATURE_LEN + 1];
+        memset(sig, 'Z', sizeof sig);
+        voipsign_error err;
+        voipsign_status st = sign_with(c->app_id, c->app_id_len, c->group_id, c->group_id_len, c->nonce,
+                                       c->nonce_len, c->ts, c->key, c->key_len, sig, sizeof sig, &err);
+        CHECK(strcmp(voipsign_status_name(st), c->expect) == 0, "invalid %s: got %s, want %s", c->name,
+              voipsign_status_name(st), c->expect);
+        CHECK(err.status == st && err.message_len == strlen(err.message) && err.message_len > 0,
+              "invalid %s: error detail", c->name);
+        CHECK(untouched(sig, sizeof sig), "invalid %s: output written on failure", c->name);
+        if (c->key_len >= 8) {
+            /* No 8-byte run of the key appears in the message. */
+            char probe[9];
+            memcpy(probe, c->key, 8);
+            probe[8] = 0;
+            CHECK(strstr(err.message, probe) == NULL, "invalid %s: message leaks the key", c->name);
+        }
+    }
+}
+
+static void test_session_signatures(void) {
+    for (size_t i = 0; i < N_SESSION_SIGNATURES; i++) {
+        const struct ss *c = &SESSION_SIGNATURES[i];
+        char sig[VOIPSIGN_SIGNATURE_LEN];
+        voipsign_status st = voipsign_session_signature(c->key, c->key_len, c->body_len ? c->body : NULL,
+                                                        c->body_len, sig, sizeof sig, NULL);
+        CHECK(st == VOIPSIGN_OK && memcmp(sig, c->signature, 64) == 0, "session_signature %s", c->name);
+    }
+}
+
+static void test_null_and_empty(void) {
+    char sig[65];
+    voipsign_error err;
+    CHECK(sign_with(NULL, 5, S(GROUP), S(NONCE), TS, S(KEY), sig, sizeof sig, &err) == VOIPSIGN_NULL_ARGUMENT &&
+              strstr(err.message, "appId") != NULL,
+          "NULL appId with a length");
+    CHECK(sign_with(S(APP), NULL, 3, S(NONCE), TS, S(KEY), sig, sizeof sig, NULL) == VOIPSIGN_NULL_ARGUMENT,
+          "NULL groupId");
+    CHECK(sign_with(S(APP), S(GROUP), NULL, 1, TS, S(KEY), sig, sizeof sig, NULL) == VOIPSIGN_NULL_ARGUMENT,
+          "NULL nonce");
+    CHECK(sign_with(S(APP), S(GROUP), S(NONCE), TS, NULL, 24, sig, sizeof sig, NULL) == VOIPSIGN_NULL_ARGUMENT,
+          "NULL key");
+    CHECK(sign_with(S(APP), S(GROUP), S(NONCE), TS, S(KEY), NULL, 65, NULL) == VOIPSIGN_NULL_ARGUMENT, "NULL out");
+    /* (NULL, 0) is the empty string, refused by the field's own rule. */
+    CHECK(sign_with(NULL, 0, S(GROUP), S(NONCE), TS, S(KEY), sig, sizeof sig, NULL) == VOIPSIGN_INVALID_APP_ID,
+          "(NULL,0) appId");
+    CHECK(sign_with(S(APP), NULL, 0, S(NONCE), TS, S(KEY), sig, sizeof sig, NULL) == VOIPSIGN_INVALID_GROUP_ID,
+          "(NULL,0) groupId");
+    CHECK(sign_with(S(APP), S(GROUP), "", 0, TS, S(KEY), sig, sizeof sig, NULL) == VOIPSIGN_INVALID_NONCE,
+          "empty nonce");
+    CHECK(sign_with(S(APP), S(GROUP), S(NONCE), TS, "", 0, sig, sizeof sig, NULL) == VOIPSIGN_INVALID_SESSION_KEY,
+          "empty key");
+    bool valid;
+    CHECK(voipsign_verify(S(APP), S(GROUP), S(NONCE), TS, S(KEY), S(DOC_SIG), NULL, NULL) == VOIPSIGN_NULL_ARGUMENT,
+          "verify NULL out_valid");
+    CHECK(voipsign_verify(S(APP), S(GROUP), S(NONCE), TS, S(KEY), NULL, 64, &valid, NULL) == VOIPSIGN_NULL_ARGUMENT,
+          "verify NULL signature");
+    CHECK(voipsign_canonical(S(APP), S(GROUP), S(NONCE), TS, NULL, 10, NULL, NULL) == VOIPSIGN_NULL_ARGUMENT,
+          "canonical NULL out");
+    char many[128];
+    CHECK(voipsign_sign_many(S(APP), S(GROUP), S(NONCE), TS, NULL, NULL, 2, many, sizeof many, NULL) ==
+              VOIPSIGN_NULL_ARGUMENT,
+          "sign_many NULL arrays");
+    CHECK(voipsign_sign_many(S(APP), S(GROUP), S(NONCE), TS, NULL, NULL, 0, many, 0, NULL) == VOIPSIGN_OK,
+          "sign_many of no keys");
+    char json[512];
+    CHECK(voipsign_issue(S(APP), S(GROUP), S(KEY), NULL, 0, NULL, sizeof json, NULL, NULL) == VOIPSIGN_NULL_ARGUMENT,
+          "issue NULL out");
+    CHECK(voipsign_session_signature(S(KEY), NULL, 4, sig, sizeof sig, NULL) == VOIPSIGN_NULL_ARGUMENT,
+          "session_signature NULL body with a length");
+}
+
+static void test_large_nul_and_utf8(void) {
+    size_t big = 64 * 1024;
+    char *buf = malloc(big);
+    memset(buf, 'a', big);
+    char sig[65];
+    voipsign_error err;
+    CHECK(sign_with(buf, big, S(GROUP), S(NONCE), TS, S(KEY), sig, sizeof sig, &err) == VOIPSIGN_INVALID_APP_ID,
+          "64 KiB appId");
+    CHECK(sign_with(S(APP), buf, big, S(NONCE), TS, S(KEY), sig, sizeof sig, &err) == VOIPSIGN_INVALID_GROUP_ID &&
+              strstr(err.message, "65536 bytes") != NULL,
+          "64 KiB groupId: %s", err.message);
+    CHECK(sign_with(S(APP), S(GROUP), buf, big, TS, S(KEY), sig, sizeof sig, &err) == VOIPSIGN_INVALID_NONCE,
+          "64 KiB nonce");
+    CHECK(sign_with(S(APP), S(GROUP), S(NONCE), TS, buf, big, sig, sizeof sig, &err) == VOIPSIGN_INVALID_SESSION_KEY,
+          "64 KiB key");
+    CHECK(voipsign_session_signature(S(KEY), buf, big, sig, sizeof sig, NULL) == VOIPSIGN_OK && strlen(sig) == 64,
+          "64 KiB body");
+    char canon[8];
+    size_t need = 0;
+    CHECK(voipsign_canonical(S(APP), buf, 1024, S(NONCE), TS, canon, sizeof canon, &need, NULL) ==
+              VOIPSIGN_BUFFER_TOO_SMALL && need == 1024 + 18 + 16 + 10,
+          "canonical of a 1024-byte groupId reports its length");
+    free(buf);
+
+    CHECK(sign_with(S(APP), S("ab\0cd"), S(NONCE), TS, S(KEY), sig, sizeof sig, &err) == VOIPSIGN_INVALID_GROUP_ID,
+          "embedded NUL in groupId");
+    CHECK(sign_with(S("wx\0"), S(GROUP), S(NONCE), TS, S(KEY), sig, sizeof sig, &err) == VOIPSIGN_INVALID_APP_ID,
+          "embedded NUL in appId");
+    CHECK(sign_with(S(APP), S(GROUP), S("n\0nce"), TS, S(KEY), sig, sizeof sig, &err) == VOIPSIGN_INVALID_NONCE,
+          "embedded NUL in nonce");
+    CHECK(sign_with(S(APP), S(GROUP), S(NONCE), TS, S("gDyVgzwa0mFz9uUP7M6GQQ=\0"), sig, sizeof sig, &err) ==
+              VOIPSIGN_INVALID_SESSION_KEY,
+          "embedded NUL in key");
+    CHECK(sign_with(S(APP), S("room\377"), S(NONCE), TS, S(KEY), sig, sizeof sig, &err) == VOIPSIGN_INVALID_UTF8 &&
+              strstr(err.message, "groupId") != NULL,
+          "non-UTF-8 groupId");
+    CHECK(sign_with(S(APP), S(GROUP), S(NONCE), TS, S("\377DyVgzwa0mFz9uUP7M6GQQ=="), sig, sizeof sig, &err) ==
+              VOIPSIGN_INVALID_UTF8 && strstr(err.message, "sessionKey") != NULL,
+          "non-UTF-8 key");
+    CHECK(sign_with(S(APP), S("\355\240\200"), S(NONCE), TS, S(KEY), sig, sizeof sig, &err) == VOIPSIGN_INVALID_UTF8,
+          "UTF-8 surrogate in groupId");
+}
+
+static void test_buffers(void) {
+    char sig[80];
+    voipsign_error err;
+    memset(sig, 'Z', sizeof sig);
+    CHECK(sign_with(S(APP), S(GROUP), S(NONCE), TS, S(KEY), sig, 63, &err) == VOIPSIGN_BUFFER_TOO_SMALL &&
+              untouched(sig, sizeof sig),
+          "sign into 63 bytes");
+    CHECK(sign_with(S(APP), S(GROUP), S(NONCE), TS, S(KEY), sig, 64, &err) == VOIPSIGN_OK &&
+              memcmp(sig, DOC_SIG, 64) == 0 && sig[64] == 'Z',
+          "sign into exactly 64 bytes writes no NUL");
+    CHECK(sign_with(S(APP), S(GROUP), S(NONCE), TS, S(KEY), sig, 65, &err) == VOIPSIGN_OK && sig[64] == 0,
+          "sign into 65 bytes is NUL-terminated");
+
+    char canon[80];
+    size_t len = 0;
+    memset(canon, 'Z', sizeof canon);
+    CHECK(voipsign_canonical(S(APP), S(GROUP), S(NONCE), TS, canon, 64, &len, &err) == VOIPSIGN_BUFFER_TOO_SMALL &&
+              len == 64 && untouched(canon, sizeof canon),
+          "canonical of 64 bytes needs 65");
+    CHECK(voipsign_canonical(S(APP), S(GROUP), S(NONCE), TS, canon, 65, NULL, &err) == VOIPSIGN_OK &&
+              strcmp(canon, "1559129713_67297598215591297148AP6DT9ybtniUJfbwx20afc706a711eefc") == 0,
+          "canonical into 65 bytes, out_len NULL");
+
+    char many[3 * 64];
+    const char *keys[3] = {KEY, "o0q0otL8aEzpcZL/FT9WsQ==", "kUpBwvRHPfIDSEEATFMKZg=="};
+    size_t lens[3] = {24, 24, 24};
+    memset(many, 'Z', sizeof many);
+    CHECK(voipsign_sign_many(S(APP), S(GROUP), S(NONCE), TS, keys, lens, 3, many, 3 * 64 - 1, &err) ==
+              VOIPSIGN_BUFFER_TOO_SMALL && untouched(many, sizeof many),
+          "sign_many into a short buffer");
+    CHECK(voipsign_sign_many(S(APP), S(GROUP), S(NONCE), TS, keys, lens, 3, many, sizeof many, &err) == VOIPSIGN_OK,
+          "sign_many of 3");
+    for (int i = 0; i < 3; i++) {
+        char one[64];
+        sign_with(S(APP), S(GROUP), S(NONCE), TS, keys[i], 24, one, 64, NULL);
+        CHECK(memcmp(one, many + 64 * i, 64) == 0, "sign_many member %d equals sign", i);
+    }
+    lens[1] = 23;
+    CHECK(voipsign_sign_many(S(APP), S(GROUP), S(NONCE), TS, keys, lens, 3, many, sizeof many, &err) ==
+              VOIPSIGN_INVALID_SESSION_KEY && strncmp(err.message, "sessionKeys[1]", 14) == 0,
+          "sign_many names the bad key's index: %s", err.message);
+
+    char json[40];
+    len = 0;
+    CHECK(voipsign_issue(S(APP), S(GROUP), S(KEY), S("voice"), json, sizeof json, &len, &err) ==
+              VOIPSIGN_BUFFER_TOO_SMALL && len > 100,
+          "issue into a short buffer reports the length");
+}
+
+static void test_issue_and_verify(void) {
+    char json[512];
+    size_t len = 0;
+    voipsign_error err;
+    voipsign_status st = voipsign_issue(S(APP), S(GROUP), S(KEY), S("video"), json, sizeof json, &len, &err);
+    CHECK(st == VOIPSIGN_OK && len == strlen(json), "issue");
+    char nonce[64] = {0}, sig[65] = {0};
+    long long ts = 0;
+    int n = sscanf(json,
+                   "{\"groupId\":\"1559129713_672975982\",\"nonceStr\":\"%63[A-Za-z0-9]\",\"timeStamp\":%lld,"
+                   "\"signature\":\"%64[0-9a-f]\",\"roomType\":\"video\"}",
+                   nonce, &ts, sig);
+    CHECK(n == 3 && strlen(nonce) == 32 && strlen(sig) == 64 && ts > 1700000000, "ticket JSON shape: %s", json);
+    bool valid = false;
+    st = voipsign_verify(S(APP), S(GROUP), nonce, strlen(nonce), ts, S(KEY), sig, 64, &valid, &err);
+    CHECK(st == VOIPSIGN_OK && valid, "issued ticket verifies");
+    st = voipsign_issue(S(APP), S(GROUP), S(KEY), S("Video"), json, sizeof json, &len, &err);
+    CHECK(st == VOIPSIGN_INVALID_ROOM_TYPE, "room type Video refused");
+    st = voipsign_issue(S(APP), S(GROUP), S(KEY), NULL, 0, json, sizeof json, &len, &err);
+    CHECK(st == VOIPSIGN_OK && strstr(json, "\"roomType\":\"voice\"") != NULL, "default room type is voice");
+
+    valid = true;
+    char upper[65];
+    for (int i = 0; i < 64; i++) upper[i] = (char)(DOC_SIG[i] >= 'a' ? DOC_SIG[i] - 32 : DOC_SIG[i]);
+    st = voipsign_verify(S(APP), S(GROUP), S(NONCE), TS, S(KEY), upper, 64, &valid, &err);
+    CHECK(st == VOIPSIGN_OK && !valid, "upper-case signature is not valid");
+    st = voipsign_verify(S(APP), S(GROUP), S(NONCE), TS, S(KEY), DOC_SIG, 63, &valid, &err);
+    CHECK(st == VOIPSIGN_INVALID_SIGNATURE, "63-digit signature refused");
+    char cloud[80];
+    snprintf(cloud, sizeof cloud, "%s_abc", DOC_SIG);
+    st = voipsign_verify(S(APP), S(GROUP), S(NONCE), TS, S(KEY), cloud, strlen(cloud), &valid, &err);
+    CHECK(st == VOIPSIGN_INVALID_SIGNATURE && strstr(err.message, "cloud") != NULL, "cloud signature explained");
+}
+
+static void test_status_names(void) {
+    static const char *names[] = {"OK", "INVALID_APP_ID", "INVALID_GROUP_ID", "INVALID_NONCE", "INVALID_TIMESTAMP",
+                                  "INVALID_SESSION_KEY", "INVALID_SIGNATURE", "NULL_ARGUMENT", "INVALID_UTF8",
+                                  "BUFFER_TOO_SMALL", "RNG_FAILURE", "INTERNAL", "INVALID_ROOM_TYPE"};
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++) {
+        CHECK(strcmp(voipsign_status_name(i), names[i]) == 0, "status_name(%d)", i);
+        CHECK(strlen(voipsign_status_message(i)) > 5, "status_message(%d)", i);
+    }
+    CHECK(strcmp(voipsign_status_name(99), "UNKNOWN") == 0 && strcmp(voipsign_status_name(-1), "UNKNOWN") == 0,
+          "unknown statuses");
+    CHECK(strlen(voipsign_version()) >= 5 && voipsign_signature_len() == VOIPSIGN_SIGNATURE_LEN, "version, length");
+}
+
+enum { THREADS = 4 };
+static int iterations = 10000;
+
+static void *sign_loop(void *arg) {
+    long id = (long)arg;
+    long bad = 0;
+    for (int i = 0; i < iterations; i++) {
+        const struct sv *c = &CASES[(size_t)(i + id) % N_CASES];
+        char sig[64];
+        voipsign_status st = sign_with(c->app_id, c->app_id_len, c->group_id, c->group_id_len, c->nonce,
+                                       c->nonce_len, c->ts, c->key, c->key_len, sig, sizeof sig, NULL);
+        if (st != VOIPSIGN_OK || memcmp(sig, c->signature, 64) != 0) bad++;
+    }
+    return (void *)bad;
+}
+
+static void test_threads(void) {
+    pthread_t t[THREADS];
+    for (long i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, sign_loop, (void *)i);
+    long bad = 0;
+    for (int i = 0; i < THREADS; i++) {
+        void *r;
+        pthread_join(t[i], &r);
+        bad += (long)r;
+    }
+    CHECK(bad == 0, "%d threads x %d signatures: %ld differ from the vectors", THREADS, iterations, bad);
+}
+
+int main(void) {
+    const char *it = getenv("VOIPSIGN_TEST_ITERATIONS");
+    if (it) iterations = atoi(it);
+    test_cases();
+    test_invalid();
+    test_session_signatures();
+    test_null_and_empty();
+    test_large_nul_and_utf8();
+    test_buffers();
+    test_issue_and_verify();
+    test_status_names();
+    test_threads();
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
