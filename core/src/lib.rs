@@ -23,14 +23,18 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod diagnose;
 mod error;
+mod explain;
 mod key;
 mod params;
 mod sign;
 mod signature;
 mod ticket;
 
+pub use diagnose::{diagnose, Diagnosis, Mistake, Verdict};
 pub use error::{Error, ErrorCode};
+pub use explain::{explain, Cause, Explanation};
 pub use key::{validate_session_key, SessionKey, SESSION_KEY_LEN};
 pub use params::{
     validate_app_id, validate_group_id, validate_nonce, validate_timestamp, Params, MAX_APP_ID_LEN,
