@@ -54,9 +54,9 @@ clippy: ## cargo clippy, warnings are errors
 test-rust: ## Rust unit, property, vector, no-allocation and CLI tests
 	$(CARGO) test --workspace
 
-build/c/vectors.h: tests/vectors/signatures.json tests/c/gen_vectors.py
+build/c/vectors.h: tests/vectors/signatures.json tests/vectors/diagnose.json tests/c/gen_vectors.py
 	@mkdir -p build/c
-	python3 tests/c/gen_vectors.py $< > $@
+	python3 tests/c/gen_vectors.py tests/vectors/signatures.json tests/vectors/diagnose.json > $@
 
 build/c/test_asan: tests/c/test_voipsign.c build/c/vectors.h include/voipsign.h ffi
 	$(CC) $(C_FLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \

@@ -232,6 +232,56 @@ const char *voipsign_version(void);
 // The length of a signature in hex digits: 64, the same as `VOIPSIGN_SIGNATURE_LEN`.
 size_t voipsign_signature_len(void);
 
+// Diagnose a signature WeChat rejected: which known mistake (or combination)
+// reproduces it. Writes one NUL-terminated JSON object to `out`:
+// `{"verdict":"MISTAKE_FOUND","mistakes":["TIMESTAMP_MILLISECONDS"],"message":"…","expected":"…","canonical":"…"}`
+// (`verdict` is `CORRECT`, `MISTAKE_FOUND` or `UNKNOWN`). A 13-digit timestamp
+// and a malformed `rejected_signature` are findings, not errors. `other_session_keys`
+// (may be NULL when `other_count` is 0) are older keys of the same user, tried for
+// `STALE_SESSION_KEY`. The result never contains a session key. 8192 bytes always
+// suffice; `*out_len` as in `voipsign_canonical`.
+//
+// Ownership: inputs borrowed; buffers caller-owned. Thread safety: reentrant.
+//
+// # Safety
+// As `voipsign_sign_many`, with `other_session_keys` / `other_session_key_lens`
+// pointing to `other_count` elements each; `out_len` NULL or writable.
+enum voipsign_status voipsign_diagnose(const char *app_id,
+                                       size_t app_id_len,
+                                       const char *group_id,
+                                       size_t group_id_len,
+                                       const char *nonce_str,
+                                       size_t nonce_str_len,
+                                       int64_t timestamp,
+                                       const char *session_key,
+                                       size_t session_key_len,
+                                       const char *rejected_signature,
+                                       size_t rejected_signature_len,
+                                       const char *const *other_session_keys,
+                                       const size_t *other_session_key_lens,
+                                       size_t other_count,
+                                       char *out,
+                                       size_t out_cap,
+                                       size_t *out_len,
+                                       struct voipsign_error *err);
+
+// Explain a `wx.joinVoIPChat` failure: writes the NUL-terminated JSON object
+// `{"cause":"INVALID_SIGNATURE","meaning":"…","action":"…"}`. Codes nested in
+// `err_msg` count too (e.g. -12020 inside a -10088). `err_msg` may be `(NULL, 0)`.
+// 4096 bytes always suffice; `*out_len` as in `voipsign_canonical`.
+//
+// Ownership: inputs borrowed; buffers caller-owned. Thread safety: reentrant.
+//
+// # Safety
+// As `voipsign_canonical`.
+enum voipsign_status voipsign_explain(int64_t err_code,
+                                      const char *err_msg,
+                                      size_t err_msg_len,
+                                      char *out,
+                                      size_t out_cap,
+                                      size_t *out_len,
+                                      struct voipsign_error *err);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -23,20 +23,33 @@ fn key_error(msg: String) -> Error {
     Error::new(ErrorCode::InvalidSessionKey, msg)
 }
 
+/// Read and validate a session_key from the environment variable `name`.
+pub fn from_env(name: &str) -> Result<SessionKey, Error> {
+    let value = std::env::var(name).map_err(|e| match e {
+        std::env::VarError::NotPresent => {
+            key_error(format!("environment variable {name} is not set"))
+        }
+        std::env::VarError::NotUnicode(_) => {
+            key_error(format!("environment variable {name} is not valid UTF-8"))
+        }
+    })?;
+    let key = SessionKey::new(&value);
+    zeroize_string(value);
+    key
+}
+
 /// Remove exactly one trailing `\n` or `\r\n`.
 fn strip_one_newline(s: &str) -> &str {
-    s.strip_suffix("\r\n").or_else(|| s.strip_suffix('\n')).unwrap_or(s)
+    s.strip_suffix("\r\n")
+        .or_else(|| s.strip_suffix('\n'))
+        .unwrap_or(s)
 }
 
 impl KeySource {
     /// Read and validate the session_key.
     pub fn read(&self) -> Result<SessionKey, Error> {
         if let Some(name) = &self.session_key_env {
-            let value = std::env::var(name).map_err(|e| match e {
-                std::env::VarError::NotPresent => key_error(format!("environment variable {name} is not set")),
-                std::env::VarError::NotUnicode(_) => key_error(format!("environment variable {name} is not valid UTF-8")),
-            })?;
-            return SessionKey::new(&value);
+            return from_env(name);
         }
         let path = self.session_key_file.as_deref().unwrap_or("-");
         let mut text = String::new();
@@ -45,7 +58,12 @@ impl KeySource {
         } else {
             std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text))
         };
-        read.map_err(|e| key_error(format!("cannot read the session_key from {path}: {}", e.kind())))?;
+        read.map_err(|e| {
+            key_error(format!(
+                "cannot read the session_key from {path}: {}",
+                e.kind()
+            ))
+        })?;
         let key = SessionKey::new(strip_one_newline(&text));
         zeroize_string(text);
         key

@@ -13,7 +13,8 @@ use voipsign::{Error, Params, RoomType};
 
 use key_source::KeySource;
 
-const KEY_HELP: &str = "The session_key is read from --session-key-env NAME or --session-key-file PATH \
+const KEY_HELP: &str =
+    "The session_key is read from --session-key-env NAME or --session-key-file PATH \
 (- for stdin). There is deliberately no flag that takes the key itself: command-line \
 arguments are visible to every user of the machine (ps, /proc).";
 
@@ -67,6 +68,37 @@ enum Command {
         #[command(flatten)]
         key: KeySource,
     },
+    /// Find which known mistake reproduces a signature WeChat rejected (exit 0
+    /// whatever the verdict).
+    #[command(after_help = KEY_HELP)]
+    Diagnose {
+        #[command(flatten)]
+        params: ParamArgs,
+        /// The signature WeChat rejected.
+        #[arg(long)]
+        signature: String,
+        #[command(flatten)]
+        key: KeySource,
+        /// An environment variable holding an older session_key of the same user
+        /// (repeatable), tried for STALE_SESSION_KEY.
+        #[arg(long, value_name = "NAME")]
+        other_session_key_env: Vec<String>,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Explain a wx.joinVoIPChat failure from its errCode and errMsg.
+    Explain {
+        /// The errCode of the failure, e.g. -1000.
+        #[arg(long, allow_hyphen_values = true)]
+        err_code: i64,
+        /// The errMsg of the failure (codes inside it count too).
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
+        err_msg: String,
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the user login state signature: HMAC-SHA256 of the body keyed by the
     /// session_key (empty body: the signature GET /wxa/checksession takes).
     #[command(name = "session-signature", after_help = KEY_HELP)]
@@ -101,7 +133,10 @@ impl ParamArgs {
         let ts = self.timestamp.parse::<i64>().map_err(|_| {
             Error::new(
                 voipsign::ErrorCode::InvalidTimestamp,
-                format!("timeStamp {:?} is not an integer; pass Unix time in seconds", self.timestamp),
+                format!(
+                    "timeStamp {:?} is not an integer; pass Unix time in seconds",
+                    self.timestamp
+                ),
             )
         })?;
         Ok(Params::new(&self.app_id, &self.group_id, &self.nonce, ts))
@@ -120,7 +155,11 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
             let key = key.read()?;
             Outcome::Print(voipsign::sign(&params.params()?, &key)?.to_string())
         }
-        Command::Verify { params, signature, key } => {
+        Command::Verify {
+            params,
+            signature,
+            key,
+        } => {
             let key = key.read()?;
             if voipsign::verify(&params.params()?, &key, &signature)? {
                 Outcome::Print("valid".into())
@@ -129,10 +168,64 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
             }
         }
         Command::Canonical { params } => Outcome::Print(voipsign::canonical(&params.params()?)?),
-        Command::Issue { app_id, group_id, room_type, key } => {
+        Command::Issue {
+            app_id,
+            group_id,
+            room_type,
+            key,
+        } => {
             let room: RoomType = room_type.parse()?;
             let key = key.read()?;
             Outcome::Print(voipsign::issue(&app_id, &group_id, &key, room)?.to_json())
+        }
+        Command::Diagnose {
+            params,
+            signature,
+            key,
+            other_session_key_env,
+            json,
+        } => {
+            let key = key.read()?;
+            let others = other_session_key_env
+                .iter()
+                .map(|name| key_source::from_env(name))
+                .collect::<Result<Vec<_>, Error>>()?;
+            let d = voipsign::diagnose(&params.params()?, &key, &signature, &others)?;
+            Outcome::Print(if json {
+                d.to_json()
+            } else {
+                let mistakes = d
+                    .mistakes
+                    .iter()
+                    .map(|m| m.name())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!(
+                    "verdict:   {}\nmistakes:  {}\nexpected:  {}\ncanonical: {}\n\n{}",
+                    d.verdict.name(),
+                    if mistakes.is_empty() { "-" } else { &mistakes },
+                    d.expected,
+                    d.canonical,
+                    d.message
+                )
+            })
+        }
+        Command::Explain {
+            err_code,
+            err_msg,
+            json,
+        } => {
+            let e = voipsign::explain(err_code, &err_msg);
+            Outcome::Print(if json {
+                e.to_json()
+            } else {
+                format!(
+                    "cause:   {}\nmeaning: {}\naction:  {}",
+                    e.cause.name(),
+                    e.meaning,
+                    e.action
+                )
+            })
         }
         Command::SessionSignature { body, key } => {
             let key = key.read()?;

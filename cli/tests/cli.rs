@@ -7,7 +7,10 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 fn vectors() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/signatures.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/signatures.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -55,13 +58,42 @@ fn every_case_signs_verifies_and_canonicalises() {
         assert_eq!(text(&out.stdout), format!("{sig}\n"), "{name}");
 
         let out = run("canonical", c, &[]);
-        assert_eq!(text(&out.stdout), format!("{}\n", c["canonical"].as_str().unwrap()), "{name}");
+        assert_eq!(
+            text(&out.stdout),
+            format!("{}\n", c["canonical"].as_str().unwrap()),
+            "{name}"
+        );
 
-        let out = run("verify", c, &["--signature", sig, "--session-key-env", "VOIPSIGN_TEST_KEY"]);
-        assert_eq!((out.status.code(), text(&out.stdout)), (Some(0), "valid\n".into()), "{name}");
-        let wrong = format!("{}{}", &sig[..63], if sig.ends_with('0') { '1' } else { '0' });
-        let out = run("verify", c, &["--signature", &wrong, "--session-key-env", "VOIPSIGN_TEST_KEY"]);
-        assert_eq!((out.status.code(), text(&out.stdout)), (Some(1), "invalid\n".into()), "{name}");
+        let out = run(
+            "verify",
+            c,
+            &["--signature", sig, "--session-key-env", "VOIPSIGN_TEST_KEY"],
+        );
+        assert_eq!(
+            (out.status.code(), text(&out.stdout)),
+            (Some(0), "valid\n".into()),
+            "{name}"
+        );
+        let wrong = format!(
+            "{}{}",
+            &sig[..63],
+            if sig.ends_with('0') { '1' } else { '0' }
+        );
+        let out = run(
+            "verify",
+            c,
+            &[
+                "--signature",
+                &wrong,
+                "--session-key-env",
+                "VOIPSIGN_TEST_KEY",
+            ],
+        );
+        assert_eq!(
+            (out.status.code(), text(&out.stdout)),
+            (Some(1), "invalid\n".into()),
+            "{name}"
+        );
     }
 }
 
@@ -74,9 +106,15 @@ fn every_invalid_case_exits_2_with_its_code() {
         assert!(out.stdout.is_empty(), "{name}");
         let err = text(&out.stderr);
         let want = format!("error[{}]: ", c["error"].as_str().unwrap());
-        assert!(err.starts_with(&want) && err.lines().count() == 1, "{name}: {err:?}");
+        assert!(
+            err.starts_with(&want) && err.lines().count() == 1,
+            "{name}: {err:?}"
+        );
         let key = c["sessionKey"].as_str().unwrap().trim();
-        assert!(key.is_empty() || !err.contains(key), "{name}: stderr leaks the key");
+        assert!(
+            key.is_empty() || !err.contains(key),
+            "{name}: stderr leaks the key"
+        );
     }
 }
 
@@ -84,7 +122,13 @@ fn every_invalid_case_exits_2_with_its_code() {
 fn session_signatures_match() {
     for c in vectors()["session_signatures"].as_array().unwrap() {
         let out = voipsign(
-            &["session-signature", "--body", c["body"].as_str().unwrap(), "--session-key-env", "K"],
+            &[
+                "session-signature",
+                "--body",
+                c["body"].as_str().unwrap(),
+                "--session-key-env",
+                "K",
+            ],
             None,
         );
         assert_eq!(out.status.code(), Some(2)); // K unset
@@ -98,14 +142,29 @@ fn session_signatures_match() {
             ],
             Some(c["sessionKey"].as_str().unwrap()),
         );
-        assert_eq!(text(&out.stdout).trim(), c["signature"].as_str().unwrap(), "{}", c["name"]);
+        assert_eq!(
+            text(&out.stdout).trim(),
+            c["signature"].as_str().unwrap(),
+            "{}",
+            c["name"]
+        );
     }
 }
 
 #[test]
 fn issue_prints_the_join_object() {
     let out = voipsign(
-        &["issue", "--app-id", "wx20afc706a711eefc", "--group-id", "room-1", "--room-type", "video", "--session-key-env", "VOIPSIGN_TEST_KEY"],
+        &[
+            "issue",
+            "--app-id",
+            "wx20afc706a711eefc",
+            "--group-id",
+            "room-1",
+            "--room-type",
+            "video",
+            "--session-key-env",
+            "VOIPSIGN_TEST_KEY",
+        ],
         Some("gDyVgzwa0mFz9uUP7M6GQQ=="),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -115,7 +174,16 @@ fn issue_prints_the_join_object() {
     assert!(v["timeStamp"].is_i64());
     let c = serde_json::json!({"appId": "wx20afc706a711eefc", "groupId": "room-1",
         "nonceStr": v["nonceStr"], "timeStamp": v["timeStamp"], "sessionKey": "gDyVgzwa0mFz9uUP7M6GQQ=="});
-    let out = run("verify", &c, &["--signature", v["signature"].as_str().unwrap(), "--session-key-env", "VOIPSIGN_TEST_KEY"]);
+    let out = run(
+        "verify",
+        &c,
+        &[
+            "--signature",
+            v["signature"].as_str().unwrap(),
+            "--session-key-env",
+            "VOIPSIGN_TEST_KEY",
+        ],
+    );
     assert_eq!(text(&out.stdout), "valid\n");
 }
 
@@ -137,11 +205,19 @@ fn key_file_strips_exactly_one_newline_and_argv_is_refused() {
         child.wait_with_output().unwrap()
     };
     let want = format!("{}\n", doc["signature"].as_str().unwrap());
-    assert_eq!(text(&sign_from_stdin(b"gDyVgzwa0mFz9uUP7M6GQQ==\n").stdout), want);
-    assert_eq!(text(&sign_from_stdin(b"gDyVgzwa0mFz9uUP7M6GQQ==\r\n").stdout), want);
+    assert_eq!(
+        text(&sign_from_stdin(b"gDyVgzwa0mFz9uUP7M6GQQ==\n").stdout),
+        want
+    );
+    assert_eq!(
+        text(&sign_from_stdin(b"gDyVgzwa0mFz9uUP7M6GQQ==\r\n").stdout),
+        want
+    );
     let out = sign_from_stdin(b"gDyVgzwa0mFz9uUP7M6GQQ==\n\n");
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).starts_with("error[INVALID_SESSION_KEY]: sessionKey ends with a newline"));
+    assert!(
+        text(&out.stderr).starts_with("error[INVALID_SESSION_KEY]: sessionKey ends with a newline")
+    );
 
     let dir = std::env::temp_dir().join(format!("voipsign-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -164,9 +240,102 @@ fn key_file_strips_exactly_one_newline_and_argv_is_refused() {
 #[test]
 fn non_numeric_timestamp_is_invalid_timestamp() {
     let out = voipsign(
-        &["sign", "--app-id", "wx1", "--group-id", "g", "--nonce", "n", "--timestamp", "1.5e9", "--session-key-env", "VOIPSIGN_TEST_KEY"],
+        &[
+            "sign",
+            "--app-id",
+            "wx1",
+            "--group-id",
+            "g",
+            "--nonce",
+            "n",
+            "--timestamp",
+            "1.5e9",
+            "--session-key-env",
+            "VOIPSIGN_TEST_KEY",
+        ],
         Some("gDyVgzwa0mFz9uUP7M6GQQ=="),
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).starts_with("error[INVALID_TIMESTAMP]: "));
+}
+
+#[test]
+fn diagnose_and_explain_end_to_end() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/diagnose.json"
+    );
+    let t: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for c in t["diagnose"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let mut args = vec!["diagnose".to_string()];
+        args.extend(param_args(c));
+        args.extend([
+            "--signature".into(),
+            c["signature"].as_str().unwrap().into(),
+        ]);
+        args.extend([
+            "--session-key-env".into(),
+            "VOIPSIGN_TEST_KEY".into(),
+            "--json".into(),
+        ]);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_voipsign"));
+        cmd.args(&args)
+            .env("VOIPSIGN_TEST_KEY", c["sessionKey"].as_str().unwrap());
+        for (i, k) in c["otherSessionKeys"].as_array().unwrap().iter().enumerate() {
+            let var = format!("VOIPSIGN_OLD_KEY_{i}");
+            cmd.env(&var, k.as_str().unwrap())
+                .args(["--other-session-key-env", &var]);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", text(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["verdict"], c["verdict"], "{name}");
+        assert_eq!(v["mistakes"], c["mistakes"], "{name}");
+        for k in ["message", "expected", "canonical"] {
+            assert!(v[k].is_string(), "{name}: {k}");
+        }
+        assert!(
+            !text(&out.stdout).contains(c["sessionKey"].as_str().unwrap()),
+            "{name}: key in output"
+        );
+    }
+    // Human text.
+    let c = &t["diagnose"][1];
+    let mut args = vec!["diagnose".to_string()];
+    args.extend(param_args(c));
+    args.extend([
+        "--signature".into(),
+        c["signature"].as_str().unwrap().into(),
+        "--session-key-env".into(),
+        "VOIPSIGN_TEST_KEY".into(),
+    ]);
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = voipsign(&refs, Some(c["sessionKey"].as_str().unwrap()));
+    assert!(
+        text(&out.stdout).starts_with("verdict:   MISTAKE_FOUND\nmistakes:  NOT_SORTED\n"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    for c in t["explain"].as_array().unwrap() {
+        let code = c["errCode"].to_string();
+        let out = voipsign(
+            &[
+                "explain",
+                "--err-code",
+                &code,
+                "--err-msg",
+                c["errMsg"].as_str().unwrap(),
+                "--json",
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["cause"], c["cause"], "{c}");
+        assert!(v["meaning"].is_string() && v["action"].is_string());
+    }
+    let out = voipsign(&["explain", "--err-code", "-2"], None);
+    assert!(text(&out.stdout).starts_with("cause:   DEVICE_BUSY\n"));
 }

@@ -15,15 +15,26 @@ use voipsign::{sign, sign_many, Params, SessionKey};
 
 const BLOCKS: usize = 1024;
 const KEYS: [&str; 10] = [
-    "gDyVgzwa0mFz9uUP7M6GQQ==", "o0q0otL8aEzpcZL/FT9WsQ==", "kUpBwvRHPfIDSEEATFMKZg==",
-    "AAAAAAAAAAAAAAAAAAAAAA==", "/////////////////////w==", "MDEyMzQ1Njc4OWFiY2RlZg==",
-    "ZmVkY2JhOTg3NjU0MzIxMA==", "c2Vzc2lvbl9rZXlfMTIzNA==", "cXdlcnR5dWlvcGFzZGZnaA==",
+    "gDyVgzwa0mFz9uUP7M6GQQ==",
+    "o0q0otL8aEzpcZL/FT9WsQ==",
+    "kUpBwvRHPfIDSEEATFMKZg==",
+    "AAAAAAAAAAAAAAAAAAAAAA==",
+    "/////////////////////w==",
+    "MDEyMzQ1Njc4OWFiY2RlZg==",
+    "ZmVkY2JhOTg3NjU0MzIxMA==",
+    "c2Vzc2lvbl9rZXlfMTIzNA==",
+    "cXdlcnR5dWlvcGFzZGZnaA==",
     "emF4Y3Zibm1xd2VydHl1aQ==",
 ];
 
 fn params() -> Params<'static> {
     // Canonical string of exactly 64 bytes: 18 + 20 + 16 + 10.
-    Params::new("wx20afc706a711eefc", "1559129713_672975982", "8AP6DT9ybtniUJfb", 1559129714)
+    Params::new(
+        "wx20afc706a711eefc",
+        "1559129713_672975982",
+        "8AP6DT9ybtniUJfb",
+        1559129714,
+    )
 }
 
 fn benches(c: &mut Criterion) {
@@ -32,8 +43,18 @@ fn benches(c: &mut Criterion) {
     assert_eq!(voipsign::canonical(&p).unwrap().len(), 64);
 
     let mut g = c.benchmark_group("core");
-    g.bench_function("sign", |b| b.iter(|| sign(black_box(&p), black_box(&key)).unwrap()));
-    g.bench_function("sign_many_10", |b| b.iter(|| sign_many(black_box(&p), black_box(&KEYS)).unwrap()));
+    g.bench_function("sign", |b| {
+        b.iter(|| sign(black_box(&p), black_box(&key)).unwrap())
+    });
+    g.bench_function("sign_many_10", |b| {
+        b.iter(|| sign_many(black_box(&p), black_box(&KEYS)).unwrap())
+    });
+    // The full search: a signature nothing reproduces, with one older key.
+    let older = [SessionKey::new(KEYS[1]).unwrap()];
+    let random = "0123456789abcdef".repeat(4);
+    g.bench_function("diagnose_full_search", |b| {
+        b.iter(|| voipsign::diagnose(black_box(&p), &key, black_box(&random), &older).unwrap())
+    });
     let blocks = vec![GenericArray::from([0x5au8; 64]); BLOCKS];
     g.throughput(Throughput::Elements(BLOCKS as u64));
     g.bench_function("compress256_x1024", |b| {
@@ -48,7 +69,8 @@ fn benches(c: &mut Criterion) {
 
 /// Criterion's point estimate (ns) of the median of a benchmark, from its files.
 fn median_ns(name: &str) -> Option<f64> {
-    let dir = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").into());
+    let dir = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").into());
     let path = format!("{dir}/criterion/core/{name}/new/estimates.json");
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     v["median"]["point_estimate"].as_f64()
@@ -58,23 +80,51 @@ fn main() {
     let quick = std::env::var("BENCH_QUICK").is_ok_and(|v| v == "1");
     let mut c = Criterion::default().configure_from_args();
     c = if quick {
-        c.warm_up_time(Duration::from_millis(50)).measurement_time(Duration::from_millis(100)).sample_size(10)
+        c.warm_up_time(Duration::from_millis(50))
+            .measurement_time(Duration::from_millis(100))
+            .sample_size(10)
     } else {
-        c.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3))
+        c.warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(3))
     };
     benches(&mut c);
     c.final_summary();
 
-    let (Some(s), Some(m), Some(f)) = (median_ns("sign"), median_ns("sign_many_10"), median_ns("compress256_x1024"))
-    else {
+    let (Some(s), Some(m), Some(f)) = (
+        median_ns("sign"),
+        median_ns("sign_many_10"),
+        median_ns("compress256_x1024"),
+    ) else {
         eprintln!("criterion estimates not found; no ratio table");
         return;
     };
     let floor = 5.0 * f / BLOCKS as f64;
-    println!("\ncore ratios (medians{}):", if quick { ", BENCH_QUICK: not for reading" } else { "" });
+    println!(
+        "\ncore ratios (medians{}):",
+        if quick {
+            ", BENCH_QUICK: not for reading"
+        } else {
+            ""
+        }
+    );
     println!("  {:<28} {:>9}  {:>7}", "measurement", "ns", "/floor");
-    println!("  {:<28} {:>9.1}  {:>7.2}", "floor: 5 x compress256 block", floor, 1.0);
+    println!(
+        "  {:<28} {:>9.1}  {:>7.2}",
+        "floor: 5 x compress256 block", floor, 1.0
+    );
     println!("  {:<28} {:>9.1}  {:>7.2}", "sign (one-shot)", s, s / floor);
-    println!("  {:<28} {:>9.1}  {:>7.2}", "sign_many(10) per member", m / 10.0, m / 10.0 / floor);
+    println!(
+        "  {:<28} {:>9.1}  {:>7.2}",
+        "sign_many(10) per member",
+        m / 10.0,
+        m / 10.0 / floor
+    );
     println!("sign/floor ratio: {:.2}", s / floor);
+    if let Some(d) = median_ns("diagnose_full_search") {
+        println!(
+            "diagnose (full search, 1 older key): {:.2} ms (limit 5 ms: {})",
+            d / 1e6,
+            if d < 5e6 { "within" } else { "OVER" }
+        );
+    }
 }

@@ -162,8 +162,13 @@ fn php_numeric_order(values: &[String; 4]) -> [usize; 4] {
         let t = s.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
         let body = t.strip_prefix(['+', '-']).unwrap_or(t);
         let ok = !body.is_empty()
-            && body.bytes().all(|c| c.is_ascii_digit() || c == b'.' || c == b'e' || c == b'E')
-            && body.bytes().next().is_some_and(|c| c.is_ascii_digit() || c == b'.');
+            && body
+                .bytes()
+                .all(|c| c.is_ascii_digit() || c == b'.' || c == b'e' || c == b'E')
+            && body
+                .bytes()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || c == b'.');
         if ok {
             t.parse::<f64>().ok()
         } else {
@@ -241,8 +246,16 @@ fn digest(algo: Algo, key: &[u8], msg: &[u8]) -> [u8; 32] {
     match algo {
         Algo::Hmac => mac(key, msg),
         Algo::Swapped => mac(msg, key),
-        Algo::ShaKeyFirst => Sha256::new().chain_update(key).chain_update(msg).finalize().into(),
-        Algo::ShaKeyLast => Sha256::new().chain_update(msg).chain_update(key).finalize().into(),
+        Algo::ShaKeyFirst => Sha256::new()
+            .chain_update(key)
+            .chain_update(msg)
+            .finalize()
+            .into(),
+        Algo::ShaKeyLast => Sha256::new()
+            .chain_update(msg)
+            .chain_update(key)
+            .finalize()
+            .into(),
         Algo::ShaNoKey => Sha256::digest(msg).into(),
     }
 }
@@ -272,8 +285,15 @@ pub fn diagnose(
     validate_group_id(params.group_id)?;
     validate_nonce(params.nonce_str)?;
     let given_ms = (1_000_000_000_000..=9_999_999_999_999).contains(&params.timestamp);
-    let seconds = if given_ms { params.timestamp / 1000 } else { params.timestamp };
-    let right = Params { timestamp: seconds, ..*params };
+    let seconds = if given_ms {
+        params.timestamp / 1000
+    } else {
+        params.timestamp
+    };
+    let right = Params {
+        timestamp: seconds,
+        ..*params
+    };
     let expected = sign(&right, session_key)?.to_string();
     let canonical = canonical(&right)?;
 
@@ -289,7 +309,11 @@ pub fn diagnose(
         return Ok(finish(Verdict::Correct, vec![], correct_message()));
     }
     let Some((target, encoding)) = decode_rejected(rejected_signature) else {
-        return Ok(finish(Verdict::Unknown, vec![], malformed_message(rejected_signature, &expected)));
+        return Ok(finish(
+            Verdict::Unknown,
+            vec![],
+            malformed_message(rejected_signature, &expected),
+        ));
     };
 
     let values = [
@@ -303,13 +327,24 @@ pub fn diagnose(
     let sorted_values: Vec<&str> = sorted_idx.iter().map(|&i| values[i].as_str()).collect();
 
     let mut keys: Vec<(&SessionKey, Option<usize>)> = vec![(session_key, None)];
-    keys.extend(other_session_keys.iter().enumerate().map(|(i, k)| (k, Some(i))));
+    keys.extend(
+        other_session_keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k, Some(i))),
+    );
 
     // (timestamp text, whether it is a milliseconds mistake)
     let ts_variants: Vec<(String, bool)> = if given_ms {
-        vec![(params.timestamp.to_string(), true), (seconds.to_string(), true)]
+        vec![
+            (params.timestamp.to_string(), true),
+            (seconds.to_string(), true),
+        ]
     } else {
-        vec![(seconds.to_string(), false), ((seconds as i128 * 1000).to_string(), true)]
+        vec![
+            (seconds.to_string(), false),
+            ((seconds as i128 * 1000).to_string(), true),
+        ]
     };
     // (key bytes, trailing whitespace added, base64-decoded, index of an older key)
     let mut key_variants: Vec<(Vec<u8>, &'static str, bool, Option<usize>)> = Vec::new();
@@ -318,10 +353,21 @@ pub fn diagnose(
         key_variants.push((string_key.clone(), "", false, *stale));
         key_variants.push((key.decoded().to_vec(), "", true, *stale));
         for ws in ["\n", "\r\n", " "] {
-            key_variants.push(([string_key.as_slice(), ws.as_bytes()].concat(), ws, false, *stale));
+            key_variants.push((
+                [string_key.as_slice(), ws.as_bytes()].concat(),
+                ws,
+                false,
+                *stale,
+            ));
         }
     }
-    const ALGOS: [Algo; 5] = [Algo::Hmac, Algo::Swapped, Algo::ShaKeyFirst, Algo::ShaKeyLast, Algo::ShaNoKey];
+    const ALGOS: [Algo; 5] = [
+        Algo::Hmac,
+        Algo::Swapped,
+        Algo::ShaKeyFirst,
+        Algo::ShaKeyLast,
+        Algo::ShaNoKey,
+    ];
 
     let mut best: Option<Candidate> = None;
     for (ts_text, ms) in &ts_variants {
@@ -341,7 +387,8 @@ pub fn diagnose(
                         if digest(algo, kb, msg.as_bytes()) != target {
                             continue;
                         }
-                        let plain_sha = matches!(algo, Algo::ShaKeyFirst | Algo::ShaKeyLast | Algo::ShaNoKey);
+                        let plain_sha =
+                            matches!(algo, Algo::ShaKeyFirst | Algo::ShaKeyLast | Algo::ShaNoKey);
                         let flags = [
                             (unsorted, Mistake::NotSorted),
                             (comma, Mistake::CommaJoined),
@@ -354,13 +401,23 @@ pub fn diagnose(
                             (plain_sha, Mistake::PlainSha256),
                             (stale.is_some(), Mistake::StaleSessionKey),
                         ];
-                        let m: Vec<Mistake> = flags.iter().filter(|(on, _)| *on).map(|(_, m)| *m).collect();
+                        let m: Vec<Mistake> = flags
+                            .iter()
+                            .filter(|(on, _)| *on)
+                            .map(|(_, m)| *m)
+                            .collect();
                         let better = match &best {
                             None => true,
                             Some(b) => m.len() < b.mistakes.len(),
                         };
                         if better {
-                            best = Some(Candidate { mistakes: m, order, whitespace: ws, stale_index: *stale, algo });
+                            best = Some(Candidate {
+                                mistakes: m,
+                                order,
+                                whitespace: ws,
+                                stale_index: *stale,
+                                algo,
+                            });
                         }
                     }
                 }
@@ -371,7 +428,15 @@ pub fn diagnose(
     Ok(match best {
         Some(c) if c.mistakes.is_empty() => finish(Verdict::Correct, vec![], correct_message()),
         Some(c) => {
-            let message = mistake_message(&c, &values, &sorted_idx, seconds, params.timestamp, given_ms, &expected);
+            let message = mistake_message(
+                &c,
+                &values,
+                &sorted_idx,
+                seconds,
+                params.timestamp,
+                given_ms,
+                &expected,
+            );
             finish(Verdict::MistakeFound, c.mistakes, message)
         }
         None => finish(Verdict::Unknown, vec![], unknown_message(&expected)),
@@ -400,13 +465,19 @@ fn unknown_message(expected: &str) -> String {
 
 fn malformed_message(rejected: &str, expected: &str) -> String {
     let b = rejected.as_bytes();
-    let form = if b.len() > SIGNATURE_LEN && b[..SIGNATURE_LEN].iter().all(u8::is_ascii_hexdigit) && b[SIGNATURE_LEN] == b'_' {
+    let form = if b.len() > SIGNATURE_LEN
+        && b[..SIGNATURE_LEN].iter().all(u8::is_ascii_hexdigit)
+        && b[SIGNATURE_LEN] == b'_'
+    {
         "It has a \"_...\" suffix after 64 hex digits: it was issued by WeChat's cloud signing (cloud.getVoIPSign or /wxa/getvoipsign), \
          which is not this HMAC; use either cloud signing or voipsign for a room, not both.".to_string()
     } else if b.len() == SIGNATURE_LEN {
         "It has 64 characters but is not lowercase hex.".to_string()
     } else {
-        format!("It has {} characters; a signature is 64 lowercase hex digits.", b.len())
+        format!(
+            "It has {} characters; a signature is 64 lowercase hex digits.",
+            b.len()
+        )
     };
     format!("The rejected signature is not in a form any known mistake produces. {form} The right signature is {expected}.")
 }
@@ -487,7 +558,12 @@ mod tests {
 
     #[test]
     fn php_order_of_the_numeric_case() {
-        let v = ["wx20afc706a711eefc".to_string(), "99".into(), "8AP6DT9ybtniUJfb".into(), "1559129714".into()];
+        let v = [
+            "wx20afc706a711eefc".to_string(),
+            "99".into(),
+            "8AP6DT9ybtniUJfb".into(),
+            "1559129714".into(),
+        ];
         // Text order: 1559129714, 8AP6..., 99, wx... ; PHP numeric: 99 < 1559129714.
         let php = php_numeric_order(&v);
         let pos = |i: usize| php.iter().position(|&x| x == i).unwrap();

@@ -85,7 +85,11 @@ pub fn explain(err_code: i64, err_msg: &str) -> Explanation {
     let mut codes = vec![err_code];
     codes.extend(codes_in(err_msg));
     let has = |c: i64| codes.contains(&c);
-    let e = |cause, meaning: &str, action: &str| Explanation { cause, meaning: meaning.into(), action: action.into() };
+    let e = |cause, meaning: &str, action: &str| Explanation {
+        cause,
+        meaning: meaning.into(),
+        action: action.into(),
+    };
     if has(-12020) || err_msg.to_ascii_lowercase().contains("invalid signature") {
         return e(
             Cause::InvalidSignature,
@@ -146,8 +150,14 @@ mod tests {
     fn nested_codes_and_texts() {
         let m = "-10088, -12020, join room failed. errType: 4, errCode: -12020, errMsg: invalid signature";
         assert_eq!(explain(-10088, m).cause, Cause::InvalidSignature);
-        assert_eq!(explain(-1000, "joinVoIPChat:fail invalid signature").cause, Cause::InvalidSignature);
-        assert_eq!(explain(-1000, "errCode: -13000").cause, Cause::DailyRoomLimit);
+        assert_eq!(
+            explain(-1000, "joinVoIPChat:fail invalid signature").cause,
+            Cause::InvalidSignature
+        );
+        assert_eq!(
+            explain(-1000, "errCode: -13000").cause,
+            Cause::DailyRoomLimit
+        );
         assert_eq!(explain(-1000, "").cause, Cause::SystemError);
         assert_eq!(explain(-1, "").cause, Cause::AlreadyInRoom);
         assert_eq!(explain(-2, "").cause, Cause::DeviceBusy);

@@ -47,7 +47,12 @@ fn sign_and_verify_make_no_heap_allocation() {
     let key = voipsign::SessionKey::new("gDyVgzwa0mFz9uUP7M6GQQ==").unwrap();
     let long_group = "房".repeat(300);
     let params = [
-        voipsign::Params::new("wx20afc706a711eefc", "1559129713_672975982", "8AP6DT9ybtniUJfb", 1559129714),
+        voipsign::Params::new(
+            "wx20afc706a711eefc",
+            "1559129713_672975982",
+            "8AP6DT9ybtniUJfb",
+            1559129714,
+        ),
         voipsign::Params::new("wx20afc706a711eefc", &long_group, "8AP6DT9ybtniUJfb", 1),
     ];
     let expected = "b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617";
@@ -64,7 +69,12 @@ fn sign_and_verify_make_no_heap_allocation() {
     }
     let after = ALLOCATIONS.load(Ordering::SeqCst);
     assert!(n > 0);
-    assert_eq!(after - before, 0, "sign/verify/SessionKey::new allocated {} times", after - before);
+    assert_eq!(
+        after - before,
+        0,
+        "sign/verify/SessionKey::new allocated {} times",
+        after - before
+    );
     // The counter works: an allocation is seen.
     let v = std::hint::black_box(vec![1u8; 10]);
     assert!(ALLOCATIONS.load(Ordering::SeqCst) > after && v.len() == 10);

@@ -9,7 +9,12 @@ use voipsign::{sign, verify, Params, SessionKey};
 /// The formula written the obvious way: a `Vec<String>`, `sort`, `concat`, HMAC, hex.
 #[allow(clippy::useless_vec)] // deliberately the naive shape
 fn reference(app: &str, group: &str, nonce: &str, ts: i64, key: &str) -> String {
-    let mut v = vec![app.to_string(), group.to_string(), nonce.to_string(), ts.to_string()];
+    let mut v = vec![
+        app.to_string(),
+        group.to_string(),
+        nonce.to_string(),
+        ts.to_string(),
+    ];
     v.sort();
     let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
     mac.update(v.concat().as_bytes());

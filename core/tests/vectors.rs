@@ -4,8 +4,12 @@ use serde_json::Value;
 use voipsign::{canonical, session_signature, sign, sign_many, verify, Params, SessionKey};
 
 fn vectors() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/signatures.json");
-    serde_json::from_str(&std::fs::read_to_string(path).expect("read vectors")).expect("parse vectors")
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/signatures.json"
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read vectors"))
+        .expect("parse vectors")
 }
 
 fn params(c: &Value) -> Params<'_> {
@@ -26,7 +30,11 @@ fn cases_reproduce_canonical_and_signature() {
         let name = c["name"].as_str().unwrap();
         let p = params(c);
         let key = SessionKey::new(c["sessionKey"].as_str().unwrap()).unwrap();
-        assert_eq!(canonical(&p).unwrap(), c["canonical"].as_str().unwrap(), "{name}");
+        assert_eq!(
+            canonical(&p).unwrap(),
+            c["canonical"].as_str().unwrap(),
+            "{name}"
+        );
         let sig = sign(&p, &key).unwrap();
         assert_eq!(sig.as_str(), c["signature"].as_str().unwrap(), "{name}");
         assert!(verify(&p, &key, sig.as_str()).unwrap(), "{name}");
@@ -48,7 +56,10 @@ fn invalid_cases_are_refused_with_their_code() {
         let err = result.expect_err(name);
         assert_eq!(err.code().name(), want, "{name}: {}", err.message());
         if !key_str.is_empty() {
-            assert!(!err.message().contains(key_str.trim()), "{name} leaks the key");
+            assert!(
+                !err.message().contains(key_str.trim()),
+                "{name} leaks the key"
+            );
         }
     }
 }
@@ -59,6 +70,11 @@ fn session_signatures_match() {
     for c in v["session_signatures"].as_array().unwrap() {
         let key = SessionKey::new(c["sessionKey"].as_str().unwrap()).unwrap();
         let got = session_signature(&key, c["body"].as_str().unwrap().as_bytes());
-        assert_eq!(got.as_str(), c["signature"].as_str().unwrap(), "{}", c["name"]);
+        assert_eq!(
+            got.as_str(),
+            c["signature"].as_str().unwrap(),
+            "{}",
+            c["name"]
+        );
     }
 }

@@ -10,7 +10,10 @@ use crate::status::{VoipsignError, VoipsignStatus};
 
 /// Run `f` behind a panic boundary and translate its result into a status, filling
 /// `err` (when non-NULL) on failure.
-pub(crate) fn guard(err: *mut VoipsignError, f: impl FnOnce() -> Result<(), Error>) -> VoipsignStatus {
+pub(crate) fn guard(
+    err: *mut VoipsignError,
+    f: impl FnOnce() -> Result<(), Error>,
+) -> VoipsignStatus {
     let result = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| {
         Err(Error::new(ErrorCode::Internal, "internal error: a panic was caught at the C boundary (a bug in voipsign; please report it)"))
     });
@@ -37,12 +40,19 @@ fn null(field: &str) -> Error {
 /// # Safety
 /// When `ptr` is non-NULL it must point to `len` readable bytes that stay valid and
 /// unmodified for `'a`.
-pub(crate) unsafe fn bytes_arg<'a>(ptr: *const c_char, len: usize, field: &str) -> Result<&'a [u8], Error> {
+pub(crate) unsafe fn bytes_arg<'a>(
+    ptr: *const c_char,
+    len: usize,
+    field: &str,
+) -> Result<&'a [u8], Error> {
     if ptr.is_null() {
         return if len == 0 { Ok(&[]) } else { Err(null(field)) };
     }
     if len > isize::MAX as usize {
-        return Err(Error::new(ErrorCode::NullArgument, format!("{field} length is impossible")));
+        return Err(Error::new(
+            ErrorCode::NullArgument,
+            format!("{field} length is impossible"),
+        ));
     }
     // SAFETY: non-NULL, and the caller guarantees `len` readable bytes for 'a.
     Ok(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) })
@@ -52,13 +62,20 @@ pub(crate) unsafe fn bytes_arg<'a>(ptr: *const c_char, len: usize, field: &str) 
 ///
 /// # Safety
 /// As [`bytes_arg`].
-pub(crate) unsafe fn str_arg<'a>(ptr: *const c_char, len: usize, field: &str) -> Result<&'a str, Error> {
+pub(crate) unsafe fn str_arg<'a>(
+    ptr: *const c_char,
+    len: usize,
+    field: &str,
+) -> Result<&'a str, Error> {
     // SAFETY: forwarded contract.
     let bytes = unsafe { bytes_arg(ptr, len, field)? };
     std::str::from_utf8(bytes).map_err(|e| {
         Error::new(
             ErrorCode::InvalidUtf8,
-            format!("{field} is not valid UTF-8 (invalid byte at {})", e.valid_up_to()),
+            format!(
+                "{field} is not valid UTF-8 (invalid byte at {})",
+                e.valid_up_to()
+            ),
         )
     })
 }
@@ -81,7 +98,12 @@ pub(crate) unsafe fn key_arg<'a>(ptr: *const c_char, len: usize) -> Result<&'a s
 ///
 /// # Safety
 /// `out` must be NULL or point to `cap` writable bytes; `out_len` NULL or writable.
-pub(crate) unsafe fn write_text(out: *mut c_char, cap: usize, out_len: *mut usize, bytes: &[u8]) -> Result<(), Error> {
+pub(crate) unsafe fn write_text(
+    out: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+    bytes: &[u8],
+) -> Result<(), Error> {
     if out.is_null() {
         return Err(null("out"));
     }
@@ -118,7 +140,10 @@ pub(crate) unsafe fn write_fixed(out: *mut c_char, cap: usize, bytes: &[u8]) -> 
 }
 
 pub(crate) fn too_small(need: usize, cap: usize) -> Error {
-    Error::new(ErrorCode::BufferTooSmall, format!("out has {cap} bytes; {need} are needed"))
+    Error::new(
+        ErrorCode::BufferTooSmall,
+        format!("out has {cap} bytes; {need} are needed"),
+    )
 }
 
 pub(crate) fn require<T>(p: *const T, field: &str) -> Result<(), Error> {

@@ -84,7 +84,15 @@ pub unsafe extern "C" fn voipsign_sign(
     guard(err, || {
         // SAFETY: the caller upholds this function's contract for every pointer.
         unsafe {
-            let p = params_arg(app_id, app_id_len, group_id, group_id_len, nonce_str, nonce_str_len, timestamp)?;
+            let p = params_arg(
+                app_id,
+                app_id_len,
+                group_id,
+                group_id_len,
+                nonce_str,
+                nonce_str_len,
+                timestamp,
+            )?;
             let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
             require(out, "out")?;
             if out_cap < VOIPSIGN_SIGNATURE_LEN {
@@ -128,7 +136,15 @@ pub unsafe extern "C" fn voipsign_verify(
     guard(err, || {
         // SAFETY: the caller upholds this function's contract for every pointer.
         unsafe {
-            let p = params_arg(app_id, app_id_len, group_id, group_id_len, nonce_str, nonce_str_len, timestamp)?;
+            let p = params_arg(
+                app_id,
+                app_id_len,
+                group_id,
+                group_id_len,
+                nonce_str,
+                nonce_str_len,
+                timestamp,
+            )?;
             let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
             let sig = str_arg(signature, signature_len, "signature")?;
             require(out_valid, "out_valid")?;
@@ -167,7 +183,15 @@ pub unsafe extern "C" fn voipsign_canonical(
     guard(err, || {
         // SAFETY: the caller upholds this function's contract for every pointer.
         unsafe {
-            let p = params_arg(app_id, app_id_len, group_id, group_id_len, nonce_str, nonce_str_len, timestamp)?;
+            let p = params_arg(
+                app_id,
+                app_id_len,
+                group_id,
+                group_id_len,
+                nonce_str,
+                nonce_str_len,
+                timestamp,
+            )?;
             require(out, "out")?;
             let s = voipsign::canonical(&p)?;
             write_text(out, out_cap, out_len, s.as_bytes())
@@ -252,25 +276,16 @@ pub unsafe extern "C" fn voipsign_sign_many(
     guard(err, || {
         // SAFETY: the caller upholds this function's contract for every pointer.
         unsafe {
-            let p = params_arg(app_id, app_id_len, group_id, group_id_len, nonce_str, nonce_str_len, timestamp)?;
-            let (ptrs, lens): (&[*const c_char], &[usize]) = if count == 0 {
-                (&[], &[])
-            } else {
-                require(session_keys, "session_keys")?;
-                require(session_key_lens, "session_key_lens")?;
-                (
-                    std::slice::from_raw_parts(session_keys, count),
-                    std::slice::from_raw_parts(session_key_lens, count),
-                )
-            };
-            let keys = ptrs
-                .iter()
-                .zip(lens)
-                .enumerate()
-                .map(|(i, (&ptr, &len))| {
-                    key_arg(ptr, len).map_err(|e| Error::new(e.code(), format!("sessionKeys[{i}]: {}", e.message())))
-                })
-                .collect::<Result<Vec<&str>, Error>>()?;
+            let p = params_arg(
+                app_id,
+                app_id_len,
+                group_id,
+                group_id_len,
+                nonce_str,
+                nonce_str_len,
+                timestamp,
+            )?;
+            let keys = key_list(session_keys, session_key_lens, count, "sessionKeys")?;
             require(out, "out")?;
             let need = count.saturating_mul(VOIPSIGN_SIGNATURE_LEN);
             if out_cap < need {
@@ -278,7 +293,11 @@ pub unsafe extern "C" fn voipsign_sign_many(
             }
             let sigs = voipsign::sign_many(&p, &keys)?;
             for (i, s) in sigs.iter().enumerate() {
-                write_fixed(out.add(i * VOIPSIGN_SIGNATURE_LEN), VOIPSIGN_SIGNATURE_LEN, s.as_bytes())?;
+                write_fixed(
+                    out.add(i * VOIPSIGN_SIGNATURE_LEN),
+                    VOIPSIGN_SIGNATURE_LEN,
+                    s.as_bytes(),
+                )?;
             }
             Ok(())
         }
@@ -336,7 +355,8 @@ pub extern "C" fn voipsign_status_name(status: i32) -> *const c_char {
 /// Thread safety: reentrant.
 #[no_mangle]
 pub extern "C" fn voipsign_status_message(status: i32) -> *const c_char {
-    std::panic::catch_unwind(|| status::status_message(status)).unwrap_or(c"internal error".as_ptr())
+    std::panic::catch_unwind(|| status::status_message(status))
+        .unwrap_or(c"internal error".as_ptr())
 }
 
 /// The library version, e.g. `"0.1.0"`: a static NUL-terminated string; never free it.
@@ -349,4 +369,140 @@ pub extern "C" fn voipsign_version() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn voipsign_signature_len() -> usize {
     VOIPSIGN_SIGNATURE_LEN
+}
+
+/// Diagnose a signature WeChat rejected: which known mistake (or combination)
+/// reproduces it. Writes one NUL-terminated JSON object to `out`:
+/// `{"verdict":"MISTAKE_FOUND","mistakes":["TIMESTAMP_MILLISECONDS"],"message":"…","expected":"…","canonical":"…"}`
+/// (`verdict` is `CORRECT`, `MISTAKE_FOUND` or `UNKNOWN`). A 13-digit timestamp
+/// and a malformed `rejected_signature` are findings, not errors. `other_session_keys`
+/// (may be NULL when `other_count` is 0) are older keys of the same user, tried for
+/// `STALE_SESSION_KEY`. The result never contains a session key. 8192 bytes always
+/// suffice; `*out_len` as in `voipsign_canonical`.
+///
+/// Ownership: inputs borrowed; buffers caller-owned. Thread safety: reentrant.
+///
+/// # Safety
+/// As `voipsign_sign_many`, with `other_session_keys` / `other_session_key_lens`
+/// pointing to `other_count` elements each; `out_len` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn voipsign_diagnose(
+    app_id: *const c_char,
+    app_id_len: usize,
+    group_id: *const c_char,
+    group_id_len: usize,
+    nonce_str: *const c_char,
+    nonce_str_len: usize,
+    timestamp: i64,
+    session_key: *const c_char,
+    session_key_len: usize,
+    rejected_signature: *const c_char,
+    rejected_signature_len: usize,
+    other_session_keys: *const *const c_char,
+    other_session_key_lens: *const usize,
+    other_count: usize,
+    out: *mut c_char,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut VoipsignError,
+) -> VoipsignStatus {
+    guard(err, || {
+        // SAFETY: the caller upholds this function's contract for every pointer.
+        unsafe {
+            let p = params_arg(
+                app_id,
+                app_id_len,
+                group_id,
+                group_id_len,
+                nonce_str,
+                nonce_str_len,
+                timestamp,
+            )?;
+            let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
+            let rejected = str_arg(rejected_signature, rejected_signature_len, "signature")?;
+            let others = key_list(
+                other_session_keys,
+                other_session_key_lens,
+                other_count,
+                "otherSessionKeys",
+            )?
+            .into_iter()
+            .enumerate()
+            .map(|(i, k)| SessionKey::new(k).map_err(|e| indexed("otherSessionKeys", i, e)))
+            .collect::<Result<Vec<_>, Error>>()?;
+            require(out, "out")?;
+            let d = voipsign::diagnose(&p, &key, rejected, &others)?;
+            write_text(out, out_cap, out_len, d.to_json().as_bytes())
+        }
+    })
+}
+
+/// Explain a `wx.joinVoIPChat` failure: writes the NUL-terminated JSON object
+/// `{"cause":"INVALID_SIGNATURE","meaning":"…","action":"…"}`. Codes nested in
+/// `err_msg` count too (e.g. -12020 inside a -10088). `err_msg` may be `(NULL, 0)`.
+/// 4096 bytes always suffice; `*out_len` as in `voipsign_canonical`.
+///
+/// Ownership: inputs borrowed; buffers caller-owned. Thread safety: reentrant.
+///
+/// # Safety
+/// As `voipsign_canonical`.
+#[no_mangle]
+pub unsafe extern "C" fn voipsign_explain(
+    err_code: i64,
+    err_msg: *const c_char,
+    err_msg_len: usize,
+    out: *mut c_char,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut VoipsignError,
+) -> VoipsignStatus {
+    guard(err, || {
+        // SAFETY: the caller upholds this function's contract for every pointer.
+        unsafe {
+            let msg = str_arg(err_msg, err_msg_len, "errMsg")?;
+            require(out, "out")?;
+            write_text(
+                out,
+                out_cap,
+                out_len,
+                voipsign::explain(err_code, msg).to_json().as_bytes(),
+            )
+        }
+    })
+}
+
+/// Prefix an error about element `i` of a list with its index.
+fn indexed(list: &str, i: usize, e: Error) -> Error {
+    Error::new(e.code(), format!("{list}[{i}]: {}", e.message()))
+}
+
+/// Borrow `count` strings given as parallel arrays of pointers and lengths.
+///
+/// # Safety
+/// `ptrs` and `lens` are NULL (only when `count` is 0) or point to `count` readable
+/// elements; each `(ptrs[i], lens[i])` pair as in `str_arg`.
+unsafe fn key_list<'a>(
+    ptrs: *const *const c_char,
+    lens: *const usize,
+    count: usize,
+    list: &str,
+) -> Result<Vec<&'a str>, Error> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    require(ptrs, list)?;
+    require(lens, list)?;
+    // SAFETY: both arrays are non-NULL with `count` readable elements (contract).
+    let (ptrs, lens) = unsafe {
+        (
+            std::slice::from_raw_parts(ptrs, count),
+            std::slice::from_raw_parts(lens, count),
+        )
+    };
+    ptrs.iter()
+        .zip(lens)
+        .enumerate()
+        // SAFETY: each pair is a valid (pointer, length) per the contract.
+        .map(|(i, (&p, &n))| unsafe { key_arg(p, n) }.map_err(|e| indexed(list, i, e)))
+        .collect()
 }

@@ -95,7 +95,10 @@ impl VoipsignError {
 
 /// The core code for a status number, `None` for OK or an unknown number.
 pub(crate) fn code_of(status: i32) -> Option<ErrorCode> {
-    ErrorCode::ALL.iter().copied().find(|c| c.number() as i64 == status as i64)
+    ErrorCode::ALL
+        .iter()
+        .copied()
+        .find(|c| c.number() as i64 == status as i64)
 }
 
 struct StaticTexts {

@@ -290,6 +290,46 @@ static void test_status_names(void) {
     CHECK(strlen(voipsign_version()) >= 5 && voipsign_signature_len() == VOIPSIGN_SIGNATURE_LEN, "version, length");
 }
 
+static void test_diagnose_and_explain(void) {
+    for (size_t i = 0; i < N_DIAGNOSE; i++) {
+        const struct dv *c = &DIAGNOSE[i];
+        size_t lens[3];
+        for (size_t k = 0; k < c->n_others; k++) lens[k] = strlen(c->others[k]);
+        char out[8192];
+        size_t len = 0;
+        voipsign_error err;
+        voipsign_status st = voipsign_diagnose(S(APP), c->group_id, c->group_id_len, S(NONCE), c->ts, S(KEY),
+                                               c->signature, c->signature_len, c->n_others ? c->others : NULL,
+                                               c->n_others ? lens : NULL, c->n_others, out, sizeof out, &len, &err);
+        char verdict[64];
+        snprintf(verdict, sizeof verdict, "{\"verdict\":\"%s\",", c->verdict);
+        CHECK(st == VOIPSIGN_OK && len == strlen(out) && strncmp(out, verdict, strlen(verdict)) == 0 &&
+                  strstr(out, c->mistakes) != NULL && strstr(out, KEY) == NULL,
+              "diagnose %s: %s", c->name, st == VOIPSIGN_OK ? out : err.message);
+    }
+    for (size_t i = 0; i < N_EXPLAIN; i++) {
+        const struct ev *c = &EXPLAIN[i];
+        char out[4096];
+        voipsign_status st = voipsign_explain(c->code, c->msg_len ? c->msg : NULL, c->msg_len, out, sizeof out,
+                                              NULL, NULL);
+        CHECK(st == VOIPSIGN_OK && strstr(out, c->cause) != NULL, "explain %lld", (long long)c->code);
+    }
+    char small[16];
+    size_t need = 0;
+    CHECK(voipsign_explain(-1, NULL, 0, small, sizeof small, &need, NULL) == VOIPSIGN_BUFFER_TOO_SMALL && need > 16,
+          "explain into a short buffer");
+    CHECK(voipsign_diagnose(S(APP), S(GROUP), S(NONCE), TS, S(KEY), S(DOC_SIG), NULL, NULL, 1, small, sizeof small,
+                            NULL, NULL) == VOIPSIGN_NULL_ARGUMENT,
+          "diagnose with NULL older keys");
+    const char *bad[1] = {"nope"};
+    size_t bad_len[1] = {4};
+    voipsign_error err;
+    CHECK(voipsign_diagnose(S(APP), S(GROUP), S(NONCE), TS, S(KEY), S(DOC_SIG), bad, bad_len, 1, small, sizeof small,
+                            NULL, &err) == VOIPSIGN_INVALID_SESSION_KEY &&
+              strncmp(err.message, "otherSessionKeys[0]", 19) == 0,
+          "diagnose names the bad older key");
+}
+
 enum { THREADS = 4 };
 static int iterations = 10000;
 
@@ -329,6 +369,7 @@ int main(void) {
     test_buffers();
     test_issue_and_verify();
     test_status_names();
+    test_diagnose_and_explain();
     test_threads();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
