@@ -1,0 +1,49 @@
+// Package voipsign computes and checks the signature WeChat's wx.joinVoIPChat
+// requires, through libvoipsign, the one audited implementation every voipsign
+// binding shares (C ABI, Rust core). The package itself computes nothing: it
+// passes arguments to the library and turns its status codes into Go errors, so
+// a Go backend produces byte for byte the signatures the Python, Node and PHP
+// backends produce.
+//
+// The signature is
+//
+//	hmac_sha256([appId, groupId, nonceStr, timeStamp].sort().join(''), session_key)
+//
+// as 64 lowercase hex digits: the four values sorted as text, joined without a
+// separator, keyed by the session_key string as code2Session returned it (not
+// base64-decoded). The session_key is a secret of the backend: never send it to
+// the client.
+//
+// # Operations
+//
+//   - [Sign] and [Verify] (constant-time) for given [Params];
+//   - [Issue] makes a [JoinTicket] with a fresh nonceStr and the current time:
+//     json.Marshal(ticket) is exactly the object wx.joinVoIPChat takes;
+//   - [SignMany] signs one room for many members at once;
+//   - [SessionSignature] is WeChat's user login state signature (with an empty
+//     body, the signature of GET /wxa/checksession);
+//   - [Canonical] returns the sorted, joined string for logs;
+//   - [Diagnose] finds which known mistake reproduces a signature WeChat
+//     rejected, and [Explain] says what a wx.joinVoIPChat failure means.
+//
+// # Errors
+//
+// Invalid input is refused with an [*Error] carrying a stable [Code] (the same
+// names in every language, e.g. INVALID_NONCE) and a message naming the field
+// and the reason. The message never contains the session_key, so it may be
+// logged or returned to a client. Test for a code with errors.Is:
+//
+//	if errors.Is(err, voipsign.ErrInvalidTimestamp) { … }
+//
+// # Building
+//
+// The package links the static library libvoipsign.a, so programs need no
+// shared library at run time. Build it first, and again after every change to
+// the Rust code:
+//
+//	make ffi            # at the repository root: cargo build --release -p voipsign-ffi
+//	make -C ../.. ffi   # the same, from bindings/go
+//
+// cgo must be enabled (CGO_ENABLED=1, a C compiler on the PATH). Every function
+// is safe for concurrent use by any number of goroutines.
+package voipsign

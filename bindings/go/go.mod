@@ -1,0 +1,3 @@
+module github.com/voipsign/voipsign/bindings/go
+
+go 1.22

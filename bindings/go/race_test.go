@@ -1,0 +1,5 @@
+//go:build race
+
+package voipsign
+
+const raceEnabled = true

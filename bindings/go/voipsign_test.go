@@ -1,0 +1,538 @@
+package voipsign
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// vectorsPath is the cross-language vector file, relative to this package.
+const vectorsPath = "../../tests/vectors/signatures.json"
+
+type vectorCase struct {
+	Name       string `json:"name"`
+	AppID      string `json:"appId"`
+	GroupID    string `json:"groupId"`
+	NonceStr   string `json:"nonceStr"`
+	TimeStamp  int64  `json:"timeStamp"`
+	SessionKey string `json:"sessionKey"`
+	Canonical  string `json:"canonical"`
+	Signature  string `json:"signature"`
+	Error      string `json:"error"`
+}
+
+func (c vectorCase) params() Params {
+	return Params{AppID: c.AppID, GroupID: c.GroupID, NonceStr: c.NonceStr, TimeStamp: c.TimeStamp}
+}
+
+type sessionVector struct {
+	Name       string `json:"name"`
+	SessionKey string `json:"sessionKey"`
+	Body       string `json:"body"`
+	Signature  string `json:"signature"`
+}
+
+type vectorFile struct {
+	Cases             []vectorCase    `json:"cases"`
+	Invalid           []vectorCase    `json:"invalid"`
+	SessionSignatures []sessionVector `json:"session_signatures"`
+}
+
+var (
+	vectorsOnce sync.Once
+	vectors     vectorFile
+	vectorsErr  error
+)
+
+func loadVectors(t testing.TB) vectorFile {
+	t.Helper()
+	vectorsOnce.Do(func() {
+		data, err := os.ReadFile(vectorsPath)
+		if err != nil {
+			vectorsErr = err
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(data))
+		vectorsErr = dec.Decode(&vectors)
+	})
+	if vectorsErr != nil {
+		t.Fatalf("loading %s: %v", vectorsPath, vectorsErr)
+	}
+	if len(vectors.Cases) == 0 || len(vectors.Invalid) == 0 || len(vectors.SessionSignatures) == 0 {
+		t.Fatalf("%s: a section is empty", vectorsPath)
+	}
+	return vectors
+}
+
+// sentinels maps every DESIGN.md code name to its exported sentinel.
+var sentinels = map[string]*Error{
+	"INVALID_APP_ID":      ErrInvalidAppID,
+	"INVALID_GROUP_ID":    ErrInvalidGroupID,
+	"INVALID_NONCE":       ErrInvalidNonce,
+	"INVALID_TIMESTAMP":   ErrInvalidTimestamp,
+	"INVALID_SESSION_KEY": ErrInvalidSessionKey,
+	"INVALID_SIGNATURE":   ErrInvalidSignature,
+	"INVALID_ROOM_TYPE":   ErrInvalidRoomType,
+	"NULL_ARGUMENT":       ErrNullArgument,
+	"INVALID_UTF8":        ErrInvalidUTF8,
+	"BUFFER_TOO_SMALL":    ErrBufferTooSmall,
+	"RNG_FAILURE":         ErrRNGFailure,
+	"INTERNAL":            ErrInternal,
+}
+
+const (
+	docKey = "gDyVgzwa0mFz9uUP7M6GQQ=="
+	docSig = "b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617"
+)
+
+var docParams = Params{AppID: "wx20afc706a711eefc", GroupID: "1559129713_672975982", NonceStr: "8AP6DT9ybtniUJfb", TimeStamp: 1559129714}
+
+// checkCode asserts that err is an *Error named name, found by errors.Is with the
+// sentinel and by errors.As, and that it does not leak key.
+func checkCode(t *testing.T, what string, err error, name, key string) {
+	t.Helper()
+	if err == nil {
+		t.Errorf("%s: no error, want %s", what, name)
+		return
+	}
+	sentinel, ok := sentinels[name]
+	if !ok {
+		t.Fatalf("%s: the vectors name an unknown code %q", what, name)
+	}
+	if !errors.Is(err, sentinel) {
+		t.Errorf("%s: errors.Is(%v, Err for %s) is false", what, err, name)
+	}
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Errorf("%s: %T is not *voipsign.Error", what, err)
+		return
+	}
+	if e.Code.String() != name {
+		t.Errorf("%s: code %s, want %s", what, e.Code, name)
+	}
+	if e.Message == "" {
+		t.Errorf("%s: empty message", what)
+	}
+	if want := "voipsign: " + name + ": "; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("%s: %q does not start with %q", what, err.Error(), want)
+	}
+	for other, s := range sentinels {
+		if other != name && errors.Is(err, s) {
+			t.Errorf("%s: errors.Is(err, %s) is true too", what, other)
+		}
+	}
+	checkNoKey(t, what, err, key)
+}
+
+// checkNoKey asserts that no part (8 characters or more) of key is in the error.
+func checkNoKey(t *testing.T, what string, err error, key string) {
+	t.Helper()
+	if err == nil || len(key) < 8 {
+		return
+	}
+	msg := err.Error()
+	for i := 0; i+8 <= len(key); i++ {
+		if strings.Contains(msg, key[i:i+8]) {
+			t.Errorf("%s: the error %q contains part of the session key", what, msg)
+			return
+		}
+	}
+}
+
+func TestVectorCases(t *testing.T) {
+	v := loadVectors(t)
+	for _, c := range v.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			p := c.params()
+			can, err := Canonical(p)
+			if err != nil || can != c.Canonical {
+				t.Errorf("Canonical = %q, %v; want %q", can, err, c.Canonical)
+			}
+			sig, err := Sign(p, c.SessionKey)
+			if err != nil || sig != c.Signature {
+				t.Errorf("Sign = %q, %v; want %q", sig, err, c.Signature)
+			}
+			ok, err := Verify(p, c.SessionKey, c.Signature)
+			if err != nil || !ok {
+				t.Errorf("Verify(right signature) = %v, %v", ok, err)
+			}
+			wrong := []byte(c.Signature)
+			if wrong[10] == '0' { // still a hex digit, another one
+				wrong[10] = '1'
+			} else {
+				wrong[10] = '0'
+			}
+			ok, err = Verify(p, c.SessionKey, string(wrong))
+			if err != nil || ok {
+				t.Errorf("Verify(wrong signature) = %v, %v", ok, err)
+			}
+			ok, err = Verify(p, c.SessionKey, strings.ToUpper(c.Signature))
+			if err != nil || ok {
+				t.Errorf("Verify(upper-case signature) = %v, %v; want false, nil", ok, err)
+			}
+			many, err := SignMany(p, []string{c.SessionKey})
+			if err != nil || len(many) != 1 || many[0] != c.Signature {
+				t.Errorf("SignMany = %q, %v; want [%q]", many, err, c.Signature)
+			}
+		})
+	}
+}
+
+func TestVectorInvalid(t *testing.T) {
+	v := loadVectors(t)
+	for _, c := range v.Invalid {
+		t.Run(c.Name, func(t *testing.T) {
+			p := c.params()
+			sig, err := Sign(p, c.SessionKey)
+			if sig != "" {
+				t.Errorf("Sign returned %q with the error", sig)
+			}
+			checkCode(t, "Sign", err, c.Error, c.SessionKey)
+
+			ok, err := Verify(p, c.SessionKey, docSig)
+			if ok {
+				t.Error("Verify returned true with the error")
+			}
+			checkCode(t, "Verify", err, c.Error, c.SessionKey)
+
+			sigs, err := SignMany(p, []string{docKey, c.SessionKey})
+			if sigs != nil {
+				t.Errorf("SignMany returned %q with the error", sigs)
+			}
+			checkCode(t, "SignMany", err, c.Error, c.SessionKey)
+
+			if c.Error == "INVALID_SESSION_KEY" {
+				_, err = SessionSignature(c.SessionKey, nil)
+				checkCode(t, "SessionSignature", err, c.Error, c.SessionKey)
+				_, err = Issue(docParams.AppID, docParams.GroupID, c.SessionKey, Voice)
+				checkCode(t, "Issue", err, c.Error, c.SessionKey)
+			} else {
+				_, err = Canonical(p)
+				checkCode(t, "Canonical", err, c.Error, c.SessionKey)
+				_, err = SignMany(p, nil)
+				checkCode(t, "SignMany(no keys)", err, c.Error, c.SessionKey)
+				if c.TimeStamp == docParams.TimeStamp && c.NonceStr == docParams.NonceStr {
+					_, err = Issue(c.AppID, c.GroupID, c.SessionKey, Video)
+					checkCode(t, "Issue", err, c.Error, c.SessionKey)
+				}
+			}
+		})
+	}
+}
+
+func TestVectorSessionSignatures(t *testing.T) {
+	v := loadVectors(t)
+	for _, c := range v.SessionSignatures {
+		t.Run(c.Name, func(t *testing.T) {
+			got, err := SessionSignature(c.SessionKey, []byte(c.Body))
+			if err != nil || got != c.Signature {
+				t.Errorf("SessionSignature = %q, %v; want %q", got, err, c.Signature)
+			}
+			if c.Body == "" {
+				got, err = SessionSignature(c.SessionKey, []byte{})
+				if err != nil || got != c.Signature {
+					t.Errorf("SessionSignature(empty non-nil body) = %q, %v", got, err)
+				}
+			}
+		})
+	}
+}
+
+func TestErrorFormat(t *testing.T) {
+	p := docParams
+	p.NonceStr = strings.Repeat("n", 128)
+	_, err := Sign(p, docKey)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeInvalidNonce {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.HasPrefix(err.Error(), "voipsign: INVALID_NONCE: nonceStr") {
+		t.Errorf("Error() = %q", err.Error())
+	}
+	if !strings.Contains(e.Message, "128") {
+		t.Errorf("the message does not give the length: %q", e.Message)
+	}
+	if !errors.Is(err, ErrInvalidNonce) || errors.Is(err, ErrInvalidAppID) {
+		t.Error("errors.Is compares codes")
+	}
+	if errors.Is(err, errors.New(err.Error())) {
+		t.Error("errors.Is matched a non-*Error")
+	}
+	if got := (&Error{Code: CodeInternal}).Error(); got != "voipsign: INTERNAL" {
+		t.Errorf("Error() without message = %q", got)
+	}
+	if !strings.HasPrefix(ErrInvalidNonce.Error(), "voipsign: INVALID_NONCE: ") {
+		t.Errorf("sentinel Error() = %q", ErrInvalidNonce.Error())
+	}
+}
+
+func TestCodeNames(t *testing.T) {
+	want := []string{"OK", "INVALID_APP_ID", "INVALID_GROUP_ID", "INVALID_NONCE", "INVALID_TIMESTAMP",
+		"INVALID_SESSION_KEY", "INVALID_SIGNATURE", "NULL_ARGUMENT", "INVALID_UTF8",
+		"BUFFER_TOO_SMALL", "RNG_FAILURE", "INTERNAL", "INVALID_ROOM_TYPE"}
+	for i, name := range want {
+		if got := Code(i).String(); got != name {
+			t.Errorf("Code(%d).String() = %q, want %q", i, got, name)
+		}
+		if i > 0 && sentinels[name].Code != Code(i) {
+			t.Errorf("the sentinel for %s has code %d", name, sentinels[name].Code)
+		}
+	}
+	for _, c := range []Code{-1, 13, 1000, 1 << 40} {
+		if got := c.String(); got != "UNKNOWN" {
+			t.Errorf("Code(%d).String() = %q", int(c), got)
+		}
+	}
+	if len(sentinels) != int(maxKnownCode) {
+		t.Errorf("%d sentinels for %d codes", len(sentinels), maxKnownCode)
+	}
+}
+
+func TestEmptyAndInvalidUTF8(t *testing.T) {
+	// Empty strings go to C as (NULL, 0): a field error, never NULL_ARGUMENT.
+	_, err := Sign(Params{}, docKey)
+	checkCode(t, "Sign(zero Params)", err, "INVALID_APP_ID", docKey)
+	_, err = Sign(docParams, "")
+	checkCode(t, "Sign(empty key)", err, "INVALID_SESSION_KEY", "")
+	_, err = Verify(docParams, docKey, "")
+	checkCode(t, "Verify(empty signature)", err, "INVALID_SIGNATURE", "")
+
+	p := docParams
+	p.GroupID = "room\xff42"
+	_, err = Sign(p, docKey)
+	checkCode(t, "Sign(invalid UTF-8 groupId)", err, "INVALID_UTF8", "")
+
+	badKey := "gDyVgzwa0mFz9uUP7M6G\xffQ="
+	_, err = Sign(docParams, badKey)
+	checkCode(t, "Sign(invalid UTF-8 key)", err, "INVALID_UTF8", badKey)
+	_, err = SessionSignature(badKey, []byte("x"))
+	checkCode(t, "SessionSignature(invalid UTF-8 key)", err, "INVALID_UTF8", badKey)
+
+	// The body is bytes, not text.
+	if _, err := SessionSignature(docKey, []byte{0xff, 0x00, 0xfe}); err != nil {
+		t.Errorf("SessionSignature(binary body): %v", err)
+	}
+}
+
+func TestVerifyCloudSignature(t *testing.T) {
+	_, err := Verify(docParams, docKey, docSig+"_cloud")
+	checkCode(t, "Verify(cloud signature)", err, "INVALID_SIGNATURE", docKey)
+}
+
+var ticketJSON = regexp.MustCompile(`^\{"groupId":"[^"]*","nonceStr":"[A-Za-z0-9]{32}","timeStamp":[0-9]{10},"signature":"[0-9a-f]{64}","roomType":"(voice|video)"\}$`)
+
+func TestIssueRoundTrip(t *testing.T) {
+	for _, rt := range []RoomType{Voice, Video, ""} {
+		before := time.Now().Unix()
+		ticket, err := Issue(docParams.AppID, "房间-42", docKey, rt)
+		after := time.Now().Unix()
+		if err != nil {
+			t.Fatalf("Issue(%q): %v", rt, err)
+		}
+		wantType := rt
+		if rt == "" {
+			wantType = Voice
+		}
+		if ticket.RoomType != wantType || ticket.GroupID != "房间-42" {
+			t.Errorf("ticket = %+v", ticket)
+		}
+		if ticket.TimeStamp < before || ticket.TimeStamp > after {
+			t.Errorf("timeStamp %d not in [%d, %d]", ticket.TimeStamp, before, after)
+		}
+		p := Params{AppID: docParams.AppID, GroupID: ticket.GroupID, NonceStr: ticket.NonceStr, TimeStamp: ticket.TimeStamp}
+		ok, err := Verify(p, docKey, ticket.Signature)
+		if err != nil || !ok {
+			t.Errorf("Verify(ticket) = %v, %v", ok, err)
+		}
+		data, err := json.Marshal(ticket)
+		if err != nil || !ticketJSON.Match(data) {
+			t.Errorf("json.Marshal(ticket) = %s, %v", data, err)
+		}
+	}
+
+	a, _ := Issue(docParams.AppID, docParams.GroupID, docKey, Voice)
+	b, _ := Issue(docParams.AppID, docParams.GroupID, docKey, Voice)
+	if a.NonceStr == b.NonceStr {
+		t.Error("two tickets share a nonceStr")
+	}
+
+	_, err := Issue(docParams.AppID, docParams.GroupID, docKey, "audio")
+	checkCode(t, `Issue("audio")`, err, "INVALID_ROOM_TYPE", docKey)
+	_, err = Issue(docParams.AppID, docParams.GroupID, docKey, "Voice")
+	checkCode(t, `Issue("Voice")`, err, "INVALID_ROOM_TYPE", docKey)
+	_, err = Issue(docParams.AppID, strings.Repeat("g", 1025), docKey, Voice)
+	checkCode(t, "Issue(long groupId)", err, "INVALID_GROUP_ID", docKey)
+}
+
+func TestIssueLongGroupID(t *testing.T) {
+	// The largest groupId of characters JSON may escape still fits and round-trips.
+	group := strings.Repeat("\"\\<>&\u2028", 1024/8)
+	ticket, err := Issue(docParams.AppID, group, docKey, Video)
+	if err != nil {
+		t.Fatalf("Issue: %v", err)
+	}
+	if ticket.GroupID != group {
+		t.Errorf("groupId did not round-trip")
+	}
+	p := Params{AppID: docParams.AppID, GroupID: group, NonceStr: ticket.NonceStr, TimeStamp: ticket.TimeStamp}
+	if ok, err := Verify(p, docKey, ticket.Signature); err != nil || !ok {
+		t.Errorf("Verify = %v, %v", ok, err)
+	}
+}
+
+func TestSignManyEqualsSign(t *testing.T) {
+	v := loadVectors(t)
+	keys := []string{docKey}
+	for _, c := range v.Cases {
+		keys = append(keys, c.SessionKey)
+	}
+	keys = append(keys, "hd6Ja/yM0kg/JbaZROpZFA==", "KFwBJQ9lvU1gFhk1q40qlg==", "PgHhLiZqgwGKhZhDhP7g7A==")
+	for _, c := range v.Cases {
+		p := c.params()
+		for _, n := range []int{1, 2, 10, len(keys)} {
+			got, err := SignMany(p, keys[:n])
+			if err != nil || len(got) != n {
+				t.Fatalf("%s: SignMany(%d keys) = %d, %v", c.Name, n, len(got), err)
+			}
+			for i, key := range keys[:n] {
+				want, _ := Sign(p, key)
+				if got[i] != want {
+					t.Errorf("%s: SignMany[%d] = %q, Sign = %q", c.Name, i, got[i], want)
+				}
+			}
+		}
+	}
+
+	got, err := SignMany(docParams, nil)
+	if err != nil || got == nil || len(got) != 0 {
+		t.Errorf("SignMany(no keys) = %#v, %v; want []string{}, nil", got, err)
+	}
+
+	bad := []string{docKey, docKey, docKey, "gDyVgzwa0mFz9uUP7M6GQQ==\n", docKey}
+	_, err = SignMany(docParams, bad)
+	checkCode(t, "SignMany(bad key 3)", err, "INVALID_SESSION_KEY", bad[3])
+	if err != nil && !strings.Contains(err.Error(), "sessionKeys[3]") {
+		t.Errorf("the error does not give the key's index: %v", err)
+	}
+	_, err = SignMany(docParams, []string{docKey, ""})
+	checkCode(t, "SignMany(empty key 1)", err, "INVALID_SESSION_KEY", "")
+}
+
+func TestSessionKeyNeverInError(t *testing.T) {
+	keys := []string{
+		"gDyVgzwa0mFz9uUP7M6GQQ==\n",
+		" gDyVgzwa0mFz9uUP7M6GQQ==",
+		"gDyVgzwa0mFz9uUP7M6GQQ=",
+		"gDyVgzwa0mFz9uUP7M6GQQ===",
+		"gDyVgzwa0mFz9uUP7M6G$Q==",
+		"gDyVgzwa0mFz9uUP7M6GQYDsV4M8GtJhT1ZoQbAtKGk=",
+		"gDyVgzwa0mFz9uUP7M6GQQ",
+		"gDyVgzwa-mFz9uUP7M6GQQ==",
+		"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+		"房间房间房间房间房间房间房间房间",
+		"gDyVgzwa0mFz9uUP7M6GQQ==gDyVgzwa0mFz9uUP7M6GQQ==",
+		strings.Repeat("secretsecret", 100),
+	}
+	for _, key := range keys {
+		_, err := Sign(docParams, key)
+		checkCode(t, "Sign", err, "INVALID_SESSION_KEY", key)
+		_, err = Verify(docParams, key, docSig)
+		checkCode(t, "Verify", err, "INVALID_SESSION_KEY", key)
+		_, err = SignMany(docParams, []string{docKey, key})
+		checkCode(t, "SignMany", err, "INVALID_SESSION_KEY", key)
+		_, err = SessionSignature(key, []byte(key))
+		checkCode(t, "SessionSignature", err, "INVALID_SESSION_KEY", key)
+		_, err = Issue(docParams.AppID, docParams.GroupID, key, Voice)
+		checkCode(t, "Issue", err, "INVALID_SESSION_KEY", key)
+		// Another field is wrong too: its error must not quote the key either.
+		p := docParams
+		p.TimeStamp = 0
+		_, err = Sign(p, key)
+		checkNoKey(t, "Sign(bad timestamp)", err, key)
+	}
+}
+
+func TestConcurrentCallsMatchSequential(t *testing.T) {
+	v := loadVectors(t)
+	type input struct {
+		p   Params
+		key string
+	}
+	var inputs []input
+	for _, c := range v.Cases {
+		inputs = append(inputs, input{c.params(), c.SessionKey}, input{c.params(), "hd6Ja/yM0kg/JbaZROpZFA=="})
+	}
+	want := make([]string, len(inputs))
+	for i, in := range inputs {
+		s, err := Sign(in.p, in.key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = s
+	}
+	goroutines, calls := 64, 10000
+	if testing.Short() {
+		calls = 500
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	failures := 0
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < calls; i++ {
+				k := (g*7919 + i) % len(inputs)
+				got, err := Sign(inputs[k].p, inputs[k].key)
+				if err != nil || got != want[k] {
+					mu.Lock()
+					failures++
+					if failures <= 5 {
+						t.Errorf("goroutine %d call %d: %q, %v; want %q", g, i, got, err, want[k])
+					}
+					mu.Unlock()
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	if failures > 0 {
+		t.Errorf("%d of %d concurrent calls differ", failures, goroutines*calls)
+	}
+}
+
+func TestAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts differ under -race")
+	}
+	cases := []struct {
+		name string
+		max  float64
+		f    func()
+	}{
+		{"Sign", 1, func() { _, _ = Sign(docParams, docKey) }},
+		{"Verify", 0, func() { _, _ = Verify(docParams, docKey, docSig) }},
+		{"SessionSignature", 1, func() { _, _ = SessionSignature(docKey, nil) }},
+		{"Canonical", 2, func() { _, _ = Canonical(docParams) }},
+	}
+	for _, c := range cases {
+		if got := testing.AllocsPerRun(200, c.f); got > c.max {
+			t.Errorf("%s: %v allocs per call, want ≤ %v", c.name, got, c.max)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	if !regexp.MustCompile(`^\d+\.\d+\.\d+`).MatchString(Version()) {
+		t.Errorf("Version() = %q", Version())
+	}
+	if signatureLen() != sigLen {
+		t.Errorf("voipsign_signature_len() = %d", signatureLen())
+	}
+}
