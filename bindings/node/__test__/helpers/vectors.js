@@ -1,0 +1,21 @@
+// The shared cross-language vectors (tests/vectors/signatures.json at the root of
+// the repository) and the documentation example.
+'use strict'
+
+const path = require('node:path')
+const fs = require('node:fs')
+
+// From __test__/: ../../../tests/vectors/signatures.json (this file is one folder deeper).
+const file = path.join(__dirname, '..', '..', '..', '..', 'tests', 'vectors', 'signatures.json')
+const vectors = JSON.parse(fs.readFileSync(file, 'utf8'))
+
+const DOC = {
+  appId: 'wx20afc706a711eefc',
+  groupId: '1559129713_672975982',
+  nonceStr: '8AP6DT9ybtniUJfb',
+  timeStamp: 1559129714,
+  sessionKey: 'gDyVgzwa0mFz9uUP7M6GQQ==',
+}
+const DOC_SIGNATURE = 'b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617'
+
+module.exports = { vectors, file, DOC, DOC_SIGNATURE }

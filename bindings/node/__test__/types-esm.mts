@@ -1,0 +1,15 @@
+// Type-checked with types.ts: the API imported from an ES module, by package name
+// (self-reference through package.json "exports").
+import { sign, issue, VoipSignError, type JoinTicket } from 'voipsign'
+import voipsign from 'voipsign'
+
+const signature: string = sign({
+  appId: 'wx20afc706a711eefc',
+  groupId: '1559129713_672975982',
+  nonceStr: '8AP6DT9ybtniUJfb',
+  timeStamp: 1559129714,
+  sessionKey: 'gDyVgzwa0mFz9uUP7M6GQQ==',
+})
+const ticket: JoinTicket = voipsign.issue({ appId: 'wx20afc706a711eefc', groupId: 'g', sessionKey: 'k' })
+const err: VoipSignError = new VoipSignError('INTERNAL', 'x')
+void [signature, ticket, err, issue]

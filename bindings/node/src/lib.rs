@@ -1,0 +1,1026 @@
+//! Node.js binding of the voipsign core.
+//!
+//! The addon only translates: it copies the JavaScript arguments out, checks their
+//! JavaScript types, calls `voipsign` (which does all validation, sorting and
+//! HMAC) and turns its errors into `VoipSignError`s whose `code` is the DESIGN.md
+//! name. Every entry point runs inside `catch_unwind`: a panic becomes an
+//! `INTERNAL` error instead of aborting the Node.js process.
+//!
+//! Speed (measured in CPU time per `sign`, 2-core EPYC, Node 20; the idiom
+//! `crypto.createHmac(...)` costs about 1800 ns, the core's `sign` about 350 ns):
+//! - The public functions take one object (`sign({ appId, ... })`). Reading five
+//!   properties through N-API measured about 380 ns a call (each call builds and
+//!   internalizes the property name); JavaScript reads them through inline caches
+//!   in about a nanosecond. So index.js reads them and calls these functions with
+//!   positional arguments.
+//! - The entry points are plain N-API callbacks registered by [`init`], not
+//!   `#[napi]` functions: napi-rs's generated glue allocates a borrow-tracking
+//!   scope on every call, about 90 ns of a 560 ns `sign`. napi-rs still builds
+//!   the module, converts [`JoinTicket`] and generates index.d.ts: the `#[napi(object)]`
+//!   interfaces below, after dts-header.d.ts (the functions of index.js and
+//!   `VoipSignError`).
+//! - Strings are copied out as UTF-16 into stack buffers (V8 copies those with
+//!   memcpy-like loops, faster than its UTF-8 encoder) and narrowed when ASCII;
+//!   `sign` allocates nothing but its result string.
+
+#![deny(clippy::all)]
+
+use std::ffi::{c_char, c_void, CStr, CString};
+use std::mem::MaybeUninit;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+
+use napi::bindgen_prelude::{Object, ToNapiValue};
+use napi::sys;
+use napi::{Env, JsValue};
+use napi_derive::napi;
+use voipsign::{Error as CoreError, ErrorCode, Params, RoomType, SessionKey};
+
+// ---------------------------------------------------------------------------
+// Types that describe the JavaScript API: napi-rs writes them into index.d.ts.
+// index.js passes their fields to the entry points below one by one; nothing is
+// ever converted to these structs (that would allocate, and silently truncate a
+// fractional or NaN timeStamp), except JoinTicket on its way out.
+// ---------------------------------------------------------------------------
+
+/// The four values `wx.joinVoIPChat` signs, named as the front end names them.
+#[napi(object)]
+pub struct CanonicalParams {
+    /// The mini program's appId, e.g. `"wx20afc706a711eefc"` (1–64 printable ASCII bytes).
+    pub app_id: String,
+    /// The room: users passing the same groupId join the same room (1–1024 bytes of UTF-8, no control characters).
+    pub group_id: String,
+    /// A random string of 1–127 printable ASCII characters.
+    pub nonce_str: String,
+    /// Unix time in **seconds** (an integer Number, or a BigInt), 1 ≤ timeStamp ≤ 9999999999.
+    #[napi(ts_type = "number | bigint")]
+    pub time_stamp: i64,
+}
+
+/// The arguments of {@link sign}: the four signed values and the user's session_key.
+#[napi(object)]
+pub struct SignParams {
+    /// The mini program's appId, e.g. `"wx20afc706a711eefc"`.
+    pub app_id: String,
+    /// The room.
+    pub group_id: String,
+    /// A random string of 1–127 printable ASCII characters.
+    pub nonce_str: String,
+    /// Unix time in **seconds** (an integer Number, or a BigInt).
+    #[napi(ts_type = "number | bigint")]
+    pub time_stamp: i64,
+    /// The user's session_key exactly as code2Session returned it (24 base64 characters ending in `==`).
+    pub session_key: String,
+}
+
+/// The arguments of {@link verify}: those of {@link sign} and the signature to check.
+#[napi(object)]
+pub struct VerifyParams {
+    /// The mini program's appId.
+    pub app_id: String,
+    /// The room.
+    pub group_id: String,
+    /// The nonce that was signed.
+    pub nonce_str: String,
+    /// The timestamp that was signed, in seconds.
+    #[napi(ts_type = "number | bigint")]
+    pub time_stamp: i64,
+    /// The user's session_key exactly as code2Session returned it.
+    pub session_key: String,
+    /// The signature to check: 64 hex digits.
+    pub signature: String,
+}
+
+/// The arguments of {@link signMany}: one room, many members.
+#[napi(object)]
+pub struct SignManyParams {
+    /// The mini program's appId.
+    pub app_id: String,
+    /// The room.
+    pub group_id: String,
+    /// A random string of 1–127 printable ASCII characters, shared by every member.
+    pub nonce_str: String,
+    /// Unix time in seconds, shared by every member.
+    #[napi(ts_type = "number | bigint")]
+    pub time_stamp: i64,
+    /// One session_key per member; the signatures come back in the same order.
+    #[napi(ts_type = "readonly string[]")]
+    pub session_keys: Vec<String>,
+}
+
+/// The arguments of {@link issue}.
+#[napi(object)]
+pub struct IssueParams {
+    /// The mini program's appId.
+    pub app_id: String,
+    /// The room to join.
+    pub group_id: String,
+    /// The user's session_key exactly as code2Session returned it.
+    pub session_key: String,
+    /// `"voice"` (the default) or `"video"`.
+    #[napi(ts_type = "'voice' | 'video'")]
+    pub room_type: Option<String>,
+}
+
+/// A join ticket: exactly the object `wx.joinVoIPChat` takes. Send it to the mini
+/// program as JSON and pass it on unchanged.
+#[napi(object)]
+pub struct JoinTicket {
+    /// The room.
+    pub group_id: String,
+    /// A fresh nonce: 32 characters of `[A-Za-z0-9]` from the operating system's CSPRNG.
+    pub nonce_str: String,
+    /// The time of issue, Unix seconds.
+    pub time_stamp: i64,
+    /// The signature over appId, groupId, nonceStr and timeStamp (64 lowercase hex digits).
+    pub signature: String,
+    /// `"voice"` or `"video"`.
+    #[napi(ts_type = "'voice' | 'video'")]
+    pub room_type: String,
+}
+
+/// A JavaScript value as N-API hands it over.
+#[derive(Clone, Copy)]
+struct Raw(sys::napi_value);
+
+// ---------------------------------------------------------------------------
+// Failures and how they reach JavaScript.
+// ---------------------------------------------------------------------------
+
+enum Fail {
+    /// A voipsign error: thrown as a `VoipSignError` with `.code`.
+    Core(CoreError),
+    /// An argument of the wrong kind: a `TypeError` with code `ERR_INVALID_ARG_TYPE`.
+    ArgType(String),
+    /// A JavaScript exception is already pending: let it propagate.
+    Pending,
+    /// An N-API call failed unexpectedly (a bug): thrown as `INTERNAL`.
+    Napi(sys::napi_status),
+}
+
+impl From<CoreError> for Fail {
+    fn from(e: CoreError) -> Fail {
+        Fail::Core(e)
+    }
+}
+
+type R<T> = std::result::Result<T, Fail>;
+
+fn core_err(code: ErrorCode, message: impl Into<String>) -> Fail {
+    Fail::Core(CoreError::new(code, message))
+}
+
+unsafe fn check(status: sys::napi_status) -> R<()> {
+    match status {
+        sys::Status::napi_ok => Ok(()),
+        sys::Status::napi_pending_exception => Err(Fail::Pending),
+        s => Err(Fail::Napi(s)),
+    }
+}
+
+/// Per-environment state (one per Node.js main thread or worker thread).
+struct Instance {
+    /// The `VoipSignError` constructor registered by index.js.
+    error_class: sys::napi_ref,
+}
+
+unsafe fn instance(env: sys::napi_env) -> Option<&'static mut Instance> {
+    let mut data: *mut c_void = ptr::null_mut();
+    if sys::napi_get_instance_data(env, &mut data) != sys::Status::napi_ok || data.is_null() {
+        return None;
+    }
+    Some(&mut *(data as *mut Instance))
+}
+
+unsafe extern "C" fn finalize_instance(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    // The reference dies with the environment; only the box is ours to free.
+    drop(Box::from_raw(data as *mut Instance));
+}
+
+/// The JavaScript error for a voipsign error: `new VoipSignError(code, message)`
+/// once index.js registered the class, else an `Error` with `.code`.
+unsafe fn js_error(env: sys::napi_env, e: &CoreError) -> R<sys::napi_value> {
+    let code = latin1(env, e.code().name())?;
+    let msg = utf8(env, e.message())?;
+    let mut err = ptr::null_mut();
+    if let Some(inst) = instance(env) {
+        let mut ctor = ptr::null_mut();
+        check(sys::napi_get_reference_value(
+            env,
+            inst.error_class,
+            &mut ctor,
+        ))?;
+        if !ctor.is_null() {
+            let args = [code, msg];
+            check(sys::napi_new_instance(
+                env,
+                ctor,
+                2,
+                args.as_ptr(),
+                &mut err,
+            ))?;
+            return Ok(err);
+        }
+    }
+    check(sys::napi_create_error(env, code, msg, &mut err))?;
+    Ok(err)
+}
+
+/// Throw `fail` into JavaScript (unless an exception is already pending).
+unsafe fn throw(env: sys::napi_env, fail: Fail) {
+    let (code, msg) = match fail {
+        Fail::Pending => return,
+        Fail::ArgType(msg) => ("ERR_INVALID_ARG_TYPE", msg),
+        Fail::Core(e) => match js_error(env, &e) {
+            Ok(err) if sys::napi_throw(env, err) == sys::Status::napi_ok => return,
+            Err(Fail::Pending) => return,
+            _ => (e.code().name(), e.message().to_owned()),
+        },
+        Fail::Napi(status) => (
+            ErrorCode::Internal.name(),
+            format!("internal error in voipsign: an N-API call failed (status {status})"),
+        ),
+    };
+    let code = CString::new(code).unwrap_or_default();
+    let msg = CString::new(msg.replace('\0', " ")).unwrap_or_default();
+    if code.as_bytes() == b"ERR_INVALID_ARG_TYPE" {
+        sys::napi_throw_type_error(env, code.as_ptr(), msg.as_ptr());
+    } else {
+        // Could not build our VoipSignError: a plain Error with `.code`.
+        sys::napi_throw_error(env, code.as_ptr(), msg.as_ptr());
+    }
+}
+
+/// The body of every entry point: take `N` arguments (missing ones are
+/// `undefined`), run `body`, throw what it returns as an error, and turn a panic
+/// into an `INTERNAL` error. No panic can leave (an `extern "C"` function that
+/// unwinds aborts the process).
+unsafe fn entry<const N: usize>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    body: impl FnOnce(sys::napi_env, [Raw; N]) -> R<sys::napi_value>,
+) -> sys::napi_value {
+    let run = || {
+        let mut argc = N;
+        let mut argv = [ptr::null_mut(); N];
+        let got = check(sys::napi_get_cb_info(
+            env,
+            info,
+            &mut argc,
+            argv.as_mut_ptr(),
+            ptr::null_mut(),
+            ptr::null_mut(),
+        ));
+        let result = got.and_then(|()| {
+            catch_unwind(AssertUnwindSafe(|| body(env, argv.map(Raw)))).unwrap_or_else(|_| {
+                Err(core_err(
+                    ErrorCode::Internal,
+                    "internal error in voipsign (a Rust panic was caught; this is a bug, please report it)",
+                ))
+            })
+        });
+        match result {
+            Ok(value) => value,
+            Err(fail) => {
+                throw(env, fail);
+                ptr::null_mut()
+            }
+        }
+    };
+    catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|_| {
+        // A panic while throwing: last resort, nothing allocated.
+        sys::napi_throw_error(
+            env,
+            c"INTERNAL".as_ptr(),
+            c"internal error in voipsign".as_ptr(),
+        );
+        ptr::null_mut()
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Reading arguments.
+// ---------------------------------------------------------------------------
+
+/// A JavaScript string copied out as UTF-8: strings of up to `N` UTF-16 units
+/// that are all ASCII stay on the stack (the common case: every field but some
+/// groupIds); others are converted on the heap. Nothing is zeroed up front.
+struct Str<const N: usize> {
+    units: [MaybeUninit<u16>; N],
+    ascii: [MaybeUninit<u8>; N],
+    /// Non-ASCII (or longer than `N`) strings, converted to UTF-8.
+    heap: String,
+    len: usize,
+    on_heap: bool,
+}
+
+impl<const N: usize> Str<N> {
+    fn new() -> Self {
+        Str {
+            units: [MaybeUninit::uninit(); N],
+            ascii: [MaybeUninit::uninit(); N],
+            heap: String::new(),
+            len: 0,
+            on_heap: false,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        if self.on_heap {
+            &self.heap
+        } else {
+            // SAFETY: `load` initialised `len` bytes, all ASCII.
+            unsafe {
+                std::str::from_utf8_unchecked(std::slice::from_raw_parts(
+                    self.ascii.as_ptr() as *const u8,
+                    self.len,
+                ))
+            }
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.as_str().as_bytes()
+    }
+
+    /// Copy the string `value` in. `Err(status)` is N-API's status, e.g.
+    /// `napi_string_expected` when `value` is not a string.
+    unsafe fn load(
+        &mut self,
+        env: sys::napi_env,
+        value: sys::napi_value,
+    ) -> Result<(), sys::napi_status> {
+        let mut len = 0usize;
+        let st = sys::napi_get_value_string_utf16(
+            env,
+            value,
+            self.units.as_mut_ptr() as *mut u16,
+            N,
+            &mut len,
+        );
+        if st != sys::Status::napi_ok {
+            return Err(st);
+        }
+        // N-API keeps one unit for a NUL: `len == N - 1` may be a cut-off string.
+        if len + 1 >= N {
+            let mut full = 0usize;
+            let st = sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut full);
+            if st != sys::Status::napi_ok {
+                return Err(st);
+            }
+            if full > len {
+                let mut units = vec![0u16; full + 1];
+                let st = sys::napi_get_value_string_utf16(
+                    env,
+                    value,
+                    units.as_mut_ptr(),
+                    full + 1,
+                    &mut len,
+                );
+                if st != sys::Status::napi_ok {
+                    return Err(st);
+                }
+                self.set_heap(&units[..len]);
+                return Ok(());
+            }
+        }
+        // SAFETY: N-API initialised `len` units.
+        let units = std::slice::from_raw_parts(self.units.as_ptr() as *const u16, len);
+        // Narrow to bytes and note whether any unit was not ASCII, in one pass.
+        let mut all = 0u16;
+        for (b, &u) in self.ascii.iter_mut().zip(units) {
+            *b = MaybeUninit::new(u as u8);
+            all |= u;
+        }
+        if all < 0x80 {
+            self.len = len;
+            self.on_heap = false;
+        } else {
+            let units = units.to_vec();
+            self.set_heap(&units);
+        }
+        Ok(())
+    }
+
+    /// UTF-16 to UTF-8; a lone surrogate becomes U+FFFD, as in N-API's UTF-8
+    /// strings and in Node's own `crypto` (`hmac.update(string)`).
+    fn set_heap(&mut self, units: &[u16]) {
+        self.heap = char::decode_utf16(units.iter().copied())
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+        self.len = self.heap.len();
+        self.on_heap = true;
+    }
+}
+
+/// A session_key's copy, overwritten with zeros when dropped (best effort: the
+/// key also lives in the JavaScript heap, and WeChat rotates it).
+struct KeyStr(Str<64>);
+
+impl KeyStr {
+    fn new() -> Self {
+        KeyStr(Str::new())
+    }
+}
+
+impl Drop for KeyStr {
+    fn drop(&mut self) {
+        let s = &mut self.0;
+        // SAFETY: plain stores into our own buffers; zeros are valid UTF-8.
+        unsafe {
+            ptr::write_volatile(&mut s.units, [MaybeUninit::new(0); N_KEY]);
+            ptr::write_volatile(&mut s.ascii, [MaybeUninit::new(0); N_KEY]);
+            for b in s.heap.as_mut_vec().iter_mut() {
+                ptr::write_volatile(b, 0);
+            }
+        }
+    }
+}
+
+/// The session_keys of signMany, one after another in a single buffer, which is
+/// overwritten with zeros when dropped.
+struct KeyList {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl KeyList {
+    fn with_capacity(n: usize) -> KeyList {
+        KeyList {
+            bytes: Vec::with_capacity(n * voipsign::SESSION_KEY_LEN),
+            ends: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, key: &str) {
+        self.bytes.extend_from_slice(key.as_bytes());
+        self.ends.push(self.bytes.len());
+    }
+
+    fn strs(&self) -> Vec<&str> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&end| {
+                // SAFETY: each piece was pushed from a `&str`.
+                let s = unsafe { std::str::from_utf8_unchecked(&self.bytes[start..end]) };
+                start = end;
+                s
+            })
+            .collect()
+    }
+}
+
+impl Drop for KeyList {
+    fn drop(&mut self) {
+        for b in self.bytes.iter_mut() {
+            unsafe { ptr::write_volatile(b, 0) };
+        }
+    }
+}
+
+const N_KEY: usize = 64;
+
+unsafe fn type_of(env: sys::napi_env, value: sys::napi_value) -> R<sys::napi_valuetype> {
+    let mut t = 0;
+    check(sys::napi_typeof(env, value, &mut t))?;
+    Ok(t)
+}
+
+fn type_name(t: sys::napi_valuetype) -> &'static str {
+    match t {
+        sys::ValueType::napi_undefined => "undefined",
+        sys::ValueType::napi_null => "null",
+        sys::ValueType::napi_boolean => "boolean",
+        sys::ValueType::napi_number => "number",
+        sys::ValueType::napi_string => "string",
+        sys::ValueType::napi_symbol => "symbol",
+        sys::ValueType::napi_object => "object",
+        sys::ValueType::napi_function => "function",
+        sys::ValueType::napi_external => "external",
+        sys::ValueType::napi_bigint => "bigint",
+        _ => "unknown",
+    }
+}
+
+/// The error for a value of `field` that is not a string. Never shows the value.
+unsafe fn not_a_string(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    field: &str,
+    code: ErrorCode,
+) -> Fail {
+    match type_of(env, value) {
+        Ok(sys::ValueType::napi_undefined) => core_err(code, format!("{field} is missing")),
+        Ok(t) => core_err(
+            code,
+            format!("{field} must be a string (got {})", type_name(t)),
+        ),
+        Err(f) => f,
+    }
+}
+
+/// Copy the string `value` into `buf`; anything else is a `code` error naming `field`.
+unsafe fn string<const N: usize>(
+    env: sys::napi_env,
+    value: Raw,
+    field: &str,
+    code: ErrorCode,
+    buf: &mut Str<N>,
+) -> R<()> {
+    match buf.load(env, value.0) {
+        Ok(()) => Ok(()),
+        Err(sys::Status::napi_string_expected) => Err(not_a_string(env, value.0, field, code)),
+        Err(st) => check(st),
+    }
+}
+
+/// timeStamp: an integer Number, or a BigInt that fits in 64 bits. The range
+/// rules (seconds, 1..=9999999999, milliseconds spotted) are the core's.
+unsafe fn timestamp(env: sys::napi_env, value: Raw) -> R<i64> {
+    let code = ErrorCode::InvalidTimestamp;
+    const HINT: &str = "pass Unix time in whole seconds, e.g. Math.floor(Date.now() / 1000)";
+    let mut d = 0f64;
+    match sys::napi_get_value_double(env, value.0, &mut d) {
+        sys::Status::napi_ok => {
+            if d.is_nan() {
+                return Err(core_err(code, format!("timeStamp is NaN; {HINT}")));
+            }
+            if d.is_infinite() {
+                let s = if d > 0.0 { "Infinity" } else { "-Infinity" };
+                return Err(core_err(code, format!("timeStamp is {s}; {HINT}")));
+            }
+            if d.fract() != 0.0 {
+                return Err(core_err(
+                    code,
+                    format!("timeStamp {d} is not a whole number; {HINT}"),
+                ));
+            }
+            // The bounds of i64, [-2^63, 2^63), are exact in f64.
+            if !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&d) {
+                return Err(core_err(
+                    code,
+                    format!("timeStamp {d:e} is out of range; {HINT}"),
+                ));
+            }
+            Ok(d as i64)
+        }
+        sys::Status::napi_number_expected => match type_of(env, value.0)? {
+            sys::ValueType::napi_undefined => Err(core_err(code, "timeStamp is missing")),
+            sys::ValueType::napi_bigint => {
+                let mut i = 0i64;
+                let mut lossless = false;
+                check(sys::napi_get_value_bigint_int64(
+                    env,
+                    value.0,
+                    &mut i,
+                    &mut lossless,
+                ))?;
+                if lossless {
+                    Ok(i)
+                } else {
+                    Err(core_err(
+                        code,
+                        format!("timeStamp is a BigInt out of range; {HINT}"),
+                    ))
+                }
+            }
+            t => Err(core_err(
+                code,
+                format!("timeStamp must be a number (got {}); {HINT}", type_name(t)),
+            )),
+        },
+        st => check(st).map(|_| 0),
+    }
+}
+
+/// The four signed values, copied out of JavaScript.
+struct Room {
+    app_id: Str<128>,
+    group_id: Str<1280>,
+    nonce_str: Str<256>,
+    time_stamp: i64,
+}
+
+impl Room {
+    fn new() -> Room {
+        Room {
+            app_id: Str::new(),
+            group_id: Str::new(),
+            nonce_str: Str::new(),
+            time_stamp: 0,
+        }
+    }
+
+    unsafe fn read(
+        &mut self,
+        env: sys::napi_env,
+        app_id: Raw,
+        group_id: Raw,
+        nonce_str: Raw,
+        time_stamp: Raw,
+    ) -> R<()> {
+        string(
+            env,
+            app_id,
+            "appId",
+            ErrorCode::InvalidAppId,
+            &mut self.app_id,
+        )?;
+        string(
+            env,
+            group_id,
+            "groupId",
+            ErrorCode::InvalidGroupId,
+            &mut self.group_id,
+        )?;
+        string(
+            env,
+            nonce_str,
+            "nonceStr",
+            ErrorCode::InvalidNonce,
+            &mut self.nonce_str,
+        )?;
+        self.time_stamp = timestamp(env, time_stamp)?;
+        Ok(())
+    }
+
+    fn params(&self) -> Params<'_> {
+        Params::new(
+            self.app_id.as_str(),
+            self.group_id.as_str(),
+            self.nonce_str.as_str(),
+            self.time_stamp,
+        )
+    }
+}
+
+/// The session_key, validated by the core. If an earlier field is bad too, that
+/// one is reported: errors follow the order of the fields.
+fn session_key(key: &KeyStr, params: Option<&Params>) -> R<SessionKey> {
+    SessionKey::new(key.0.as_str()).map_err(|e| match params.map(Params::validate) {
+        Some(Err(first)) => Fail::Core(first),
+        _ => Fail::Core(e),
+    })
+}
+
+unsafe fn latin1(env: sys::napi_env, s: &str) -> R<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    check(sys::napi_create_string_latin1(
+        env,
+        s.as_ptr() as *const c_char,
+        s.len() as isize,
+        &mut out,
+    ))?;
+    Ok(out)
+}
+
+unsafe fn utf8(env: sys::napi_env, s: &str) -> R<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    check(sys::napi_create_string_utf8(
+        env,
+        s.as_ptr() as *const c_char,
+        s.len() as isize,
+        &mut out,
+    ))?;
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// The entry points. Each takes the fields of the public object positionally
+// (index.js reads them); their TypeScript declarations are in dts-header.d.ts.
+// ---------------------------------------------------------------------------
+
+/// `sign(appId, groupId, nonceStr, timeStamp, sessionKey)` → 64 hex digits.
+unsafe extern "C" fn sign(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    entry(
+        env,
+        info,
+        |env, [app_id, group_id, nonce_str, time_stamp, key_arg]| {
+            let mut room = Room::new();
+            room.read(env, app_id, group_id, nonce_str, time_stamp)?;
+            let mut key = KeyStr::new();
+            string(
+                env,
+                key_arg,
+                "sessionKey",
+                ErrorCode::InvalidSessionKey,
+                &mut key.0,
+            )?;
+            let p = room.params();
+            let key = session_key(&key, Some(&p))?;
+            let sig = voipsign::sign(&p, &key)?;
+            latin1(env, sig.as_str())
+        },
+    )
+}
+
+/// `verify(appId, groupId, nonceStr, timeStamp, sessionKey, signature)` → boolean.
+unsafe extern "C" fn verify(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    entry(
+        env,
+        info,
+        |env, [app_id, group_id, nonce_str, time_stamp, key_arg, signature]| {
+            let mut room = Room::new();
+            room.read(env, app_id, group_id, nonce_str, time_stamp)?;
+            let mut key = KeyStr::new();
+            string(
+                env,
+                key_arg,
+                "sessionKey",
+                ErrorCode::InvalidSessionKey,
+                &mut key.0,
+            )?;
+            let mut sig = Str::<128>::new();
+            string(
+                env,
+                signature,
+                "signature",
+                ErrorCode::InvalidSignature,
+                &mut sig,
+            )?;
+            let p = room.params();
+            let key = session_key(&key, Some(&p))?;
+            let ok = voipsign::verify(&p, &key, sig.as_str())?;
+            let mut out = ptr::null_mut();
+            check(sys::napi_get_boolean(env, ok, &mut out))?;
+            Ok(out)
+        },
+    )
+}
+
+/// `canonical(appId, groupId, nonceStr, timeStamp)` → the signed string.
+unsafe extern "C" fn canonical(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    entry(
+        env,
+        info,
+        |env, [app_id, group_id, nonce_str, time_stamp]| {
+            let mut room = Room::new();
+            room.read(env, app_id, group_id, nonce_str, time_stamp)?;
+            let s = voipsign::canonical(&room.params())?;
+            utf8(env, &s)
+        },
+    )
+}
+
+/// `issue(appId, groupId, sessionKey, roomType)` → a [`JoinTicket`] object.
+unsafe extern "C" fn issue(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    entry(env, info, |env, [app_id, group_id, key_arg, room_type]| {
+        let mut a = Str::<128>::new();
+        string(env, app_id, "appId", ErrorCode::InvalidAppId, &mut a)?;
+        let mut g = Str::<1280>::new();
+        string(env, group_id, "groupId", ErrorCode::InvalidGroupId, &mut g)?;
+        let mut key = KeyStr::new();
+        string(
+            env,
+            key_arg,
+            "sessionKey",
+            ErrorCode::InvalidSessionKey,
+            &mut key.0,
+        )?;
+        let mut rt = Str::<64>::new();
+        let default_room = type_of(env, room_type.0)? == sys::ValueType::napi_undefined;
+        if !default_room {
+            string(
+                env,
+                room_type,
+                "roomType",
+                ErrorCode::InvalidRoomType,
+                &mut rt,
+            )?;
+        }
+        // Errors follow the field order: appId, groupId, sessionKey, roomType.
+        voipsign::validate_app_id(a.as_str())?;
+        voipsign::validate_group_id(g.as_str())?;
+        let key = session_key(&key, None)?;
+        let room_type = if default_room {
+            RoomType::Voice
+        } else {
+            rt.as_str().parse::<RoomType>()?
+        };
+        let t = voipsign::issue(a.as_str(), g.as_str(), &key, room_type)?;
+        let ticket = JoinTicket {
+            group_id: t.group_id,
+            nonce_str: t.nonce_str,
+            time_stamp: t.timestamp,
+            signature: t.signature,
+            room_type: t.room_type.as_str().to_owned(),
+        };
+        JoinTicket::to_napi_value(env, ticket)
+            .map_err(|_| Fail::Napi(sys::Status::napi_generic_failure))
+    })
+}
+
+/// `signMany(appId, groupId, nonceStr, timeStamp, sessionKeys)` → the signatures
+/// joined in one string (index.js slices it: much cheaper than building a
+/// JavaScript array element by element through N-API).
+unsafe extern "C" fn sign_many(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    entry(
+        env,
+        info,
+        |env, [app_id, group_id, nonce_str, time_stamp, list]| {
+            let mut room = Room::new();
+            room.read(env, app_id, group_id, nonce_str, time_stamp)?;
+            let code = ErrorCode::InvalidSessionKey;
+            let mut is_array = false;
+            check(sys::napi_is_array(env, list.0, &mut is_array))?;
+            if !is_array {
+                return Err(match type_of(env, list.0)? {
+                    sys::ValueType::napi_undefined => core_err(code, "sessionKeys is missing"),
+                    t => core_err(
+                        code,
+                        format!(
+                            "sessionKeys must be an array of strings (got {})",
+                            type_name(t)
+                        ),
+                    ),
+                });
+            }
+            let mut n = 0u32;
+            check(sys::napi_get_array_length(env, list.0, &mut n))?;
+            let mut keys = KeyList::with_capacity(n as usize);
+            let mut scratch = KeyStr::new();
+            for i in 0..n {
+                let mut v = ptr::null_mut();
+                check(sys::napi_get_element(env, list.0, i, &mut v))?;
+                match scratch.0.load(env, v) {
+                    Ok(()) => keys.push(scratch.0.as_str()),
+                    Err(sys::Status::napi_string_expected) => {
+                        // A bad room field is reported before a key, as the core does.
+                        room.params().validate()?;
+                        return Err(not_a_string(env, v, &format!("sessionKeys[{i}]"), code));
+                    }
+                    Err(st) => check(st)?,
+                }
+            }
+            let sigs = voipsign::sign_many(&room.params(), &keys.strs())?;
+            let mut joined = Vec::with_capacity(sigs.len() * voipsign::SIGNATURE_LEN);
+            for sig in &sigs {
+                joined.extend_from_slice(sig.as_bytes());
+            }
+            let mut out = ptr::null_mut();
+            check(sys::napi_create_string_latin1(
+                env,
+                joined.as_ptr() as *const c_char,
+                joined.len() as isize,
+                &mut out,
+            ))?;
+            Ok(out)
+        },
+    )
+}
+
+/// `sessionSignature(sessionKey, body = '')` → 64 hex digits; `body` a string
+/// (signed as UTF-8) or a Uint8Array / Buffer.
+unsafe extern "C" fn session_signature(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    entry(env, info, |env, [key_arg, body]| {
+        let mut key = KeyStr::new();
+        string(
+            env,
+            key_arg,
+            "sessionKey",
+            ErrorCode::InvalidSessionKey,
+            &mut key.0,
+        )?;
+        let key = session_key(&key, None)?;
+        let sig = match type_of(env, body.0)? {
+            sys::ValueType::napi_undefined => voipsign::session_signature(&key, b""),
+            sys::ValueType::napi_string => {
+                let mut buf = Str::<1024>::new();
+                string(env, body, "body", ErrorCode::Internal, &mut buf)?;
+                voipsign::session_signature(&key, buf.bytes())
+            }
+            t => {
+                let mut is_typed = false;
+                check(sys::napi_is_typedarray(env, body.0, &mut is_typed))?;
+                let mut kind = 0;
+                let mut len = 0usize;
+                let mut data: *mut c_void = ptr::null_mut();
+                if is_typed {
+                    check(sys::napi_get_typedarray_info(
+                        env,
+                        body.0,
+                        &mut kind,
+                        &mut len,
+                        &mut data,
+                        ptr::null_mut(),
+                        ptr::null_mut(),
+                    ))?;
+                }
+                if !is_typed || kind != sys::TypedarrayType::uint8_array {
+                    return Err(Fail::ArgType(format!(
+                        "The \"body\" argument must be of type string or an instance of Buffer or Uint8Array. Received {}",
+                        if is_typed { "another typed array" } else { type_name(t) }
+                    )));
+                }
+                let bytes: &[u8] = if len == 0 || data.is_null() {
+                    &[]
+                } else {
+                    // SAFETY: N-API gave the view's own bytes; nothing runs JavaScript
+                    // (which could detach the buffer) while they are read.
+                    std::slice::from_raw_parts(data as *const u8, len)
+                };
+                voipsign::session_signature(&key, bytes)
+            }
+        };
+        latin1(env, sig.as_str())
+    })
+}
+
+/// `_setErrorClass(VoipSignError)`: the class errors are built with
+/// (`new VoipSignError(code, message)`). index.js calls it once per environment.
+unsafe extern "C" fn set_error_class(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    entry(env, info, |env, [ctor]| {
+        if type_of(env, ctor.0)? != sys::ValueType::napi_function {
+            return Err(Fail::ArgType("_setErrorClass expects a class".into()));
+        }
+        let mut r = ptr::null_mut();
+        check(sys::napi_create_reference(env, ctor.0, 1, &mut r))?;
+        if let Some(inst) = instance(env) {
+            sys::napi_delete_reference(env, inst.error_class);
+            inst.error_class = r;
+        } else {
+            let data = Box::into_raw(Box::new(Instance { error_class: r }));
+            let st = sys::napi_set_instance_data(
+                env,
+                data as *mut c_void,
+                Some(finalize_instance),
+                ptr::null_mut(),
+            );
+            if st != sys::Status::napi_ok {
+                drop(Box::from_raw(data));
+                check(st)?;
+            }
+        }
+        let mut undefined = ptr::null_mut();
+        check(sys::napi_get_undefined(env, &mut undefined))?;
+        Ok(undefined)
+    })
+}
+
+/// `_panicForTesting()`: panics, so that the tests can check it becomes `INTERNAL`.
+unsafe extern "C" fn panic_for_testing(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    entry(env, info, |_, []: [Raw; 0]| -> R<sys::napi_value> {
+        panic!("deliberate panic for testing")
+    })
+}
+
+type Callback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
+
+/// The addon's exports. The names starting with `_` are internal.
+const EXPORTS: [(&CStr, Callback); 8] = [
+    (c"sign", sign),
+    (c"verify", verify),
+    (c"canonical", canonical),
+    (c"issue", issue),
+    (c"signMany", sign_many),
+    (c"sessionSignature", session_signature),
+    (c"_setErrorClass", set_error_class),
+    (c"_panicForTesting", panic_for_testing),
+];
+
+/// Module initialisation (run by napi-rs for each environment: the main thread
+/// and every worker): export the entry points.
+#[napi(module_exports)]
+pub fn init(exports: Object, env: Env) -> napi::Result<()> {
+    let (env, exports) = (env.raw(), exports.value().value);
+    for (name, callback) in EXPORTS {
+        let mut f = ptr::null_mut();
+        let bytes = name.to_bytes();
+        unsafe {
+            let st = sys::napi_create_function(
+                env,
+                bytes.as_ptr() as *const c_char,
+                bytes.len() as isize,
+                Some(callback),
+                ptr::null_mut(),
+                &mut f,
+            );
+            if st == sys::Status::napi_ok
+                && sys::napi_set_named_property(env, exports, name.as_ptr(), f)
+                    == sys::Status::napi_ok
+            {
+                continue;
+            }
+        }
+        return Err(napi::Error::from_reason(format!(
+            "voipsign: could not export {name:?}"
+        )));
+    }
+    Ok(())
+}
