@@ -1,0 +1,126 @@
+<?php
+
+declare(strict_types=1);
+
+namespace VoipSign;
+
+use FFI;
+
+/**
+ * Locates and loads libvoipsign through FFI. Used by Signer; call it directly only
+ * to inspect where the library comes from.
+ *
+ * Order: an explicit path (Signer::useLibrary()), else the FFI scope 'voipsign'
+ * when php.ini preloads voipsign_ffi.h (ffi.preload, the FPM setup), else
+ * FFI::cdef() with the VOIPSIGN_LIB environment variable, else the installed
+ * library name libvoipsign.so (found by the dynamic loader).
+ */
+final class Library
+{
+    /** The FFI_SCOPE of voipsign_ffi.h. */
+    public const SCOPE = 'voipsign';
+
+    /** The library name tried last, resolved by the dynamic loader (ld.so). */
+    public const DEFAULT_NAME = 'libvoipsign.so';
+
+    /** The environment variable that may hold the library's path. */
+    public const ENV = 'VOIPSIGN_LIB';
+
+    private static ?string $declarations = null;
+
+    /**
+     * Every library loaded with FFI::cdef(), by path, kept for the life of the
+     * process: loading a path again reuses it, and no FFI object is ever freed.
+     * (PHP 8.2's FFI caches struct field lookups per opcode by type address; freeing
+     * an FFI object and parsing the same declarations again can put a new type at
+     * the old address, and the next field read then follows a freed pointer.)
+     *
+     * @var array<string, FFI>
+     */
+    private static array $loaded = [];
+
+    /**
+     * Load the library.
+     *
+     * @param string|null $path   an explicit path (or library name) to load with
+     *                            FFI::cdef(); null for the automatic order above
+     * @param string|null $source receives a description of what was loaded
+     *
+     * @throws LibraryException when nothing could be loaded
+     */
+    public static function load(?string $path = null, ?string &$source = null): FFI
+    {
+        if ($path === null) {
+            try {
+                $ffi = FFI::scope(self::SCOPE);
+                $source = "FFI scope '" . self::SCOPE . "' (ffi.preload)";
+                return $ffi;
+            } catch (FFI\Exception $e) {
+                if (str_contains($e->getMessage(), 'restricted')) {
+                    throw new LibraryException(
+                        sprintf('FFI is restricted (ffi.enable=%s)', (string) ini_get('ffi.enable'))
+                        . ': under ffi.enable=preload, preload voipsign_ffi.h with ffi.preload '
+                        . 'and this package\'s preload.php with opcache.preload (see README.md), '
+                        . 'or set ffi.enable=true',
+                        0,
+                        $e
+                    );
+                }
+                // No such scope: not preloaded, load the library ourselves.
+            }
+            $env = getenv(self::ENV);
+            if (\is_string($env) && $env !== '') {
+                $path = $env;
+                $how = 'from ' . self::ENV;
+            } else {
+                $path = self::DEFAULT_NAME;
+                $how = 'the default name; set ' . self::ENV . ' or call Signer::useLibrary() to give a path';
+            }
+        } else {
+            $how = 'given to Signer::useLibrary()';
+        }
+        if (isset(self::$loaded[$path])) {
+            $source = $path;
+            return self::$loaded[$path];
+        }
+        try {
+            $ffi = FFI::cdef(self::declarations(), $path);
+        } catch (FFI\Exception $e) {
+            throw new LibraryException(
+                "cannot load libvoipsign from '$path' ($how): " . $e->getMessage()
+                . '; build it with `make ffi`',
+                0,
+                $e
+            );
+        }
+        $source = $path;
+        return self::$loaded[$path] = $ffi;
+    }
+
+    /**
+     * The path of the shipped FFI declaration file, voipsign_ffi.h: the file to name
+     * in php.ini's ffi.preload.
+     */
+    public static function headerPath(): string
+    {
+        return \dirname(__DIR__) . '/voipsign_ffi.h';
+    }
+
+    /**
+     * The C declarations of voipsign_ffi.h without its FFI_SCOPE / FFI_LIB lines, as
+     * FFI::cdef() takes them.
+     *
+     * @throws LibraryException when voipsign_ffi.h cannot be read
+     */
+    public static function declarations(): string
+    {
+        if (self::$declarations === null) {
+            $text = @file_get_contents(self::headerPath());
+            if ($text === false) {
+                throw new LibraryException('cannot read ' . self::headerPath());
+            }
+            self::$declarations = (string) preg_replace('/^#define FFI_(SCOPE|LIB) .*$/m', '', $text);
+        }
+        return self::$declarations;
+    }
+}

@@ -1,0 +1,514 @@
+<?php
+
+declare(strict_types=1);
+
+namespace VoipSign;
+
+use FFI;
+use FFI\CData;
+
+/**
+ * Signatures for WeChat's wx.joinVoIPChat, computed by libvoipsign (the one Rust
+ * core every voipsign binding shares) through FFI. This class computes nothing
+ * itself: it passes the arguments to the C ABI and turns its errors into
+ * VoipSignException.
+ *
+ * ```php
+ * use VoipSign\Signer;
+ *
+ * // A join ticket for the mini program: json_encode it for wx.joinVoIPChat.
+ * $ticket = Signer::issue($appId, $groupId, $sessionKey);
+ * ```
+ *
+ * The library is found as Library describes: Signer::useLibrary($path), else the
+ * preloaded FFI scope 'voipsign' (FPM), else $VOIPSIGN_LIB, else libvoipsign.so.
+ */
+final class Signer
+{
+    /** Length of a signature: 64 lowercase hex digits. */
+    public const SIGNATURE_LEN = 64;
+
+    // 64 + 1024 + 127 + 10 = 1225 bytes at most, plus the NUL (include/voipsign.h).
+    private const CANONICAL_CAP = 1226;
+    // "4096 bytes always suffice" for the issue() JSON (include/voipsign.h).
+    private const ISSUE_CAP = 4096;
+    // "8192 bytes always suffice" for the diagnose() JSON (include/voipsign.h).
+    private const DIAGNOSE_CAP = 8192;
+
+    private static ?FFI $ffi = null;
+    private static ?string $path = null;
+    private static string $source = '';
+
+    // Reusable output buffers, allocated once per process (per request under FPM).
+    private static ?CData $sig = null;     // char[65]
+    private static ?CData $err = null;     // voipsign_error[1]
+    private static ?CData $valid = null;   // bool[1]
+    private static ?CData $len = null;     // size_t[1]
+    private static ?CData $text = null;    // char[CANONICAL_CAP]
+    private static ?CData $ticket = null;  // char[ISSUE_CAP]
+
+    /**
+     * Compute the `signature` for wx.joinVoIPChat: HMAC-SHA256 of the four values
+     * sorted as text and joined, keyed by the session_key string.
+     *
+     * @param string $appId      the mini program's appId (1–64 printable ASCII)
+     * @param string $groupId    the room (1–1024 bytes of UTF-8, no control characters)
+     * @param string $nonceStr   1–127 printable ASCII characters
+     * @param int    $timeStamp  seconds since the epoch (not milliseconds)
+     * @param string $sessionKey the user's session_key from code2Session, as returned
+     *
+     * @return string 64 lowercase hex digits
+     *
+     * @throws VoipSignException when an input is refused (getErrorName() says which)
+     */
+    public static function sign(
+        string $appId,
+        string $groupId,
+        string $nonceStr,
+        int $timeStamp,
+        #[\SensitiveParameter] string $sessionKey
+    ): string {
+        $ffi = self::$ffi ?? self::boot();
+        $status = $ffi->voipsign_sign(
+            $appId, \strlen($appId),
+            $groupId, \strlen($groupId),
+            $nonceStr, \strlen($nonceStr),
+            $timeStamp,
+            $sessionKey, \strlen($sessionKey),
+            self::$sig, 65,
+            self::$err
+        );
+        if ($status !== 0) {
+            throw self::error($status);
+        }
+        return FFI::string(self::$sig, 64);
+    }
+
+    /**
+     * Check a signature, in constant time. A well-formed but wrong (or upper-case)
+     * signature is false; one that is not 64 hex digits, or a cloud-issued one with a
+     * `_` suffix, is an INVALID_SIGNATURE error.
+     *
+     * @param string $appId      as for sign()
+     * @param string $groupId    as for sign()
+     * @param string $nonceStr   as for sign()
+     * @param int    $timeStamp  as for sign()
+     * @param string $sessionKey as for sign()
+     * @param string $signature  the signature to check
+     *
+     * @throws VoipSignException when an input is refused
+     */
+    public static function verify(
+        string $appId,
+        string $groupId,
+        string $nonceStr,
+        int $timeStamp,
+        #[\SensitiveParameter] string $sessionKey,
+        string $signature
+    ): bool {
+        $ffi = self::$ffi ?? self::boot();
+        $status = $ffi->voipsign_verify(
+            $appId, \strlen($appId),
+            $groupId, \strlen($groupId),
+            $nonceStr, \strlen($nonceStr),
+            $timeStamp,
+            $sessionKey, \strlen($sessionKey),
+            $signature, \strlen($signature),
+            self::$valid,
+            self::$err
+        );
+        if ($status !== 0) {
+            throw self::error($status);
+        }
+        return self::$valid[0];
+    }
+
+    /**
+     * The canonical string: the four values sorted in code-unit (text) order and
+     * joined with no separator. It contains no secret: log it to compare with
+     * another implementation.
+     *
+     * @param string $appId     as for sign()
+     * @param string $groupId   as for sign()
+     * @param string $nonceStr  as for sign()
+     * @param int    $timeStamp as for sign()
+     *
+     * @throws VoipSignException when an input is refused
+     */
+    public static function canonical(string $appId, string $groupId, string $nonceStr, int $timeStamp): string
+    {
+        $ffi = self::$ffi ?? self::boot();
+        $buf = self::$text;
+        $cap = self::CANONICAL_CAP;
+        while (true) {
+            $status = $ffi->voipsign_canonical(
+                $appId, \strlen($appId),
+                $groupId, \strlen($groupId),
+                $nonceStr, \strlen($nonceStr),
+                $timeStamp,
+                $buf, $cap,
+                self::$len,
+                self::$err
+            );
+            if ($status === VoipSignException::BUFFER_TOO_SMALL && self::$len[0] + 1 > $cap) { // retry with the size the library asked for
+                $cap = self::$len[0] + 1;
+                $buf = $ffi->new("char[$cap]");
+                continue;
+            }
+            if ($status !== 0) {
+                throw self::error($status);
+            }
+            return FFI::string($buf, self::$len[0]);
+        }
+    }
+
+    /**
+     * Issue a join ticket: a fresh 32-character nonceStr from the operating system's
+     * CSPRNG, the current time in seconds and the signature. json_encode() the result
+     * and hand it to the mini program, which passes it to wx.joinVoIPChat as is.
+     *
+     * @param string $appId      as for sign()
+     * @param string $groupId    as for sign()
+     * @param string $sessionKey as for sign()
+     * @param string $roomType   'voice' or 'video'
+     *
+     * @return array{groupId: string, nonceStr: string, timeStamp: int, signature: string, roomType: string}
+     *
+     * @throws VoipSignException when an input is refused (INVALID_ROOM_TYPE for a
+     *                           roomType other than 'voice' or 'video')
+     */
+    public static function issue(
+        string $appId,
+        string $groupId,
+        #[\SensitiveParameter] string $sessionKey,
+        string $roomType = 'voice'
+    ): array {
+        $ffi = self::$ffi ?? self::boot();
+        $buf = self::$ticket;
+        $cap = self::ISSUE_CAP;
+        while (true) {
+            $status = $ffi->voipsign_issue(
+                $appId, \strlen($appId),
+                $groupId, \strlen($groupId),
+                $sessionKey, \strlen($sessionKey),
+                $roomType, \strlen($roomType),
+                $buf, $cap,
+                self::$len,
+                self::$err
+            );
+            if ($status === VoipSignException::BUFFER_TOO_SMALL && self::$len[0] + 1 > $cap) { // retry with the size the library asked for
+                $cap = self::$len[0] + 1;
+                $buf = $ffi->new("char[$cap]");
+                continue;
+            }
+            if ($status !== 0) {
+                throw self::error($status);
+            }
+            /** @var array{groupId: string, nonceStr: string, timeStamp: int, signature: string, roomType: string} */
+            return json_decode(FFI::string($buf, self::$len[0]), true, 2, JSON_THROW_ON_ERROR);
+        }
+    }
+
+    /**
+     * Sign one room for many members at once (a matchmaker seating a full room): the
+     * canonical string is built once, then one HMAC per session_key.
+     *
+     * @param string               $appId       as for sign()
+     * @param string               $groupId     as for sign()
+     * @param string               $nonceStr    as for sign()
+     * @param int                  $timeStamp   as for sign()
+     * @param array<array-key, string> $sessionKeys the members' session_keys
+     *
+     * @return array<array-key, string> the signatures, under the same keys and in the
+     *                                  same order as $sessionKeys
+     *
+     * @throws VoipSignException when an input is refused; a bad session_key's message
+     *                           gives its position (0-based) in $sessionKeys
+     * @throws \TypeError        when an element of $sessionKeys is not a string
+     */
+    public static function signMany(
+        string $appId,
+        string $groupId,
+        string $nonceStr,
+        int $timeStamp,
+        #[\SensitiveParameter] array $sessionKeys
+    ): array {
+        $ffi = self::$ffi ?? self::boot();
+        $count = \count($sessionKeys);
+        [$ptrs, $lens, $copies] = self::keyArrays($ffi, $sessionKeys, __METHOD__, 5);
+        if ($count === 0) {
+            // Still validates the room's values; out must be non-NULL.
+            $status = $ffi->voipsign_sign_many(
+                $appId, \strlen($appId), $groupId, \strlen($groupId), $nonceStr, \strlen($nonceStr),
+                $timeStamp, null, null, 0, self::$sig, 65, self::$err
+            );
+            if ($status !== 0) {
+                throw self::error($status);
+            }
+            return [];
+        }
+        $out = $ffi->new('char[' . (self::SIGNATURE_LEN * $count) . ']');
+        $status = $ffi->voipsign_sign_many(
+            $appId, \strlen($appId),
+            $groupId, \strlen($groupId),
+            $nonceStr, \strlen($nonceStr),
+            $timeStamp,
+            $ptrs, $lens, $count,
+            $out, self::SIGNATURE_LEN * $count,
+            self::$err
+        );
+        self::wipe($copies);
+        if ($status !== 0) {
+            throw self::error($status);
+        }
+        return array_combine(
+            array_keys($sessionKeys),
+            str_split(FFI::string($out, self::SIGNATURE_LEN * $count), self::SIGNATURE_LEN)
+        );
+    }
+
+    /**
+     * WeChat's "user login state signature": HMAC-SHA256 of $body keyed by the
+     * session_key string. With the empty body it is the `signature` parameter of
+     * `GET /wxa/checksession`, which asks WeChat whether a stored session_key is
+     * still the current one.
+     *
+     * @param string $sessionKey the session_key from code2Session
+     * @param string $body       the request body (arbitrary bytes); '' for checksession
+     *
+     * @return string 64 lowercase hex digits
+     *
+     * @throws VoipSignException when the session_key is refused
+     */
+    public static function sessionSignature(#[\SensitiveParameter] string $sessionKey, string $body = ''): string
+    {
+        $ffi = self::$ffi ?? self::boot();
+        $status = $ffi->voipsign_session_signature(
+            $sessionKey, \strlen($sessionKey),
+            $body, \strlen($body),
+            self::$sig, 65,
+            self::$err
+        );
+        if ($status !== 0) {
+            throw self::error($status);
+        }
+        return FFI::string(self::$sig, 64);
+    }
+
+    /**
+     * Diagnose a signature WeChat rejected: which known mistake (or combination)
+     * reproduces it — values not sorted or sorted numerically, joined with commas, key
+     * base64-decoded, key and message swapped, key with trailing whitespace, timestamp
+     * in milliseconds, upper-case hex, base64 instead of hex, plain SHA-256 — or, when
+     * the signature is right, the remaining causes in words a person can act on. A
+     * 13-digit timestamp and a malformed $rejectedSignature are findings, not errors.
+     *
+     * @param string        $appId             as for sign()
+     * @param string        $groupId           as for sign()
+     * @param string        $nonceStr          as for sign()
+     * @param int           $timeStamp         as for sign(), or the milliseconds that were sent
+     * @param string        $sessionKey        the user's current session_key
+     * @param string        $rejectedSignature the signature WeChat refused
+     * @param list<string>  $otherSessionKeys  older session_keys of the same user, tried
+     *                                         for STALE_SESSION_KEY
+     *
+     * @return array{verdict: string, mistakes: list<string>, message: string, expected: string, canonical: string}
+     *         verdict 'CORRECT', 'MISTAKE_FOUND' or 'UNKNOWN'; mistakes their code
+     *         names ('NOT_SORTED', 'TIMESTAMP_MILLISECONDS', ...); the result never
+     *         contains a session_key
+     *
+     * @throws VoipSignException when an input is refused
+     * @throws \TypeError        when an element of $otherSessionKeys is not a string
+     */
+    public static function diagnose(
+        string $appId,
+        string $groupId,
+        string $nonceStr,
+        int $timeStamp,
+        #[\SensitiveParameter] string $sessionKey,
+        string $rejectedSignature,
+        #[\SensitiveParameter] array $otherSessionKeys = []
+    ): array {
+        $ffi = self::$ffi ?? self::boot();
+        $count = \count($otherSessionKeys);
+        [$ptrs, $lens, $copies] = self::keyArrays($ffi, $otherSessionKeys, __METHOD__, 7);
+        $cap = self::DIAGNOSE_CAP;
+        try {
+            while (true) {
+                $buf = $ffi->new("char[$cap]");
+                $status = $ffi->voipsign_diagnose(
+                    $appId, \strlen($appId),
+                    $groupId, \strlen($groupId),
+                    $nonceStr, \strlen($nonceStr),
+                    $timeStamp,
+                    $sessionKey, \strlen($sessionKey),
+                    $rejectedSignature, \strlen($rejectedSignature),
+                    $ptrs, $lens, $count,
+                    $buf, $cap,
+                    self::$len,
+                    self::$err
+                );
+                if ($status === VoipSignException::BUFFER_TOO_SMALL && self::$len[0] + 1 > $cap) { // retry with the size the library asked for
+                    $cap = self::$len[0] + 1;
+                    continue;
+                }
+                if ($status !== 0) {
+                    throw self::error($status);
+                }
+                return json_decode(FFI::string($buf, self::$len[0]), true, 3, JSON_THROW_ON_ERROR);
+            }
+        } finally {
+            self::wipe($copies);
+        }
+    }
+
+    /**
+     * Explain a wx.joinVoIPChat failure: what the errCode (and codes nested in errMsg,
+     * such as -12020 inside a -10088) means and what to do.
+     *
+     * @param int    $errCode the errCode the mini program received
+     * @param string $errMsg  its errMsg, '' when unknown
+     *
+     * @return array{cause: string, meaning: string, action: string} cause a code name:
+     *         'ALREADY_IN_ROOM', 'DEVICE_BUSY', 'JOIN_INTERRUPTED', 'SYSTEM_ERROR',
+     *         'INVALID_SIGNATURE', 'DAILY_ROOM_LIMIT' or 'UNKNOWN'
+     *
+     * @throws VoipSignException when the library refuses the input
+     */
+    public static function explain(int $errCode, string $errMsg = ''): array
+    {
+        $ffi = self::$ffi ?? self::boot();
+        $buf = self::$ticket;
+        $cap = self::ISSUE_CAP;
+        while (true) {
+            $status = $ffi->voipsign_explain($errCode, $errMsg, \strlen($errMsg), $buf, $cap, self::$len, self::$err);
+            if ($status === VoipSignException::BUFFER_TOO_SMALL && self::$len[0] + 1 > $cap) { // retry with the size the library asked for
+                $cap = self::$len[0] + 1;
+                $buf = $ffi->new("char[$cap]");
+                continue;
+            }
+            if ($status !== 0) {
+                throw self::error($status);
+            }
+            return json_decode(FFI::string($buf, self::$len[0]), true, 2, JSON_THROW_ON_ERROR);
+        }
+    }
+
+    /**
+     * Load libvoipsign from this path (or library name) with FFI::cdef(), now, and
+     * use it from then on; null returns to the automatic order (preloaded scope,
+     * $VOIPSIGN_LIB, libvoipsign.so) at the next call.
+     *
+     * @param string|null $path e.g. '/usr/local/lib/libvoipsign.so'
+     *
+     * @throws LibraryException when the library cannot be loaded
+     */
+    public static function useLibrary(?string $path): void
+    {
+        // The buffers' C types belong to the FFI object: release them first.
+        self::$sig = self::$err = self::$valid = self::$len = self::$text = self::$ticket = null;
+        self::$ffi = null;
+        self::$source = '';
+        self::$path = $path;
+        if ($path !== null) {
+            self::boot();
+        }
+    }
+
+    /**
+     * Where the library was loaded from: the FFI scope (preloaded) or a path.
+     *
+     * @throws LibraryException when the library cannot be loaded
+     */
+    public static function library(): string
+    {
+        self::$ffi ?? self::boot();
+        return self::$source;
+    }
+
+    /**
+     * The version of the loaded libvoipsign, e.g. '0.1.0'.
+     *
+     * @throws LibraryException when the library cannot be loaded
+     */
+    public static function version(): string
+    {
+        return (self::$ffi ?? self::boot())->voipsign_version();
+    }
+
+    /** Load the library and allocate the reusable buffers. */
+    private static function boot(): FFI
+    {
+        $source = '';
+        $ffi = Library::load(self::$path, $source);
+        self::$sig = $ffi->new('char[65]');
+        self::$err = $ffi->new('voipsign_error[1]');
+        self::$valid = $ffi->new('bool[1]');
+        self::$len = $ffi->new('size_t[1]');
+        self::$text = $ffi->new('char[' . self::CANONICAL_CAP . ']');
+        self::$ticket = $ffi->new('char[' . self::ISSUE_CAP . ']');
+        self::$source = $source;
+        return self::$ffi = $ffi;
+    }
+
+    /**
+     * The C ABI takes session_keys as an array of pointers and an array of lengths:
+     * copy each key into a buffer of its own (a PHP string cannot be stored in a
+     * char *, and FFI pointer arithmetic is unreliable in PHP 8.2). Wipe the copies
+     * with wipe() after the call.
+     *
+     * @param array<array-key, mixed> $keys
+     *
+     * @return array{?CData, ?CData, list<CData>} pointers, lengths (NULL when empty), copies
+     */
+    private static function keyArrays(FFI $ffi, array $keys, string $method, int $argument): array
+    {
+        $count = \count($keys);
+        if ($count === 0) {
+            return [null, null, []];
+        }
+        $ptrs = $ffi->new("const char *[$count]");
+        $lens = $ffi->new("size_t[$count]");
+        $copies = [];
+        $i = 0;
+        foreach ($keys as $index => $key) {
+            if (!\is_string($key)) {
+                self::wipe($copies);
+                throw new \TypeError(sprintf(
+                    '%s(): Argument #%d must contain only strings, %s given at key %s',
+                    $method,
+                    $argument,
+                    get_debug_type($key),
+                    json_encode($index)
+                ));
+            }
+            $n = \strlen($key);
+            $copy = $ffi->new('char[' . max(1, $n) . ']');
+            FFI::memcpy($copy, $key, $n);
+            $ptrs[$i] = $ffi->cast('const char *', $copy);
+            $lens[$i] = $n;
+            $copies[] = $copy;
+            $i++;
+        }
+        return [$ptrs, $lens, $copies];
+    }
+
+    /** @param list<CData> $copies zero the session_key copies keyArrays() made */
+    private static function wipe(array $copies): void
+    {
+        foreach ($copies as $copy) {
+            FFI::memset($copy, 0, FFI::sizeof($copy));
+        }
+    }
+
+    /** The exception for a failed call: the library's code name and message. */
+    private static function error(int $status): VoipSignException
+    {
+        $ffi = self::$ffi;
+        $err = self::$err[0];
+        $message = $err->status === $status
+            ? FFI::string($err->message, $err->message_len)
+            : $ffi->voipsign_status_message($status);
+        return new VoipSignException($message, $status, $ffi->voipsign_status_name($status));
+    }
+}
