@@ -177,8 +177,9 @@ enum voipsign_status voipsign_issue(const char *app_id,
 // back to back with no separators or NUL: member `i`'s signature is
 // `out[64*i .. 64*i+64]`. Requires `out_cap >= 64 * count`.
 //
-// `session_keys[i]` / `session_key_lens[i]` give key `i`; both arrays may be NULL
-// when `count` is 0. A bad key's message gives its index.
+// `session_keys[i]` / `session_key_lens[i]` give key `i`; both arrays and `out`
+// may be NULL when `count` is 0 (the other inputs are still validated). A bad
+// key's message gives its index.
 //
 // Ownership: inputs borrowed; `out` caller-owned. Thread safety: reentrant.
 //

@@ -49,6 +49,19 @@ fn benches(c: &mut Criterion) {
     g.bench_function("sign_many_10", |b| {
         b.iter(|| sign_many(black_box(&p), black_box(&KEYS)).unwrap())
     });
+    if std::env::var("BENCH_PIECES").is_ok() {
+        let k = KEYS[0].as_bytes();
+        let msg = voipsign::canonical(&p).unwrap();
+        g.bench_function("piece_hmac_fast", |b| {
+            b.iter(|| voipsign::__bench::hmac(black_box(k), black_box(msg.as_bytes())))
+        });
+        g.bench_function("piece_validate", |b| {
+            b.iter(|| black_box(&p).validate().unwrap())
+        });
+        g.bench_function("piece_key_new", |b| {
+            b.iter(|| SessionKey::new(black_box(KEYS[0])).unwrap())
+        });
+    }
     // The full search: a signature nothing reproduces, with one older key.
     let older = [SessionKey::new(KEYS[1]).unwrap()];
     let random = "0123456789abcdef".repeat(4);

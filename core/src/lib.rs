@@ -26,6 +26,7 @@
 mod diagnose;
 mod error;
 mod explain;
+mod hmac_fast;
 mod key;
 mod params;
 mod sign;
@@ -46,3 +47,12 @@ pub use ticket::{generate_nonce, issue, issue_at, JoinTicket, RoomType, NONCE_LE
 
 /// The library version (the crate version).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[doc(hidden)]
+/// Internals exposed for the benchmark only; not part of the API.
+pub mod __bench {
+    /// The HMAC path `sign` uses.
+    pub fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
+        crate::hmac_fast::hmac_sha256(key, &[msg])
+    }
+}

@@ -51,6 +51,11 @@ fn is_printable_ascii(b: u8) -> bool {
     (0x21..=0x7e).contains(&b)
 }
 
+/// Whether every byte is printable ASCII, without early exit (vectorises).
+fn all_printable(s: &[u8]) -> bool {
+    s.iter().fold(true, |ok, &b| ok & is_printable_ascii(b))
+}
+
 /// Describe the first byte of `s` that is not printable ASCII.
 fn first_unprintable(s: &str) -> Option<String> {
     s.char_indices()
@@ -64,6 +69,9 @@ fn first_unprintable(s: &str) -> Option<String> {
 
 /// appId: 1–64 bytes of printable ASCII (0x21–0x7E).
 pub fn validate_app_id(app_id: &str) -> Result<(), Error> {
+    if (1..=MAX_APP_ID_LEN).contains(&app_id.len()) && all_printable(app_id.as_bytes()) {
+        return Ok(());
+    }
     let err = |why: String| Error::new(ErrorCode::InvalidAppId, format!("appId {why}"));
     if app_id.is_empty() {
         return Err(err("is empty; pass the mini program's appId (wx...)".into()));
@@ -84,6 +92,13 @@ pub fn validate_app_id(app_id: &str) -> Result<(), Error> {
 
 /// groupId: 1–1024 bytes of UTF-8 with no control characters (U+0000–U+001F, U+007F).
 pub fn validate_group_id(group_id: &str) -> Result<(), Error> {
+    if (1..=MAX_GROUP_ID_LEN).contains(&group_id.len())
+        && group_id
+            .bytes()
+            .fold(true, |ok, b| ok & (b >= 0x20) & (b != 0x7f))
+    {
+        return Ok(());
+    }
     let err = |why: String| Error::new(ErrorCode::InvalidGroupId, format!("groupId {why}"));
     if group_id.is_empty() {
         return Err(err("is empty; every room needs a groupId".into()));
@@ -105,6 +120,9 @@ pub fn validate_group_id(group_id: &str) -> Result<(), Error> {
 
 /// nonceStr: 1–127 characters of printable ASCII.
 pub fn validate_nonce(nonce: &str) -> Result<(), Error> {
+    if (1..=MAX_NONCE_LEN).contains(&nonce.len()) && all_printable(nonce.as_bytes()) {
+        return Ok(());
+    }
     let err = |why: String| Error::new(ErrorCode::InvalidNonce, format!("nonceStr {why}"));
     if nonce.is_empty() {
         return Err(err("is empty; use 1-127 printable ASCII characters".into()));
@@ -145,17 +163,30 @@ pub fn validate_timestamp(timestamp: i64) -> Result<(), Error> {
     )))
 }
 
+/// "00".."99": two decimal digits per table entry.
+const DIGIT_PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
 /// Format a validated timestamp as decimal digits into `buf`, returning the digits.
 pub(crate) fn timestamp_digits(timestamp: i64, buf: &mut [u8; 20]) -> &[u8] {
     let mut n = timestamp.unsigned_abs();
     let mut i = buf.len();
-    loop {
+    while n >= 100 {
+        let d = (n % 100) as usize * 2;
+        n /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
+    }
+    if n >= 10 {
+        let d = n as usize * 2;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&DIGIT_PAIRS[d..d + 2]);
+    } else {
         i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
+        buf[i] = b'0' + n as u8;
     }
     &buf[i..]
 }
@@ -225,5 +256,8 @@ mod tests {
         assert_eq!(timestamp_digits(1, &mut b), b"1");
         assert_eq!(timestamp_digits(1_559_129_714, &mut b), b"1559129714");
         assert_eq!(timestamp_digits(MAX_TIMESTAMP, &mut b), b"9999999999");
+        for t in [9, 10, 99, 100, 101, 1000, 123456789, 1000000000, 2147483648] {
+            assert_eq!(timestamp_digits(t, &mut b), t.to_string().as_bytes());
+        }
     }
 }

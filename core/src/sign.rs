@@ -1,41 +1,47 @@
 //! Sorting, joining and HMAC-SHA256: sign, verify, canonical, sign_many,
 //! session_signature.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::error::{Error, ErrorCode};
+use crate::hmac_fast::hmac_sha256;
 use crate::key::SessionKey;
 use crate::params::{timestamp_digits, Params};
 use crate::signature::{validate_signature, Signature};
-
-type HmacSha256 = Hmac<Sha256>;
 
 /// The four values as byte slices, sorted in code-unit order. For accepted inputs
 /// (appId, nonceStr and timeStamp ASCII) byte order, code-point order and UTF-16
 /// order agree, so this is JavaScript's default `sort()`.
 fn sorted_parts<'a>(p: &Params<'a>, ts_buf: &'a mut [u8; 20]) -> [&'a [u8]; 4] {
     let ts = timestamp_digits(p.timestamp, ts_buf);
-    let mut parts = [
+    let mut v = [
         p.app_id.as_bytes(),
         p.group_id.as_bytes(),
         p.nonce_str.as_bytes(),
         ts,
     ];
-    parts.sort_unstable();
-    parts
+    // A sorting network for four: five compare-exchanges, no loop.
+    for (i, j) in [(0, 1), (2, 3), (0, 2), (1, 3), (1, 2)] {
+        if less(v[j], v[i]) {
+            v.swap(i, j);
+        }
+    }
+    v
+}
+
+/// `a < b` in byte order, deciding on the first bytes when they differ (the usual
+/// case here) without a call to memcmp.
+#[inline(always)]
+fn less(a: &[u8], b: &[u8]) -> bool {
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) if x != y => x < y,
+        _ => a < b,
+    }
 }
 
 /// HMAC-SHA256 of the concatenation of `parts` under the session_key string.
 fn mac_parts(key: &SessionKey, parts: &[&[u8]]) -> Signature {
-    let mut mac =
-        HmacSha256::new_from_slice(key.hmac_key()).expect("HMAC accepts keys of any length");
-    for part in parts {
-        mac.update(part);
-    }
-    let digest: [u8; 32] = mac.finalize().into_bytes().into();
-    Signature::from_digest(&digest)
+    Signature::from_digest(&hmac_sha256(key.hmac_key(), parts))
 }
 
 /// The canonical string: the four values sorted in code-unit order and joined with

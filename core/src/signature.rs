@@ -13,13 +13,23 @@ pub struct Signature([u8; SIGNATURE_LEN]);
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// The two hex digits of every byte, computed at compile time.
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [HEX[i >> 4], HEX[i & 0x0f]];
+        i += 1;
+    }
+    t
+};
+
 impl Signature {
     /// Hex-encode a 32-byte digest.
     pub(crate) fn from_digest(digest: &[u8; 32]) -> Signature {
         let mut out = [0u8; SIGNATURE_LEN];
-        for (i, b) in digest.iter().enumerate() {
-            out[2 * i] = HEX[(b >> 4) as usize];
-            out[2 * i + 1] = HEX[(b & 0x0f) as usize];
+        for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
+            pair.copy_from_slice(&HEX_PAIRS[b as usize]);
         }
         Signature(out)
     }

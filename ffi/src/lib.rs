@@ -249,8 +249,9 @@ pub unsafe extern "C" fn voipsign_issue(
 /// back to back with no separators or NUL: member `i`'s signature is
 /// `out[64*i .. 64*i+64]`. Requires `out_cap >= 64 * count`.
 ///
-/// `session_keys[i]` / `session_key_lens[i]` give key `i`; both arrays may be NULL
-/// when `count` is 0. A bad key's message gives its index.
+/// `session_keys[i]` / `session_key_lens[i]` give key `i`; both arrays and `out`
+/// may be NULL when `count` is 0 (the other inputs are still validated). A bad
+/// key's message gives its index.
 ///
 /// Ownership: inputs borrowed; `out` caller-owned. Thread safety: reentrant.
 ///
@@ -286,6 +287,11 @@ pub unsafe extern "C" fn voipsign_sign_many(
                 timestamp,
             )?;
             let keys = key_list(session_keys, session_key_lens, count, "sessionKeys")?;
+            if count == 0 {
+                // Nothing to write: `out` may be NULL; the inputs are still checked.
+                voipsign::sign_many(&p, &keys)?;
+                return Ok(());
+            }
             require(out, "out")?;
             let need = count.saturating_mul(VOIPSIGN_SIGNATURE_LEN);
             if out_cap < need {

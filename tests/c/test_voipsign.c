@@ -142,8 +142,10 @@ static void test_null_and_empty(void) {
     CHECK(voipsign_sign_many(S(APP), S(GROUP), S(NONCE), TS, NULL, NULL, 2, many, sizeof many, NULL) ==
               VOIPSIGN_NULL_ARGUMENT,
           "sign_many NULL arrays");
-    CHECK(voipsign_sign_many(S(APP), S(GROUP), S(NONCE), TS, NULL, NULL, 0, many, 0, NULL) == VOIPSIGN_OK,
-          "sign_many of no keys");
+    CHECK(voipsign_sign_many(S(APP), S(GROUP), S(NONCE), TS, NULL, NULL, 0, NULL, 0, NULL) == VOIPSIGN_OK,
+          "sign_many of no keys, out NULL");
+    CHECK(voipsign_sign_many(S(APP), S(GROUP), "", 0, TS, NULL, NULL, 0, NULL, 0, NULL) == VOIPSIGN_INVALID_NONCE,
+          "sign_many of no keys still validates");
     char json[512];
     CHECK(voipsign_issue(S(APP), S(GROUP), S(KEY), NULL, 0, NULL, sizeof json, NULL, NULL) == VOIPSIGN_NULL_ARGUMENT,
           "issue NULL out");
