@@ -1,0 +1,539 @@
+"""The Python API: argument handling, types, errors, tickets, secrecy."""
+
+import base64
+import enum
+import hashlib
+import hmac
+import inspect
+import json
+import pickle
+import re
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List
+
+import pytest
+
+import voipsign
+import voipsign._native as native
+from voipsign.errors import ERROR_CLASSES
+
+from conftest import APP_ID, DOC_SIGNATURE, GROUP_ID, KEY, NONCE, TS, VECTORS
+
+NONCE_RE = re.compile(r"[A-Za-z0-9]{32}")
+
+
+def key_n(i: int) -> str:
+    """A distinct, well-formed session_key."""
+    return base64.b64encode(i.to_bytes(16, "big")).decode()
+
+
+# --- module surface ---------------------------------------------------------
+
+
+def test_version_is_the_crate_version() -> None:
+    cargo = (Path(__file__).resolve().parent.parent / "Cargo.toml").read_text()
+    match = re.search(r'^version = "([^"]+)"', cargo, re.MULTILINE)
+    assert match is not None
+    assert voipsign.__version__ == match.group(1)
+
+
+def test_all_is_exact() -> None:
+    for name in voipsign.__all__:
+        assert hasattr(voipsign, name), name
+    public = {n for n in dir(voipsign) if not n.startswith("_")} - {"errors"}
+    assert public - {"Literal", "TypedDict"} == set(voipsign.__all__) - {"__version__"}
+
+
+def test_package_docstring_example() -> None:
+    import doctest
+
+    result = doctest.testmod(voipsign, raise_on_error=False)
+    assert result.attempted >= 2 and result.failed == 0
+
+
+def test_every_core_code_has_a_class() -> None:
+    c_abi_only = {"NULL_ARGUMENT", "BUFFER_TOO_SMALL"}
+    core_codes = set(native._ERROR_CODES)
+    assert core_codes - c_abi_only == set(ERROR_CLASSES)
+    for code, cls in ERROR_CLASSES.items():
+        assert cls.code == code
+        assert issubclass(cls, voipsign.VoipSignError)
+        assert getattr(voipsign, cls.__name__) is cls
+    assert issubclass(voipsign.VoipSignError, ValueError)
+
+
+@pytest.mark.parametrize(
+    "func, params",
+    [
+        (voipsign.sign, "app_id, group_id, nonce_str, timestamp, session_key"),
+        (voipsign.verify, "app_id, group_id, nonce_str, timestamp, session_key, signature"),
+        (voipsign.canonical, "app_id, group_id, nonce_str, timestamp"),
+        (voipsign.sign_many, "app_id, group_id, nonce_str, timestamp, session_keys"),
+        (voipsign.session_signature, "session_key, body=b''"),
+        (voipsign.issue, "app_id, group_id, session_key, room_type='voice'"),
+    ],
+)
+def test_signatures_and_docs(func: object, params: str) -> None:
+    assert str(inspect.signature(func)) == f"({params})"  # type: ignore[arg-type]
+    doc = inspect.getdoc(func)
+    assert doc is not None and len(doc) > 80
+
+
+# --- sign / verify / canonical ------------------------------------------------
+
+
+def test_doc_example_positional_and_keyword() -> None:
+    assert voipsign.sign(APP_ID, GROUP_ID, NONCE, TS, KEY) == DOC_SIGNATURE
+    assert (
+        voipsign.sign(
+            session_key=KEY, timestamp=TS, nonce_str=NONCE, group_id=GROUP_ID, app_id=APP_ID
+        )
+        == DOC_SIGNATURE
+    )
+    assert voipsign.sign(APP_ID, GROUP_ID, NONCE, TS, session_key=KEY) == DOC_SIGNATURE
+
+
+def test_vectorcall_on_310_and_later() -> None:
+    # From 3.10 on the functions are METH_FASTCALL builtins (src/fastcall.rs).
+    assert native._FASTCALL is (sys.version_info >= (3, 10))
+
+
+ARGS: Dict[str, Any] = dict(app_id=APP_ID, group_id=GROUP_ID, nonce_str=NONCE, timestamp=TS)
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: voipsign.sign(APP_ID, GROUP_ID, NONCE, TS, KEY, KEY),  # type: ignore[call-arg]
+         "sign() takes 5 positional arguments but 6 were given"),
+        (lambda: voipsign.sign(APP_ID),  # type: ignore[call-arg]
+         "sign() missing 4 required positional arguments: "
+         "'group_id', 'nonce_str', 'timestamp', and 'session_key'"),
+        (lambda: voipsign.sign(APP_ID, GROUP_ID, NONCE, TS),  # type: ignore[call-arg]
+         "sign() missing 1 required positional argument: 'session_key'"),
+        (lambda: voipsign.sign(APP_ID, GROUP_ID, NONCE, timestamp=TS),  # type: ignore[call-arg]
+         "sign() missing 1 required positional argument: 'session_key'"),
+        (lambda: voipsign.sign(APP_ID, GROUP_ID, NONCE, TS, KEY, sessionKey=KEY),  # type: ignore[call-arg]
+         "sign() got an unexpected keyword argument 'sessionKey'"),
+        (lambda: voipsign.sign(APP_ID, GROUP_ID, NONCE, TS, KEY, app_id=APP_ID),  # type: ignore[misc]
+         "sign() got multiple values for argument 'app_id'"),
+        (lambda: voipsign.session_signature(),  # type: ignore[call-arg]
+         "session_signature() missing 1 required positional argument: 'session_key'"),
+        (lambda: voipsign.session_signature(KEY, b"", b""),  # type: ignore[call-arg]
+         "session_signature() takes from 1 to 2 positional arguments but 3 were given"),
+        (lambda: voipsign.issue(APP_ID, GROUP_ID),  # type: ignore[call-arg]
+         "issue() missing 1 required positional argument: 'session_key'"),
+        (lambda: voipsign.issue(APP_ID, GROUP_ID, KEY, "voice", 1),  # type: ignore[call-arg]
+         "issue() takes from 3 to 4 positional arguments but 5 were given"),
+        (lambda: voipsign.verify(**ARGS, session_key=KEY, sig="0"),  # type: ignore[call-arg]
+         "verify() got an unexpected keyword argument 'sig'"),
+        (lambda: voipsign.canonical(**ARGS, **{"é": 1}),  # type: ignore[arg-type]
+         "canonical() got an unexpected keyword argument 'é'"),
+    ],
+)
+def test_argument_errors(call: Callable[[], object], message: str) -> None:
+    # The same words whether pyo3 (3.8, 3.9) or src/fastcall.rs (3.10+) parses.
+    with pytest.raises(TypeError) as info:
+        call()
+    assert str(info.value) == message
+
+
+def test_every_function_by_keyword_and_position() -> None:
+    sig = voipsign.sign(APP_ID, GROUP_ID, NONCE, TS, KEY)
+    assert voipsign.sign(**ARGS, session_key=KEY) == sig
+    assert voipsign.sign(APP_ID, GROUP_ID, nonce_str=NONCE, session_key=KEY, timestamp=TS) == sig
+    assert voipsign.verify(**ARGS, signature=sig, session_key=KEY) is True
+    assert voipsign.verify(APP_ID, GROUP_ID, NONCE, TS, KEY, signature=sig) is True
+    assert voipsign.canonical(**ARGS) == voipsign.canonical(APP_ID, GROUP_ID, NONCE, TS)
+    assert voipsign.sign_many(**ARGS, session_keys=[KEY]) == [sig]
+    assert voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, session_keys=(KEY,)) == [sig]
+    body = b"{}"
+    mac = voipsign.session_signature(KEY, body)
+    assert voipsign.session_signature(body=body, session_key=KEY) == mac
+    assert voipsign.session_signature(KEY, body=body) == mac
+    assert voipsign.session_signature(session_key=KEY) == voipsign.session_signature(KEY, b"")
+    t = voipsign.issue(room_type="video", session_key=KEY, group_id=GROUP_ID, app_id=APP_ID)
+    assert t.room_type == "video"
+    assert voipsign.issue(APP_ID, GROUP_ID, KEY).room_type == "voice"
+    assert voipsign.issue(APP_ID, GROUP_ID, session_key=KEY, room_type="video").room_type == "video"
+
+
+def test_verify() -> None:
+    assert voipsign.verify(APP_ID, GROUP_ID, NONCE, TS, KEY, DOC_SIGNATURE) is True
+    wrong = DOC_SIGNATURE[:-1] + ("0" if DOC_SIGNATURE[-1] != "0" else "1")
+    assert voipsign.verify(APP_ID, GROUP_ID, NONCE, TS, KEY, wrong) is False
+    assert voipsign.verify(APP_ID, GROUP_ID, NONCE, TS + 1, KEY, DOC_SIGNATURE) is False
+    for bad in ["", DOC_SIGNATURE[:-1], DOC_SIGNATURE + "0", "g" * 64]:
+        with pytest.raises(voipsign.InvalidSignature) as info:
+            voipsign.verify(APP_ID, GROUP_ID, NONCE, TS, KEY, bad)
+        assert info.value.code == "INVALID_SIGNATURE"
+
+
+def test_verify_refuses_cloud_signatures() -> None:
+    with pytest.raises(voipsign.InvalidSignature, match="cloud"):
+        voipsign.verify(APP_ID, GROUP_ID, NONCE, TS, KEY, DOC_SIGNATURE + "_1a2b")
+
+
+def test_canonical() -> None:
+    expected = "1559129713_67297598215591297148AP6DT9ybtniUJfbwx20afc706a711eefc"
+    assert voipsign.canonical(APP_ID, GROUP_ID, NONCE, TS) == expected
+
+
+# --- types --------------------------------------------------------------------
+
+
+class Room(enum.IntEnum):
+    TS = TS
+
+
+class Index:
+    """An integer-like object (as numpy.int64 is): accepted through __index__."""
+
+    def __index__(self) -> int:
+        return TS
+
+
+def test_timestamp_int_likes_are_accepted() -> None:
+    assert voipsign.sign(APP_ID, GROUP_ID, NONCE, Room.TS, KEY) == DOC_SIGNATURE
+    assert voipsign.sign(APP_ID, GROUP_ID, NONCE, Index(), KEY) == DOC_SIGNATURE
+
+
+@pytest.mark.parametrize("bad", [True, False, 1559129714.0, 1559129714.5, "1559129714", None, b"1"])
+def test_timestamp_wrong_type_is_type_error(bad: object) -> None:
+    with pytest.raises(TypeError, match="timestamp must be an int") as info:
+        voipsign.sign(APP_ID, GROUP_ID, NONCE, bad, KEY)  # type: ignore[arg-type]
+    assert not isinstance(info.value, voipsign.VoipSignError)
+    with pytest.raises(TypeError):
+        voipsign.canonical(APP_ID, GROUP_ID, NONCE, bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "bad", [0, -1, 10**10, 1559129714000, 2**63 - 1, -(2**63), 2**63, -(2**63) - 1, 10**100]
+)
+def test_timestamp_out_of_range_is_invalid_timestamp(bad: int) -> None:
+    with pytest.raises(voipsign.InvalidTimestamp) as info:
+        voipsign.sign(APP_ID, GROUP_ID, NONCE, bad, KEY)
+    assert info.value.code == "INVALID_TIMESTAMP"
+    assert "timeStamp" in str(info.value)
+
+
+def test_milliseconds_are_named() -> None:
+    with pytest.raises(voipsign.InvalidTimestamp, match="milliseconds"):
+        voipsign.sign(APP_ID, GROUP_ID, NONCE, TS * 1000, KEY)
+
+
+@pytest.mark.parametrize("field", ["app_id", "group_id", "nonce_str", "session_key"])
+@pytest.mark.parametrize("bad", [b"wx20afc706a711eefc", None, 42, ["a"]])
+def test_string_arguments_must_be_str(field: str, bad: object) -> None:
+    kwargs = dict(app_id=APP_ID, group_id=GROUP_ID, nonce_str=NONCE, timestamp=TS, session_key=KEY)
+    kwargs[field] = bad
+    with pytest.raises(TypeError, match=f"{field} must be str, not {type(bad).__name__}"):
+        voipsign.sign(**kwargs)  # type: ignore[arg-type]
+
+
+def test_lone_surrogate_is_invalid_utf8() -> None:
+    with pytest.raises(voipsign.InvalidUtf8, match="groupId") as info:
+        voipsign.sign(APP_ID, "room\ud800", NONCE, TS, KEY)
+    assert info.value.code == "INVALID_UTF8"
+    bad_key = KEY[:-3] + "\udc80=="
+    with pytest.raises(voipsign.InvalidUtf8, match="sessionKey") as info:
+        voipsign.sign(APP_ID, GROUP_ID, NONCE, TS, bad_key)
+    assert KEY[:-3] not in str(info.value)
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or sys.version_info < (3, 10),
+    reason="PyUnicode_AsUTF8AndSize is in the stable ABI from 3.10; looked up with dlsym",
+)
+def test_str_arguments_are_read_in_place() -> None:
+    assert native._FAST_UTF8 is True
+
+
+def test_non_ascii_group_id_is_signed_as_utf8() -> None:
+    # The same value through the fast (borrowed) path twice: the UTF-8 cache of a
+    # non-ASCII str must not change the result.
+    group = "房间-🎧"
+    first = voipsign.sign(APP_ID, group, NONCE, TS, KEY)
+    assert voipsign.sign(APP_ID, group, NONCE, TS, KEY) == first
+    assert voipsign.sign(APP_ID, "".join(["房间", "-🎧"]), NONCE, TS, KEY) == first
+    assert voipsign.canonical(APP_ID, group, NONCE, TS).endswith(group)
+
+
+# --- session_signature ----------------------------------------------------------
+
+
+def test_session_signature_body_types() -> None:
+    body = '{"foo":"bar"}'
+    expected = "654571f79995b2ce1e149e53c0a33dc39c0a74090db514261454e8dbe432aa0b"
+    key = "o0q0otL8aEzpcZL/FT9WsQ=="
+    assert voipsign.session_signature(key, body) == expected
+    assert voipsign.session_signature(key, body.encode()) == expected
+    assert voipsign.session_signature(key, b"") == voipsign.session_signature(key) == (
+        voipsign.session_signature(key, "")
+    )
+    for bad in [bytearray(b"x"), memoryview(b"x"), 1, ["x"]]:
+        with pytest.raises(TypeError, match="body must be str or bytes"):
+            voipsign.session_signature(key, bad)  # type: ignore[arg-type]
+    with pytest.raises(voipsign.InvalidSessionKey):
+        voipsign.session_signature(key + "\n", body)
+
+
+@pytest.mark.parametrize("size", [0, 1, 55, 56, 64, 65 * 1024, 1 << 20])
+def test_session_signature_is_hmac_of_the_body(size: int) -> None:
+    # Large bodies take the GIL-releasing path; all must be HMAC-SHA256 keyed by
+    # the key string (the standard library is the oracle here).
+    body = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    expected = hmac.new(KEY.encode(), body, hashlib.sha256).hexdigest()
+    assert voipsign.session_signature(KEY, body) == expected
+    text = "é" * (size // 2)
+    expected = hmac.new(KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+    assert voipsign.session_signature(KEY, text) == expected
+
+
+# --- sign_many ------------------------------------------------------------------
+
+
+def test_sign_many_equals_sign_per_key() -> None:
+    keys = [key_n(i) for i in range(10)]
+    expected = [voipsign.sign(APP_ID, GROUP_ID, NONCE, TS, k) for k in keys]
+    assert len(set(expected)) == 10
+    assert voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, keys) == expected
+    assert voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, tuple(keys)) == expected
+
+    def gen() -> Iterator[str]:
+        yield from keys
+
+    assert voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, gen()) == expected
+    assert voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, dict.fromkeys(keys)) == expected
+    assert voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, []) == []
+    big = [key_n(i) for i in range(1000)]
+    assert voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, big)[999] == voipsign.sign(
+        APP_ID, GROUP_ID, NONCE, TS, big[999]
+    )
+
+
+def test_sign_many_vector_room() -> None:
+    room = [v for v in VECTORS["cases"] if v["name"] in ("doc-example", "room-member-2", "room-member-3")]
+    assert len(room) == 3
+    got = voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, [v["sessionKey"] for v in room])
+    assert got == [v["signature"] for v in room]
+
+
+def test_sign_many_errors() -> None:
+    with pytest.raises(TypeError, match="not a single str"):
+        voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, KEY)
+    with pytest.raises(TypeError, match="iterable of str, not int"):
+        voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, 5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"session_keys\[1\] must be str, not bytes"):
+        voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, [KEY, KEY.encode()])  # type: ignore[list-item]
+    with pytest.raises(voipsign.InvalidSessionKey, match=r"sessionKeys\[2\]") as info:
+        voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, [KEY, KEY, "not-a-key", KEY])
+    assert "not-a-key" not in str(info.value)
+    with pytest.raises(voipsign.InvalidNonce):
+        voipsign.sign_many(APP_ID, GROUP_ID, "", TS, [KEY])
+
+    def failing() -> Iterator[str]:
+        yield KEY
+        raise RuntimeError("iterator failed")
+
+    with pytest.raises(RuntimeError, match="iterator failed"):
+        voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, failing())
+
+
+# --- issue / JoinTicket ---------------------------------------------------------
+
+
+def test_issue_round_trips_through_verify() -> None:
+    before = int(time.time())
+    t = voipsign.issue(APP_ID, "room-42", KEY)
+    after = int(time.time())
+    assert isinstance(t, voipsign.JoinTicket)
+    assert t.group_id == "room-42"
+    assert t.room_type == "voice"
+    assert before <= t.timestamp <= after
+    assert NONCE_RE.fullmatch(t.nonce_str)
+    assert voipsign.verify(APP_ID, t.group_id, t.nonce_str, t.timestamp, KEY, t.signature)
+    assert t.signature == voipsign.sign(APP_ID, t.group_id, t.nonce_str, t.timestamp, KEY)
+    video = voipsign.issue(app_id=APP_ID, group_id="room-42", session_key=KEY, room_type="video")
+    assert video.room_type == "video"
+    assert voipsign.verify(APP_ID, "room-42", video.nonce_str, video.timestamp, KEY, video.signature)
+
+
+def test_issue_nonces_are_fresh() -> None:
+    nonces = [voipsign.issue(APP_ID, GROUP_ID, KEY).nonce_str for _ in range(10_000)]
+    assert all(NONCE_RE.fullmatch(n) for n in nonces)
+    assert len(set(nonces)) == len(nonces)
+    # Every character of the alphabet shows up (320,000 draws from 62 symbols).
+    assert len(set("".join(nonces))) == 62
+
+
+def test_issue_errors() -> None:
+    for bad in ["Video", "audio", ""]:
+        with pytest.raises(voipsign.InvalidRoomType) as info:
+            voipsign.issue(APP_ID, GROUP_ID, KEY, bad)  # type: ignore[arg-type]
+        assert info.value.code == "INVALID_ROOM_TYPE"
+    with pytest.raises(TypeError, match="room_type must be str"):
+        voipsign.issue(APP_ID, GROUP_ID, KEY, 1)  # type: ignore[arg-type]
+    with pytest.raises(voipsign.InvalidGroupId):
+        voipsign.issue(APP_ID, "", KEY)
+    with pytest.raises(voipsign.InvalidSessionKey):
+        voipsign.issue(APP_ID, GROUP_ID, KEY.rstrip("="))
+
+
+def test_ticket_to_dict_is_the_join_object() -> None:
+    t = voipsign.issue(APP_ID, "房间42", KEY, "video")
+    d = t.to_dict()
+    assert list(d) == ["groupId", "nonceStr", "timeStamp", "signature", "roomType"]
+    assert d == {
+        "groupId": "房间42",
+        "nonceStr": t.nonce_str,
+        "timeStamp": t.timestamp,
+        "signature": t.signature,
+        "roomType": "video",
+    }
+    assert type(d["timeStamp"]) is int
+    # What a web handler returns: timeStamp a JSON number.
+    decoded = json.loads(json.dumps(d))
+    assert decoded == d
+    assert re.search(r'"timeStamp": \d+,', json.dumps(d))
+    assert t.to_dict() is not d  # a fresh dict each time: callers may mutate it
+
+
+def test_ticket_is_frozen_comparable_hashable() -> None:
+    t = voipsign.issue(APP_ID, GROUP_ID, KEY)
+    for attr in ["group_id", "nonce_str", "timestamp", "signature", "room_type"]:
+        with pytest.raises(AttributeError):
+            setattr(t, attr, "x")
+    with pytest.raises(AttributeError):
+        t.extra = 1  # type: ignore[attr-defined]
+    assert t == t and hash(t) == hash(t)
+    other = voipsign.issue(APP_ID, GROUP_ID, KEY)
+    assert t != other
+    assert len({t, other, t}) == 2
+    assert (t == "x") is False
+    with pytest.raises(TypeError):
+        voipsign.JoinTicket()
+
+
+def test_ticket_repr() -> None:
+    t = voipsign.issue(APP_ID, "it's", KEY, "video")
+    r = repr(t)
+    assert r == (
+        f"JoinTicket(group_id=\"it's\", nonce_str='{t.nonce_str}', timestamp={t.timestamp}, "
+        f"signature='{t.signature}', room_type='video')"
+    )
+    assert type(t).__module__ == "voipsign"
+    assert type(t).__qualname__ == "JoinTicket"
+
+
+# --- secrecy --------------------------------------------------------------------
+
+
+def key_fragments(key: str, width: int = 6) -> List[str]:
+    """Every run of `width` characters of the key (no prefix or part of it may leak)."""
+    return [key[i : i + width] for i in range(len(key) - width + 1)]
+
+
+SECRET_CALLS: List[Callable[[str], object]] = [
+    lambda k: voipsign.sign(APP_ID, GROUP_ID, NONCE, TS, k),
+    lambda k: voipsign.verify(APP_ID, GROUP_ID, NONCE, TS, k, DOC_SIGNATURE),
+    lambda k: voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, [KEY, k]),
+    lambda k: voipsign.session_signature(k, b"body"),
+    lambda k: voipsign.issue(APP_ID, GROUP_ID, k),
+]
+
+
+@pytest.mark.parametrize(
+    "bad_key",
+    [
+        "gDyVgzwa0mFz9uUP7M6GQQ==\n",
+        "gDyVgzwa0mFz9uUP7M6GQQ== ",
+        "gDyVgzwa0mFz9uUP",
+        "gDyVgzwa0mFz9uUP7M6G$Q==",
+        "gDyVgzwa0mFz9uUP7M6GQYDsV4M8GtJhT1ZoQbAtKGk=",
+        "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+        "gDyVgzwa0mFz9uUP7M6GQR==",
+        "gDyVgzwa0mFz9uUP7M6GQ\ud800=",
+    ],
+)
+@pytest.mark.parametrize("call", range(len(SECRET_CALLS)))
+def test_session_key_never_in_errors(bad_key: str, call: int) -> None:
+    with pytest.raises(voipsign.VoipSignError) as info:
+        SECRET_CALLS[call](bad_key)
+    err = info.value
+    shown = [
+        str(err),
+        repr(err),
+        repr(err.args),
+        "".join(traceback.format_exception(type(err), err, err.__traceback__)),
+        repr(getattr(err, "__notes__", None)),
+        repr(vars(err)),
+    ]
+    for text in shown:
+        for fragment in key_fragments(bad_key.strip()):
+            assert fragment not in text, (fragment, text)
+    # The error survives pickling (e.g. across a process pool) with its code.
+    clone = pickle.loads(pickle.dumps(err))
+    assert type(clone) is type(err) and clone.code == err.code and str(clone) == str(err)
+
+
+def test_session_key_never_in_reprs_of_results() -> None:
+    t = voipsign.issue(APP_ID, GROUP_ID, KEY)
+    for fragment in key_fragments(KEY):
+        assert fragment not in repr(t)
+        assert fragment not in repr(t.to_dict())
+        assert fragment not in str(dir(t))
+
+
+def test_valid_key_never_in_other_errors() -> None:
+    with pytest.raises(voipsign.VoipSignError) as info:
+        voipsign.sign("", GROUP_ID, NONCE, TS, KEY)
+    assert all(f not in repr(info.value) for f in key_fragments(KEY))
+
+
+# --- panics ---------------------------------------------------------------------
+
+
+def test_panic_is_internal_error_not_panic_exception() -> None:
+    with pytest.raises(voipsign.InternalError) as info:
+        native._panic_for_tests()
+    assert info.value.code == "INTERNAL"
+    assert isinstance(info.value, Exception)  # PanicException is a BaseException
+    # The module still works afterwards.
+    assert voipsign.sign(APP_ID, GROUP_ID, NONCE, TS, KEY) == DOC_SIGNATURE
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses the resource module")
+def test_error_paths_do_not_leak() -> None:
+    # Errors raised and replaced inside the binding (a lone surrogate, an int
+    # beyond 64 bits, a bad key in a list) must release every reference.
+    import resource
+
+    def work(n: int) -> None:
+        for _ in range(n):
+            for call in (
+                lambda: voipsign.sign(APP_ID, GROUP_ID, "\ud800", TS, KEY),
+                lambda: voipsign.sign(APP_ID, GROUP_ID, NONCE, 2**70, KEY),
+                lambda: voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, [KEY, "bad"]),
+                lambda: voipsign.sign(app_id=APP_ID),  # type: ignore[call-arg]
+            ):
+                with pytest.raises((ValueError, TypeError)):
+                    call()
+
+    work(10_000)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    work(50_000)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert after - before < 16 * 1024, f"max RSS grew by {after - before} KiB"
+
+
+def test_error_repr_and_message() -> None:
+    err = voipsign.InvalidNonce("nonceStr is empty")
+    assert err.message == "nonceStr is empty"
+    assert repr(err) == "InvalidNonce(code='INVALID_NONCE', message='nonceStr is empty')"
+    generic = voipsign.VoipSignError("x", "BUFFER_TOO_SMALL")
+    assert generic.code == "BUFFER_TOO_SMALL"
+    assert voipsign.VoipSignError.code == "VOIPSIGN_ERROR"

@@ -1,0 +1,56 @@
+"""Typed usage of voipsign, checked by `mypy --strict` (see test_typing.py).
+
+Not collected by pytest (no test_ prefix); it must type-check cleanly, and the
+`# type: ignore[...]` lines must each be a real error (warn_unused_ignores).
+"""
+
+from typing import Dict, List
+
+import voipsign
+from voipsign import JoinTicket, JoinTicketDict, VoipSignError
+
+KEY = "gDyVgzwa0mFz9uUP7M6GQQ=="
+
+
+def handler(app_id: str, group_id: str, session_key: str) -> JoinTicketDict:
+    """A web handler: return the object wx.joinVoIPChat takes."""
+    ticket: JoinTicket = voipsign.issue(app_id, group_id, session_key, room_type="video")
+    nonce: str = ticket.nonce_str
+    ts: int = ticket.timestamp
+    assert voipsign.verify(app_id, group_id, nonce, ts, session_key, ticket.signature)
+    return ticket.to_dict()
+
+
+def room(app_id: str, keys: List[str]) -> Dict[str, str]:
+    sigs: List[str] = voipsign.sign_many(app_id, "g", "n", 1559129714, keys)
+    sigs2 = voipsign.sign_many(app_id, "g", "n", 1559129714, (k for k in keys))
+    return dict(zip(keys, sigs + sigs2))
+
+
+def errors() -> str:
+    try:
+        voipsign.sign("wx", "g", "n", 0, KEY)
+    except voipsign.InvalidTimestamp as e:
+        code: str = e.code
+        return code + e.message
+    except VoipSignError as e:
+        return e.code
+    return ""
+
+
+def checksession(key: str) -> str:
+    a: str = voipsign.session_signature(key)
+    b: str = voipsign.session_signature(key, b"{}")
+    return a + b + voipsign.session_signature(key, "{}") + voipsign.canonical("wx", "g", "n", 1)
+
+
+def misuse() -> None:
+    voipsign.sign("wx", "g", "n", 1559129714.0, KEY)  # type: ignore[arg-type]
+    voipsign.sign("wx", b"g", "n", 1, KEY)  # type: ignore[arg-type]
+    voipsign.issue("wx", "g", KEY, room_type="audio")  # type: ignore[arg-type]
+    voipsign.session_signature(KEY, 1)  # type: ignore[arg-type]
+    voipsign.sign_many("wx", "g", "n", 1, [b"k"])  # type: ignore[list-item]
+    t = voipsign.issue("wx", "g", KEY)
+    t.signature = "x"  # type: ignore[misc]
+    d = t.to_dict()
+    d["timeStamp"] = "1"  # type: ignore[typeddict-item]
