@@ -4,13 +4,21 @@
 //! the inner hash with its 64-byte key block, one for the key block of the outer
 //! hash, ... in all 5). Prints the ratio sign / floor at the end.
 //!
+//! It also measures the Rust idiom voipsign replaces (sort, concatenate, the `hmac`
+//! crate, `hex`), once and for the 10 members of a room; the idiom and `sign` must
+//! first reproduce the documentation's example signature.
+//!
 //! `BENCH_QUICK=1` shortens every measurement (a smoke run, not for reading).
+//! `BENCH_JSON=path` writes the figures as one JSON object (the keys of
+//! `bench/c/bench.c`, plus the floor), for `make -C bench all`.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
+use hmac::{Hmac, Mac};
 use sha2::digest::generic_array::GenericArray;
+use sha2::Sha256;
 use voipsign::{sign, sign_many, Params, SessionKey};
 
 const BLOCKS: usize = 1024;
@@ -27,6 +35,19 @@ const KEYS: [&str; 10] = [
     "emF4Y3Zibm1xd2VydHl1aQ==",
 ];
 
+const DOC_SIGNATURE: &str = "b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617";
+const IDIOM: &str = "sort + concat + hmac crate Hmac<Sha256> + hex::encode";
+
+/// What a Rust backend writes by hand: the documented formula, literally.
+fn idiom(app_id: &str, group_id: &str, nonce_str: &str, ts: i64, key: &str) -> String {
+    let ts = ts.to_string();
+    let mut v = [app_id, group_id, nonce_str, ts.as_str()];
+    v.sort();
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("any key length");
+    mac.update(v.concat().as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
 fn params() -> Params<'static> {
     // Canonical string of exactly 64 bytes: 18 + 20 + 16 + 10.
     Params::new(
@@ -41,6 +62,26 @@ fn benches(c: &mut Criterion) {
     let key = SessionKey::new(KEYS[0]).unwrap();
     let p = params();
     assert_eq!(voipsign::canonical(&p).unwrap().len(), 64);
+    // Both sides must reproduce the documentation's example, or comparing is moot.
+    let (app, group, nonce, ts) = (p.app_id, p.group_id, p.nonce_str, p.timestamp);
+    assert_eq!(
+        idiom(app, group, nonce, ts, KEYS[0]),
+        DOC_SIGNATURE,
+        "the idiom does not reproduce the documentation's signature"
+    );
+    assert_eq!(
+        sign(&p, &key).unwrap().as_str(),
+        DOC_SIGNATURE,
+        "sign does not reproduce the documentation's signature"
+    );
+    let many = sign_many(&p, &KEYS).unwrap();
+    for (k, s) in KEYS.iter().zip(&many) {
+        assert_eq!(
+            s.as_str(),
+            idiom(app, group, nonce, ts, k),
+            "sign_many differs from the idiom"
+        );
+    }
 
     let mut g = c.benchmark_group("core");
     g.bench_function("sign", |b| {
@@ -48,6 +89,33 @@ fn benches(c: &mut Criterion) {
     });
     g.bench_function("sign_many_10", |b| {
         b.iter(|| sign_many(black_box(&p), black_box(&KEYS)).unwrap())
+    });
+    g.bench_function("idiom", |b| {
+        b.iter(|| {
+            idiom(
+                black_box(app),
+                black_box(group),
+                black_box(nonce),
+                black_box(ts),
+                black_box(KEYS[0]),
+            )
+        })
+    });
+    g.bench_function("idiom_x10", |b| {
+        b.iter(|| {
+            black_box(&KEYS)
+                .iter()
+                .map(|k| {
+                    idiom(
+                        black_box(app),
+                        black_box(group),
+                        black_box(nonce),
+                        black_box(ts),
+                        k,
+                    )
+                })
+                .collect::<Vec<String>>()
+        })
     });
     if std::env::var("BENCH_PIECES").is_ok() {
         let k = KEYS[0].as_bytes();

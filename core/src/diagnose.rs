@@ -11,6 +11,7 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::key::SessionKey;
@@ -346,19 +347,17 @@ pub fn diagnose(
             ((seconds as i128 * 1000).to_string(), true),
         ]
     };
-    // (key bytes, trailing whitespace added, base64-decoded, index of an older key)
-    let mut key_variants: Vec<(Vec<u8>, &'static str, bool, Option<usize>)> = Vec::new();
+    // (key bytes, trailing whitespace added, base64-decoded, index of an older key);
+    // every copy of key material is zeroized when dropped.
+    let mut key_variants: Vec<(Zeroizing<Vec<u8>>, &'static str, bool, Option<usize>)> = Vec::new();
     for (key, stale) in &keys {
-        let string_key = key.hmac_key().to_vec();
-        key_variants.push((string_key.clone(), "", false, *stale));
-        key_variants.push((key.decoded().to_vec(), "", true, *stale));
+        let string_key = key.hmac_key();
+        key_variants.push((Zeroizing::new(string_key.to_vec()), "", false, *stale));
+        let decoded = Zeroizing::new(key.decoded());
+        key_variants.push((Zeroizing::new(decoded.to_vec()), "", true, *stale));
         for ws in ["\n", "\r\n", " "] {
-            key_variants.push((
-                [string_key.as_slice(), ws.as_bytes()].concat(),
-                ws,
-                false,
-                *stale,
-            ));
+            let with_ws = Zeroizing::new([string_key.as_slice(), ws.as_bytes()].concat());
+            key_variants.push((with_ws, ws, false, *stale));
         }
     }
     const ALGOS: [Algo; 5] = [

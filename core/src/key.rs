@@ -38,7 +38,6 @@ impl SessionKey {
     }
 
     /// The 16 bytes the base64 string encodes (what WeChat uses as an AES key).
-    #[allow(dead_code)]
     pub(crate) fn decoded(&self) -> [u8; 16] {
         let mut out = [0u8; 16];
         // Validated on construction: always 16 bytes of canonical base64.

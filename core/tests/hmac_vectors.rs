@@ -8,7 +8,10 @@ use serde_json::Value;
 use voipsign::__bench::hmac;
 
 fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
 }
 
 #[test]
@@ -26,13 +29,21 @@ fn rfc4231() {
         ),
     ];
     for (i, (key, msg, want)) in cases.iter().enumerate() {
-        assert_eq!(hmac(key, msg).to_vec(), unhex(want), "RFC 4231 case {}", [1, 2, 3, 4, 6, 7][i]);
+        assert_eq!(
+            hmac(key, msg).to_vec(),
+            unhex(want),
+            "RFC 4231 case {}",
+            [1, 2, 3, 4, 6, 7][i]
+        );
     }
 }
 
 #[test]
 fn wycheproof_untruncated() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/wycheproof_hmac_sha256.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/wycheproof_hmac_sha256.json"
+    );
     let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let (mut valid, mut invalid, mut fast) = (0, 0, 0);
     for g in v["testGroups"].as_array().unwrap() {
@@ -57,6 +68,12 @@ fn wycheproof_untruncated() {
             }
         }
     }
-    assert_eq!(valid + invalid, v["numberOfTests"].as_u64().unwrap() as usize);
-    assert!(valid >= 30 && invalid >= 50 && fast >= 50, "{valid} valid, {invalid} invalid, {fast} on the fast path");
+    assert_eq!(
+        valid + invalid,
+        v["numberOfTests"].as_u64().unwrap() as usize
+    );
+    assert!(
+        valid >= 30 && invalid >= 50 && fast >= 50,
+        "{valid} valid, {invalid} invalid, {fast} on the fast path"
+    );
 }
