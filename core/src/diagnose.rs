@@ -349,7 +349,8 @@ pub fn diagnose(
     };
     // (key bytes, trailing whitespace added, base64-decoded, index of an older key);
     // every copy of key material is zeroized when dropped.
-    let mut key_variants: Vec<(Zeroizing<Vec<u8>>, &'static str, bool, Option<usize>)> = Vec::new();
+    type KeyVariant = (Zeroizing<Vec<u8>>, &'static str, bool, Option<usize>);
+    let mut key_variants: Vec<KeyVariant> = Vec::new();
     for (key, stale) in &keys {
         let string_key = key.hmac_key();
         key_variants.push((Zeroizing::new(string_key.to_vec()), "", false, *stale));
