@@ -106,3 +106,88 @@ export declare function signMany(params: SignManyParams): string[]
  */
 export declare function sessionSignature(sessionKey: string, body?: string | Uint8Array): string
 
+/** The outcome of {@link diagnose}. */
+export type Verdict =
+  /** The signature is the right one for these values. */
+  | 'CORRECT'
+  /** A known mistake (or a combination of them) reproduces the signature. */
+  | 'MISTAKE_FOUND'
+  /** Nothing known reproduces it (or it is not in any form a mistake produces). */
+  | 'UNKNOWN'
+
+/** A known way to get the signature wrong, as {@link diagnose} names it. */
+export type Mistake =
+  /** The four values were joined in another order than code-unit sorted. */
+  | 'NOT_SORTED'
+  /** Joined with `,` (`String(array)` / `array.toString()`). */
+  | 'COMMA_JOINED'
+  /** HMAC keyed with the base64-decoded session_key instead of the string. */
+  | 'KEY_BASE64_DECODED'
+  /** Key and message swapped in the HMAC call. */
+  | 'KEY_MESSAGE_SWAPPED'
+  /** The key had a trailing `\n`, `\r\n` or space. */
+  | 'KEY_WHITESPACE'
+  /** Signed with the timestamp in milliseconds. */
+  | 'TIMESTAMP_MILLISECONDS'
+  /** Hex digits in upper case. */
+  | 'UPPERCASE_HEX'
+  /** The digest in base64 instead of hex. */
+  | 'BASE64_DIGEST'
+  /** SHA-256 of the string (with the key prepended or appended), not HMAC. */
+  | 'PLAIN_SHA256'
+  /** Signed with an older session_key (a later `wx.login` replaced it). */
+  | 'STALE_SESSION_KEY'
+
+/** The cause of a `wx.joinVoIPChat` failure, as {@link explain} names it. */
+export type Cause =
+  /** -1: the user is already in the room. */
+  | 'ALREADY_IN_ROOM'
+  /** -2: the microphone is busy (a WeChat or phone call). */
+  | 'DEVICE_BUSY'
+  /** -3: the user left while joining. */
+  | 'JOIN_INTERRUPTED'
+  /** -1000 with nothing more specific inside. */
+  | 'SYSTEM_ERROR'
+  /** -12020, or "invalid signature" anywhere in errMsg. */
+  | 'INVALID_SIGNATURE'
+  /** -13000: the app's daily room quota is used up. */
+  | 'DAILY_ROOM_LIMIT'
+  /** Nothing known. */
+  | 'UNKNOWN'
+
+/**
+ * Which known mistake reproduces a signature WeChat rejected: the orders of the
+ * four values, comma joins, the timestamp in milliseconds, the key base64-decoded,
+ * with trailing whitespace or swapped with the message, plain SHA-256, upper-case
+ * hex or base64 digests, older session_keys (`otherSessionKeys`) — and their
+ * combinations. A millisecond `timeStamp` and a malformed `signature` are findings,
+ * not errors. The result never contains a session_key; log it as is.
+ *
+ * @example
+ * ```js
+ * diagnose({ ...params, signature: 'B002B824688DD8593A6079E11D8C5E8734FBCB39A6D5906EB347BFBCAD79C617' })
+ * // { verdict: 'MISTAKE_FOUND', mistakes: ['UPPERCASE_HEX'], message: '…the fix…',
+ * //   expected: 'b002b824…', canonical: '1559129713_672975982…' }
+ * ```
+ * @throws {VoipSignError} `INVALID_APP_ID`, `INVALID_GROUP_ID`, `INVALID_NONCE`,
+ * `INVALID_TIMESTAMP` (not for 13 digits), `INVALID_SESSION_KEY` (for
+ * `otherSessionKeys[i]` too, with its index), or `INVALID_SIGNATURE` if
+ * `signature` is not a string.
+ */
+export declare function diagnose(params: DiagnoseParams): Diagnosis
+
+/**
+ * What a `wx.joinVoIPChat` failure means and what to do about it, from the
+ * `errCode` and `errMsg` its `fail` callback received; codes written inside
+ * `errMsg` count too (WeChat wraps -12020 "invalid signature" in -1000 or -10088).
+ *
+ * @example
+ * ```js
+ * explain({ errCode: -1000, errMsg: 'joinVoIPChat:fail invalid signature' }).cause
+ * // 'INVALID_SIGNATURE'
+ * ```
+ * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if `errCode` is not a number or `errMsg` not a string
+ * @throws {RangeError} `ERR_OUT_OF_RANGE` if `errCode` is not a safe integer
+ */
+export declare function explain(params: ExplainParams): Explanation
+

@@ -5,7 +5,7 @@
 // This file only reads the properties of the one object argument and passes them
 // to the addon positionally (JavaScript reads properties through inline caches in
 // about a nanosecond, N-API in tens), and defines the error class. All checks,
-// sorting and HMAC happen in Rust.
+// sorting and HMAC (and diagnose's search) happen in Rust.
 'use strict'
 
 const native = require('./binding.js')
@@ -35,11 +35,9 @@ Object.defineProperty(VoipSignError.prototype, 'name', {
 // worker thread loads its own copy of this file and registers its own class.
 native._setErrorClass(VoipSignError)
 
-function notAnObject(fn, params) {
+function notAnObject(fn, params, like = '{ appId, groupId, ... }') {
   const got = params === null ? 'null' : typeof params
-  const err = new TypeError(
-    `The "params" argument of ${fn}() must be an object like { appId, groupId, ... }. Received ${got}`,
-  )
+  const err = new TypeError(`The "params" argument of ${fn}() must be an object like ${like}. Received ${got}`)
   err.code = 'ERR_INVALID_ARG_TYPE'
   return err
 }
@@ -85,6 +83,27 @@ function signMany(params) {
   return out
 }
 
+/** @type {typeof import('./index').diagnose} */
+function diagnose(params) {
+  if (typeof params !== 'object' || params === null) throw notAnObject('diagnose', params)
+  // An absent otherSessionKeys (undefined) means none.
+  return native.diagnose(
+    params.appId,
+    params.groupId,
+    params.nonceStr,
+    params.timeStamp,
+    params.sessionKey,
+    params.signature,
+    params.otherSessionKeys,
+  )
+}
+
+/** @type {typeof import('./index').explain} */
+function explain(params) {
+  if (typeof params !== 'object' || params === null) throw notAnObject('explain', params, '{ errCode, errMsg }')
+  return native.explain(params.errCode, params.errMsg)
+}
+
 module.exports = {
   sign,
   verify,
@@ -92,5 +111,7 @@ module.exports = {
   issue,
   signMany,
   sessionSignature: native.sessionSignature,
+  diagnose,
+  explain,
   VoipSignError,
 }

@@ -25,6 +25,8 @@ test('the package exports exactly the API', () => {
   assert.deepEqual(Object.keys(voipsign).sort(), [
     'VoipSignError',
     'canonical',
+    'diagnose',
+    'explain',
     'issue',
     'sessionSignature',
     'sign',
@@ -196,7 +198,7 @@ test('timeStamp: integer Numbers and in-range BigInts only', () => {
 })
 
 test('a params argument that is not an object is a TypeError', () => {
-  for (const fn of [sign, verify, canonical, issue, signMany]) {
+  for (const fn of [sign, verify, canonical, issue, signMany, voipsign.diagnose, voipsign.explain]) {
     for (const value of [undefined, null, 'wx20afc706a711eefc', 42]) {
       assert.throws(
         () => fn(value),

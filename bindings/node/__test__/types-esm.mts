@@ -1,6 +1,6 @@
 // Type-checked with types.ts: the API imported from an ES module, by package name
 // (self-reference through package.json "exports").
-import { sign, issue, VoipSignError, type JoinTicket } from 'voipsign'
+import { sign, issue, diagnose, explain, VoipSignError, type JoinTicket, type Cause, type Mistake } from 'voipsign'
 import voipsign from 'voipsign'
 
 const signature: string = sign({
@@ -12,4 +12,13 @@ const signature: string = sign({
 })
 const ticket: JoinTicket = voipsign.issue({ appId: 'wx20afc706a711eefc', groupId: 'g', sessionKey: 'k' })
 const err: VoipSignError = new VoipSignError('INTERNAL', 'x')
-void [signature, ticket, err, issue]
+const mistakes: Mistake[] = diagnose({
+  appId: 'wx20afc706a711eefc',
+  groupId: '1559129713_672975982',
+  nonceStr: '8AP6DT9ybtniUJfb',
+  timeStamp: 1559129714,
+  sessionKey: 'gDyVgzwa0mFz9uUP7M6GQQ==',
+  signature,
+}).mistakes
+const cause: Cause = voipsign.explain({ errCode: -2, errMsg: 'joinVoIPChat:fail' }).cause
+void [signature, ticket, err, issue, mistakes, cause, explain]

@@ -8,10 +8,18 @@ import {
   issue,
   signMany,
   sessionSignature,
+  diagnose,
+  explain,
   VoipSignError,
+  type Cause,
+  type DiagnoseParams,
+  type Diagnosis,
   type ErrorCode,
+  type Explanation,
   type JoinTicket,
+  type Mistake,
   type SignParams,
+  type Verdict,
 } from '..'
 
 const params: SignParams = {
@@ -62,4 +70,57 @@ const bad: ErrorCode = 'INVALID_THING'
 // @ts-expect-error body is a string or bytes
 sessionSignature('k', 42)
 
+// diagnose: what a server logs when WeChat rejects a signature.
+const rejected: DiagnoseParams = { ...params, timeStamp: 1559129714000, signature: signature.toUpperCase() }
+const diagnosis: Diagnosis = diagnose({ ...rejected, otherSessionKeys: ['o0q0otL8aEzpcZL/FT9WsQ=='] as const })
+const verdict: Verdict = diagnosis.verdict
+const mistakes: Mistake[] = diagnose(rejected).mistakes
+const fix: string = `${diagnosis.message} ${diagnosis.expected} ${diagnosis.canonical}`
+if (verdict === 'MISTAKE_FOUND' && mistakes.includes('UPPERCASE_HEX')) void fix
+
+// explain: the object wx.joinVoIPChat's fail callback received.
+const explanation: Explanation = explain({ errCode: -1000, errMsg: 'joinVoIPChat:fail invalid signature' })
+const cause: Cause = explain({ errCode: -1 }).cause
+const advice: string = `${explanation.meaning} ${explanation.action}`
+
+// The unions are exactly the codes of the core (an extra or a missing key fails).
+const VERDICTS: Record<Verdict, true> = { CORRECT: true, MISTAKE_FOUND: true, UNKNOWN: true }
+const MISTAKES: Record<Mistake, true> = {
+  NOT_SORTED: true,
+  COMMA_JOINED: true,
+  KEY_BASE64_DECODED: true,
+  KEY_MESSAGE_SWAPPED: true,
+  KEY_WHITESPACE: true,
+  TIMESTAMP_MILLISECONDS: true,
+  UPPERCASE_HEX: true,
+  BASE64_DIGEST: true,
+  PLAIN_SHA256: true,
+  STALE_SESSION_KEY: true,
+}
+const CAUSES: Record<Cause, true> = {
+  ALREADY_IN_ROOM: true,
+  DEVICE_BUSY: true,
+  JOIN_INTERRUPTED: true,
+  SYSTEM_ERROR: true,
+  INVALID_SIGNATURE: true,
+  DAILY_ROOM_LIMIT: true,
+  UNKNOWN: true,
+}
+
+// @ts-expect-error diagnose needs the rejected signature
+diagnose(params)
+// @ts-expect-error otherSessionKeys is an array of strings
+diagnose({ ...rejected, otherSessionKeys: 'o0q0otL8aEzpcZL/FT9WsQ==' })
+// @ts-expect-error not a verdict
+const badVerdict: Verdict = 'WRONG'
+// @ts-expect-error not a mistake
+const badMistake: Mistake = 'LOWERCASE_HEX'
+// @ts-expect-error errCode is a number
+explain({ errCode: '-1000' })
+// @ts-expect-error errCode is required
+explain({ errMsg: 'joinVoIPChat:fail' })
+// @ts-expect-error not a cause
+const badCause: Cause = 'TIMEOUT'
+
 void [ok, text, many, check, checkBody, roomType, seconds, bad]
+void [cause, advice, VERDICTS, MISTAKES, CAUSES, badVerdict, badMistake, badCause]

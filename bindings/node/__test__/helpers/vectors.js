@@ -1,5 +1,5 @@
-// The shared cross-language vectors (tests/vectors/signatures.json at the root of
-// the repository) and the documentation example.
+// The shared cross-language vectors (tests/vectors/signatures.json and
+// diagnose.json at the root of the repository) and the documentation example.
 'use strict'
 
 const path = require('node:path')
@@ -8,6 +8,11 @@ const fs = require('node:fs')
 // From __test__/: ../../../tests/vectors/signatures.json (this file is one folder deeper).
 const file = path.join(__dirname, '..', '..', '..', '..', 'tests', 'vectors', 'signatures.json')
 const vectors = JSON.parse(fs.readFileSync(file, 'utf8'))
+
+// tests/vectors/diagnose.json: signatures made the wrong way on purpose, with the
+// verdict and mistakes diagnose must find, and explain's errCode/errMsg cases.
+const diagnoseFile = path.join(path.dirname(file), 'diagnose.json')
+const diagnoseVectors = JSON.parse(fs.readFileSync(diagnoseFile, 'utf8'))
 
 const DOC = {
   appId: 'wx20afc706a711eefc',
@@ -18,4 +23,4 @@ const DOC = {
 }
 const DOC_SIGNATURE = 'b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617'
 
-module.exports = { vectors, file, DOC, DOC_SIGNATURE }
+module.exports = { vectors, file, diagnoseVectors, diagnoseFile, DOC, DOC_SIGNATURE }
