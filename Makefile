@@ -71,7 +71,7 @@ test-c: tools build/c/test_asan ## the C suite under AddressSanitizer + UBSan
 test-c-valgrind: tools build/c/test_plain ## the C suite under valgrind memcheck (0 errors, 0 leaks)
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 build/c/test_plain
 
-test: tools clippy header-check test-rust test-c test-c-valgrind $(addprefix test-,$(BINDINGS)) ## every test of every language
+test: tools clippy header-check test-rust test-c test-c-valgrind test-hardening $(addprefix test-,$(BINDINGS)) ## every test of every language
 	@echo "make test: all suites passed"
 
 $(addprefix test-,$(BINDINGS)): test-%: ffi
@@ -106,3 +106,56 @@ install: ffi ## install libvoipsign, voipsign.h and voipsign.pc under PREFIX (de
 	install -m 755 $(LIBDIR)/libvoipsign.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/voipsign.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' ffi/voipsign.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/voipsign.pc
+
+# --- hardening ---
+# Issue 8: the panic boundary, secret hygiene, concurrency and the exported
+# symbols of the C ABI (`make test-hardening`, about 40 s). The bindings' own
+# `make test` run their hardening tests (Go, PHP, Python: panic boundary, secrets,
+# threads or processes; Python also under valgrind).
+TEST_PANIC_TARGET := $(CURDIR)/target/test-panic
+TEST_PANIC_LIBDIR := $(TEST_PANIC_TARGET)/release
+HARDENING_CFLAGS := $(C_FLAGS) -D_POSIX_C_SOURCE=200809L
+HARDENING_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HARDENING_VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1
+
+.PHONY: ffi-test-panic test-ffi-panic test-symbols test-c-hardening test-c-hardening-valgrind test-python-valgrind test-hardening
+
+ffi-test-panic: ## the test-only library (cargo feature test-panic: voipsign_test_panic) in target/test-panic/release
+	$(CARGO) build --release -p voipsign-ffi --features test-panic --target-dir $(TEST_PANIC_TARGET)
+
+test-ffi-panic: ## the panic boundary from Rust (unit tests of ffi with the feature test-panic)
+	RUST_BACKTRACE=0 $(CARGO) test -p voipsign-ffi --features test-panic --target-dir $(TEST_PANIC_TARGET)
+
+test-symbols: ffi ffi-test-panic ## libvoipsign.so exports only the voipsign_* functions voipsign.h declares
+	tests/c/check_symbols.sh include/voipsign.h $(LIBDIR)/libvoipsign.so $(TEST_PANIC_LIBDIR)/libvoipsign.so
+
+build/c/test_threads_asan build/c/test_secrets_asan: build/c/test_%_asan: tests/c/test_%.c build/c/vectors.h include/voipsign.h ffi
+	$(CC) $(HARDENING_CFLAGS) $(HARDENING_ASAN) $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
+
+build/c/test_threads_plain build/c/test_secrets_plain: build/c/test_%_plain: tests/c/test_%.c build/c/vectors.h include/voipsign.h ffi
+	$(CC) $(HARDENING_CFLAGS) -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
+
+build/c/test_panic_asan: tests/c/test_panic.c include/voipsign.h ffi-test-panic
+	@mkdir -p build/c
+	$(CC) $(HARDENING_CFLAGS) $(HARDENING_ASAN) $< $(TEST_PANIC_LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
+
+build/c/test_panic_plain: tests/c/test_panic.c include/voipsign.h ffi-test-panic
+	@mkdir -p build/c
+	$(CC) $(HARDENING_CFLAGS) -O1 $< $(TEST_PANIC_LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
+
+test-c-hardening: tools build/c/test_threads_plain build/c/test_threads_asan build/c/test_secrets_asan build/c/test_panic_asan ## C: 2 x nproc threads x 10^5 calls (plain, ASan), secrets, panic boundary
+	build/c/test_threads_plain
+	build/c/test_threads_asan
+	build/c/test_secrets_asan
+	build/c/test_panic_asan
+
+test-c-hardening-valgrind: tools build/c/test_threads_plain build/c/test_secrets_plain build/c/test_panic_plain ## the same under valgrind (threads: 2 x 10^4 calls each)
+	VOIPSIGN_TEST_ITERATIONS=20000 $(HARDENING_VALGRIND) build/c/test_threads_plain
+	$(HARDENING_VALGRIND) build/c/test_secrets_plain
+	$(HARDENING_VALGRIND) build/c/test_panic_plain
+
+test-python-valgrind: ## the Python binding's vectors, hardening and API tests under valgrind memcheck (about 1 min)
+	$(MAKE) -C bindings/python test-valgrind
+
+test-hardening: test-ffi-panic test-symbols test-c-hardening test-c-hardening-valgrind ## every hardening test of the C ABI (the bindings run theirs in their own `make test`)
+	@echo "make test-hardening: all passed"

@@ -19,6 +19,7 @@
 use std::ffi::{c_int, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
+use std::sync::{Mutex, PoisonError};
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::ffi;
@@ -186,6 +187,13 @@ pub fn entry(
     })
 }
 
+/// The addresses of the definitions `install` made, which live for the process.
+///
+/// Only to keep them reachable: CPython frees the function objects (the only
+/// other holders of the pointers) when the interpreter finalizes, after which a
+/// leak checker would report every definition as lost (`make test-valgrind`).
+static DEFINITIONS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
 /// Replace the module's pyo3 function `name` by a builtin calling `f` with the
 /// vectorcall convention, keeping its `__text_signature__` and `__doc__`.
 pub fn install(module: &Bound<'_, PyModule>, name: &'static CStr, f: FastCall) -> PyResult<()> {
@@ -202,7 +210,7 @@ pub fn install(module: &Bound<'_, PyModule>, name: &'static CStr, f: FastCall) -
     let flags: c_int = METH_FASTCALL | ffi::METH_KEYWORDS;
     // The definition must live as long as the function: for the process, as
     // pyo3's own definitions do (a module is initialised once per process).
-    let def = Box::leak(Box::new(ffi::PyMethodDef {
+    let def: &'static mut ffi::PyMethodDef = Box::leak(Box::new(ffi::PyMethodDef {
         ml_name: c_name.as_ptr(),
         ml_meth: ffi::PyMethodDefPointer {
             // SAFETY: with METH_FASTCALL | METH_KEYWORDS in ml_flags, CPython calls
@@ -212,6 +220,10 @@ pub fn install(module: &Bound<'_, PyModule>, name: &'static CStr, f: FastCall) -
         ml_flags: flags,
         ml_doc: doc.into_raw(),
     }));
+    DEFINITIONS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(std::ptr::addr_of!(*def) as usize);
     let module_name: Bound<'_, PyString> = module.name()?;
     // SAFETY: `def` is valid for the process; self is the module (as for any
     // module-level builtin) and the module name sets __module__.
@@ -230,6 +242,14 @@ pub fn install(module: &Bound<'_, PyModule>, name: &'static CStr, f: FastCall) -
 /// others.
 macro_rules! fastcall_fn {
     ($fast:ident, $params:expr, |$py:ident, [$($req:ident),*], [$($opt:ident),*]| $body:block) => {
+        /// A `METH_FASTCALL | METH_KEYWORDS` builtin (see `fastcall::install`).
+        ///
+        /// # Safety
+        ///
+        /// Called only by CPython, with the GIL held, as a
+        /// `METH_FASTCALL | METH_KEYWORDS` function: `args` holds `nargs`
+        /// positional arguments followed by one value per name of `kwnames` (a
+        /// tuple of `str`, or NULL), all valid for the call.
         unsafe extern "C" fn $fast(
             _module: *mut pyo3::ffi::PyObject,
             args: *const *mut pyo3::ffi::PyObject,

@@ -10,6 +10,12 @@
 //!
 //! Every entry point runs the core inside `catch_unwind`: a panic (a bug) becomes
 //! `voipsign.InternalError`, never `pyo3_runtime.PanicException`.
+//!
+//! Every `unsafe` block says why it is sound (`// SAFETY:`), every unsafe fn
+//! what its caller must uphold (`# Safety`); the lints below enforce both (run
+//! `make clippy`).
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
@@ -191,8 +197,11 @@ fn utf8<'a>(s: &'a Bound<'_, PyString>) -> PyResult<Text<'a>> {
             if ptr.is_null() {
                 return Err(PyErr::fetch(s.py()));
             }
-            // SAFETY: CPython guarantees `len` bytes of valid UTF-8 at `ptr`.
+            // SAFETY: on success CPython returns `len` readable bytes at `ptr`, owned
+            // by `s` and never changed (str is immutable), so they live for 'a.
             let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len as usize) };
+            // SAFETY: PyUnicode_AsUTF8AndSize only succeeds with valid UTF-8 (a
+            // lone surrogate makes it fail, handled above).
             Ok(Text::Borrowed(unsafe {
                 std::str::from_utf8_unchecked(bytes)
             }))
@@ -673,8 +682,10 @@ fastcall_fn!(issue_fast, ISSUE, |py, [a, g, k], [room_type]| {
 // Module
 // ---------------------------------------------------------------------------
 
-/// Test hook: panics inside the binding's guard, which must raise
+/// Test hook (cargo feature ``test-panic`` only, never in a release wheel):
+/// panics inside the binding's guard, which must raise
 /// ``voipsign.InternalError`` (not ``PanicException``).
+#[cfg(feature = "test-panic")]
 #[pyfunction]
 fn _panic_for_tests() -> PyResult<()> {
     guarded(|| panic!("deliberate panic from voipsign._native._panic_for_tests"))
@@ -698,7 +709,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sign_many, m)?)?;
     m.add_function(wrap_pyfunction!(session_signature, m)?)?;
     m.add_function(wrap_pyfunction!(issue, m)?)?;
-    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    // Test-only, and kept out of `__all__` (add_function would list it there), so
+    // that the stubs describe the release module exactly.
+    #[cfg(feature = "test-panic")]
+    m.setattr("_panic_for_tests", wrap_pyfunction!(_panic_for_tests, m)?)?;
     // METH_FASTCALL is in the stable ABI from 3.10 on: replace the functions
     // above by vectorcall builtins there (same names, signatures and docs).
     let fast = m.py().version_info() >= (3, 10);

@@ -23,7 +23,6 @@ __all__ = [
     "sign_many",
     "session_signature",
     "issue",
-    "_panic_for_tests",
     "_FASTCALL",
 ]
 
@@ -31,6 +30,3 @@ __version__: str
 _ERROR_CODES: List[str]
 _FAST_UTF8: bool
 _FASTCALL: bool
-
-def _panic_for_tests() -> None:
-    """Test hook: panics inside the binding, which must raise InternalError."""

@@ -1,0 +1,60 @@
+<?php
+
+declare(strict_types=1);
+
+namespace VoipSign\Tests;
+
+use VoipSign\Signer;
+use VoipSign\VoipSignException;
+
+/**
+ * The inputs of ProcessesTest and of its worker processes: every valid and invalid
+ * vector and 1000 generated ones (distinct session_keys, multi-byte groupIds).
+ */
+final class ConcurrencyInputs
+{
+    /** Strides of the workers' walks: prime to the number of inputs (1038 = 2·3·173). */
+    public const STRIDES = [1, 5, 7, 11, 13, 17, 19, 23];
+
+    /** @var list<array{string, string, string, int, string}>|null */
+    private static ?array $inputs = null;
+
+    /** @return list<array{string, string, string, int, string}> appId, groupId, nonceStr, timeStamp, sessionKey */
+    public static function all(): array
+    {
+        if (self::$inputs !== null) {
+            return self::$inputs;
+        }
+        $inputs = [];
+        $all = Vectors::all();
+        foreach (array_merge($all['cases'], $all['invalid']) as $c) {
+            $inputs[] = [$c['appId'], $c['groupId'], $c['nonceStr'], $c['timeStamp'], $c['sessionKey']];
+        }
+        for ($i = 0; $i < 1000; $i++) {
+            $inputs[] = [
+                sprintf('wx%016x', $i * 104729),
+                "房间-" . ($i % 97) . str_repeat('é', $i % 5),
+                sprintf('n%07d', $i),
+                1559129714 + $i,
+                base64_encode(hash('md5', "key $i", true)),
+            ];
+        }
+        return self::$inputs = $inputs;
+    }
+
+    /** @param array{string, string, string, int, string} $in the signature, or "CODE: message" */
+    public static function result(array $in): string
+    {
+        try {
+            return Signer::sign(...$in);
+        } catch (VoipSignException $e) {
+            return $e->getErrorName() . ': ' . $e->getMessage();
+        }
+    }
+
+    /** @param array<int, string> $results by input index */
+    public static function digest(array $results): string
+    {
+        return hash('sha256', implode("\n", $results));
+    }
+}
