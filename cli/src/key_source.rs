@@ -23,15 +23,28 @@ fn key_error(msg: String) -> Error {
     Error::new(ErrorCode::InvalidSessionKey, msg)
 }
 
+/// `name` as it may be shown in a message: only when it looks like a variable name
+/// (a session_key given by mistake in its place never does: it ends with `==`).
+fn shown(name: &str) -> String {
+    let plausible = !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !name.as_bytes()[0].is_ascii_digit();
+    if plausible {
+        name.to_owned()
+    } else {
+        "(name not shown: it is not a variable name, and could be a secret)".to_owned()
+    }
+}
+
 /// Read and validate a session_key from the environment variable `name`.
 pub fn from_env(name: &str) -> Result<SessionKey, Error> {
-    let value = std::env::var(name).map_err(|e| match e {
-        std::env::VarError::NotPresent => {
-            key_error(format!("environment variable {name} is not set"))
-        }
-        std::env::VarError::NotUnicode(_) => {
-            key_error(format!("environment variable {name} is not valid UTF-8"))
-        }
+    let value = std::env::var(name).map_err(|e| {
+        let why = match e {
+            std::env::VarError::NotPresent => "is not set",
+            std::env::VarError::NotUnicode(_) => "is not valid UTF-8",
+        };
+        key_error(format!("environment variable {} {why}", shown(name)))
     })?;
     let key = SessionKey::new(&value);
     zeroize_string(value);
@@ -58,9 +71,15 @@ impl KeySource {
         } else {
             std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text))
         };
+        // The path is not repeated: a key given in its place would be echoed.
         read.map_err(|e| {
+            let from = if path == "-" {
+                "standard input"
+            } else {
+                "the --session-key-file path"
+            };
             key_error(format!(
-                "cannot read the session_key from {path}: {}",
+                "cannot read the session_key from {from}: {}",
                 e.kind()
             ))
         })?;

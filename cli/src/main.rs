@@ -131,12 +131,19 @@ struct ParamArgs {
 impl ParamArgs {
     fn params(&self) -> Result<Params<'_>, Error> {
         let ts = self.timestamp.parse::<i64>().map_err(|_| {
+            let t = &self.timestamp;
+            // Quote the value only when it looks like a number gone wrong (1.5e9, 12a).
+            let numeric = t.len() <= 24
+                && t.bytes()
+                    .all(|b| b.is_ascii_digit() || b".eE+-,_ ".contains(&b));
+            let what = if numeric {
+                format!("{t:?}")
+            } else {
+                format!("({} characters)", t.len())
+            };
             Error::new(
                 voipsign::ErrorCode::InvalidTimestamp,
-                format!(
-                    "timeStamp {:?} is not an integer; pass Unix time in seconds",
-                    self.timestamp
-                ),
+                format!("timeStamp {what} is not an integer; pass Unix time in seconds"),
             )
         })?;
         Ok(Params::new(&self.app_id, &self.group_id, &self.nonce, ts))
@@ -234,8 +241,50 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
     })
 }
 
+/// Parse argv; on a usage error print clap's message with every value from argv
+/// that is not a flag replaced, so that a session_key put on the command line by
+/// mistake is not echoed to the terminal or a log.
+fn parse_args() -> Result<Cli, ExitCode> {
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli),
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print(); // --help, --version
+            Err(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let mut text = e.render().to_string();
+            let mut values: Vec<String> = std::env::args()
+                .skip(1)
+                .filter(|a| {
+                    !(a.starts_with('-')
+                        && a.len() <= 40
+                        && a.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+                })
+                .flat_map(|a| {
+                    // `--flag=value`: hide the value part.
+                    let v = a
+                        .split_once('=')
+                        .map(|(_, v)| v.to_owned())
+                        .unwrap_or(a.clone());
+                    [a, v]
+                })
+                .filter(|v| v.len() >= 8)
+                .collect();
+            values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+            for v in values {
+                text = text.replace(&v, "<value hidden>");
+            }
+            eprint!("{text}");
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_args() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     match run(cli) {
         Ok(Outcome::Print(s)) => {
             let mut out = std::io::stdout().lock();

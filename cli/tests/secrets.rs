@@ -394,11 +394,9 @@ fn a_key_on_the_command_line_is_refused_without_echo() {
     }
 }
 
-/// Mistakes that put the key where a name goes: today clap and the CLI quote the
-/// value back (cli/src). Ignored until the CLI stops echoing them; run with
-/// `cargo test -p voipsign-cli --test secrets -- --ignored`.
+/// Mistakes that put the key where a name, a path or a number goes: the CLI must not
+/// quote the value back.
 #[test]
-#[ignore = "the CLI quotes these values on stderr (reported, cli/src is not ours to change)"]
 fn a_key_in_place_of_a_name_is_not_echoed() {
     let doc = param_args(&json("signatures.json")["cases"][0]);
     let cases: Vec<(&str, Vec<String>)> = vec![

@@ -95,7 +95,10 @@ pub fn validate_session_key(s: &[u8]) -> Result<(), Error> {
         )));
     }
     if s.len() != SESSION_KEY_LEN {
-        let decoded = STANDARD.decode(s).ok().map(|d| d.len());
+        let decoded = STANDARD
+            .decode(s)
+            .ok()
+            .map(|d| zeroize::Zeroizing::new(d).len());
         let what = match decoded {
             Some(n) => format!("is {} characters (base64 of {n} bytes)", s.len()),
             None => format!("is {} characters", s.len()),

@@ -54,7 +54,13 @@ impl FromStr for RoomType {
             "video" => Ok(RoomType::Video),
             _ => Err(Error::new(
                 ErrorCode::InvalidRoomType,
-                format!("roomType {s:?} is not \"voice\" or \"video\""),
+                // Quote the value only when it cannot be a secret put in the wrong
+                // place: a short lower-case word such as "audio".
+                if s.len() <= 16 && s.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    format!("roomType {s:?} is not \"voice\" or \"video\"")
+                } else {
+                    format!("roomType ({} bytes) is not \"voice\" or \"video\"", s.len())
+                },
             )),
         }
     }

@@ -185,13 +185,8 @@ def test_secrets_every_invalid_vector(v: Vector) -> None:
         ("verify, cloud suffix holding the key", "INVALID_SIGNATURE",
          lambda: voipsign.verify(APP_ID, GROUP_ID, NONCE, TS, KEY, DOC_SIGNATURE + "_" + KEY)),
         ("issue, room type", "INVALID_ROOM_TYPE", lambda: voipsign.issue(APP_ID, GROUP_ID, KEY, "Video")),  # type: ignore[arg-type]
-        pytest.param(
-            "issue, room type holding the key", "INVALID_ROOM_TYPE", lambda: voipsign.issue(APP_ID, GROUP_ID, KEY, KEY),  # type: ignore[arg-type]
-            # The core quotes the refused roomType ({s:?} in core/src/ticket.rs): a key
-            # passed as roomType by an argument mix-up shows. Reported; strict, so
-            # that the fix turns this into a failure to remove the mark.
-            marks=pytest.mark.xfail(strict=True, reason="core quotes a refused roomType"),
-        ),
+        ("issue, room type holding the key", "INVALID_ROOM_TYPE",
+         lambda: voipsign.issue(APP_ID, GROUP_ID, KEY, KEY)),  # type: ignore[arg-type]
         ("issue, bad groupId", "INVALID_GROUP_ID", lambda: voipsign.issue(APP_ID, "a\nb", KEY)),
         ("sign_many, bad third key", "INVALID_SESSION_KEY",
          lambda: voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, [KEY, OTHER_KEY, KEY[1:]])),
