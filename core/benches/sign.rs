@@ -148,13 +148,44 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-/// Criterion's point estimate (ns) of the median of a benchmark, from its files.
-fn median_ns(name: &str) -> Option<f64> {
+/// Criterion's point estimate (ns) of the median of a benchmark, and the fastest and
+/// slowest of its samples (ns per iteration), from its files.
+#[derive(Clone, Copy)]
+struct Stat {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Stat {
+    fn scaled(self, k: f64) -> Stat {
+        Stat {
+            median: self.median * k,
+            min: self.min * k,
+            max: self.max * k,
+        }
+    }
+}
+
+fn read_json(name: &str, file: &str) -> Option<serde_json::Value> {
     let dir = std::env::var("CARGO_TARGET_DIR")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").into());
-    let path = format!("{dir}/criterion/core/{name}/new/estimates.json");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    v["median"]["point_estimate"].as_f64()
+    let path = format!("{dir}/criterion/core/{name}/new/{file}");
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+}
+
+fn stat(name: &str) -> Option<Stat> {
+    let median = read_json(name, "estimates.json")?["median"]["point_estimate"].as_f64()?;
+    let sample = read_json(name, "sample.json")?;
+    let (iters, times) = (sample["iters"].as_array()?, sample["times"].as_array()?);
+    let per: Vec<f64> = iters
+        .iter()
+        .zip(times)
+        .filter_map(|(n, t)| Some(t.as_f64()? / n.as_f64()?))
+        .collect();
+    let min = per.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = per.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (!per.is_empty()).then_some(Stat { median, min, max })
 }
 
 fn main() {
@@ -171,15 +202,21 @@ fn main() {
     benches(&mut c);
     c.final_summary();
 
-    let (Some(s), Some(m), Some(f)) = (
-        median_ns("sign"),
-        median_ns("sign_many_10"),
-        median_ns("compress256_x1024"),
+    let (Some(s), Some(m), Some(f), Some(i1), Some(i10)) = (
+        stat("sign"),
+        stat("sign_many_10"),
+        stat("compress256_x1024"),
+        stat("idiom"),
+        stat("idiom_x10"),
     ) else {
         eprintln!("criterion estimates not found; no ratio table");
+        if std::env::var_os("BENCH_JSON").is_some() {
+            std::process::exit(1);
+        }
         return;
     };
-    let floor = 5.0 * f / BLOCKS as f64;
+    let floor = f.scaled(5.0 / BLOCKS as f64);
+    let member = m.scaled(0.1);
     println!(
         "\ncore ratios (medians{}):",
         if quick {
@@ -191,21 +228,64 @@ fn main() {
     println!("  {:<28} {:>9}  {:>7}", "measurement", "ns", "/floor");
     println!(
         "  {:<28} {:>9.1}  {:>7.2}",
-        "floor: 5 x compress256 block", floor, 1.0
+        "floor: 5 x compress256 block", floor.median, 1.0
     );
-    println!("  {:<28} {:>9.1}  {:>7.2}", "sign (one-shot)", s, s / floor);
+    println!(
+        "  {:<28} {:>9.1}  {:>7.2}",
+        "sign (one-shot)",
+        s.median,
+        s.median / floor.median
+    );
     println!(
         "  {:<28} {:>9.1}  {:>7.2}",
         "sign_many(10) per member",
-        m / 10.0,
-        m / 10.0 / floor
+        member.median,
+        member.median / floor.median
     );
-    println!("sign/floor ratio: {:.2}", s / floor);
-    if let Some(d) = median_ns("diagnose_full_search") {
+    println!(
+        "  {:<28} {:>9.1}  {:>7.2}",
+        "idiom (hmac crate)",
+        i1.median,
+        i1.median / floor.median
+    );
+    println!("sign/floor ratio: {:.2}", s.median / floor.median);
+    println!(
+        "sign vs the hmac-crate idiom: {:.2}x; sign_many(10) vs 10 idioms: {:.2}x",
+        i1.median / s.median,
+        i10.median / m.median
+    );
+    let diagnose = stat("diagnose_full_search");
+    if let Some(d) = diagnose {
         println!(
             "diagnose (full search, 1 older key): {:.2} ms (limit 5 ms: {})",
-            d / 1e6,
-            if d < 5e6 { "within" } else { "OVER" }
+            d.median / 1e6,
+            if d.median < 5e6 { "within" } else { "OVER" }
         );
+    }
+    if let Some(path) = std::env::var_os("BENCH_JSON") {
+        let json = serde_json::json!({
+            "language": "Rust (core)",
+            "idiom": IDIOM,
+            "idiom_ns": i1.median, "idiom_min": i1.min, "idiom_max": i1.max,
+            "voipsign_ns": s.median, "voipsign_min": s.min, "voipsign_max": s.max,
+            "ratio": i1.median / s.median,
+            "idiom10_ns": i10.median,
+            "sign_many10_ns": m.median,
+            "sign_many_per_member_ns": member.median,
+            "sign_many_per_member_min": member.min,
+            "sign_many_per_member_max": member.max,
+            "sign_many_ratio": i10.median / m.median,
+            "floor_ns": floor.median, "floor_min": floor.min, "floor_max": floor.max,
+            "floor_description": "5 x the per-block cost of sha2::compress256 over 1024 blocks",
+            "sign_floor_ratio": s.median / floor.median,
+            "sign_many_floor_ratio": member.median / floor.median,
+            "diagnose_full_search_ns": diagnose.map(|d| d.median),
+            "spread": "min/max of criterion's samples (ns per iteration); medians are criterion's estimates",
+            "quick": quick,
+        });
+        if let Err(e) = std::fs::write(&path, format!("{json}\n")) {
+            eprintln!("cannot write {}: {e}", path.to_string_lossy());
+            std::process::exit(1);
+        }
     }
 }

@@ -53,6 +53,9 @@ impl fmt::Debug for SessionKey {
     }
 }
 
+/// The bytes are zeroized when a `SessionKey` is dropped (see the `Drop` impl).
+impl zeroize::ZeroizeOnDrop for SessionKey {}
+
 impl Drop for SessionKey {
     fn drop(&mut self) {
         self.bytes.zeroize();
