@@ -93,6 +93,8 @@ pub unsafe extern "C" fn voipsign_sign(
                 nonce_str_len,
                 timestamp,
             )?;
+            // Report errors in field order: the four values, then the key.
+            p.validate()?;
             let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
             require(out, "out")?;
             if out_cap < VOIPSIGN_SIGNATURE_LEN {
@@ -145,6 +147,8 @@ pub unsafe extern "C" fn voipsign_verify(
                 nonce_str_len,
                 timestamp,
             )?;
+            // Report errors in field order: the four values, then the key.
+            p.validate()?;
             let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
             let sig = str_arg(signature, signature_len, "signature")?;
             require(out_valid, "out_valid")?;
@@ -232,6 +236,9 @@ pub unsafe extern "C" fn voipsign_issue(
         unsafe {
             let app = str_arg(app_id, app_id_len, "appId")?;
             let group = str_arg(group_id, group_id_len, "groupId")?;
+            // Report errors in field order: appId, groupId, then the key.
+            voipsign::validate_app_id(app)?;
+            voipsign::validate_group_id(group)?;
             let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
             let room: RoomType = match str_arg(room_type, room_type_len, "roomType")? {
                 "" if room_type.is_null() => RoomType::Voice,
@@ -424,6 +431,10 @@ pub unsafe extern "C" fn voipsign_diagnose(
                 nonce_str_len,
                 timestamp,
             )?;
+            // Field order: appId, groupId, nonceStr, then the key (any timestamp).
+            voipsign::validate_app_id(p.app_id)?;
+            voipsign::validate_group_id(p.group_id)?;
+            voipsign::validate_nonce(p.nonce_str)?;
             let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
             let rejected = str_arg(rejected_signature, rejected_signature_len, "signature")?;
             let others = key_list(

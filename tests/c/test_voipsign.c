@@ -131,7 +131,18 @@ static void test_null_and_empty(void) {
           "empty nonce");
     CHECK(sign_with(S(APP), S(GROUP), S(NONCE), TS, "", 0, sig, sizeof sig, NULL) == VOIPSIGN_INVALID_SESSION_KEY,
           "empty key");
+    /* Several bad fields: the first in the order appId, groupId, nonceStr, timeStamp,
+     * sessionKey is reported, as in every binding. */
+    CHECK(sign_with("", 0, S(GROUP), S(NONCE), TS, "", 0, sig, sizeof sig, NULL) == VOIPSIGN_INVALID_APP_ID,
+          "sign: appId before the key");
+    CHECK(sign_with(S(APP), S(GROUP), S(NONCE), 0, "", 0, sig, sizeof sig, NULL) == VOIPSIGN_INVALID_TIMESTAMP,
+          "sign: timeStamp before the key");
     bool valid;
+    CHECK(voipsign_verify(S(APP), S(GROUP), "", 0, TS, "", 0, S(DOC_SIG), &valid, NULL) == VOIPSIGN_INVALID_NONCE,
+          "verify: nonceStr before the key");
+    char ticket[512];
+    CHECK(voipsign_issue(S(APP), "", 0, "", 0, NULL, 0, ticket, sizeof ticket, NULL, NULL) == VOIPSIGN_INVALID_GROUP_ID,
+          "issue: groupId before the key");
     CHECK(voipsign_verify(S(APP), S(GROUP), S(NONCE), TS, S(KEY), S(DOC_SIG), NULL, NULL) == VOIPSIGN_NULL_ARGUMENT,
           "verify NULL out_valid");
     CHECK(voipsign_verify(S(APP), S(GROUP), S(NONCE), TS, S(KEY), NULL, 64, &valid, NULL) == VOIPSIGN_NULL_ARGUMENT,
