@@ -1,11 +1,11 @@
-// The JavaScript surface: issue, signMany, argument types, error objects, panics.
+// The JavaScript surface: issue, signMany, argument types, error objects (panics:
+// panic.test.js).
 'use strict'
 
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const util = require('node:util')
 const voipsign = require('..')
-const native = require('../binding.js')
 const { DOC, DOC_SIGNATURE } = require('./helpers/vectors.js')
 
 const { sign, verify, canonical, issue, signMany, sessionSignature, VoipSignError } = voipsign
@@ -337,13 +337,6 @@ test('VoipSignError is a proper Error subclass', () => {
   const own = new VoipSignError('INTERNAL', 'made by hand')
   assert.equal(own.code, 'INTERNAL')
   assert.equal(own.message, 'made by hand')
-})
-
-test('a Rust panic becomes an INTERNAL error and Node goes on', () => {
-  // (Rust's panic hook prints the panic to stderr: expected here.)
-  throwsCode(() => native._panicForTesting(), 'INTERNAL', /a Rust panic was caught/)
-  assert.equal(sign(DOC), DOC_SIGNATURE)
-  throwsCode(() => sign({ ...DOC, appId: '' }), 'INVALID_APP_ID')
 })
 
 test('the ESM entry exports the same functions', async () => {

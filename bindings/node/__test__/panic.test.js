@@ -1,0 +1,126 @@
+// The panic boundary: a Rust panic inside an entry point becomes a VoipSignError
+// with code INTERNAL, and the process (or worker) goes on. The panicking entry,
+// `_panicForTesting`, exists only in the addon built with the cargo feature
+// `test-panic` (target/test-panic/, `npm run build:test-panic`); the production
+// addon (`npm run build`) does not carry it.
+'use strict'
+
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
+const util = require('node:util')
+const { spawnSync } = require('node:child_process')
+const { Worker } = require('node:worker_threads')
+const voipsign = require('..')
+const native = require('../binding.js')
+const testPanic = require('./helpers/panic-addon.js')
+const { DOC, DOC_SIGNATURE } = require('./helpers/vectors.js')
+
+const { VoipSignError } = voipsign
+const root = path.join(__dirname, '..')
+const child = path.join(__dirname, 'helpers', 'panic-child.js')
+const MESSAGE = 'internal error in voipsign (a Rust panic was caught; this is a bug, please report it)'
+// A valid session_key that appears nowhere else in the suite.
+const KEY = 'cGFuaWNLZXlTZWNyZXQxMg=='
+
+/** Whether a run of 6 characters of `key` (not all lower-case letters) occurs in `text`. */
+function leaks(text, key) {
+  for (let i = 0; i + 6 <= key.length; i++) {
+    const run = key.slice(i, i + 6)
+    if (!/^[a-z]+$/.test(run) && text.includes(run)) return run
+  }
+  return null
+}
+
+test('the production addon has no _panicForTesting, not even in its binary', () => {
+  assert.equal(native._panicForTesting, undefined)
+  assert.deepEqual(Object.keys(native).sort(), [
+    '_setErrorClass',
+    'canonical',
+    'diagnose',
+    'explain',
+    'issue',
+    'sessionSignature',
+    'sign',
+    'signMany',
+    'verify',
+  ])
+  const files = fs.readdirSync(root).filter((f) => /^voipsign\..+\.node$/.test(f))
+  assert.ok(files.length >= 1, 'no production addon: run `npm run build`')
+  for (const f of files) {
+    const bytes = fs.readFileSync(path.join(root, f))
+    assert.equal(bytes.indexOf('_panicForTesting'), -1, `${f} exports _panicForTesting`)
+    assert.equal(bytes.indexOf('deliberate panic'), -1, `${f} has the test panic`)
+  }
+  // The test addon has it (so the check above looks for the right strings).
+  assert.ok(fs.readFileSync(testPanic.file()).indexOf('_panicForTesting') >= 0)
+})
+
+test('a Rust panic becomes a VoipSignError INTERNAL and Node goes on (this thread)', () => {
+  // (Rust's panic hook prints the panic to stderr: expected here.)
+  const addon = testPanic.load(VoipSignError)
+  assert.equal(typeof addon._panicForTesting, 'function')
+  assert.throws(
+    () => addon._panicForTesting(),
+    (err) => {
+      assert.ok(err instanceof VoipSignError, util.inspect(err))
+      assert.ok(err instanceof Error)
+      assert.equal(err.name, 'VoipSignError')
+      assert.equal(err.code, 'INTERNAL')
+      assert.equal(err.message, MESSAGE)
+      assert.match(err.stack, /panic\.test\.js/)
+      return true
+    },
+  )
+  // Both addons go on working, errors included.
+  assert.equal(addon.sign(DOC.appId, DOC.groupId, DOC.nonceStr, DOC.timeStamp, DOC.sessionKey), DOC_SIGNATURE)
+  assert.equal(voipsign.sign(DOC), DOC_SIGNATURE)
+  assert.throws(() => addon.sign('', DOC.groupId, DOC.nonceStr, DOC.timeStamp, DOC.sessionKey), (err) => {
+    return err instanceof VoipSignError && err.code === 'INVALID_APP_ID'
+  })
+  assert.throws(() => voipsign.sign({ ...DOC, appId: '' }), (err) => err instanceof VoipSignError && err.code === 'INVALID_APP_ID')
+  // With a bad key, the key's error comes first (no panic); with a good one, the panic.
+  assert.throws(() => addon._panicForTesting('x'), (err) => err instanceof VoipSignError && err.code === 'INVALID_SESSION_KEY')
+  assert.throws(() => addon._panicForTesting(42), (err) => err.code === 'INVALID_SESSION_KEY')
+  assert.throws(() => addon._panicForTesting(KEY), (err) => err instanceof VoipSignError && err.code === 'INTERNAL')
+})
+
+test('200 panics in a child process: each an INTERNAL error, exit 0, the key in no output', () => {
+  for (const sessionKey of [undefined, KEY]) {
+    const r = spawnSync(process.execPath, [child, JSON.stringify({ count: 200, sessionKey })], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+    // An abort (what an unwinding `extern "C"` function does) would be SIGABRT.
+    assert.equal(r.signal, null, `child killed by ${r.signal}:\n${r.stderr}`)
+    assert.equal(r.status, 0, `child exited with ${r.status}:\n${r.stderr}`)
+    const { stdout, stderr } = r
+    const report = JSON.parse(stdout)
+    assert.equal(report.internal, 200)
+    assert.equal(report.signed, 200)
+    assert.deepEqual(report.messages, [MESSAGE])
+    // Rust's panic hook printed each panic (its message has no key).
+    const printed = stderr.split('deliberate panic for testing').length - 1
+    assert.equal(printed, 200, stderr.slice(0, 500))
+    if (sessionKey !== undefined) {
+      const text = [stdout, stderr, ...report.texts].join('\n')
+      assert.equal(leaks(text, KEY), null, 'the session_key is in the output of a panic')
+    }
+  }
+})
+
+test('a Rust panic in a worker thread: INTERNAL there, and the worker and the main thread go on', async () => {
+  const report = await new Promise((resolve, reject) => {
+    const w = new Worker(child, { workerData: { count: 2, sessionKey: KEY } })
+    let message
+    w.once('message', (m) => (message = m))
+    w.once('error', reject)
+    w.once('exit', (code) => (code === 0 ? resolve(message) : reject(new Error(`worker exited with ${code}`))))
+  })
+  assert.equal(report.internal, 2)
+  assert.equal(report.signed, 2)
+  assert.deepEqual(report.messages, [MESSAGE])
+  assert.equal(leaks(report.texts.join('\n'), KEY), null)
+  assert.equal(voipsign.sign(DOC), DOC_SIGNATURE)
+})

@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+// The workload of `make memcheck`: every function of the addon, with its error
+// paths, strings on the stack buffers and beyond them, panics (test-panic addon),
+// and worker threads that load and unload the addon (their instance data is freed
+// when they exit). Run under valgrind by the Makefile; runs plainly too:
+//
+//   node scripts/memcheck.js            2000 rounds (MEMCHECK_ITERATIONS=N to change)
+'use strict'
+
+const assert = require('node:assert/strict')
+const path = require('node:path')
+const Module = require('node:module')
+const { Worker, isMainThread, parentPort, workerData } = require('node:worker_threads')
+
+// VOIPSIGN_ADDON=file.node: use that addon (built with the feature test-panic)
+// for everything instead of both the production and the test-panic addon, e.g.
+// the AddressSanitizer build of `make asan`.
+const addonFile = process.env.VOIPSIGN_ADDON ? path.resolve(process.env.VOIPSIGN_ADDON) : null
+if (addonFile) {
+  const id = require.resolve('../binding.js')
+  const m = new Module(id, module)
+  m.filename = id
+  m.exports = require(addonFile)
+  m.loaded = true
+  require.cache[id] = m
+}
+
+const voipsign = require('..')
+const panicAddon = require('../__test__/helpers/panic-addon.js')
+const loadPanics = (VoipSignError) => {
+  if (!addonFile) return panicAddon.load(VoipSignError)
+  const addon = require(addonFile)
+  addon._setErrorClass(VoipSignError)
+  return addon
+}
+
+const { sign, verify, canonical, issue, signMany, sessionSignature, diagnose, explain, VoipSignError } = voipsign
+
+const DOC = {
+  appId: 'wx20afc706a711eefc',
+  groupId: '1559129713_672975982',
+  nonceStr: '8AP6DT9ybtniUJfb',
+  timeStamp: 1559129714,
+  sessionKey: 'gDyVgzwa0mFz9uUP7M6GQQ==',
+}
+const SIG = 'b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617'
+const OLD = 'o0q0otL8aEzpcZL/FT9WsQ=='
+const LONG_GROUP = '房'.repeat(341) + 'x' // 1024 bytes of UTF-8 (the limit), not ASCII: converted on the heap
+const HEAP_GROUP = 'x'.repeat(1500) // beyond the 1279-unit stack buffer: read on the heap, then refused
+const BODY = '{"room":"' + '房'.repeat(2000) + '"}'
+
+/** Expect `fn` to throw something with this `code` (a VoipSignError, or a TypeError/RangeError). */
+function fails(fn, code) {
+  try {
+    fn()
+  } catch (err) {
+    if (err.code !== code) throw err
+    if (code.startsWith('INVALID_') || code === 'INTERNAL') assert.ok(err instanceof VoipSignError)
+    return
+  }
+  throw new Error(`no ${code} from ${fn}`)
+}
+
+/** One round: every function, with good and bad input. */
+function round(i, panics) {
+  const p = { ...DOC, nonceStr: `n${i}`, timeStamp: DOC.timeStamp + i }
+  const s = sign(p)
+  assert.equal(s.length, 64)
+  assert.equal(verify({ ...p, signature: s }), true)
+  assert.equal(verify({ ...p, signature: SIG }), false)
+  assert.equal(canonical(DOC), '1559129713_67297598215591297148AP6DT9ybtniUJfbwx20afc706a711eefc')
+  assert.equal(sign({ ...DOC, timeStamp: 1559129714n }), SIG)
+  assert.equal(sign({ ...DOC, groupId: LONG_GROUP }).length, 64)
+  assert.equal(sign({ ...DOC, groupId: 'a\ud800b🎮' }).length, 64)
+  const t = issue({ appId: DOC.appId, groupId: `room-${i}`, sessionKey: DOC.sessionKey, roomType: i % 2 ? 'video' : undefined })
+  assert.equal(t.signature.length, 64)
+  assert.equal(signMany({ ...p, sessionKeys: [DOC.sessionKey, OLD, DOC.sessionKey] }).length, 3)
+  assert.deepEqual(signMany({ ...p, sessionKeys: [] }), [])
+  assert.equal(sessionSignature(OLD).length, 64)
+  assert.equal(sessionSignature(OLD, '{"foo":"bar"}'), '654571f79995b2ce1e149e53c0a33dc39c0a74090db514261454e8dbe432aa0b')
+  assert.equal(sessionSignature(OLD, Buffer.from(BODY)), sessionSignature(OLD, BODY))
+  assert.equal(sessionSignature(OLD, new Uint8Array(0)).length, 64)
+  if (i % 10 === 0) {
+    // diagnose is the slow one (about 0.5 ms per key natively): one round in ten.
+    assert.equal(diagnose({ ...DOC, signature: SIG }).verdict, 'CORRECT')
+    assert.equal(diagnose({ ...DOC, timeStamp: DOC.timeStamp * 1000, signature: SIG.toUpperCase() }).verdict, 'MISTAKE_FOUND')
+    assert.equal(diagnose({ ...DOC, signature: 'x'.repeat(3000), otherSessionKeys: [OLD] }).verdict, 'UNKNOWN')
+    assert.equal(diagnose({ ...DOC, signature: '签名'.repeat(100), otherSessionKeys: [OLD, OLD] }).verdict, 'UNKNOWN')
+  }
+  assert.equal(explain({ errCode: -1000, errMsg: 'joinVoIPChat:fail invalid signature' }).cause, 'INVALID_SIGNATURE')
+  assert.equal(explain({ errCode: -7, errMsg: 'x'.repeat(3000) + ' -13000' }).cause, 'DAILY_ROOM_LIMIT')
+  assert.equal(explain({ errCode: 0 }).cause, 'UNKNOWN')
+
+  // Error paths: every field, type and range errors, strings beyond the stack buffers.
+  fails(() => sign({ ...DOC, appId: '' }), 'INVALID_APP_ID')
+  fails(() => sign({ ...DOC, appId: 42 }), 'INVALID_APP_ID')
+  fails(() => sign({ ...DOC, appId: 'w'.repeat(300) }), 'INVALID_APP_ID')
+  fails(() => sign({ ...DOC, groupId: HEAP_GROUP }), 'INVALID_GROUP_ID')
+  fails(() => sign({ ...DOC, groupId: undefined }), 'INVALID_GROUP_ID')
+  fails(() => sign({ ...DOC, nonceStr: 'has space' }), 'INVALID_NONCE')
+  fails(() => sign({ ...DOC, nonceStr: 'é'.repeat(200) }), 'INVALID_NONCE')
+  fails(() => sign({ ...DOC, timeStamp: 1.5 }), 'INVALID_TIMESTAMP')
+  fails(() => sign({ ...DOC, timeStamp: '1559129714' }), 'INVALID_TIMESTAMP')
+  fails(() => sign({ ...DOC, timeStamp: 2n ** 64n }), 'INVALID_TIMESTAMP')
+  fails(() => sign({ ...DOC, timeStamp: Date.now() }), 'INVALID_TIMESTAMP')
+  fails(() => sign({ ...DOC, sessionKey: DOC.sessionKey + '\n' }), 'INVALID_SESSION_KEY')
+  fails(() => sign({ ...DOC, sessionKey: 'k'.repeat(100) }), 'INVALID_SESSION_KEY')
+  fails(() => sign({ ...DOC, sessionKey: 'é'.repeat(24) }), 'INVALID_SESSION_KEY')
+  fails(() => verify({ ...DOC, signature: 7 }), 'INVALID_SIGNATURE')
+  fails(() => verify({ ...DOC, signature: SIG + '_tag' }), 'INVALID_SIGNATURE')
+  fails(() => canonical({ ...DOC, nonceStr: '' }), 'INVALID_NONCE')
+  fails(() => issue({ ...DOC, roomType: 'Video' }), 'INVALID_ROOM_TYPE')
+  fails(() => issue({ ...DOC, roomType: 1 }), 'INVALID_ROOM_TYPE')
+  fails(() => signMany({ ...DOC, sessionKeys: [DOC.sessionKey, 'bad'] }), 'INVALID_SESSION_KEY')
+  fails(() => signMany({ ...DOC, sessionKeys: [DOC.sessionKey, 42] }), 'INVALID_SESSION_KEY')
+  fails(() => signMany({ ...DOC, sessionKeys: new Set() }), 'INVALID_SESSION_KEY')
+  fails(() => signMany({ ...DOC, nonceStr: '', sessionKeys: ['bad'] }), 'INVALID_NONCE')
+  fails(() => sessionSignature('x'), 'INVALID_SESSION_KEY')
+  fails(() => sessionSignature(OLD, 12), 'ERR_INVALID_ARG_TYPE')
+  fails(() => sessionSignature(OLD, new Uint16Array(2)), 'ERR_INVALID_ARG_TYPE')
+  fails(() => diagnose({ ...DOC, signature: null }), 'INVALID_SIGNATURE')
+  fails(() => diagnose({ ...DOC, signature: SIG, otherSessionKeys: [OLD, 'bad'] }), 'INVALID_SESSION_KEY')
+  fails(() => diagnose({ ...DOC, signature: SIG, otherSessionKeys: [OLD, 7] }), 'INVALID_SESSION_KEY')
+  fails(() => diagnose({ ...DOC, signature: SIG, otherSessionKeys: 'x' }), 'INVALID_SESSION_KEY')
+  fails(() => diagnose({ ...DOC, sessionKey: 'x', signature: SIG }), 'INVALID_SESSION_KEY')
+  fails(() => explain({ errCode: '-1000' }), 'ERR_INVALID_ARG_TYPE')
+  fails(() => explain({ errCode: 1.5 }), 'ERR_OUT_OF_RANGE')
+  fails(() => explain({ errCode: -1000, errMsg: 42 }), 'ERR_INVALID_ARG_TYPE')
+  fails(() => sign(null), 'ERR_INVALID_ARG_TYPE')
+  // A getter that throws: its exception passes through the addon.
+  const boom = new Error('boom')
+  try {
+    sign({ ...DOC, get nonceStr() { throw boom } }) // prettier-ignore
+    throw new Error('no throw')
+  } catch (err) {
+    assert.equal(err, boom)
+  }
+  // Panics (test-panic addon): INTERNAL, and the addon goes on.
+  if (panics) {
+    fails(() => panics._panicForTesting(), 'INTERNAL')
+    fails(() => panics._panicForTesting(DOC.sessionKey), 'INTERNAL')
+    fails(() => panics._panicForTesting('bad'), 'INVALID_SESSION_KEY')
+    assert.equal(panics.sign(DOC.appId, DOC.groupId, DOC.nonceStr, DOC.timeStamp, DOC.sessionKey), SIG)
+  }
+}
+
+if (isMainThread) {
+  const rounds = Number(process.env.MEMCHECK_ITERATIONS || 2000)
+  const started = Date.now()
+  // Panics print through Rust's panic hook; one round in 50 panics, to keep the log short.
+  const panics = loadPanics(VoipSignError)
+  // Re-registering the error class replaces the reference (the old one is deleted).
+  require('../binding.js')._setErrorClass(VoipSignError)
+  for (let i = 0; i < rounds; i++) round(i, i % 50 === 0 ? panics : null)
+  // Workers: each loads both addons in its own environment and frees them on exit.
+  const workers = Math.min(4, rounds)
+  let done = 0
+  for (let w = 0; w < workers; w++) {
+    const worker = new Worker(__filename, { workerData: { rounds: Math.max(1, Math.floor(rounds / 20)) } })
+    worker.on('error', (err) => {
+      console.error(err)
+      process.exitCode = 1
+    })
+    worker.on('exit', (code) => {
+      if (code !== 0) process.exitCode = 1
+      if (++done === workers) {
+        console.log(`memcheck workload: ${rounds} rounds, ${workers} workers, ${Date.now() - started} ms`)
+      }
+    })
+  }
+} else {
+  const panics = loadPanics(VoipSignError)
+  for (let i = 0; i < workerData.rounds; i++) round(i, i === 0 ? panics : null)
+  parentPort.postMessage('ok')
+}
