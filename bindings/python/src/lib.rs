@@ -50,8 +50,12 @@ pyo3::import_exception!(voipsign.errors, InternalError);
 /// The exception of `voipsign.errors` for a core error (its message never holds
 /// the session_key: the core guarantees it).
 fn error(e: voipsign::Error) -> PyErr {
-    let msg = e.message().to_owned();
-    match e.code() {
+    error_with(e.code(), e.message().to_owned())
+}
+
+/// The exception of `voipsign.errors` for `code`, with message `msg`.
+fn error_with(code: ErrorCode, msg: String) -> PyErr {
+    match code {
         ErrorCode::InvalidAppId => InvalidAppId::new_err(msg),
         ErrorCode::InvalidGroupId => InvalidGroupId::new_err(msg),
         ErrorCode::InvalidNonce => InvalidNonce::new_err(msg),
@@ -275,10 +279,86 @@ fn timestamp(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
     })
 }
 
+/// The items of an iterable-of-`str` argument (`arg` names it in the
+/// `TypeError`s), as our own references: text borrowed from them stays valid even
+/// if another thread mutates the container. A single `str` is refused (it is an
+/// iterable of one-character strings, never what the caller meant).
+fn str_items<'py>(obj: &Bound<'py, PyAny>, arg: &str) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    if obj.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(format!(
+            "{arg} must be an iterable of str, not a single str"
+        )));
+    }
+    let iter = obj.try_iter().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{arg} must be an iterable of str, not {}",
+            type_name(obj)
+        ))
+    })?;
+    let sized = obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>();
+    let mut items = Vec::with_capacity(if sized { obj.len()? } else { 0 });
+    for item in iter {
+        items.push(item?);
+    }
+    Ok(items)
+}
+
 /// A session_key argument, validated by the core.
 fn session_key(obj: &Bound<'_, PyAny>) -> PyResult<SessionKey> {
     let s = text(obj, "session_key", "sessionKey")?;
     SessionKey::new(&s).map_err(error)
+}
+
+/// explain's `err_code`: an `int` (or an object with `__index__`, such as a numpy
+/// integer), never a `bool` or a `float` (`TypeError`). An `int` beyond the 64-bit
+/// range is `OverflowError`, as Python raises for an `int` that does not fit a C
+/// integer: no code of WeChat's comes near, so it is a caller's bug, not a finding.
+fn err_code(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let py = obj.py();
+    let int = if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err(format!(
+            "err_code must be an int, not {}",
+            type_name(obj)
+        )));
+    } else if obj.is_instance_of::<PyInt>() {
+        obj.clone()
+    } else if obj.hasattr(pyo3::intern!(py, "__index__"))? {
+        obj.call_method0(pyo3::intern!(py, "__index__"))?
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "err_code must be an int, not {}",
+            type_name(obj)
+        )));
+    };
+    int.extract::<i64>().map_err(|e| {
+        if e.is_instance_of::<PyOverflowError>(py) {
+            PyOverflowError::new_err(
+                "err_code is outside the 64-bit integer range (WeChat's errCodes are small negative ints)",
+            )
+        } else {
+            e
+        }
+    })
+}
+
+/// explain's `err_msg` as UTF-8: a `str` read in place when it can be, else a
+/// copy in which every lone surrogate (`json.loads` makes one from `"\ud800"`)
+/// became U+FFFD. errMsg is no secret and only its digits and words count, so
+/// `explain` never refuses a `str`.
+fn err_msg_text<'a>(s: &'a Bound<'_, PyString>) -> PyResult<Result<Text<'a>, String>> {
+    let py = s.py();
+    match utf8(s) {
+        Ok(t) => Ok(Ok(t)),
+        Err(e) if e.is_instance_of::<PyUnicodeEncodeError>(py) => {
+            let raw = s.call_method1(
+                pyo3::intern!(py, "encode"),
+                (pyo3::intern!(py, "utf-8"), pyo3::intern!(py, "surrogatepass")),
+            )?;
+            let raw = raw.cast::<PyBytes>()?;
+            Ok(Err(String::from_utf8_lossy(raw.as_bytes()).into_owned()))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The 64 hex digits as a Python `str`.
@@ -401,24 +481,9 @@ fn sign_many<'py>(
     let group_id = text(group_id, "group_id", "groupId")?;
     let nonce_str = text(nonce_str, "nonce_str", "nonceStr")?;
     let timestamp = self::timestamp(timestamp)?;
-    if session_keys.is_instance_of::<PyString>() {
-        return Err(PyTypeError::new_err(
-            "session_keys must be an iterable of str, not a single str",
-        ));
-    }
-    let iter = session_keys.try_iter().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "session_keys must be an iterable of str, not {}",
-            type_name(session_keys)
-        ))
-    })?;
     // Our own references to the keys: the text borrowed from them stays valid
     // even if another thread mutates the container while the GIL is released.
-    let sized = session_keys.is_instance_of::<PyList>() || session_keys.is_instance_of::<PyTuple>();
-    let mut items = Vec::with_capacity(if sized { session_keys.len()? } else { 0 });
-    for item in iter {
-        items.push(item?);
-    }
+    let items = str_items(session_keys, "session_keys")?;
     let keys = items
         .iter()
         .enumerate()
@@ -515,6 +580,273 @@ fn issue(
         let inner = voipsign::issue(&app_id, &group_id, &key, room_type).map_err(error)?;
         Ok(JoinTicket { inner })
     })
+}
+
+/// Which known mistake reproduces a ``signature`` WeChat rejected
+/// (``-12020 invalid signature``) for these values: the four values not sorted,
+/// joined with commas, the timestamp in milliseconds, the key base64-decoded or
+/// with trailing whitespace, key and message swapped, plain SHA-256, upper-case
+/// hex, a base64 digest, an older session_key, or a combination of them.
+///
+/// A 13-digit (millisecond) ``timestamp`` and a malformed ``rejected_signature``
+/// are findings, not errors. A full search takes well under a millisecond per
+/// session_key, with the GIL released: fine on an error path, not for every
+/// request.
+///
+/// :param timestamp: the ``timeStamp`` that was signed, an ``int`` (seconds, or
+///     13-digit milliseconds).
+/// :param session_key: the user's current session_key.
+/// :param rejected_signature: the signature WeChat refused, any ``str``.
+/// :param other_session_keys: older session_keys of the same user (any iterable
+///     of ``str``), tried for ``STALE_SESSION_KEY``.
+/// :returns: a :class:`Diagnosis` (it never contains a session_key).
+/// :raises InvalidSessionKey: a session_key is malformed (an older one is named by
+///     its index: ``otherSessionKeys[1]: ...``).
+/// :raises VoipSignError: another value breaks a rule of :func:`sign`.
+/// :raises TypeError: an argument, or an item of ``other_session_keys``, has the
+///     wrong type.
+#[pyfunction]
+#[pyo3(
+    signature = (app_id, group_id, nonce_str, timestamp, session_key, rejected_signature, other_session_keys = None),
+    text_signature = "(app_id, group_id, nonce_str, timestamp, session_key, rejected_signature, other_session_keys=())"
+)]
+fn diagnose(
+    app_id: &Bound<'_, PyAny>,
+    group_id: &Bound<'_, PyAny>,
+    nonce_str: &Bound<'_, PyAny>,
+    timestamp: &Bound<'_, PyAny>,
+    session_key: &Bound<'_, PyAny>,
+    rejected_signature: &Bound<'_, PyAny>,
+    other_session_keys: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Diagnosis> {
+    let py = app_id.py();
+    let app_id = text(app_id, "app_id", "appId")?;
+    let group_id = text(group_id, "group_id", "groupId")?;
+    let nonce_str = text(nonce_str, "nonce_str", "nonceStr")?;
+    let timestamp = self::timestamp(timestamp)?;
+    let key = self::session_key(session_key)?;
+    let rejected = text(rejected_signature, "rejected_signature", "signature")?;
+    // None is the default (pyo3 passes an explicit None as "not given" on 3.8
+    // and 3.9; the vectorcall path must agree).
+    let others = match other_session_keys.filter(|o| !o.is_none()) {
+        None => Vec::new(),
+        Some(list) => str_items(list, "other_session_keys")?
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let k = text_named(
+                    item,
+                    || format!("other_session_keys[{i}]"),
+                    || format!("otherSessionKeys[{i}]"),
+                )?;
+                SessionKey::new(&k).map_err(|e| {
+                    error_with(e.code(), format!("otherSessionKeys[{i}]: {}", e.message()))
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?,
+    };
+    guarded(|| {
+        let params = Params::new(&app_id, &group_id, &nonce_str, timestamp);
+        // About 2,000 hashes per session_key: long enough that the other threads
+        // should run meanwhile. (A CORRECT or malformed signature returns after
+        // one HMAC; releasing the GIL for it is harmless on an error path.)
+        let inner = run(py, true, || {
+            voipsign::diagnose(&params, &key, &rejected, &others)
+        })
+        .map_err(error)?;
+        Ok(Diagnosis { inner })
+    })
+}
+
+/// What a ``wx.joinVoIPChat`` failure means and what to do about it, from the
+/// ``errCode`` and ``errMsg`` its ``fail`` callback received. Codes written in
+/// ``errMsg`` count too: WeChat wraps ``-12020 invalid signature`` in ``-1000``
+/// or ``-10088``.
+///
+/// :param err_code: the ``errCode``, an ``int`` (not ``bool``/``float``).
+/// :param err_msg: the ``errMsg``, a ``str`` (a lone surrogate is read as U+FFFD).
+/// :returns: an :class:`Explanation`.
+/// :raises TypeError: ``err_code`` is not an ``int``, or ``err_msg`` not a ``str``.
+/// :raises OverflowError: ``err_code`` is beyond the 64-bit integer range.
+#[pyfunction]
+#[pyo3(signature = (err_code, err_msg = None), text_signature = "(err_code, err_msg='')")]
+fn explain(err_code: &Bound<'_, PyAny>, err_msg: Option<&Bound<'_, PyAny>>) -> PyResult<Explanation> {
+    let code = self::err_code(err_code)?;
+    // None is the default, as for diagnose's other_session_keys.
+    let msg = match err_msg.filter(|m| !m.is_none()) {
+        None => Ok(Text::Borrowed("")),
+        Some(m) => {
+            let s = m.cast::<PyString>().map_err(|_| {
+                PyTypeError::new_err(format!("err_msg must be str, not {}", type_name(m)))
+            })?;
+            err_msg_text(s)?
+        }
+    };
+    let msg: &str = match &msg {
+        Ok(t) => t,
+        Err(lossy) => lossy,
+    };
+    guarded(|| {
+        Ok(Explanation {
+            inner: voipsign::explain(code, msg),
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Diagnosis and Explanation
+// ---------------------------------------------------------------------------
+
+/// The Python `repr` of a `str`.
+fn str_repr(py: Python<'_>, s: &str) -> PyResult<String> {
+    Ok(PyString::new(py, s).repr()?.to_string())
+}
+
+/// What :func:`voipsign.diagnose` found. Immutable, comparable and hashable; it
+/// never contains a session_key, so it can be logged as it is (``repr`` shows
+/// every field).
+///
+/// ``to_dict()`` gives ``{"verdict", "mistakes", "message", "expected",
+/// "canonical"}``, the field names of the core's JSON (``voipsign diagnose --json``).
+#[pyclass(frozen, eq, module = "voipsign", name = "Diagnosis")]
+#[derive(PartialEq)]
+struct Diagnosis {
+    inner: voipsign::Diagnosis,
+}
+
+#[pymethods]
+impl Diagnosis {
+    /// ``"CORRECT"`` (the signature is right: the message lists what remains),
+    /// ``"MISTAKE_FOUND"`` or ``"UNKNOWN"`` (nothing known reproduces it).
+    #[getter]
+    fn verdict(&self) -> &'static str {
+        self.inner.verdict.name()
+    }
+
+    /// Every mistake involved, as codes in a stable order (``NOT_SORTED``,
+    /// ``COMMA_JOINED``, ``KEY_BASE64_DECODED``, ``KEY_MESSAGE_SWAPPED``,
+    /// ``KEY_WHITESPACE``, ``TIMESTAMP_MILLISECONDS``, ``UPPERCASE_HEX``,
+    /// ``BASE64_DIGEST``, ``PLAIN_SHA256``, ``STALE_SESSION_KEY``); empty unless the
+    /// verdict is ``"MISTAKE_FOUND"``.
+    #[getter]
+    fn mistakes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.inner.mistakes.iter().map(|m| m.name()))
+    }
+
+    /// What happened and the exact fix, in words a person can act on.
+    #[getter]
+    fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// The right signature (with the timestamp in seconds).
+    #[getter]
+    fn expected(&self) -> &str {
+        &self.inner.expected
+    }
+
+    /// The right canonical string (no secret).
+    #[getter]
+    fn canonical(&self) -> &str {
+        &self.inner.canonical
+    }
+
+    /// ``{"verdict", "mistakes", "message", "expected", "canonical"}`` with
+    /// ``mistakes`` a ``list``: the core's JSON, ready for ``json.dumps``.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item(pyo3::intern!(py, "verdict"), self.inner.verdict.name())?;
+        let mistakes = PyList::new(py, self.inner.mistakes.iter().map(|m| m.name()))?;
+        d.set_item(pyo3::intern!(py, "mistakes"), mistakes)?;
+        d.set_item(pyo3::intern!(py, "message"), &self.inner.message)?;
+        d.set_item(pyo3::intern!(py, "expected"), &self.inner.expected)?;
+        d.set_item(pyo3::intern!(py, "canonical"), &self.inner.canonical)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Diagnosis(verdict={}, mistakes={}, message={}, expected={}, canonical={})",
+            str_repr(py, self.inner.verdict.name())?,
+            self.mistakes(py)?.repr()?,
+            str_repr(py, &self.inner.message)?,
+            str_repr(py, &self.inner.expected)?,
+            str_repr(py, &self.inner.canonical)?,
+        ))
+    }
+
+    fn __hash__(&self) -> u64 {
+        let d = &self.inner;
+        let mut h = DefaultHasher::new();
+        (
+            d.verdict.name(),
+            &d.mistakes,
+            &d.message,
+            &d.expected,
+            &d.canonical,
+        )
+            .hash(&mut h);
+        h.finish()
+    }
+}
+
+/// What :func:`voipsign.explain` says about a ``wx.joinVoIPChat`` failure.
+/// Immutable, comparable and hashable.
+///
+/// ``to_dict()`` gives ``{"cause", "meaning", "action"}``, the field names of the
+/// core's JSON (``voipsign explain --json``).
+#[pyclass(frozen, eq, module = "voipsign", name = "Explanation")]
+#[derive(PartialEq)]
+struct Explanation {
+    inner: voipsign::Explanation,
+}
+
+#[pymethods]
+impl Explanation {
+    /// ``"ALREADY_IN_ROOM"``, ``"DEVICE_BUSY"``, ``"JOIN_INTERRUPTED"``,
+    /// ``"SYSTEM_ERROR"``, ``"INVALID_SIGNATURE"``, ``"DAILY_ROOM_LIMIT"`` or
+    /// ``"UNKNOWN"``.
+    #[getter]
+    fn cause(&self) -> &'static str {
+        self.inner.cause.name()
+    }
+
+    /// What happened.
+    #[getter]
+    fn meaning(&self) -> &str {
+        &self.inner.meaning
+    }
+
+    /// What to do.
+    #[getter]
+    fn action(&self) -> &str {
+        &self.inner.action
+    }
+
+    /// ``{"cause", "meaning", "action"}``: the core's JSON, ready for ``json.dumps``.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item(pyo3::intern!(py, "cause"), self.inner.cause.name())?;
+        d.set_item(pyo3::intern!(py, "meaning"), &self.inner.meaning)?;
+        d.set_item(pyo3::intern!(py, "action"), &self.inner.action)?;
+        Ok(d)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Explanation(cause={}, meaning={}, action={})",
+            str_repr(py, self.inner.cause.name())?,
+            str_repr(py, &self.inner.meaning)?,
+            str_repr(py, &self.inner.action)?,
+        ))
+    }
+
+    fn __hash__(&self) -> u64 {
+        let e = &self.inner;
+        let mut h = DefaultHasher::new();
+        (e.cause.name(), &e.meaning, &e.action).hash(&mut h);
+        h.finish()
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -657,6 +989,25 @@ const ISSUE: fastcall::Params<4> = fastcall::Params {
     required: 3,
 };
 
+const DIAGNOSE: fastcall::Params<7> = fastcall::Params {
+    name: "diagnose",
+    names: [
+        c"app_id",
+        c"group_id",
+        c"nonce_str",
+        c"timestamp",
+        c"session_key",
+        c"rejected_signature",
+        c"other_session_keys",
+    ],
+    required: 6,
+};
+const EXPLAIN: fastcall::Params<2> = fastcall::Params {
+    name: "explain",
+    names: [c"err_code", c"err_msg"],
+    required: 1,
+};
+
 fastcall_fn!(sign_fast, SIGN, |py, [a, g, n, t, k], []| {
     sign(a, g, n, t, k).map(Bound::into_any)
 });
@@ -676,6 +1027,12 @@ fastcall_fn!(
 );
 fastcall_fn!(issue_fast, ISSUE, |py, [a, g, k], [room_type]| {
     Ok(Bound::new(py, issue(a, g, k, room_type)?)?.into_any())
+});
+fastcall_fn!(diagnose_fast, DIAGNOSE, |py, [a, g, n, t, k, s], [others]| {
+    Ok(Bound::new(py, diagnose(a, g, n, t, k, s, others)?)?.into_any())
+});
+fastcall_fn!(explain_fast, EXPLAIN, |py, [code], [msg]| {
+    Ok(Bound::new(py, explain(code, msg)?)?.into_any())
 });
 
 // ---------------------------------------------------------------------------
@@ -703,12 +1060,16 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ErrorCode::ALL.iter().map(|c| c.name()).collect::<Vec<_>>(),
     )?;
     m.add_class::<JoinTicket>()?;
+    m.add_class::<Diagnosis>()?;
+    m.add_class::<Explanation>()?;
     m.add_function(wrap_pyfunction!(sign, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add_function(wrap_pyfunction!(canonical, m)?)?;
     m.add_function(wrap_pyfunction!(sign_many, m)?)?;
     m.add_function(wrap_pyfunction!(session_signature, m)?)?;
     m.add_function(wrap_pyfunction!(issue, m)?)?;
+    m.add_function(wrap_pyfunction!(diagnose, m)?)?;
+    m.add_function(wrap_pyfunction!(explain, m)?)?;
     // Test-only, and kept out of `__all__` (add_function would list it there), so
     // that the stubs describe the release module exactly.
     #[cfg(feature = "test-panic")]
@@ -723,6 +1084,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         fastcall::install(m, c"sign_many", sign_many_fast)?;
         fastcall::install(m, c"session_signature", session_signature_fast)?;
         fastcall::install(m, c"issue", issue_fast)?;
+        fastcall::install(m, c"diagnose", diagnose_fast)?;
+        fastcall::install(m, c"explain", explain_fast)?;
     }
     m.add("_FASTCALL", fast)?;
     Ok(())

@@ -18,6 +18,18 @@ def load_vectors() -> Dict[str, List[Vector]]:
 
 VECTORS = load_vectors()
 
+DIAGNOSE_PATH = VECTORS_PATH.parent / "diagnose.json"
+
+
+def load_diagnose_vectors() -> Dict[str, List[Vector]]:
+    """The mistake table every language reproduces (``tests/vectors/diagnose.json``)."""
+    with DIAGNOSE_PATH.open(encoding="utf-8") as f:
+        data: Dict[str, List[Vector]] = json.load(f)
+    return data
+
+
+DIAGNOSE_VECTORS = load_diagnose_vectors()
+
 APP_ID = "wx20afc706a711eefc"
 GROUP_ID = "1559129713_672975982"
 NONCE = "8AP6DT9ybtniUJfb"

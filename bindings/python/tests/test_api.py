@@ -44,7 +44,7 @@ def test_all_is_exact() -> None:
     for name in voipsign.__all__:
         assert hasattr(voipsign, name), name
     public = {n for n in dir(voipsign) if not n.startswith("_")} - {"errors"}
-    assert public - {"Literal", "TypedDict"} == set(voipsign.__all__) - {"__version__"}
+    assert public - {"List", "Literal", "TypedDict"} == set(voipsign.__all__) - {"__version__"}
 
 
 def test_package_docstring_example() -> None:

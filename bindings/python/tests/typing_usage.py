@@ -4,10 +4,21 @@ Not collected by pytest (no test_ prefix); it must type-check cleanly, and the
 `# type: ignore[...]` lines must each be a real error (warn_unused_ignores).
 """
 
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import voipsign
-from voipsign import JoinTicket, JoinTicketDict, VoipSignError
+from voipsign import (
+    Cause,
+    Diagnosis,
+    DiagnosisDict,
+    Explanation,
+    ExplanationDict,
+    JoinTicket,
+    JoinTicketDict,
+    Mistake,
+    Verdict,
+    VoipSignError,
+)
 
 KEY = "gDyVgzwa0mFz9uUP7M6GQQ=="
 
@@ -44,6 +55,27 @@ def checksession(key: str) -> str:
     return a + b + voipsign.session_signature(key, "{}") + voipsign.canonical("wx", "g", "n", 1)
 
 
+def rejected_join(
+    err_code: int, err_msg: str, app_id: str, group_id: str, nonce: str, ts: int, sig: str, key: str
+) -> Tuple[ExplanationDict, DiagnosisDict]:
+    """A web handler the mini program reports a failed wx.joinVoIPChat to."""
+    e: Explanation = voipsign.explain(err_code, err_msg)
+    cause: Cause = e.cause
+    text: str = e.meaning + e.action
+    assert voipsign.explain(err_code) == voipsign.explain(err_code=err_code, err_msg="")
+    d: Diagnosis = voipsign.diagnose(app_id, group_id, nonce, ts, key, sig)
+    d2 = voipsign.diagnose(app_id, group_id, nonce, ts, key, sig, other_session_keys=[key])
+    d3 = voipsign.diagnose(app_id, group_id, nonce, ts, key, sig, (k for k in [key]))
+    verdict: Verdict = d.verdict
+    mistakes: Tuple[Mistake, ...] = d.mistakes
+    first: Mistake = d2.mistakes[0] if d2.mistakes else "NOT_SORTED"
+    assert verdict != "CORRECT" or not mistakes or first or d3.expected or d3.canonical
+    if cause == "INVALID_SIGNATURE" and "STALE_SESSION_KEY" in mistakes:
+        text += d.message
+    assert len({d, d2}) >= 1 and len({e}) == 1 and text
+    return e.to_dict(), d.to_dict()
+
+
 def misuse() -> None:
     voipsign.sign("wx", "g", "n", 1559129714.0, KEY)  # type: ignore[arg-type]
     voipsign.sign("wx", b"g", "n", 1, KEY)  # type: ignore[arg-type]
@@ -54,3 +86,14 @@ def misuse() -> None:
     t.signature = "x"  # type: ignore[misc]
     d = t.to_dict()
     d["timeStamp"] = "1"  # type: ignore[typeddict-item]
+    voipsign.explain(-1000.0)  # type: ignore[arg-type]
+    voipsign.explain(-1000, b"x")  # type: ignore[arg-type]
+    voipsign.diagnose("wx", "g", "n", 1, KEY, b"sig")  # type: ignore[arg-type]
+    voipsign.diagnose("wx", "g", "n", 1, KEY, "sig", [b"k"])  # type: ignore[list-item]
+    diag = voipsign.diagnose("wx", "g", "n", 1, KEY, "sig")
+    diag.verdict = "CORRECT"  # type: ignore[misc]
+    bad_verdict: Verdict = "WRONG"  # type: ignore[assignment]
+    bad_cause: Cause = voipsign.explain(-1).meaning  # type: ignore[assignment]
+    dd = diag.to_dict()
+    dd["mistakes"] = ("NOT_SORTED",)  # type: ignore[typeddict-item]
+    dd["mistakes"] = ["NOT_A_MISTAKE"]  # type: ignore[list-item]

@@ -1,6 +1,6 @@
 """Type stubs of voipsign (hand-written; checked against the built module by stubtest)."""
 
-from typing import Iterable, List, Literal, SupportsIndex, TypedDict, Union, final
+from typing import Iterable, List, Literal, SupportsIndex, Tuple, TypedDict, Union, final
 
 from typing_extensions import TypeAlias
 
@@ -27,9 +27,18 @@ __all__ = [
     "issue",
     "sign_many",
     "session_signature",
+    "diagnose",
+    "explain",
     "JoinTicket",
     "JoinTicketDict",
     "RoomType",
+    "Diagnosis",
+    "DiagnosisDict",
+    "Verdict",
+    "Mistake",
+    "Explanation",
+    "ExplanationDict",
+    "Cause",
     "VoipSignError",
     "InvalidAppId",
     "InvalidGroupId",
@@ -53,6 +62,45 @@ class JoinTicketDict(TypedDict):
     timeStamp: int
     signature: str
     roomType: RoomType
+
+Verdict: TypeAlias = Literal["CORRECT", "MISTAKE_FOUND", "UNKNOWN"]
+Mistake: TypeAlias = Literal[
+    "NOT_SORTED",
+    "COMMA_JOINED",
+    "KEY_BASE64_DECODED",
+    "KEY_MESSAGE_SWAPPED",
+    "KEY_WHITESPACE",
+    "TIMESTAMP_MILLISECONDS",
+    "UPPERCASE_HEX",
+    "BASE64_DIGEST",
+    "PLAIN_SHA256",
+    "STALE_SESSION_KEY",
+]
+Cause: TypeAlias = Literal[
+    "ALREADY_IN_ROOM",
+    "DEVICE_BUSY",
+    "JOIN_INTERRUPTED",
+    "SYSTEM_ERROR",
+    "INVALID_SIGNATURE",
+    "DAILY_ROOM_LIMIT",
+    "UNKNOWN",
+]
+
+class DiagnosisDict(TypedDict):
+    """``Diagnosis.to_dict()``: the core's JSON (``voipsign diagnose --json``)."""
+
+    verdict: Verdict
+    mistakes: List[Mistake]
+    message: str
+    expected: str
+    canonical: str
+
+class ExplanationDict(TypedDict):
+    """``Explanation.to_dict()``: the core's JSON (``voipsign explain --json``)."""
+
+    cause: Cause
+    meaning: str
+    action: str
 
 def sign(
     app_id: str,
@@ -117,5 +165,61 @@ class JoinTicket:
         """``"voice"`` or ``"video"``."""
     def to_dict(self) -> JoinTicketDict:
         """``{"groupId", "nonceStr", "timeStamp", "signature", "roomType"}``."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def diagnose(
+    app_id: str,
+    group_id: str,
+    nonce_str: str,
+    timestamp: SupportsIndex,
+    session_key: str,
+    rejected_signature: str,
+    other_session_keys: Iterable[str] = (),
+) -> Diagnosis:
+    """Which known mistake reproduces a signature WeChat rejected (never contains a key)."""
+
+def explain(err_code: SupportsIndex, err_msg: str = "") -> Explanation:
+    """What a ``wx.joinVoIPChat`` failure (``errCode``, ``errMsg``) means and what to do."""
+
+@final
+class Diagnosis:
+    """What :func:`diagnose` found; immutable, comparable, hashable, no secret."""
+
+    @property
+    def verdict(self) -> Verdict:
+        """``"CORRECT"``, ``"MISTAKE_FOUND"`` or ``"UNKNOWN"``."""
+    @property
+    def mistakes(self) -> Tuple[Mistake, ...]:
+        """The mistakes involved, in a stable order; empty unless ``MISTAKE_FOUND``."""
+    @property
+    def message(self) -> str:
+        """What happened and the exact fix."""
+    @property
+    def expected(self) -> str:
+        """The right signature (timestamp in seconds)."""
+    @property
+    def canonical(self) -> str:
+        """The right canonical string."""
+    def to_dict(self) -> DiagnosisDict:
+        """``{"verdict", "mistakes", "message", "expected", "canonical"}``."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Explanation:
+    """What :func:`explain` says; immutable, comparable, hashable."""
+
+    @property
+    def cause(self) -> Cause:
+        """The cause code, e.g. ``"INVALID_SIGNATURE"``."""
+    @property
+    def meaning(self) -> str:
+        """What happened."""
+    @property
+    def action(self) -> str:
+        """What to do."""
+    def to_dict(self) -> ExplanationDict:
+        """``{"cause", "meaning", "action"}``."""
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...

@@ -3,8 +3,12 @@
 from typing import List
 
 from voipsign import (
+    Diagnosis as Diagnosis,
+    Explanation as Explanation,
     JoinTicket as JoinTicket,
     canonical as canonical,
+    diagnose as diagnose,
+    explain as explain,
     issue as issue,
     session_signature as session_signature,
     sign as sign,
@@ -17,12 +21,16 @@ __all__ = [
     "_ERROR_CODES",
     "_FAST_UTF8",
     "JoinTicket",
+    "Diagnosis",
+    "Explanation",
     "sign",
     "verify",
     "canonical",
     "sign_many",
     "session_signature",
     "issue",
+    "diagnose",
+    "explain",
     "_FASTCALL",
 ]
 
