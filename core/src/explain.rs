@@ -132,7 +132,11 @@ pub fn explain(err_code: i64, err_msg: &str) -> Explanation {
             "Retry after a short delay; if it persists, log errMsg in full and check WeChat's service status.",
         ),
         _ => {
-            let list = codes.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ");
+            // At most 8 codes, so the explanation stays short (4096 bytes always suffice).
+            let mut list = codes.iter().take(8).map(|c| c.to_string()).collect::<Vec<_>>().join(", ");
+            if codes.len() > 8 {
+                list.push_str(&format!(" and {} more", codes.len() - 8));
+            }
             Explanation {
                 cause: Cause::Unknown,
                 meaning: format!("No known cause for these codes: {list}."),
@@ -166,6 +170,10 @@ mod tests {
         assert_eq!(u.cause, Cause::Unknown);
         assert!(u.meaning.contains("-7, 42"), "{}", u.meaning);
         assert_eq!(codes_in("a-12 b3 -x 4"), vec![-12, 3, 4]);
+        // A long errMsg full of numbers keeps the explanation short.
+        let many = explain(-7, &"-1234567890123456789 ".repeat(1000));
+        assert!(many.to_json().len() < 1024, "{}", many.to_json().len());
+        assert!(many.meaning.contains("and 993 more"), "{}", many.meaning);
         let j: serde_json::Value = serde_json::from_str(&explain(-2, "").to_json()).unwrap();
         assert_eq!(j["cause"], "DEVICE_BUSY");
     }
