@@ -54,6 +54,59 @@ unsafe fn params_arg<'a>(
     }
 }
 
+/// Build and validate `Params`, then the session_key: errors come in the field
+/// order appId, groupId, nonceStr, timeStamp, sessionKey, as in every binding.
+///
+/// # Safety
+/// Each pointer is NULL (with length 0) or points to `len` readable bytes.
+#[allow(clippy::too_many_arguments)]
+unsafe fn params_and_key<'a>(
+    app_id: *const c_char,
+    app_id_len: usize,
+    group_id: *const c_char,
+    group_id_len: usize,
+    nonce_str: *const c_char,
+    nonce_str_len: usize,
+    timestamp: i64,
+    session_key: *const c_char,
+    session_key_len: usize,
+) -> Result<(Params<'a>, SessionKey), Error> {
+    // SAFETY: forwarded from the exported function's contract.
+    unsafe {
+        let p = params_arg(
+            app_id,
+            app_id_len,
+            group_id,
+            group_id_len,
+            nonce_str,
+            nonce_str_len,
+            timestamp,
+        )?;
+        p.validate()?;
+        let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
+        Ok((p, key))
+    }
+}
+
+/// Write the 64 hex digits of `sig` to `out`, and a NUL when there is room for one.
+///
+/// # Safety
+/// `out` is non-NULL with `out_cap >= VOIPSIGN_SIGNATURE_LEN` writable bytes.
+unsafe fn write_signature(
+    out: *mut c_char,
+    out_cap: usize,
+    sig: &voipsign::Signature,
+) -> Result<(), Error> {
+    // SAFETY: forwarded contract: `out` has `out_cap` writable bytes.
+    unsafe {
+        write_fixed(out, out_cap, sig.as_bytes())?;
+        if out_cap > VOIPSIGN_SIGNATURE_LEN {
+            *out.add(VOIPSIGN_SIGNATURE_LEN) = 0;
+        }
+    }
+    Ok(())
+}
+
 /// Compute the `signature` for `wx.joinVoIPChat`.
 ///
 /// Writes exactly `VOIPSIGN_SIGNATURE_LEN` (64) lowercase hex digits to `out`, plus
@@ -84,7 +137,7 @@ pub unsafe extern "C" fn voipsign_sign(
     guard(err, || {
         // SAFETY: the caller upholds this function's contract for every pointer.
         unsafe {
-            let p = params_arg(
+            let (p, key) = params_and_key(
                 app_id,
                 app_id_len,
                 group_id,
@@ -92,20 +145,14 @@ pub unsafe extern "C" fn voipsign_sign(
                 nonce_str,
                 nonce_str_len,
                 timestamp,
+                session_key,
+                session_key_len,
             )?;
-            // Report errors in field order: the four values, then the key.
-            p.validate()?;
-            let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
             require(out, "out")?;
             if out_cap < VOIPSIGN_SIGNATURE_LEN {
                 return Err(too_small(VOIPSIGN_SIGNATURE_LEN, out_cap));
             }
-            let sig = voipsign::sign(&p, &key)?;
-            write_fixed(out, out_cap, sig.as_bytes())?;
-            if out_cap > VOIPSIGN_SIGNATURE_LEN {
-                *out.add(VOIPSIGN_SIGNATURE_LEN) = 0;
-            }
-            Ok(())
+            write_signature(out, out_cap, &voipsign::sign(&p, &key)?)
         }
     })
 }
@@ -138,7 +185,7 @@ pub unsafe extern "C" fn voipsign_verify(
     guard(err, || {
         // SAFETY: the caller upholds this function's contract for every pointer.
         unsafe {
-            let p = params_arg(
+            let (p, key) = params_and_key(
                 app_id,
                 app_id_len,
                 group_id,
@@ -146,10 +193,9 @@ pub unsafe extern "C" fn voipsign_verify(
                 nonce_str,
                 nonce_str_len,
                 timestamp,
+                session_key,
+                session_key_len,
             )?;
-            // Report errors in field order: the four values, then the key.
-            p.validate()?;
-            let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
             let sig = str_arg(signature, signature_len, "signature")?;
             require(out_valid, "out_valid")?;
             let valid = voipsign::verify(&p, &key, sig)?;
@@ -345,12 +391,7 @@ pub unsafe extern "C" fn voipsign_session_signature(
             if out_cap < VOIPSIGN_SIGNATURE_LEN {
                 return Err(too_small(VOIPSIGN_SIGNATURE_LEN, out_cap));
             }
-            let sig = voipsign::session_signature(&key, body);
-            write_fixed(out, out_cap, sig.as_bytes())?;
-            if out_cap > VOIPSIGN_SIGNATURE_LEN {
-                *out.add(VOIPSIGN_SIGNATURE_LEN) = 0;
-            }
-            Ok(())
+            write_signature(out, out_cap, &voipsign::session_signature(&key, body))
         }
     })
 }
