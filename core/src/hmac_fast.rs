@@ -27,11 +27,10 @@ pub const FAST_MAX_MESSAGE: usize = 2 * 64 - 9;
 /// when `key.len() <= 64` and the message fits in two blocks, else the `hmac` crate.
 pub fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     let len: usize = parts.iter().map(|p| p.len()).sum();
-    if key.len() <= 64 && len <= FAST_MAX_MESSAGE {
-        fast(key, parts, len)
-    } else {
-        reference(key, parts)
+    if len > FAST_MAX_MESSAGE || key.len() > 64 {
+        return reference(key, parts); // no copy of a long message
     }
+    Prepared::new(parts).mac(key)
 }
 
 /// The `hmac` crate: the reference, and the path for every other shape.
@@ -43,28 +42,67 @@ pub fn reference(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// `key.len() <= 64`, `len == sum of parts <= FAST_MAX_MESSAGE`.
-fn fast(key: &[u8], parts: &[&[u8]], len: usize) -> [u8; 32] {
-    // Inner hash: [key ^ ipad][message | 0x80 | zeros | bit length of 64 + len].
-    let n = if len <= 64 - 9 { 2 } else { 3 };
+/// A message laid out once in its SHA-256 blocks (with its padding), ready to be
+/// MACed under any number of keys: `sign_many` builds it once per room.
+pub enum Prepared {
+    /// Block 0 is left for the key's inner pad; blocks 1..n hold the message of
+    /// `len` bytes and its padding.
+    Fast {
+        blocks: [Block; 3],
+        n: usize,
+        len: usize,
+    },
+    /// A message too long for the fast path, for the `hmac` crate.
+    Long(Vec<u8>),
+}
+
+impl Prepared {
+    /// Lay out the concatenation of `parts`. Allocates only for a message longer
+    /// than [`FAST_MAX_MESSAGE`].
+    pub fn new(parts: &[&[u8]]) -> Prepared {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        if len > FAST_MAX_MESSAGE {
+            return Prepared::Long(parts.concat());
+        }
+        // Inner hash: [key ^ ipad][message | 0x80 | zeros | bit length of 64 + len].
+        let n = if len <= 64 - 9 { 2 } else { 3 };
+        let mut msg = [0u8; 128];
+        let mut pos = 0;
+        for part in parts {
+            msg[pos..pos + part.len()].copy_from_slice(part);
+            pos += part.len();
+        }
+        msg[pos] = 0x80;
+        let bits = ((64 + len) as u64) * 8;
+        msg[64 * (n - 1) - 8..64 * (n - 1)].copy_from_slice(&bits.to_be_bytes());
+        let mut blocks = [Block::default(), Block::default(), Block::default()];
+        blocks[1].copy_from_slice(&msg[..64]);
+        blocks[2].copy_from_slice(&msg[64..]);
+        Prepared::Fast { blocks, n, len }
+    }
+
+    /// HMAC-SHA256 of the message under `key`.
+    pub fn mac(&self, key: &[u8]) -> [u8; 32] {
+        match self {
+            Prepared::Fast { blocks, n, .. } if key.len() <= 64 => fast(key, blocks, *n),
+            Prepared::Fast { blocks, len, .. } => {
+                // A key longer than a block (never a session_key): the reference.
+                let msg: Vec<u8> = blocks[1..].iter().flat_map(|b| b.iter().copied()).collect();
+                reference(key, &[&msg[..*len]])
+            }
+            Prepared::Long(msg) => reference(key, &[msg]),
+        }
+    }
+}
+
+/// `key.len() <= 64`; `blocks[1..n]` hold the padded message.
+fn fast(key: &[u8], blocks: &[Block; 3], n: usize) -> [u8; 32] {
     let mut padded = [0u8; 64];
     padded[..key.len()].copy_from_slice(key);
-    let mut inner = [Block::default(), Block::default(), Block::default()];
+    let mut inner = *blocks;
     for (b, k) in inner[0].iter_mut().zip(padded) {
         *b = k ^ 0x36;
     }
-    // The message and its padding, laid out flat, then copied into the blocks.
-    let mut msg = [0u8; 128];
-    let mut pos = 0;
-    for part in parts {
-        msg[pos..pos + part.len()].copy_from_slice(part);
-        pos += part.len();
-    }
-    msg[pos] = 0x80;
-    let bits = ((64 + len) as u64) * 8;
-    msg[64 * (n - 1) - 8..64 * (n - 1)].copy_from_slice(&bits.to_be_bytes());
-    inner[1].copy_from_slice(&msg[..64]);
-    inner[2].copy_from_slice(&msg[64..]);
     let mut state = IV;
     sha2::compress256(&mut state, &inner[..n]);
 

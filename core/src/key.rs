@@ -159,9 +159,18 @@ mod tests {
             for &c in &alphabet {
                 key[pos] = c;
                 let mut out = [0u8; 18];
-                let decodes = matches!(STANDARD.decode_slice(&key, &mut out), Ok(16)) && key.ends_with(b"==");
-                assert_eq!(is_canonical_key(&key), decodes, "position {pos}, byte {c:#x}");
-                assert_eq!(validate_session_key(&key).is_ok(), decodes, "position {pos}, byte {c:#x}");
+                let decodes =
+                    matches!(STANDARD.decode_slice(&key, &mut out), Ok(16)) && key.ends_with(b"==");
+                assert_eq!(
+                    is_canonical_key(&key),
+                    decodes,
+                    "position {pos}, byte {c:#x}"
+                );
+                assert_eq!(
+                    validate_session_key(&key).is_ok(),
+                    decodes,
+                    "position {pos}, byte {c:#x}"
+                );
             }
             key[pos] = KEY.as_bytes()[pos];
         }
