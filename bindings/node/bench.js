@@ -6,13 +6,17 @@
 //     .digest('hex')
 //
 // Plain loops timed with process.hrtime.bigint(): a warm-up, then several
-// repeats in which the cases take turns; the table shows the median ns/op.
+// repeats in which the cases take turns; the table shows the median ns/op and
+// the spread (min and max of the repeats).
 //
 //   node bench.js                 full run (about half a minute)
 //   BENCH_QUICK=1 node bench.js   a few iterations: checks that it runs
+//   BENCH_JSON=path node bench.js also writes the figures as one JSON object
+//                                 (the keys of bench/c/bench.c), for `make -C bench all`
 'use strict'
 
 const crypto = require('node:crypto')
+const fs = require('node:fs')
 const voipsign = require('./index.js')
 const native = require('./binding.js')
 
@@ -129,6 +133,7 @@ const median = (xs) => {
 for (const c of cases) {
   c.median = median(c.samples)
   c.min = Math.min(...c.samples)
+  c.max = Math.max(...c.samples)
 }
 
 const base = { sign: cases[0].median, many: cases[3].median }
@@ -136,6 +141,7 @@ const rows = cases.map((c) => ({
   case: c.name,
   'ns/op (median)': c.median.toFixed(0),
   'ns/op (min)': c.min.toFixed(0),
+  'ns/op (max)': c.max.toFixed(0),
   'ops/s': Math.round(1e9 / c.median).toLocaleString('en-US'),
   'x idiom': (base[c.group] / c.median).toFixed(2),
 }))
@@ -152,4 +158,30 @@ const verdict = (ratio, target) => (QUICK ? 'not judged in a quick run' : ratio 
 console.log(`sign:          ${signRatio.toFixed(2)}x the idiom (target >= 4x: ${verdict(signRatio, 4)})`)
 console.log(`signMany(10):  ${manyRatio.toFixed(2)}x ten idiom calls (target >= 6x: ${verdict(manyRatio, 6)})`)
 console.log(`object argument: ${objectCost.toFixed(0)} ns/op over the positional addon call`)
+
+if (process.env.BENCH_JSON) {
+  const [idiom1, sign1, , idiom10, many10] = cases
+  const record = {
+    language: 'Node',
+    idiom: "crypto.createHmac('sha256', key).update([...].sort().join('')).digest('hex')",
+    idiom_ns: idiom1.median,
+    idiom_min: idiom1.min,
+    idiom_max: idiom1.max,
+    voipsign_ns: sign1.median,
+    voipsign_min: sign1.min,
+    voipsign_max: sign1.max,
+    ratio: signRatio,
+    idiom10_ns: idiom10.median,
+    sign_many10_ns: many10.median,
+    sign_many_per_member_ns: many10.median / 10,
+    sign_many_ratio: manyRatio,
+    positional_addon_ns: cases[2].median,
+    repeats: REPEATS,
+    clock: 'wall time (process.hrtime.bigint)',
+    node: process.version,
+    openssl: process.versions.openssl,
+    quick: QUICK,
+  }
+  fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify(record) + '\n')
+}
 if (sink === 0x7fffffff) console.log('') // keep `sink` alive

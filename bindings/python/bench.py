@@ -8,20 +8,26 @@ The idiom is what a backend developer writes by hand::
     hmac.new(key.encode(), "".join(sorted([app_id, group_id, nonce_str, str(ts)])).encode(),
              hashlib.sha256).hexdigest()
 
-Each figure is the best of several timeit repeats of a plain loop (the
-statement is inlined by timeit: no lambda or helper call is counted), in
-nanoseconds of process CPU time per operation, so that other processes on a
-busy machine disturb it less than wall-clock time. Targets: sign >= 5x faster
-than the idiom, sign_many of 10 keys >= 8x faster than 10 idiom calls.
+Each figure is the median of several timeit repeats of a plain loop (the
+statement is inlined by timeit: no lambda or helper call is counted), after a
+warm-up (the calibration runs), in nanoseconds of process CPU time per
+operation, so that other processes on a busy machine disturb it less than
+wall-clock time; min and max of the repeats give the spread. Targets: sign >= 5x
+faster than the idiom, sign_many of 10 keys >= 8x faster than 10 idiom calls.
+
+With BENCH_JSON=path it also writes the figures as one JSON object (the keys of
+bench/c/bench.c), for `make -C bench all`.
 """
 
 import base64
 import hashlib
 import hmac
+import json
 import os
 import platform
 import sys
 import time
+import statistics
 import timeit
 from typing import Dict, List, Tuple
 
@@ -39,7 +45,7 @@ KEYS = [KEY] + [
 ]
 
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
-REPEAT = 1 if QUICK else 15
+REPEAT = 3 if QUICK else 15
 TARGET_NS = 2_000 if QUICK else 60_000_000  # CPU time aimed at per repeat
 TIMER = time.process_time
 
@@ -94,8 +100,8 @@ CASES: List[Tuple[str, str]] = [
 ]
 
 
-def measure(stmt: str) -> float:
-    """Best-of-REPEAT nanoseconds per execution of ``stmt``."""
+def measure(stmt: str) -> List[float]:
+    """Nanoseconds per execution of ``stmt`` in each of REPEAT repeats, after a warm-up."""
     timer = timeit.Timer(stmt, timer=TIMER, globals=NAMESPACE)
     # Calibrate the loop count so one repeat lasts about TARGET_NS.
     number, elapsed = 1, 0.0
@@ -107,7 +113,7 @@ def measure(stmt: str) -> float:
     number = max(1, int(number * TARGET_NS / max(elapsed * 1e9, 1.0)))
     if QUICK:
         number = min(number, 50)
-    return min(timer.repeat(repeat=REPEAT, number=number)) / number * 1e9
+    return [t / number * 1e9 for t in timer.repeat(repeat=REPEAT, number=number)]
 
 
 def check() -> None:
@@ -137,21 +143,55 @@ def main() -> None:
         load = os.getloadavg()[0]
         print(f"load average (1 min): {load:.2f} on {os.cpu_count()} CPUs")
     results: Dict[str, float] = {}
+    spread: Dict[str, Tuple[float, float]] = {}
     width = max(len(label) for label, _ in CASES)
-    print(f"\n{'operation':<{width}}  {'ns/op':>10}  {'vs idiom':>9}")
-    print(f"{'-' * width}  {'-' * 10}  {'-' * 9}")
+    print(f"\n{'operation':<{width}}  {'ns/op':>10}  {'min':>10}  {'max':>10}  {'vs idiom':>9}")
+    print(f"{'-' * width}  {'-' * 10}  {'-' * 10}  {'-' * 10}  {'-' * 9}")
     for label, stmt in CASES:
-        ns = results[label] = measure(stmt)
+        runs = measure(stmt)
+        ns = results[label] = statistics.median(runs)
+        spread[label] = (min(runs), max(runs))
         base = results.get(
             "idiom x 10 keys" if "10" in label else "idiom: hmac.new(...).hexdigest()"
         )
         ratio = f"{base / ns:8.1f}x" if base and not label.startswith("idiom") else ""
-        print(f"{label:<{width}}  {ns:>10,.0f}  {ratio:>9}")
+        print(f"{label:<{width}}  {ns:>10,.0f}  {min(runs):>10,.0f}  {max(runs):>10,.0f}  {ratio:>9}")
+    print(f"(median of {REPEAT} repeats, process CPU time; min and max of the repeats)")
 
     one = results["idiom: hmac.new(...).hexdigest()"] / results["voipsign.sign"]
     ten = results["idiom x 10 keys"] / results["voipsign.sign_many(10 keys)"]
     print(f"\nsign vs idiom:              {one:5.1f}x (target >= 5x: {verdict(one, 5)})")
     print(f"sign_many(10) vs 10 idioms: {ten:5.1f}x (target >= 8x: {verdict(ten, 8)})")
+
+    path = os.environ.get("BENCH_JSON")
+    if path:
+        idiom_label, sign_label = "idiom: hmac.new(...).hexdigest()", "voipsign.sign"
+        many = results["voipsign.sign_many(10 keys)"]
+        record = {
+            "language": "Python",
+            "idiom": 'hmac.new(key.encode(), "".join(sorted([...])).encode(), hashlib.sha256)'
+            ".hexdigest()",
+            "idiom_ns": results[idiom_label],
+            "idiom_min": spread[idiom_label][0],
+            "idiom_max": spread[idiom_label][1],
+            "voipsign_ns": results[sign_label],
+            "voipsign_min": spread[sign_label][0],
+            "voipsign_max": spread[sign_label][1],
+            "ratio": one,
+            "idiom10_ns": results["idiom x 10 keys"],
+            "sign_many10_ns": many,
+            "sign_many_per_member_ns": many / 10,
+            "sign_many_ratio": ten,
+            "sign_keywords_ns": results["voipsign.sign (keywords)"],
+            "repeats": REPEAT,
+            "clock": "process CPU time",
+            "python": f"{platform.python_implementation()} {platform.python_version()}",
+            "voipsign_version": voipsign.__version__,
+            "quick": QUICK,
+        }
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(record, f)
+            f.write("\n")
 
 
 def verdict(ratio: float, target: float) -> str:
