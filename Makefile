@@ -20,7 +20,7 @@ C_LIBS := -lpthread -ldl -lm
 C_FLAGS := -std=c11 -Wall -Wextra -Werror -g -Iinclude -Ibuild/c
 
 .PHONY: help ffi cli header header-check clippy test test-rust test-c test-c-valgrind \
-        demo demo-core bench bench-core install tools $(addprefix test-,$(BINDINGS))
+        demo demo-core bench bench-core test-bench-quick fuzz test-fuzz-smoke install tools $(addprefix test-,$(BINDINGS))
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -71,7 +71,7 @@ test-c: tools build/c/test_asan ## the C suite under AddressSanitizer + UBSan
 test-c-valgrind: tools build/c/test_plain ## the C suite under valgrind memcheck (0 errors, 0 leaks)
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 build/c/test_plain
 
-test: tools clippy header-check test-rust test-c test-c-valgrind test-hardening $(addprefix test-,$(BINDINGS)) ## every test of every language
+test: tools clippy header-check test-rust test-c test-c-valgrind test-hardening $(addprefix test-,$(BINDINGS)) test-fuzz-smoke test-bench-quick ## every test of every language
 	@echo "make test: all suites passed"
 
 $(addprefix test-,$(BINDINGS)): test-%: ffi
@@ -94,11 +94,21 @@ demo-core: cli build/c/sign_example
 demo: demo-core ## the main job: sign the documentation's example (CLI, C, every binding) and issue a ticket
 	@for b in $(BINDINGS); do echo "== $$b"; $(MAKE) --no-print-directory -C bindings/$$b demo || exit 1; done
 
-bench-core: ## criterion: sign, sign_many(10) and the 5-compression floor, with the ratio
+bench-core: ## criterion only: sign, sign_many(10), diagnose and the 5-compression floor, with the ratios
 	$(CARGO) bench -p voipsign --bench sign
 
-bench: bench-core ## every benchmark (BENCH_QUICK=1 for a smoke run)
-	@for b in $(BINDINGS); do echo "== $$b"; $(MAKE) --no-print-directory -C bindings/$$b bench || exit 1; done
+bench: ## every language against its idiom in one run: bench/results.json, bench/chart.svg (BENCH_QUICK=1: smoke run into build/bench)
+	$(MAKE) -C bench all
+
+test-bench-quick: ## the benchmark code of every language with tiny iteration counts (so it cannot rot)
+	$(MAKE) -C bench all BENCH_QUICK=1
+
+FUZZ_SECONDS ?= 60
+fuzz: ## run every fuzz target for FUZZ_SECONDS each (cargo-fuzz, ASan via RUSTC_BOOTSTRAP=1)
+	$(MAKE) -C fuzz fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+test-fuzz-smoke: ## replay the fuzz regressions and seeds, then 20 s per fuzz target
+	$(MAKE) -C fuzz smoke
 
 install: ffi ## install libvoipsign, voipsign.h and voipsign.pc under PREFIX (default /usr/local)
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
