@@ -66,6 +66,18 @@ fn is_base64_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
 }
 
+/// Validate a list of session_keys (e.g. `sessionKeys`, `otherSessionKeys`): the
+/// error of a bad one starts with `list[i]: ` so the caller knows which.
+pub fn parse_session_keys<K: AsRef<str>>(list: &str, keys: &[K]) -> Result<Vec<SessionKey>, Error> {
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| {
+            SessionKey::new(k.as_ref())
+                .map_err(|e| Error::new(e.code(), format!("{list}[{i}]: {}", e.message())))
+        })
+        .collect()
+}
+
 /// The fast check: 22 base64 characters, the last of which carries only 2 bits of
 /// the 16th byte (so its 4 low bits are zero: one of `A`, `Q`, `g`, `w`), then `==`.
 /// Exactly the canonical standard base64 of 16 bytes, without decoding.

@@ -36,7 +36,7 @@ mod ticket;
 pub use diagnose::{diagnose, Diagnosis, Mistake, Verdict};
 pub use error::{Error, ErrorCode};
 pub use explain::{explain, Cause, Explanation};
-pub use key::{validate_session_key, SessionKey, SESSION_KEY_LEN};
+pub use key::{parse_session_keys, validate_session_key, SessionKey, SESSION_KEY_LEN};
 pub use params::{
     validate_app_id, validate_group_id, validate_nonce, validate_timestamp, Params, MAX_APP_ID_LEN,
     MAX_GROUP_ID_LEN, MAX_NONCE_LEN, MAX_TIMESTAMP,

@@ -5,7 +5,7 @@ use subtle::ConstantTimeEq;
 
 use crate::error::{Error, ErrorCode};
 use crate::hmac_fast::{hmac_sha256, Prepared};
-use crate::key::SessionKey;
+use crate::key::{parse_session_keys, SessionKey};
 use crate::params::{timestamp_digits, Params};
 use crate::signature::{validate_signature, Signature};
 
@@ -99,14 +99,7 @@ pub fn sign_many<K: AsRef<str>>(
     session_keys: &[K],
 ) -> Result<Vec<Signature>, Error> {
     params.validate()?;
-    let keys = session_keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            SessionKey::new(k.as_ref())
-                .map_err(|e| Error::new(e.code(), format!("sessionKeys[{i}]: {}", e.message())))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let keys = parse_session_keys("sessionKeys", session_keys)?;
     let mut ts_buf = [0u8; 20];
     // The message blocks are laid out once; each key adds its pads and 5 compressions.
     let prepared = Prepared::new(&sorted_parts(params, &mut ts_buf));

@@ -483,11 +483,8 @@ pub unsafe extern "C" fn voipsign_diagnose(
                 other_session_key_lens,
                 other_count,
                 "otherSessionKeys",
-            )?
-            .into_iter()
-            .enumerate()
-            .map(|(i, k)| SessionKey::new(k).map_err(|e| indexed("otherSessionKeys", i, e)))
-            .collect::<Result<Vec<_>, Error>>()?;
+            )?;
+            let others = voipsign::parse_session_keys("otherSessionKeys", &others)?;
             require(out, "out")?;
             let d = voipsign::diagnose(&p, &key, rejected, &others)?;
             write_text(out, out_cap, out_len, d.to_json().as_bytes())
