@@ -29,6 +29,7 @@ mod explain;
 mod hmac_fast;
 mod key;
 mod params;
+pub mod request;
 mod sign;
 mod signature;
 mod ticket;

@@ -141,26 +141,35 @@ pub fn validate_nonce(nonce: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// 13-digit values: a timeStamp in milliseconds (named as such in errors, and a
+/// finding rather than an error in `diagnose`).
+pub(crate) const MS_TIMESTAMPS: std::ops::RangeInclusive<i64> = 1_000_000_000_000..=9_999_999_999_999;
+
 /// timeStamp: integer seconds, 1 ≤ t ≤ 9 999 999 999; 13 digits are milliseconds.
 pub fn validate_timestamp(timestamp: i64) -> Result<(), Error> {
-    let err = |why: String| Error::new(ErrorCode::InvalidTimestamp, format!("timeStamp {why}"));
     if (1..=MAX_TIMESTAMP).contains(&timestamp) {
         return Ok(());
     }
-    if (1_000_000_000_000..=9_999_999_999_999).contains(&timestamp) {
-        return Err(err(format!(
+    Err(timestamp_error(timestamp.into()))
+}
+
+/// Why a whole number (of any width) is not a valid timeStamp.
+pub(crate) fn timestamp_error(timestamp: i128) -> Error {
+    let err = |why: String| Error::new(ErrorCode::InvalidTimestamp, format!("timeStamp {why}"));
+    if i64::try_from(timestamp).is_ok_and(|t| MS_TIMESTAMPS.contains(&t)) {
+        return err(format!(
             "{timestamp} looks like milliseconds; pass seconds ({})",
             timestamp / 1000
-        )));
+        ));
     }
     if timestamp < 1 {
-        return Err(err(format!(
+        return err(format!(
             "{timestamp} is not positive; pass Unix time in seconds"
-        )));
+        ));
     }
-    Err(err(format!(
+    err(format!(
         "{timestamp} is too large; pass Unix time in seconds (at most {MAX_TIMESTAMP})"
-    )))
+    ))
 }
 
 /// "00".."99": two decimal digits per table entry.

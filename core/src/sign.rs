@@ -84,8 +84,8 @@ pub fn sign(params: &Params, session_key: &SessionKey) -> Result<Signature, Erro
 /// time. A signature that is not 64 hex digits is an `INVALID_SIGNATURE` error; a
 /// well-formed but upper-case signature is `false` (WeChat expects lower case).
 pub fn verify(params: &Params, session_key: &SessionKey, signature: &str) -> Result<bool, Error> {
-    validate_signature(signature)?;
     let expected = sign(params, session_key)?;
+    validate_signature(signature)?;
     Ok(bool::from(
         expected.as_bytes()[..].ct_eq(signature.as_bytes()),
     ))
@@ -99,14 +99,18 @@ pub fn sign_many<K: AsRef<str>>(
     session_keys: &[K],
 ) -> Result<Vec<Signature>, Error> {
     params.validate()?;
-    let keys = parse_session_keys("sessionKeys", session_keys)?;
+    let keys = parse_session_keys(crate::request::SESSION_KEYS_FIELD, session_keys)?;
+    Ok(sign_many_keys(params, &keys))
+}
+
+/// [`sign_many`] of validated values and keys.
+pub(crate) fn sign_many_keys(params: &Params, keys: &[SessionKey]) -> Vec<Signature> {
     let mut ts_buf = [0u8; 20];
     // The message blocks are laid out once; each key adds its pads and 5 compressions.
     let prepared = Prepared::new(&sorted_parts(params, &mut ts_buf));
-    Ok(keys
-        .iter()
+    keys.iter()
         .map(|k| Signature::from_digest(&prepared.mac(k.hmac_key())))
-        .collect())
+        .collect()
 }
 
 /// WeChat's "user login state signature": HMAC-SHA256 of `body` keyed by the

@@ -119,7 +119,7 @@ pub fn generate_nonce() -> Result<String, Error> {
 }
 
 /// The current Unix time in seconds.
-fn now_seconds() -> i64 {
+pub(crate) fn now_seconds() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
