@@ -7,6 +7,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use voipsign::{Error, ErrorCode};
 
 use crate::status::{VoipsignError, VoipsignStatus};
+use crate::VOIPSIGN_SIGNATURE_LEN;
 
 /// Run `f` behind a panic boundary and translate its result into a status, filling
 /// `err` (when non-NULL) on failure.
@@ -153,3 +154,82 @@ pub(crate) fn require<T>(p: *const T, field: &str) -> Result<(), Error> {
         Ok(())
     }
 }
+
+/// The four values as borrowed text (NULL and UTF-8 errors, in parameter order).
+/// Their rules are the core's.
+///
+/// # Safety
+/// Each pointer is NULL (with length 0) or points to `len` readable bytes.
+pub(crate) unsafe fn values_arg<'a>(
+    app_id: *const c_char,
+    app_id_len: usize,
+    group_id: *const c_char,
+    group_id_len: usize,
+    nonce_str: *const c_char,
+    nonce_str_len: usize,
+) -> Result<[&'a str; 3], Error> {
+    // SAFETY: forwarded from the exported function's contract.
+    unsafe {
+        Ok([
+            str_arg(app_id, app_id_len, "appId")?,
+            str_arg(group_id, group_id_len, "groupId")?,
+            str_arg(nonce_str, nonce_str_len, "nonceStr")?,
+        ])
+    }
+}
+
+/// Write the 64 hex digits of `sig` to `out`, and a NUL when there is room for one.
+///
+/// # Safety
+/// `out` is non-NULL with `out_cap >= VOIPSIGN_SIGNATURE_LEN` writable bytes.
+pub(crate) unsafe fn write_signature(
+    out: *mut c_char,
+    out_cap: usize,
+    sig: &voipsign::Signature,
+) -> Result<(), Error> {
+    // SAFETY: forwarded contract: `out` has `out_cap` writable bytes.
+    unsafe {
+        write_fixed(out, out_cap, sig.as_bytes())?;
+        if out_cap > VOIPSIGN_SIGNATURE_LEN {
+            *out.add(VOIPSIGN_SIGNATURE_LEN) = 0;
+        }
+    }
+    Ok(())
+}
+
+/// Prefix an error about element `i` of a list with its index.
+fn indexed(list: &str, i: usize, e: Error) -> Error {
+    Error::new(e.code(), format!("{list}[{i}]: {}", e.message()))
+}
+
+/// Borrow `count` strings given as parallel arrays of pointers and lengths.
+///
+/// # Safety
+/// `ptrs` and `lens` are NULL (only when `count` is 0) or point to `count` readable
+/// elements; each `(ptrs[i], lens[i])` pair as in `str_arg`.
+pub(crate) unsafe fn key_list<'a>(
+    ptrs: *const *const c_char,
+    lens: *const usize,
+    count: usize,
+    list: &str,
+) -> Result<Vec<&'a str>, Error> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    require(ptrs, list)?;
+    require(lens, list)?;
+    // SAFETY: both arrays are non-NULL with `count` readable elements (contract).
+    let (ptrs, lens) = unsafe {
+        (
+            std::slice::from_raw_parts(ptrs, count),
+            std::slice::from_raw_parts(lens, count),
+        )
+    };
+    ptrs.iter()
+        .zip(lens)
+        .enumerate()
+        // SAFETY: each pair is a valid (pointer, length) per the contract.
+        .map(|(i, (&p, &n))| unsafe { key_arg(p, n) }.map_err(|e| indexed(list, i, e)))
+        .collect()
+}
+

@@ -18,94 +18,25 @@
 #![warn(missing_docs)]
 
 mod args;
+mod diagnose;
 mod status;
+#[cfg(feature = "test-panic")]
+mod test_panic;
 
 use std::ffi::c_char;
 
-use args::{bytes_arg, guard, key_arg, require, str_arg, too_small, write_fixed, write_text};
+use args::{
+    bytes_arg, guard, key_arg, key_list, require, str_arg, too_small, values_arg, write_fixed,
+    write_signature, write_text,
+};
+pub use diagnose::{voipsign_diagnose, voipsign_explain};
 pub use status::{VoipsignError, VoipsignStatus, VOIPSIGN_ERROR_MESSAGE_CAP};
-use voipsign::{Error, Params, RoomType, SessionKey};
+#[cfg(feature = "test-panic")]
+pub use test_panic::voipsign_test_panic;
+use voipsign::request;
 
 /// Length of a signature: 64 lowercase hex digits (no NUL terminator counted).
 pub const VOIPSIGN_SIGNATURE_LEN: usize = 64;
-
-/// Build `Params` from C arguments.
-///
-/// # Safety
-/// Each pointer is NULL (with length 0) or points to `len` readable bytes.
-#[allow(clippy::too_many_arguments)]
-unsafe fn params_arg<'a>(
-    app_id: *const c_char,
-    app_id_len: usize,
-    group_id: *const c_char,
-    group_id_len: usize,
-    nonce_str: *const c_char,
-    nonce_str_len: usize,
-    timestamp: i64,
-) -> Result<Params<'a>, Error> {
-    // SAFETY: forwarded from the exported function's contract.
-    unsafe {
-        Ok(Params::new(
-            str_arg(app_id, app_id_len, "appId")?,
-            str_arg(group_id, group_id_len, "groupId")?,
-            str_arg(nonce_str, nonce_str_len, "nonceStr")?,
-            timestamp,
-        ))
-    }
-}
-
-/// Build and validate `Params`, then the session_key: errors come in the field
-/// order appId, groupId, nonceStr, timeStamp, sessionKey, as in every binding.
-///
-/// # Safety
-/// Each pointer is NULL (with length 0) or points to `len` readable bytes.
-#[allow(clippy::too_many_arguments)]
-unsafe fn params_and_key<'a>(
-    app_id: *const c_char,
-    app_id_len: usize,
-    group_id: *const c_char,
-    group_id_len: usize,
-    nonce_str: *const c_char,
-    nonce_str_len: usize,
-    timestamp: i64,
-    session_key: *const c_char,
-    session_key_len: usize,
-) -> Result<(Params<'a>, SessionKey), Error> {
-    // SAFETY: forwarded from the exported function's contract.
-    unsafe {
-        let p = params_arg(
-            app_id,
-            app_id_len,
-            group_id,
-            group_id_len,
-            nonce_str,
-            nonce_str_len,
-            timestamp,
-        )?;
-        p.validate()?;
-        let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
-        Ok((p, key))
-    }
-}
-
-/// Write the 64 hex digits of `sig` to `out`, and a NUL when there is room for one.
-///
-/// # Safety
-/// `out` is non-NULL with `out_cap >= VOIPSIGN_SIGNATURE_LEN` writable bytes.
-unsafe fn write_signature(
-    out: *mut c_char,
-    out_cap: usize,
-    sig: &voipsign::Signature,
-) -> Result<(), Error> {
-    // SAFETY: forwarded contract: `out` has `out_cap` writable bytes.
-    unsafe {
-        write_fixed(out, out_cap, sig.as_bytes())?;
-        if out_cap > VOIPSIGN_SIGNATURE_LEN {
-            *out.add(VOIPSIGN_SIGNATURE_LEN) = 0;
-        }
-    }
-    Ok(())
-}
 
 /// Compute the `signature` for `wx.joinVoIPChat`.
 ///
@@ -137,22 +68,18 @@ pub unsafe extern "C" fn voipsign_sign(
     guard(err, || {
         // SAFETY: the caller upholds this function's contract for every pointer.
         unsafe {
-            let (p, key) = params_and_key(
+            let [app, group, nonce] = values_arg(
                 app_id,
                 app_id_len,
                 group_id,
                 group_id_len,
                 nonce_str,
                 nonce_str_len,
-                timestamp,
-                session_key,
-                session_key_len,
             )?;
+            let key = key_arg(session_key, session_key_len)?;
             require(out, "out")?;
-            if out_cap < VOIPSIGN_SIGNATURE_LEN {
-                return Err(too_small(VOIPSIGN_SIGNATURE_LEN, out_cap));
-            }
-            write_signature(out, out_cap, &voipsign::sign(&p, &key)?)
+            let sig = request::sign(app, group, nonce, timestamp, key)?;
+            write_signature(out, out_cap, &sig)
         }
     })
 }
@@ -185,21 +112,18 @@ pub unsafe extern "C" fn voipsign_verify(
     guard(err, || {
         // SAFETY: the caller upholds this function's contract for every pointer.
         unsafe {
-            let (p, key) = params_and_key(
+            let [app, group, nonce] = values_arg(
                 app_id,
                 app_id_len,
                 group_id,
                 group_id_len,
                 nonce_str,
                 nonce_str_len,
-                timestamp,
-                session_key,
-                session_key_len,
             )?;
+            let key = key_arg(session_key, session_key_len)?;
             let sig = str_arg(signature, signature_len, "signature")?;
             require(out_valid, "out_valid")?;
-            let valid = voipsign::verify(&p, &key, sig)?;
-            *out_valid = valid;
+            *out_valid = request::verify(app, group, nonce, timestamp, key, sig)?;
             Ok(())
         }
     })
@@ -233,17 +157,16 @@ pub unsafe extern "C" fn voipsign_canonical(
     guard(err, || {
         // SAFETY: the caller upholds this function's contract for every pointer.
         unsafe {
-            let p = params_arg(
+            let [app, group, nonce] = values_arg(
                 app_id,
                 app_id_len,
                 group_id,
                 group_id_len,
                 nonce_str,
                 nonce_str_len,
-                timestamp,
             )?;
             require(out, "out")?;
-            let s = voipsign::canonical(&p)?;
+            let s = request::canonical(app, group, nonce, timestamp)?;
             write_text(out, out_cap, out_len, s.as_bytes())
         }
     })
@@ -282,16 +205,14 @@ pub unsafe extern "C" fn voipsign_issue(
         unsafe {
             let app = str_arg(app_id, app_id_len, "appId")?;
             let group = str_arg(group_id, group_id_len, "groupId")?;
-            // Report errors in field order: appId, groupId, then the key.
-            voipsign::validate_app_id(app)?;
-            voipsign::validate_group_id(group)?;
-            let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
-            let room: RoomType = match str_arg(room_type, room_type_len, "roomType")? {
-                "" if room_type.is_null() => RoomType::Voice,
-                s => s.parse()?,
+            let key = key_arg(session_key, session_key_len)?;
+            // (NULL, 0) is the default roomType; an empty non-NULL string is an error.
+            let room = match str_arg(room_type, room_type_len, "roomType")? {
+                "" if room_type.is_null() => None,
+                s => Some(s),
             };
             require(out, "out")?;
-            let ticket = voipsign::issue(app, group, &key, room)?;
+            let ticket = request::issue(app, group, key, room)?;
             write_text(out, out_cap, out_len, ticket.to_json().as_bytes())
         }
     })
@@ -330,27 +251,23 @@ pub unsafe extern "C" fn voipsign_sign_many(
     guard(err, || {
         // SAFETY: the caller upholds this function's contract for every pointer.
         unsafe {
-            let p = params_arg(
+            let [app, group, nonce] = values_arg(
                 app_id,
                 app_id_len,
                 group_id,
                 group_id_len,
                 nonce_str,
                 nonce_str_len,
-                timestamp,
             )?;
             let keys = key_list(session_keys, session_key_lens, count, "sessionKeys")?;
-            if count == 0 {
-                // Nothing to write: `out` may be NULL; the inputs are still checked.
-                voipsign::sign_many(&p, &keys)?;
-                return Ok(());
+            if count > 0 {
+                require(out, "out")?;
             }
-            require(out, "out")?;
+            let sigs = request::sign_many(app, group, nonce, timestamp, &keys)?;
             let need = count.saturating_mul(VOIPSIGN_SIGNATURE_LEN);
             if out_cap < need {
                 return Err(too_small(need, out_cap));
             }
-            let sigs = voipsign::sign_many(&p, &keys)?;
             for (i, s) in sigs.iter().enumerate() {
                 write_fixed(
                     out.add(i * VOIPSIGN_SIGNATURE_LEN),
@@ -385,13 +302,10 @@ pub unsafe extern "C" fn voipsign_session_signature(
     guard(err, || {
         // SAFETY: the caller upholds this function's contract for every pointer.
         unsafe {
-            let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
+            let key = key_arg(session_key, session_key_len)?;
             let body = bytes_arg(body, body_len, "body")?;
             require(out, "out")?;
-            if out_cap < VOIPSIGN_SIGNATURE_LEN {
-                return Err(too_small(VOIPSIGN_SIGNATURE_LEN, out_cap));
-            }
-            write_signature(out, out_cap, &voipsign::session_signature(&key, body))
+            write_signature(out, out_cap, &request::session_signature(key, body)?)
         }
     })
 }
@@ -425,211 +339,3 @@ pub extern "C" fn voipsign_signature_len() -> usize {
     VOIPSIGN_SIGNATURE_LEN
 }
 
-/// Diagnose a signature WeChat rejected: which known mistake (or combination)
-/// reproduces it. Writes one NUL-terminated JSON object to `out`:
-/// `{"verdict":"MISTAKE_FOUND","mistakes":["TIMESTAMP_MILLISECONDS"],"message":"…","expected":"…","canonical":"…"}`
-/// (`verdict` is `CORRECT`, `MISTAKE_FOUND` or `UNKNOWN`). A 13-digit timestamp
-/// and a malformed `rejected_signature` are findings, not errors. `other_session_keys`
-/// (may be NULL when `other_count` is 0) are older keys of the same user, tried for
-/// `STALE_SESSION_KEY`. The result never contains a session key. 8192 bytes always
-/// suffice; `*out_len` as in `voipsign_canonical`.
-///
-/// Ownership: inputs borrowed; buffers caller-owned. Thread safety: reentrant.
-///
-/// # Safety
-/// As `voipsign_sign_many`, with `other_session_keys` / `other_session_key_lens`
-/// pointing to `other_count` elements each; `out_len` NULL or writable.
-#[no_mangle]
-pub unsafe extern "C" fn voipsign_diagnose(
-    app_id: *const c_char,
-    app_id_len: usize,
-    group_id: *const c_char,
-    group_id_len: usize,
-    nonce_str: *const c_char,
-    nonce_str_len: usize,
-    timestamp: i64,
-    session_key: *const c_char,
-    session_key_len: usize,
-    rejected_signature: *const c_char,
-    rejected_signature_len: usize,
-    other_session_keys: *const *const c_char,
-    other_session_key_lens: *const usize,
-    other_count: usize,
-    out: *mut c_char,
-    out_cap: usize,
-    out_len: *mut usize,
-    err: *mut VoipsignError,
-) -> VoipsignStatus {
-    guard(err, || {
-        // SAFETY: the caller upholds this function's contract for every pointer.
-        unsafe {
-            let p = params_arg(
-                app_id,
-                app_id_len,
-                group_id,
-                group_id_len,
-                nonce_str,
-                nonce_str_len,
-                timestamp,
-            )?;
-            // Field order: appId, groupId, nonceStr, then the key (any timestamp).
-            voipsign::validate_app_id(p.app_id)?;
-            voipsign::validate_group_id(p.group_id)?;
-            voipsign::validate_nonce(p.nonce_str)?;
-            let key = SessionKey::new(key_arg(session_key, session_key_len)?)?;
-            let rejected = str_arg(rejected_signature, rejected_signature_len, "signature")?;
-            let others = key_list(
-                other_session_keys,
-                other_session_key_lens,
-                other_count,
-                "otherSessionKeys",
-            )?;
-            let others = voipsign::parse_session_keys("otherSessionKeys", &others)?;
-            require(out, "out")?;
-            let d = voipsign::diagnose(&p, &key, rejected, &others)?;
-            write_text(out, out_cap, out_len, d.to_json().as_bytes())
-        }
-    })
-}
-
-/// Explain a `wx.joinVoIPChat` failure: writes the NUL-terminated JSON object
-/// `{"cause":"INVALID_SIGNATURE","meaning":"…","action":"…"}`. Codes nested in
-/// `err_msg` count too (e.g. -12020 inside a -10088). `err_msg` may be `(NULL, 0)`.
-/// 4096 bytes always suffice; `*out_len` as in `voipsign_canonical`.
-///
-/// Ownership: inputs borrowed; buffers caller-owned. Thread safety: reentrant.
-///
-/// # Safety
-/// As `voipsign_canonical`.
-#[no_mangle]
-pub unsafe extern "C" fn voipsign_explain(
-    err_code: i64,
-    err_msg: *const c_char,
-    err_msg_len: usize,
-    out: *mut c_char,
-    out_cap: usize,
-    out_len: *mut usize,
-    err: *mut VoipsignError,
-) -> VoipsignStatus {
-    guard(err, || {
-        // SAFETY: the caller upholds this function's contract for every pointer.
-        unsafe {
-            let msg = str_arg(err_msg, err_msg_len, "errMsg")?;
-            require(out, "out")?;
-            write_text(
-                out,
-                out_cap,
-                out_len,
-                voipsign::explain(err_code, msg).to_json().as_bytes(),
-            )
-        }
-    })
-}
-
-/// Prefix an error about element `i` of a list with its index.
-fn indexed(list: &str, i: usize, e: Error) -> Error {
-    Error::new(e.code(), format!("{list}[{i}]: {}", e.message()))
-}
-
-/// Borrow `count` strings given as parallel arrays of pointers and lengths.
-///
-/// # Safety
-/// `ptrs` and `lens` are NULL (only when `count` is 0) or point to `count` readable
-/// elements; each `(ptrs[i], lens[i])` pair as in `str_arg`.
-unsafe fn key_list<'a>(
-    ptrs: *const *const c_char,
-    lens: *const usize,
-    count: usize,
-    list: &str,
-) -> Result<Vec<&'a str>, Error> {
-    if count == 0 {
-        return Ok(Vec::new());
-    }
-    require(ptrs, list)?;
-    require(lens, list)?;
-    // SAFETY: both arrays are non-NULL with `count` readable elements (contract).
-    let (ptrs, lens) = unsafe {
-        (
-            std::slice::from_raw_parts(ptrs, count),
-            std::slice::from_raw_parts(lens, count),
-        )
-    };
-    ptrs.iter()
-        .zip(lens)
-        .enumerate()
-        // SAFETY: each pair is a valid (pointer, length) per the contract.
-        .map(|(i, (&p, &n))| unsafe { key_arg(p, n) }.map_err(|e| indexed(list, i, e)))
-        .collect()
-}
-
-/// Test-only (cargo feature `test-panic`, never in a release build nor in
-/// `voipsign.h`): panics inside the same panic boundary every entry uses, so that
-/// the tests of the C ABI and of every binding can prove that a panic comes out
-/// as `VOIPSIGN_INTERNAL` with a message, and that the process carries on.
-///
-/// # Safety
-/// `err` must be NULL or a writable `voipsign_error`.
-#[cfg(feature = "test-panic")]
-#[no_mangle]
-pub unsafe extern "C" fn voipsign_test_panic(err: *mut VoipsignError) -> VoipsignStatus {
-    guard(err, || {
-        panic!("deliberate panic from voipsign_test_panic (the test-panic feature)")
-    })
-}
-
-/// The panic boundary from Rust (`cargo test -p voipsign-ffi --features
-/// test-panic`; `make test-ffi-panic`). The C, Go, PHP suites prove the same
-/// through the built library.
-#[cfg(all(test, feature = "test-panic"))]
-mod panic_boundary {
-    use std::ffi::CStr;
-
-    use super::{voipsign_status_name, voipsign_test_panic, VoipsignError, VoipsignStatus};
-
-    fn blank() -> VoipsignError {
-        VoipsignError {
-            status: VoipsignStatus::VoipsignOk,
-            message_len: 0,
-            message: [0; super::VOIPSIGN_ERROR_MESSAGE_CAP],
-        }
-    }
-
-    #[test]
-    fn a_panic_is_internal_with_a_message() {
-        let mut err = blank();
-        // SAFETY: `err` is a writable voipsign_error.
-        let st = unsafe { voipsign_test_panic(&mut err) };
-        assert_eq!(st, VoipsignStatus::VoipsignInternal);
-        assert_eq!(err.status, VoipsignStatus::VoipsignInternal);
-        // SAFETY: the library NUL-terminates the message within its capacity.
-        let msg = unsafe { CStr::from_ptr(err.message.as_ptr()) };
-        let msg = msg.to_str().unwrap();
-        assert_eq!(msg.len(), err.message_len);
-        assert!(msg.contains("panic"), "{msg}");
-        // SAFETY: voipsign_status_name returns a static NUL-terminated string.
-        let name = unsafe { CStr::from_ptr(voipsign_status_name(st as i32)) };
-        assert_eq!(name.to_str().unwrap(), "INTERNAL");
-        // SAFETY: `err` may be NULL.
-        let st = unsafe { voipsign_test_panic(std::ptr::null_mut()) };
-        assert_eq!(st, VoipsignStatus::VoipsignInternal);
-    }
-
-    #[test]
-    fn panics_from_many_threads() {
-        let threads: Vec<_> = (0..4)
-            .map(|_| {
-                std::thread::spawn(|| {
-                    for _ in 0..25 {
-                        let mut err = blank();
-                        // SAFETY: `err` is a writable voipsign_error.
-                        let st = unsafe { voipsign_test_panic(&mut err) };
-                        assert_eq!(st, VoipsignStatus::VoipsignInternal);
-                    }
-                })
-            })
-            .collect();
-        for t in threads {
-            t.join().unwrap();
-        }
-    }
-}
