@@ -4,7 +4,12 @@
 use std::io::Read;
 
 use clap::Args;
-use voipsign::{Error, ErrorCode, SessionKey};
+use voipsign::{Error, ErrorCode};
+use zeroize::Zeroizing;
+
+/// The session_key text as read, overwritten with zeros when dropped. Its rules
+/// are the core's: it is validated in its turn by `voipsign::request`.
+pub type KeyText = Zeroizing<String>;
 
 /// `--session-key-env NAME` or `--session-key-file PATH` (exactly one).
 #[derive(Args)]
@@ -37,18 +42,16 @@ fn shown(name: &str) -> String {
     }
 }
 
-/// Read and validate a session_key from the environment variable `name`.
-pub fn from_env(name: &str) -> Result<SessionKey, Error> {
-    let value = std::env::var(name).map_err(|e| {
+/// Read a session_key from the environment variable `name` (not validated).
+pub fn from_env(name: &str) -> Result<KeyText, Error> {
+    let value = std::env::var(name).map(Zeroizing::new).map_err(|e| {
         let why = match e {
             std::env::VarError::NotPresent => "is not set",
             std::env::VarError::NotUnicode(_) => "is not valid UTF-8",
         };
         key_error(format!("environment variable {} {why}", shown(name)))
     })?;
-    let key = SessionKey::new(&value);
-    zeroize_string(value);
-    key
+    Ok(value)
 }
 
 /// Remove exactly one trailing `\n` or `\r\n`.
@@ -59,41 +62,59 @@ fn strip_one_newline(s: &str) -> &str {
 }
 
 impl KeySource {
-    /// Read and validate the session_key.
-    pub fn read(&self) -> Result<SessionKey, Error> {
+    /// Read the session_key text (its rules are checked by the core, in turn).
+    pub fn read(&self) -> Result<KeyText, Error> {
         if let Some(name) = &self.session_key_env {
             return from_env(name);
         }
-        let path = self.session_key_file.as_deref().unwrap_or("-");
-        let mut text = String::new();
-        let read = if path == "-" {
-            std::io::stdin().read_to_string(&mut text)
-        } else {
-            std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text))
-        };
-        // The path is not repeated: a key given in its place would be echoed.
-        read.map_err(|e| {
-            let from = if path == "-" {
-                "standard input"
-            } else {
-                "the --session-key-file path"
-            };
-            key_error(format!(
-                "cannot read the session_key from {from}: {}",
-                e.kind()
-            ))
-        })?;
-        let key = SessionKey::new(strip_one_newline(&text));
-        zeroize_string(text);
-        key
+        let mut text = read_file(
+            self.session_key_file.as_deref().unwrap_or("-"),
+            "--session-key-file",
+        )?;
+        let len = strip_one_newline(&text).len();
+        text.truncate(len);
+        Ok(text)
     }
 }
 
-/// Overwrite a String's bytes before dropping it.
-fn zeroize_string(s: String) {
-    let mut bytes = s.into_bytes();
-    bytes.iter_mut().for_each(|b| *b = 0);
-    std::hint::black_box(&bytes);
+/// `--session-keys-file PATH`: one session_key per line (for `sign-many`).
+#[derive(Args)]
+pub struct KeyListSource {
+    /// Read the session_keys from PATH (- for stdin), one per line; each line's
+    /// \n or \r\n is removed, nothing else.
+    #[arg(long, value_name = "PATH")]
+    session_keys_file: String,
+}
+
+impl KeyListSource {
+    /// Read the keys, one per line (not validated: the core checks them in turn).
+    pub fn read(&self) -> Result<Vec<KeyText>, Error> {
+        let text = read_file(&self.session_keys_file, "--session-keys-file")?;
+        Ok(text.lines().map(|l| Zeroizing::new(l.to_owned())).collect())
+    }
+}
+
+/// The whole text of PATH (`-`: standard input), zeroed when dropped.
+fn read_file(path: &str, flag: &str) -> Result<KeyText, Error> {
+    let mut text = Zeroizing::new(String::new());
+    let read = if path == "-" {
+        std::io::stdin().read_to_string(&mut text)
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text))
+    };
+    // The path is not repeated: a key given in its place would be echoed.
+    read.map_err(|e| {
+        let from = if path == "-" {
+            "standard input".to_owned()
+        } else {
+            format!("the {flag} path")
+        };
+        key_error(format!(
+            "cannot read the session_key from {from}: {}",
+            e.kind()
+        ))
+    })?;
+    Ok(text)
 }
 
 #[cfg(test)]

@@ -9,9 +9,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use voipsign::{Error, Params, RoomType};
+use voipsign::{request, Error};
 
-use key_source::KeySource;
+use key_source::{KeyListSource, KeySource};
 
 const KEY_HELP: &str =
     "The session_key is read from --session-key-env NAME or --session-key-file PATH \
@@ -46,6 +46,15 @@ enum Command {
         signature: String,
         #[command(flatten)]
         key: KeySource,
+    },
+    /// Print one signature per line for one room and many members: the session_keys
+    /// come one per line from --session-keys-file (a matchmaker seating a room).
+    #[command(name = "sign-many")]
+    SignMany {
+        #[command(flatten)]
+        params: ParamArgs,
+        #[command(flatten)]
+        keys: KeyListSource,
     },
     /// Print the canonical string: the four values sorted and joined (no secret).
     Canonical {
@@ -129,24 +138,10 @@ struct ParamArgs {
 }
 
 impl ParamArgs {
-    fn params(&self) -> Result<Params<'_>, Error> {
-        let ts = self.timestamp.parse::<i64>().map_err(|_| {
-            let t = &self.timestamp;
-            // Quote the value only when it looks like a number gone wrong (1.5e9, 12a).
-            let numeric = t.len() <= 24
-                && t.bytes()
-                    .all(|b| b.is_ascii_digit() || b".eE+-,_ ".contains(&b));
-            let what = if numeric {
-                format!("{t:?}")
-            } else {
-                format!("({} characters)", t.len())
-            };
-            Error::new(
-                voipsign::ErrorCode::InvalidTimestamp,
-                format!("timeStamp {what} is not an integer; pass Unix time in seconds"),
-            )
-        })?;
-        Ok(Params::new(&self.app_id, &self.group_id, &self.nonce, ts))
+    /// The four values as given; the core checks them (and parses the timestamp
+    /// text) in the contract's order.
+    fn values(&self) -> (&str, &str, &str, &str) {
+        (&self.app_id, &self.group_id, &self.nonce, &self.timestamp)
     }
 }
 
@@ -159,31 +154,47 @@ enum Outcome {
 fn run(cli: Cli) -> Result<Outcome, Error> {
     Ok(match cli.command {
         Command::Sign { params, key } => {
+            let (app, group, nonce, ts) = params.values();
             let key = key.read()?;
-            Outcome::Print(voipsign::sign(&params.params()?, &key)?.to_string())
+            Outcome::Print(request::sign(app, group, nonce, ts, &key)?.to_string())
         }
         Command::Verify {
             params,
             signature,
             key,
         } => {
+            let (app, group, nonce, ts) = params.values();
             let key = key.read()?;
-            if voipsign::verify(&params.params()?, &key, &signature)? {
+            if request::verify(app, group, nonce, ts, &key, &signature)? {
                 Outcome::Print("valid".into())
             } else {
                 Outcome::Invalid
             }
         }
-        Command::Canonical { params } => Outcome::Print(voipsign::canonical(&params.params()?)?),
+        Command::SignMany { params, keys } => {
+            let (app, group, nonce, ts) = params.values();
+            let keys = keys.read()?;
+            let sigs = request::sign_many(app, group, nonce, ts, &keys)?;
+            Outcome::Print(
+                sigs.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
+        }
+        Command::Canonical { params } => {
+            let (app, group, nonce, ts) = params.values();
+            Outcome::Print(request::canonical(app, group, nonce, ts)?)
+        }
         Command::Issue {
             app_id,
             group_id,
             room_type,
             key,
         } => {
-            let room: RoomType = room_type.parse()?;
             let key = key.read()?;
-            Outcome::Print(voipsign::issue(&app_id, &group_id, &key, room)?.to_json())
+            let ticket = request::issue(&app_id, &group_id, &key, Some(&room_type))?;
+            Outcome::Print(ticket.to_json())
         }
         Command::Diagnose {
             params,
@@ -196,8 +207,9 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
             let others = other_session_key_env
                 .iter()
                 .map(|name| key_source::from_env(name))
-                .collect::<Result<Vec<_>, Error>>()?;
-            let d = voipsign::diagnose(&params.params()?, &key, &signature, &others)?;
+                .collect::<Result<Vec<key_source::KeyText>, Error>>()?;
+            let (app, group, nonce, ts) = params.values();
+            let d = request::diagnose(app, group, nonce, ts, &key, &signature, &others)?;
             Outcome::Print(if json {
                 d.to_json()
             } else {
@@ -236,7 +248,7 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
         }
         Command::SessionSignature { body, key } => {
             let key = key.read()?;
-            Outcome::Print(voipsign::session_signature(&key, body.as_bytes()).to_string())
+            Outcome::Print(request::session_signature(&key, body.as_bytes())?.to_string())
         }
     })
 }

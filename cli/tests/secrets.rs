@@ -128,6 +128,10 @@ fn the_detector_works() {
 #[test]
 fn every_invalid_vector_through_every_subcommand() {
     for c in json("signatures.json")["invalid"].as_array().unwrap() {
+        if c.get("op").is_some() {
+            // Cases of the other operations: every_invalid_case_exits_2_with_its_code.
+            continue;
+        }
         let name = c["name"].as_str().unwrap();
         let key = c["sessionKey"].as_str().unwrap();
         let code = c["error"].as_str().unwrap();

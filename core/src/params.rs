@@ -143,7 +143,8 @@ pub fn validate_nonce(nonce: &str) -> Result<(), Error> {
 
 /// 13-digit values: a timeStamp in milliseconds (named as such in errors, and a
 /// finding rather than an error in `diagnose`).
-pub(crate) const MS_TIMESTAMPS: std::ops::RangeInclusive<i64> = 1_000_000_000_000..=9_999_999_999_999;
+pub(crate) const MS_TIMESTAMPS: std::ops::RangeInclusive<i64> =
+    1_000_000_000_000..=9_999_999_999_999;
 
 /// timeStamp: integer seconds, 1 ≤ t ≤ 9 999 999 999; 13 digits are milliseconds.
 pub fn validate_timestamp(timestamp: i64) -> Result<(), Error> {

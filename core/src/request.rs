@@ -36,42 +36,64 @@ pub const SESSION_KEYS_FIELD: &str = "sessionKeys";
 pub const OTHER_SESSION_KEYS_FIELD: &str = "otherSessionKeys";
 
 /// A timeStamp as the caller's language holds it: an integer of any width (Python
-/// `int`, JavaScript `BigInt`, C `int64_t`) or a JavaScript number. Which values
-/// are accepted is decided here, in the field's turn: a fraction, NaN, an
-/// infinity and anything out of range are `INVALID_TIMESTAMP`.
+/// `int`, JavaScript `BigInt`, C `int64_t`), a JavaScript number, or the text of a
+/// command-line argument. Which values are accepted is decided here, in the
+/// field's turn: text that is not an integer, a fraction, NaN, an infinity and
+/// anything out of range are `INVALID_TIMESTAMP`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Timestamp {
+pub enum Timestamp<'a> {
     /// A whole number (exact, wider than `i64` so that no language truncates).
     Integer(i128),
     /// A floating-point number (JavaScript's `number`).
     Number(f64),
+    /// Decimal text (the CLI's `--timestamp`).
+    Text(&'a str),
 }
 
-impl From<i64> for Timestamp {
-    fn from(t: i64) -> Timestamp {
+impl From<i64> for Timestamp<'_> {
+    fn from(t: i64) -> Self {
         Timestamp::Integer(t.into())
     }
 }
 
-impl From<i128> for Timestamp {
-    fn from(t: i128) -> Timestamp {
+impl From<i128> for Timestamp<'_> {
+    fn from(t: i128) -> Self {
         Timestamp::Integer(t)
     }
 }
 
-impl From<f64> for Timestamp {
-    fn from(t: f64) -> Timestamp {
+impl From<f64> for Timestamp<'_> {
+    fn from(t: f64) -> Self {
         Timestamp::Number(t)
     }
 }
 
-impl Timestamp {
+impl<'a> From<&'a str> for Timestamp<'a> {
+    fn from(t: &'a str) -> Self {
+        Timestamp::Text(t)
+    }
+}
+
+impl Timestamp<'_> {
     /// The whole number this is, or why it is none.
     fn integer(self) -> Result<i128, Error> {
         const HINT: &str = "pass Unix time in whole seconds";
         let err = |why: String| Error::new(ErrorCode::InvalidTimestamp, format!("timeStamp {why}"));
         match self {
             Timestamp::Integer(i) => Ok(i),
+            Timestamp::Text(t) => t.parse::<i128>().map_err(|_| {
+                // Quote the text only when it looks like a number gone wrong (1.5e9,
+                // 12a): anything else could be a secret pasted in the wrong place.
+                let numeric = t.len() <= 24
+                    && t.bytes()
+                        .all(|b| b.is_ascii_digit() || b".eE+-,_ ".contains(&b));
+                let what = if numeric {
+                    format!("{t:?}")
+                } else {
+                    format!("({} characters)", t.chars().count())
+                };
+                err(format!("{what} is not an integer; {HINT}"))
+            }),
             Timestamp::Number(d) if d.is_nan() => Err(err(format!("is NaN; {HINT}"))),
             Timestamp::Number(d) if d.is_infinite() => {
                 let s = if d > 0.0 { "Infinity" } else { "-Infinity" };
@@ -111,12 +133,17 @@ fn params<'a>(
     app_id: &'a str,
     group_id: &'a str,
     nonce_str: &'a str,
-    timestamp: Timestamp,
+    timestamp: Timestamp<'_>,
 ) -> Result<Params<'a>, Error> {
     validate_app_id(app_id)?;
     validate_group_id(group_id)?;
     validate_nonce(nonce_str)?;
-    Ok(Params::new(app_id, group_id, nonce_str, timestamp.seconds()?))
+    Ok(Params::new(
+        app_id,
+        group_id,
+        nonce_str,
+        timestamp.seconds()?,
+    ))
 }
 
 /// roomType: `None` is the default, `voice`.
@@ -125,21 +152,21 @@ pub fn room_type(room_type: Option<&str>) -> Result<RoomType, Error> {
 }
 
 /// The canonical string (sorted, joined): appId, groupId, nonceStr, timeStamp.
-pub fn canonical(
+pub fn canonical<'t>(
     app_id: &str,
     group_id: &str,
     nonce_str: &str,
-    timestamp: impl Into<Timestamp>,
+    timestamp: impl Into<Timestamp<'t>>,
 ) -> Result<String, Error> {
     crate::sign::canonical(&params(app_id, group_id, nonce_str, timestamp.into())?)
 }
 
 /// The signature for `wx.joinVoIPChat`. No heap allocation unless it fails.
-pub fn sign(
+pub fn sign<'t>(
     app_id: &str,
     group_id: &str,
     nonce_str: &str,
-    timestamp: impl Into<Timestamp>,
+    timestamp: impl Into<Timestamp<'t>>,
     session_key: &str,
 ) -> Result<Signature, Error> {
     let p = params(app_id, group_id, nonce_str, timestamp.into())?;
@@ -147,11 +174,11 @@ pub fn sign(
 }
 
 /// Whether `signature` is right (constant-time). The signature is checked last.
-pub fn verify(
+pub fn verify<'t>(
     app_id: &str,
     group_id: &str,
     nonce_str: &str,
-    timestamp: impl Into<Timestamp>,
+    timestamp: impl Into<Timestamp<'t>>,
     session_key: &str,
     signature: &str,
 ) -> Result<bool, Error> {
@@ -163,11 +190,11 @@ pub fn verify(
 
 /// One room, many members: the signatures in the order of `session_keys`. A bad
 /// key's error starts with `sessionKeys[i]: `. No keys is no signatures.
-pub fn sign_many<K: AsRef<str>>(
+pub fn sign_many<'t, K: AsRef<str>>(
     app_id: &str,
     group_id: &str,
     nonce_str: &str,
-    timestamp: impl Into<Timestamp>,
+    timestamp: impl Into<Timestamp<'t>>,
     session_keys: &[K],
 ) -> Result<Vec<Signature>, Error> {
     let p = params(app_id, group_id, nonce_str, timestamp.into())?;
@@ -188,10 +215,10 @@ pub fn issue(
 
 /// A join ticket with an explicit timeStamp (tests, replays, the room ledger's
 /// explicit time): appId, groupId, timeStamp, the session_key, roomType.
-pub fn issue_at(
+pub fn issue_at<'t>(
     app_id: &str,
     group_id: &str,
-    timestamp: impl Into<Timestamp>,
+    timestamp: impl Into<Timestamp<'t>>,
     session_key: &str,
     room_type: Option<&str>,
 ) -> Result<JoinTicket, Error> {
@@ -214,11 +241,11 @@ pub fn session_signature(session_key: &str, body: &[u8]) -> Result<Signature, Er
 /// Which known mistake reproduces `rejected_signature`. The timeStamp may be in
 /// milliseconds and the rejected signature in any form (findings, not errors);
 /// older keys come last, their errors prefixed `otherSessionKeys[i]: `.
-pub fn diagnose<K: AsRef<str>>(
+pub fn diagnose<'t, K: AsRef<str>>(
     app_id: &str,
     group_id: &str,
     nonce_str: &str,
-    timestamp: impl Into<Timestamp>,
+    timestamp: impl Into<Timestamp<'t>>,
     session_key: &str,
     rejected_signature: &str,
     other_session_keys: &[K],
@@ -252,22 +279,57 @@ mod tests {
         assert_eq!(code(sign("", "", "", 5_i64, "x")), "INVALID_APP_ID");
         assert_eq!(code(sign(APP, "", "", 5_i64, "x")), "INVALID_GROUP_ID");
         assert_eq!(code(sign(APP, GROUP, "", 5_i64, "x")), "INVALID_NONCE");
-        assert_eq!(code(sign(APP, GROUP, NONCE, 0_i64, "x")), "INVALID_TIMESTAMP");
-        assert_eq!(code(sign(APP, GROUP, NONCE, TS, "x")), "INVALID_SESSION_KEY");
+        assert_eq!(
+            code(sign(APP, GROUP, NONCE, 0_i64, "x")),
+            "INVALID_TIMESTAMP"
+        );
+        assert_eq!(
+            code(sign(APP, GROUP, NONCE, TS, "x")),
+            "INVALID_SESSION_KEY"
+        );
         assert_eq!(code(issue("", "", "x", Some("x"))), "INVALID_APP_ID");
-        assert_eq!(code(issue(APP, GROUP, "x", Some("x"))), "INVALID_SESSION_KEY");
+        assert_eq!(
+            code(issue(APP, GROUP, "x", Some("x"))),
+            "INVALID_SESSION_KEY"
+        );
         assert_eq!(code(issue(APP, GROUP, KEY, Some("x"))), "INVALID_ROOM_TYPE");
-        assert_eq!(code(verify(APP, GROUP, NONCE, TS, "x", "y")), "INVALID_SESSION_KEY");
-        assert_eq!(code(verify(APP, GROUP, NONCE, TS, KEY, "y")), "INVALID_SIGNATURE");
-        assert_eq!(code(verify(APP, "", NONCE, TS, KEY, "y")), "INVALID_GROUP_ID");
+        assert_eq!(
+            code(verify(APP, GROUP, NONCE, TS, "x", "y")),
+            "INVALID_SESSION_KEY"
+        );
+        assert_eq!(
+            code(verify(APP, GROUP, NONCE, TS, KEY, "y")),
+            "INVALID_SIGNATURE"
+        );
+        assert_eq!(
+            code(verify(APP, "", NONCE, TS, KEY, "y")),
+            "INVALID_GROUP_ID"
+        );
         let keys = [KEY, "bad", "worse"];
         let e = sign_many(APP, GROUP, NONCE, TS, &keys).unwrap_err();
-        assert!(e.message().starts_with("sessionKeys[1]: "), "{}", e.message());
-        assert_eq!(code(sign_many(APP, GROUP, NONCE, 0_i64, &keys)), "INVALID_TIMESTAMP");
-        assert_eq!(code(diagnose(APP, GROUP, "", 0_i64, "x", "", &["y"])), "INVALID_NONCE");
-        assert_eq!(code(diagnose(APP, GROUP, NONCE, 0_i64, "x", "", &["y"])), "INVALID_TIMESTAMP");
+        assert!(
+            e.message().starts_with("sessionKeys[1]: "),
+            "{}",
+            e.message()
+        );
+        assert_eq!(
+            code(sign_many(APP, GROUP, NONCE, 0_i64, &keys)),
+            "INVALID_TIMESTAMP"
+        );
+        assert_eq!(
+            code(diagnose(APP, GROUP, "", 0_i64, "x", "", &["y"])),
+            "INVALID_NONCE"
+        );
+        assert_eq!(
+            code(diagnose(APP, GROUP, NONCE, 0_i64, "x", "", &["y"])),
+            "INVALID_TIMESTAMP"
+        );
         let e = diagnose(APP, GROUP, NONCE, TS, KEY, "", &["y"]).unwrap_err();
-        assert!(e.message().starts_with("otherSessionKeys[0]: "), "{}", e.message());
+        assert!(
+            e.message().starts_with("otherSessionKeys[0]: "),
+            "{}",
+            e.message()
+        );
     }
 
     #[test]
@@ -293,6 +355,16 @@ mod tests {
             e.message(),
             "timeStamp 18446744073709551616 is too large; pass Unix time in seconds (at most 9999999999)"
         );
+        assert_eq!(Timestamp::from("1559129714").seconds().unwrap(), TS);
+        let e = Timestamp::from("1.5e9").seconds().unwrap_err();
+        assert_eq!(
+            e.message(),
+            "timeStamp \"1.5e9\" is not an integer; pass Unix time in whole seconds"
+        );
+        let e = Timestamp::from("gDyVgzwa0mFz9uUP7M6GQQ==")
+            .seconds()
+            .unwrap_err();
+        assert!(!e.message().contains("gDy"), "{}", e.message());
         let ms = Timestamp::from(1_559_129_714_000_i64);
         assert!(ms.seconds().unwrap_err().message().contains("milliseconds"));
         assert_eq!(ms.seconds_or_milliseconds().unwrap(), 1_559_129_714_000);

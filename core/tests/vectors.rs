@@ -1,7 +1,9 @@
 //! Every case of tests/vectors/signatures.json through the core.
 
 use serde_json::Value;
-use voipsign::{canonical, session_signature, sign, sign_many, verify, Params, SessionKey};
+use voipsign::{
+    canonical, request, session_signature, sign, sign_many, verify, Params, SessionKey,
+};
 
 fn vectors() -> Value {
     let path = concat!(
@@ -43,25 +45,103 @@ fn cases_reproduce_canonical_and_signature() {
     }
 }
 
+/// One invalid case through `voipsign::request`, dispatched on its `op`.
+fn run_invalid(c: &Value) -> voipsign::Error {
+    let s = |f: &str| {
+        c[f].as_str()
+            .unwrap_or_else(|| panic!("{}: no {f}", c["name"]))
+    };
+    let list = |f: &str| -> Vec<&str> {
+        c[f].as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect()
+    };
+    let ts = || c["timeStamp"].as_i64().unwrap();
+    let op = c["op"].as_str().unwrap_or("sign");
+    let name = c["name"].as_str().unwrap();
+    match op {
+        "sign" => request::sign(
+            s("appId"),
+            s("groupId"),
+            s("nonceStr"),
+            ts(),
+            s("sessionKey"),
+        )
+        .map(drop),
+        "canonical" => request::canonical(s("appId"), s("groupId"), s("nonceStr"), ts()).map(drop),
+        "verify" => request::verify(
+            s("appId"),
+            s("groupId"),
+            s("nonceStr"),
+            ts(),
+            s("sessionKey"),
+            s("signature"),
+        )
+        .map(drop),
+        "sign_many" => request::sign_many(
+            s("appId"),
+            s("groupId"),
+            s("nonceStr"),
+            ts(),
+            &list("sessionKeys"),
+        )
+        .map(drop),
+        "issue" => request::issue(
+            s("appId"),
+            s("groupId"),
+            s("sessionKey"),
+            Some(s("roomType")),
+        )
+        .map(drop),
+        "diagnose" => request::diagnose(
+            s("appId"),
+            s("groupId"),
+            s("nonceStr"),
+            ts(),
+            s("sessionKey"),
+            s("rejectedSignature"),
+            &list("otherSessionKeys"),
+        )
+        .map(drop),
+        "session_signature" => {
+            request::session_signature(s("sessionKey"), s("body").as_bytes()).map(drop)
+        }
+        other => panic!("{name}: unknown op {other}"),
+    }
+    .expect_err(name)
+}
+
 #[test]
 fn invalid_cases_are_refused_with_their_code() {
     let v = vectors();
     let invalid = v["invalid"].as_array().unwrap();
-    assert!(invalid.len() >= 20);
+    assert!(invalid.len() >= 200);
+    let mut multi = 0;
     for c in invalid {
         let name = c["name"].as_str().unwrap();
-        let want = c["error"].as_str().unwrap();
-        let key_str = c["sessionKey"].as_str().unwrap();
-        let result = SessionKey::new(key_str).and_then(|k| sign(&params(c), &k));
-        let err = result.expect_err(name);
-        assert_eq!(err.code().name(), want, "{name}: {}", err.message());
-        if !key_str.is_empty() {
+        let err = run_invalid(c);
+        assert_eq!(
+            err.code().name(),
+            c["error"].as_str().unwrap(),
+            "{name}: {}",
+            err.message()
+        );
+        if let Some(prefix) = c["messagePrefix"].as_str() {
             assert!(
-                !err.message().contains(key_str.trim()),
-                "{name} leaks the key"
+                err.message().starts_with(prefix),
+                "{name}: {}",
+                err.message()
             );
         }
+        let key = c["sessionKey"].as_str().unwrap_or("").trim();
+        if key.len() >= 8 {
+            assert!(!err.message().contains(key), "{name} leaks the key");
+        }
+        multi += usize::from(name.starts_with("multi-"));
     }
+    assert!(multi >= 150, "{multi} multi-field cases");
 }
 
 #[test]
