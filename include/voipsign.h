@@ -9,6 +9,12 @@
  * voipsign_error *err receives the reason on failure. Messages never contain the
  * session_key. Every function is reentrant and thread-safe; panics are caught and
  * reported as VOIPSIGN_INTERNAL.
+ *
+ * When several arguments are bad, the status is the first of: NULL / non-UTF-8
+ * arguments in parameter order; then the values in the order appId, groupId,
+ * nonceStr, timeStamp, session_key (or key list, first bad index first), the
+ * operation's own inputs; then BUFFER_TOO_SMALL. The rules and the order are
+ * the core's, the same in every language: see docs/CONTRACT.md.
  */
 
 #ifndef VOIPSIGN_H
@@ -27,7 +33,7 @@
 #define VOIPSIGN_ERROR_MESSAGE_CAP 256
 
 // The result of every fallible `voipsign_*` function. `VOIPSIGN_OK` is 0; every
-// other value names one error code of DESIGN.md. Values are stable forever: new
+// other value names one error code of docs/CONTRACT.md. Values are stable forever: new
 // codes are only appended.
 typedef enum voipsign_status {
   // Success.
@@ -217,7 +223,7 @@ enum voipsign_status voipsign_session_signature(const char *session_key,
                                                 size_t out_cap,
                                                 struct voipsign_error *err);
 
-// The name of a status as a static NUL-terminated string: `"OK"`, a DESIGN.md
+// The name of a status as a static NUL-terminated string: `"OK"`, a docs/CONTRACT.md
 // code such as `"INVALID_NONCE"`, or `"UNKNOWN"` for a number no version defines.
 // Never NULL; never free it. Thread safety: reentrant.
 const char *voipsign_status_name(int32_t status);

@@ -52,7 +52,7 @@ impl ErrorCode {
         ErrorCode::InvalidRoomType,
     ];
 
-    /// The DESIGN.md name, e.g. `"INVALID_NONCE"`.
+    /// The code name (docs/CONTRACT.md), e.g. `"INVALID_NONCE"`.
     pub const fn name(self) -> &'static str {
         match self {
             ErrorCode::InvalidAppId => "INVALID_APP_ID",

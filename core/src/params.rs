@@ -1,4 +1,4 @@
-//! The four signed values and the rules each must follow (DESIGN.md's table).
+//! The four signed values and the rules each must follow (docs/CONTRACT.md, "Inputs and their rules").
 
 use crate::error::{Error, ErrorCode};
 
@@ -37,7 +37,7 @@ impl<'a> Params<'a> {
         }
     }
 
-    /// Check every field against DESIGN.md's rules, in the order appId, groupId,
+    /// Check every field against the rules of docs/CONTRACT.md, in the order appId, groupId,
     /// nonceStr, timeStamp. Allocates only when returning an error.
     pub fn validate(&self) -> Result<(), Error> {
         validate_app_id(self.app_id)?;

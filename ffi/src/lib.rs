@@ -11,6 +11,10 @@
 //! - The last argument `voipsign_error *err` may be NULL; when non-NULL and the call
 //!   fails, it receives the status and a message naming the field and the reason.
 //!   Messages never contain the session_key.
+//! - When several arguments are bad, the status names the first of: NULL or
+//!   non-UTF-8 arguments in parameter order; then the values in the order of
+//!   docs/CONTRACT.md (decided by `voipsign::request`, as in every language);
+//!   then `VOIPSIGN_BUFFER_TOO_SMALL`.
 //! - Every function is reentrant and thread-safe: there is no global or
 //!   thread-local state. A panic inside the library is caught and reported as
 //!   `VOIPSIGN_INTERNAL`; nothing aborts the host process.
@@ -310,7 +314,7 @@ pub unsafe extern "C" fn voipsign_session_signature(
     })
 }
 
-/// The name of a status as a static NUL-terminated string: `"OK"`, a DESIGN.md
+/// The name of a status as a static NUL-terminated string: `"OK"`, a docs/CONTRACT.md
 /// code such as `"INVALID_NONCE"`, or `"UNKNOWN"` for a number no version defines.
 /// Never NULL; never free it. Thread safety: reentrant.
 #[no_mangle]

@@ -9,7 +9,7 @@ use voipsign::{Error, ErrorCode};
 pub const VOIPSIGN_ERROR_MESSAGE_CAP: usize = 256;
 
 /// The result of every fallible `voipsign_*` function. `VOIPSIGN_OK` is 0; every
-/// other value names one error code of DESIGN.md. Values are stable forever: new
+/// other value names one error code of docs/CONTRACT.md. Values are stable forever: new
 /// codes are only appended.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +117,7 @@ fn texts() -> &'static StaticTexts {
     })
 }
 
-/// Static NUL-terminated name of a status: "OK", a DESIGN.md code or "UNKNOWN".
+/// Static NUL-terminated name of a status: "OK", a docs/CONTRACT.md code or "UNKNOWN".
 pub(crate) fn status_name(status: i32) -> *const c_char {
     match (status, code_of(status)) {
         (0, _) => c"OK".as_ptr(),
