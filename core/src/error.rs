@@ -33,11 +33,24 @@ pub enum ErrorCode {
     Internal,
     /// roomType is neither `voice` nor `video`.
     InvalidRoomType,
+    /// The room ledger: capacity seats are taken by other members.
+    RoomFull,
+    /// The room ledger: the admission would open a room and today's openings
+    /// reached the daily limit.
+    DailyRoomLimit,
+    /// The room ledger: the member holds no live seat (admit it again).
+    NotAdmitted,
+    /// A member id (openid) is not 1–128 bytes of printable ASCII.
+    InvalidMemberId,
+    /// Room ledger rules out of range.
+    InvalidRules,
+    /// The room ledger's store cannot be reached (with `on_unavailable = refuse`).
+    LedgerUnavailable,
 }
 
 impl ErrorCode {
     /// Every code, in the order of their numbers (1, 2, …).
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::InvalidAppId,
         ErrorCode::InvalidGroupId,
         ErrorCode::InvalidNonce,
@@ -50,6 +63,12 @@ impl ErrorCode {
         ErrorCode::RngFailure,
         ErrorCode::Internal,
         ErrorCode::InvalidRoomType,
+        ErrorCode::RoomFull,
+        ErrorCode::DailyRoomLimit,
+        ErrorCode::NotAdmitted,
+        ErrorCode::InvalidMemberId,
+        ErrorCode::InvalidRules,
+        ErrorCode::LedgerUnavailable,
     ];
 
     /// The code name (docs/CONTRACT.md), e.g. `"INVALID_NONCE"`.
@@ -67,6 +86,12 @@ impl ErrorCode {
             ErrorCode::RngFailure => "RNG_FAILURE",
             ErrorCode::Internal => "INTERNAL",
             ErrorCode::InvalidRoomType => "INVALID_ROOM_TYPE",
+            ErrorCode::RoomFull => "ROOM_FULL",
+            ErrorCode::DailyRoomLimit => "DAILY_ROOM_LIMIT",
+            ErrorCode::NotAdmitted => "NOT_ADMITTED",
+            ErrorCode::InvalidMemberId => "INVALID_MEMBER_ID",
+            ErrorCode::InvalidRules => "INVALID_RULES",
+            ErrorCode::LedgerUnavailable => "LEDGER_UNAVAILABLE",
         }
     }
 
@@ -85,6 +110,12 @@ impl ErrorCode {
             ErrorCode::RngFailure => 10,
             ErrorCode::Internal => 11,
             ErrorCode::InvalidRoomType => 12,
+            ErrorCode::RoomFull => 13,
+            ErrorCode::DailyRoomLimit => 14,
+            ErrorCode::NotAdmitted => 15,
+            ErrorCode::InvalidMemberId => 16,
+            ErrorCode::InvalidRules => 17,
+            ErrorCode::LedgerUnavailable => 18,
         }
     }
 
@@ -109,6 +140,12 @@ impl ErrorCode {
             ErrorCode::RngFailure => "the operating system's random number generator failed",
             ErrorCode::Internal => "internal error (a bug in voipsign): please report it",
             ErrorCode::InvalidRoomType => "roomType must be \"voice\" or \"video\"",
+            ErrorCode::RoomFull => "the room is full: every seat is taken",
+            ErrorCode::DailyRoomLimit => "today's room openings reached the daily limit",
+            ErrorCode::NotAdmitted => "the member holds no live seat in the room: admit it again",
+            ErrorCode::InvalidMemberId => "a member id must be 1-128 bytes of printable ASCII",
+            ErrorCode::InvalidRules => "the room ledger's rules are out of range",
+            ErrorCode::LedgerUnavailable => "the room ledger's store cannot be reached",
         }
     }
 

@@ -30,6 +30,7 @@ mod hmac_fast;
 mod key;
 mod params;
 pub mod request;
+pub mod rooms;
 mod sign;
 mod signature;
 mod ticket;

@@ -141,6 +141,33 @@ pub fn validate_nonce(nonce: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Longest accepted member id (the user's openid), in bytes.
+pub const MAX_MEMBER_ID_LEN: usize = 128;
+
+/// memberId (the user's openid, for the room ledger): 1–128 bytes of printable
+/// ASCII.
+pub fn validate_member_id(member_id: &str) -> Result<(), Error> {
+    if (1..=MAX_MEMBER_ID_LEN).contains(&member_id.len()) && all_printable(member_id.as_bytes()) {
+        return Ok(());
+    }
+    let err = |why: String| Error::new(ErrorCode::InvalidMemberId, format!("memberId {why}"));
+    if member_id.is_empty() {
+        return Err(err("is empty; pass the user's openid".into()));
+    }
+    if member_id.len() > MAX_MEMBER_ID_LEN {
+        return Err(err(format!(
+            "is {} bytes; at most {MAX_MEMBER_ID_LEN} are allowed",
+            member_id.len()
+        )));
+    }
+    match first_unprintable(member_id) {
+        Some(what) => Err(err(format!(
+            "contains {what}; only printable ASCII (0x21-0x7E) is allowed"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// 13-digit values: a timeStamp in milliseconds (named as such in errors, and a
 /// finding rather than an error in `diagnose`).
 pub(crate) const MS_TIMESTAMPS: std::ops::RangeInclusive<i64> =

@@ -1,0 +1,232 @@
+//! The room ledger: WeChat's room rules enforced before a ticket is issued.
+//!
+//! WeChat seats at most 10 people in a room, opens at most 100,000 rooms a day per
+//! mini program, destroys a room when its last member leaves, and counts a reused
+//! groupId as a new room. The ledger is authoritative about the seats it granted;
+//! leaves it learns are hints, and lease expiry is the backstop. See
+//! `docs/ROOMS.md` for the rules, operations and stores.
+//!
+//! ```
+//! use voipsign::rooms::{Ledger, Rules};
+//!
+//! let ledger = Ledger::memory(Rules { capacity: 2, ..Rules::default() })?;
+//! let t = Some(1_796_083_200_000); // explicit times make it reproducible
+//! let a = ledger.admit("wx20afc706a711eefc", "room-1", "openid-a", t)?;
+//! assert!(a.opened && a.generation == 1 && a.rooms_today == 1);
+//! ledger.admit("wx20afc706a711eefc", "room-1", "openid-b", t)?;
+//! let full = ledger.admit("wx20afc706a711eefc", "room-1", "openid-c", t).unwrap_err();
+//! assert_eq!(full.code().name(), "ROOM_FULL");
+//! # Ok::<(), voipsign::Error>(())
+//! ```
+
+mod memory;
+mod model;
+mod rules;
+mod store;
+
+pub use memory::{MemoryStore, FORGET_EMPTY_ROOMS_MS};
+pub use model::{Admission, Room, Seat, Usage};
+pub use rules::{
+    Limits, OnUnavailable, Rules, MAX_CAPACITY, MAX_DAILY_ROOM_LIMIT, MAX_TTL_MS, MIN_TTL_MS,
+};
+pub use store::Store;
+
+use crate::error::{Error, ErrorCode};
+use crate::key::SessionKey;
+use crate::params::{validate_app_id, validate_group_id, validate_member_id};
+use crate::request::{room_type, Timestamp};
+use crate::ticket::JoinTicket;
+
+/// A ledger: validated rules over a store. `Send + Sync`: share one per process
+/// (every operation is atomic in the store).
+#[derive(Debug)]
+pub struct Ledger {
+    limits: Limits,
+    store: Box<dyn Store>,
+}
+
+/// The list name in errors about `sync`'s member list (`openIds[2]: …`).
+pub const OPEN_IDS_FIELD: &str = "openIds";
+
+impl Ledger {
+    /// A ledger over `store`; `INVALID_RULES` when a rule is out of range.
+    pub fn new(rules: Rules, store: Box<dyn Store>) -> Result<Ledger, Error> {
+        Ok(Ledger {
+            limits: rules.validate()?,
+            store,
+        })
+    }
+
+    /// A ledger over a new [`MemoryStore`].
+    pub fn memory(rules: Rules) -> Result<Ledger, Error> {
+        Ledger::new(rules, Box::new(MemoryStore::new()))
+    }
+
+    /// The rules in force, every default filled in.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Seat `member_id` in the room (appId, groupId), opening it when it is not
+    /// live. Checks appId, groupId, memberId, in that order.
+    pub fn admit(
+        &self,
+        app_id: &str,
+        group_id: &str,
+        member_id: &str,
+        now_ms: Option<i64>,
+    ) -> Result<Admission, Error> {
+        validate_app_id(app_id)?;
+        validate_group_id(group_id)?;
+        validate_member_id(member_id)?;
+        self.admit_valid(app_id, group_id, member_id, now_ms)
+    }
+
+    fn admit_valid(
+        &self,
+        app: &str,
+        group: &str,
+        member: &str,
+        now: Option<i64>,
+    ) -> Result<Admission, Error> {
+        match self.store.admit(&self.limits, app, group, member, now) {
+            Err(e) if e.code() == ErrorCode::LedgerUnavailable => self.unavailable(e, now),
+            other => other,
+        }
+    }
+
+    /// `on_unavailable`: admit flagged `degraded`, or refuse.
+    fn unavailable(&self, e: Error, now: Option<i64>) -> Result<Admission, Error> {
+        match self.limits.on_unavailable {
+            OnUnavailable::Refuse => Err(e),
+            OnUnavailable::Allow => Ok(Admission {
+                opened: false,
+                renewed: false,
+                members: 0,
+                generation: 0,
+                rooms_today: 0,
+                daily_room_limit: self.limits.daily_room_limit,
+                quota_warning: false,
+                lease_expires_at: now.unwrap_or_else(memory::clock_ms) + self.limits.reserve_ttl_ms,
+                degraded: true,
+            }),
+        }
+    }
+
+    /// Admit, then hand out the join ticket the phone passes to
+    /// `wx.joinVoIPChat`. Every input is checked before anything is written (a bad
+    /// session_key takes no seat), in the order appId, groupId, the timeStamp of
+    /// an explicit time (`floor(now_ms / 1000)`), the session_key, memberId,
+    /// roomType (`None` = voice).
+    pub fn admit_and_issue(
+        &self,
+        app_id: &str,
+        group_id: &str,
+        member_id: &str,
+        session_key: &str,
+        room_type_name: Option<&str>,
+        now_ms: Option<i64>,
+    ) -> Result<(Admission, JoinTicket), Error> {
+        validate_app_id(app_id)?;
+        validate_group_id(group_id)?;
+        let timestamp = match now_ms {
+            Some(ms) => Timestamp::from(ms.div_euclid(1000)).seconds()?,
+            None => crate::ticket::now_seconds(),
+        };
+        let key = SessionKey::new(session_key)?;
+        validate_member_id(member_id)?;
+        let room = room_type(room_type_name)?;
+        let ticket = crate::ticket::issue_at(app_id, group_id, &key, room, timestamp)?;
+        let admission = self.admit_valid(app_id, group_id, member_id, now_ms)?;
+        Ok((admission, ticket))
+    }
+
+    /// Refresh a seat's lease (phones heartbeat every 15 s while in the call): the
+    /// new expiry, or `NOT_ADMITTED`. When the store cannot be reached and
+    /// `on_unavailable = allow`, answers `now + lease_ttl` (a ledger outage never
+    /// sends a phone out of its call); with `refuse`, `LEDGER_UNAVAILABLE`.
+    pub fn heartbeat(
+        &self,
+        app_id: &str,
+        group_id: &str,
+        member_id: &str,
+        now_ms: Option<i64>,
+    ) -> Result<i64, Error> {
+        validate_app_id(app_id)?;
+        validate_group_id(group_id)?;
+        validate_member_id(member_id)?;
+        match self
+            .store
+            .heartbeat(&self.limits, app_id, group_id, member_id, now_ms)
+        {
+            Err(e)
+                if e.code() == ErrorCode::LedgerUnavailable
+                    && self.limits.on_unavailable == OnUnavailable::Allow =>
+            {
+                Ok(now_ms.unwrap_or_else(memory::clock_ms) + self.limits.lease_ttl_ms)
+            }
+            other => other,
+        }
+    }
+
+    /// Remove the member's seat (on `wx.exitVoIPChat`); whether there was one.
+    pub fn leave(
+        &self,
+        app_id: &str,
+        group_id: &str,
+        member_id: &str,
+        now_ms: Option<i64>,
+    ) -> Result<bool, Error> {
+        validate_app_id(app_id)?;
+        validate_group_id(group_id)?;
+        validate_member_id(member_id)?;
+        self.store
+            .leave(&self.limits, app_id, group_id, member_id, now_ms)
+    }
+
+    /// Reconcile with the members a phone reported (`wx.onVoIPChatMembersChanged`):
+    /// listed seats refreshed, listed members without one adopted (never refused,
+    /// never charged), unlisted seats older than `sync_grace` removed. Each id is
+    /// checked; an error names it `openIds[i]`.
+    pub fn sync<K: AsRef<str>>(
+        &self,
+        app_id: &str,
+        group_id: &str,
+        open_ids: &[K],
+        now_ms: Option<i64>,
+    ) -> Result<Room, Error> {
+        validate_app_id(app_id)?;
+        validate_group_id(group_id)?;
+        let mut listed: Vec<&str> = Vec::with_capacity(open_ids.len());
+        for (i, id) in open_ids.iter().enumerate() {
+            let id = id.as_ref();
+            validate_member_id(id).map_err(|e| {
+                Error::new(e.code(), format!("{OPEN_IDS_FIELD}[{i}]: {}", e.message()))
+            })?;
+            if !listed.contains(&id) {
+                listed.push(id);
+            }
+        }
+        self.store
+            .sync(&self.limits, app_id, group_id, &listed, now_ms)
+    }
+
+    /// The room's live seats (sorted by member id), generation and liveness.
+    pub fn room(&self, app_id: &str, group_id: &str, now_ms: Option<i64>) -> Result<Room, Error> {
+        validate_app_id(app_id)?;
+        validate_group_id(group_id)?;
+        self.store.room(&self.limits, app_id, group_id, now_ms)
+    }
+
+    /// Openings charged to `app_id` on `day` (default: the day of `now_ms`, in
+    /// the rules' UTC offset) and the limit.
+    pub fn usage(
+        &self,
+        app_id: &str,
+        day: Option<i64>,
+        now_ms: Option<i64>,
+    ) -> Result<Usage, Error> {
+        validate_app_id(app_id)?;
+        self.store.usage(&self.limits, app_id, day, now_ms)
+    }
+}

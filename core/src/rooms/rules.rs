@@ -1,0 +1,298 @@
+//! The ledger's configuration: WeChat's room rules and the leases, validated.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::error::{Error, ErrorCode};
+
+/// What an operation does when the store cannot be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnUnavailable {
+    /// Admit anyway, with `degraded = true` (the default: WeChat still enforces
+    /// its own rules; a ledger outage should not lock users out).
+    #[default]
+    Allow,
+    /// Refuse with `LEDGER_UNAVAILABLE`.
+    Refuse,
+}
+
+impl OnUnavailable {
+    /// `"allow"` or `"refuse"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OnUnavailable::Allow => "allow",
+            OnUnavailable::Refuse => "refuse",
+        }
+    }
+}
+
+impl fmt::Display for OnUnavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for OnUnavailable {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<OnUnavailable, Error> {
+        match s {
+            "allow" => Ok(OnUnavailable::Allow),
+            "refuse" => Ok(OnUnavailable::Refuse),
+            _ => Err(invalid(format!(
+                "on_unavailable ({} bytes) is not \"allow\" or \"refuse\"",
+                s.len()
+            ))),
+        }
+    }
+}
+
+/// WeChat's most people in one room at a time.
+pub const MAX_CAPACITY: i64 = 10;
+/// WeChat's most rooms one mini program may open in a day.
+pub const MAX_DAILY_ROOM_LIMIT: i64 = 100_000;
+/// The longest lease, grace or reservation accepted (one hour).
+pub const MAX_TTL_MS: i64 = 3_600_000;
+/// The shortest lease or reservation accepted (one second).
+pub const MIN_TTL_MS: i64 = 1_000;
+
+/// The rules a ledger enforces, as given by the caller. Numbers are signed so that
+/// every language can pass what it was given and [`Rules::validate`] names what is
+/// out of range (`INVALID_RULES`). `None` means "the default".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// Seats per room, 1–10 (default 10).
+    pub capacity: i64,
+    /// Openings per appId per day, 1–100 000 (default 100 000).
+    pub daily_room_limit: i64,
+    /// From this many openings on, admissions report `quota_warning`;
+    /// 0–`daily_room_limit`, default 90 % of the limit (rounded down).
+    pub daily_room_warning: Option<i64>,
+    /// Lease of a new seat, ms (default 60 000): time for the phone to join.
+    pub reserve_ttl_ms: i64,
+    /// Lease after each heartbeat, ms (default 45 000).
+    pub lease_ttl_ms: i64,
+    /// A seat younger than this is never removed by `sync`, ms; default
+    /// `reserve_ttl_ms`.
+    pub sync_grace_ms: Option<i64>,
+    /// The UTC offset of the calendar day that quotas count, minutes, −720–840
+    /// (default +480: Beijing time).
+    pub day_offset_minutes: i64,
+    /// What to do when the store cannot be reached (default `allow`).
+    pub on_unavailable: OnUnavailable,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        Rules {
+            capacity: MAX_CAPACITY,
+            daily_room_limit: MAX_DAILY_ROOM_LIMIT,
+            daily_room_warning: None,
+            reserve_ttl_ms: 60_000,
+            lease_ttl_ms: 45_000,
+            sync_grace_ms: None,
+            day_offset_minutes: 480,
+            on_unavailable: OnUnavailable::Allow,
+        }
+    }
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(ErrorCode::InvalidRules, message)
+}
+
+fn check(name: &str, value: i64, min: i64, max: i64, why: &str) -> Result<(), Error> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(invalid(format!(
+            "{name} is {value}; it must be {min}-{max}{why}"
+        )))
+    }
+}
+
+impl Rules {
+    /// Check every setting, in declaration order; the result has every default
+    /// filled in.
+    pub fn validate(&self) -> Result<Limits, Error> {
+        check(
+            "capacity",
+            self.capacity,
+            1,
+            MAX_CAPACITY,
+            " (WeChat seats at most 10 people in a room)",
+        )?;
+        check(
+            "daily_room_limit",
+            self.daily_room_limit,
+            1,
+            MAX_DAILY_ROOM_LIMIT,
+            " (WeChat opens at most 100000 rooms a day per mini program)",
+        )?;
+        let warning = self
+            .daily_room_warning
+            .unwrap_or(self.daily_room_limit * 9 / 10);
+        check(
+            "daily_room_warning",
+            warning,
+            0,
+            self.daily_room_limit,
+            " (at most daily_room_limit)",
+        )?;
+        check(
+            "reserve_ttl_ms",
+            self.reserve_ttl_ms,
+            MIN_TTL_MS,
+            MAX_TTL_MS,
+            "",
+        )?;
+        check(
+            "lease_ttl_ms",
+            self.lease_ttl_ms,
+            MIN_TTL_MS,
+            MAX_TTL_MS,
+            "",
+        )?;
+        let grace = self.sync_grace_ms.unwrap_or(self.reserve_ttl_ms);
+        check("sync_grace_ms", grace, 0, MAX_TTL_MS, "")?;
+        check(
+            "day_offset_minutes",
+            self.day_offset_minutes,
+            -720,
+            840,
+            " (UTC-12:00 to UTC+14:00)",
+        )?;
+        Ok(Limits {
+            capacity: self.capacity as u32,
+            daily_room_limit: self.daily_room_limit as u64,
+            daily_room_warning: warning as u64,
+            reserve_ttl_ms: self.reserve_ttl_ms,
+            lease_ttl_ms: self.lease_ttl_ms,
+            sync_grace_ms: grace,
+            day_offset_ms: self.day_offset_minutes * 60_000,
+            on_unavailable: self.on_unavailable,
+        })
+    }
+}
+
+/// Validated rules with every default filled in: what the stores work with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Limits {
+    /// Seats per room.
+    pub capacity: u32,
+    /// Openings per appId per day.
+    pub daily_room_limit: u64,
+    /// Openings from which admissions report `quota_warning`.
+    pub daily_room_warning: u64,
+    /// Lease of a new seat, ms.
+    pub reserve_ttl_ms: i64,
+    /// Lease after a heartbeat or a sync, ms.
+    pub lease_ttl_ms: i64,
+    /// Youngest seat `sync` may remove, ms.
+    pub sync_grace_ms: i64,
+    /// The day's UTC offset, ms.
+    pub day_offset_ms: i64,
+    /// What to do when the store cannot be reached.
+    pub on_unavailable: OnUnavailable,
+}
+
+impl Limits {
+    /// The day (days since 1970-01-01 in the configured offset) of `now_ms`.
+    pub fn day(&self, now_ms: i64) -> i64 {
+        (now_ms.saturating_add(self.day_offset_ms)).div_euclid(86_400_000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(r: Rules) -> &'static str {
+        r.validate()
+            .map(|_| "OK")
+            .unwrap_or_else(|e| e.code().name())
+    }
+
+    #[test]
+    fn defaults_and_ranges() {
+        let l = Rules::default().validate().unwrap();
+        assert_eq!(
+            (l.capacity, l.daily_room_limit, l.daily_room_warning),
+            (10, 100_000, 90_000)
+        );
+        assert_eq!(
+            (l.reserve_ttl_ms, l.lease_ttl_ms, l.sync_grace_ms),
+            (60_000, 45_000, 60_000)
+        );
+        let d = Rules::default();
+        for bad in [
+            Rules { capacity: 0, ..d },
+            Rules { capacity: 11, ..d },
+            Rules {
+                daily_room_limit: 0,
+                ..d
+            },
+            Rules {
+                daily_room_limit: 100_001,
+                ..d
+            },
+            Rules {
+                daily_room_warning: Some(100_001),
+                ..d
+            },
+            Rules {
+                daily_room_warning: Some(-1),
+                ..d
+            },
+            Rules {
+                reserve_ttl_ms: 999,
+                ..d
+            },
+            Rules {
+                lease_ttl_ms: 3_600_001,
+                ..d
+            },
+            Rules {
+                sync_grace_ms: Some(-1),
+                ..d
+            },
+            Rules {
+                day_offset_minutes: -721,
+                ..d
+            },
+            Rules {
+                day_offset_minutes: 841,
+                ..d
+            },
+        ] {
+            assert_eq!(code(bad), "INVALID_RULES", "{bad:?}");
+        }
+        let small = Rules {
+            daily_room_limit: 5,
+            ..d
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(small.daily_room_warning, 4);
+        assert_eq!(
+            "maybe".parse::<OnUnavailable>().unwrap_err().code().name(),
+            "INVALID_RULES"
+        );
+    }
+
+    #[test]
+    fn day_boundaries_in_beijing_time() {
+        let l = Rules::default().validate().unwrap();
+        // 2026-12-01 00:00:00.000 +08:00 is 2026-11-30T16:00:00Z.
+        let midnight = 1_796_083_200_000 - 8 * 3_600_000;
+        assert_eq!(l.day(midnight) - l.day(midnight - 1), 1);
+        let utc = Limits {
+            day_offset_ms: 0,
+            ..l
+        };
+        assert_eq!((utc.day(-1), utc.day(0)), (-1, 0));
+    }
+}

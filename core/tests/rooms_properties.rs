@@ -1,0 +1,145 @@
+//! The room ledger's invariants under random interleavings: never more seats than
+//! capacity, and openings equal the empty → live transitions admit made.
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use proptest::prelude::*;
+use voipsign::rooms::{Ledger, Rules};
+
+const APP: &str = "wx20afc706a711eefc";
+/// 2026-12-01 12:00 Beijing time: far from a day boundary for short runs.
+const NOON: i64 = 1_796_083_200_000 - 8 * 3_600_000 + 12 * 3_600_000;
+
+#[derive(Debug, Clone)]
+enum Op {
+    Admit(usize),
+    Heartbeat(usize),
+    Leave(usize),
+    Sync(Vec<usize>),
+    Wait(i64),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (0..6usize).prop_map(Op::Admit),
+        2 => (0..6usize).prop_map(Op::Heartbeat),
+        2 => (0..6usize).prop_map(Op::Leave),
+        1 => proptest::collection::vec(0..6usize, 0..4).prop_map(Op::Sync),
+        2 => (0..40_000i64).prop_map(Op::Wait),
+    ]
+}
+
+fn member(i: usize) -> String {
+    format!("openid-{i}")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn capacity_and_openings_hold(capacity in 1i64..=4, ops in proptest::collection::vec(op(), 1..120)) {
+        let ledger = Ledger::memory(Rules { capacity, ..Rules::default() }).unwrap();
+        let mut now = NOON;
+        let (mut openings, mut transitions, mut live_by_sync) = (0u64, 0u64, 0u64);
+        for op in ops {
+            let before = ledger.room(APP, "g", Some(now)).unwrap();
+            match op {
+                Op::Admit(m) => match ledger.admit(APP, "g", &member(m), Some(now)) {
+                    Ok(a) => {
+                        prop_assert!(a.members as usize <= before.members.len().max(capacity as usize));
+                        prop_assert_eq!(a.opened, !before.live);
+                        openings += u64::from(a.opened);
+                        transitions += u64::from(!before.live);
+                        prop_assert_eq!(a.rooms_today, openings);
+                    }
+                    Err(e) => {
+                        prop_assert_eq!(e.code().name(), "ROOM_FULL");
+                        prop_assert!(before.members.len() >= capacity as usize);
+                    }
+                },
+                Op::Heartbeat(m) => {
+                    let seated = before.members.iter().any(|s| s.member_id == member(m));
+                    prop_assert_eq!(ledger.heartbeat(APP, "g", &member(m), Some(now)).is_ok(), seated);
+                }
+                Op::Leave(m) => {
+                    let seated = before.members.iter().any(|s| s.member_id == member(m));
+                    prop_assert_eq!(ledger.leave(APP, "g", &member(m), Some(now)).unwrap(), seated);
+                }
+                Op::Sync(ms) => {
+                    let ids: Vec<String> = ms.into_iter().map(member).collect();
+                    let after = ledger.sync(APP, "g", &ids, Some(now)).unwrap();
+                    live_by_sync += u64::from(!before.live && after.live);
+                }
+                Op::Wait(ms) => now += ms,
+            }
+            let room = ledger.room(APP, "g", Some(now)).unwrap();
+            prop_assert_eq!(room.generation, transitions + live_by_sync);
+            prop_assert_eq!(ledger.usage(APP, None, Some(now)).unwrap().rooms, openings);
+        }
+        prop_assert_eq!(openings, transitions);
+    }
+}
+
+/// 4 threads × 25,000 operations on 3 rooms: every admission and every snapshot
+/// within capacity; the openings the threads saw equal the day's count and the
+/// rooms' generations.
+#[test]
+fn four_threads_hold_the_invariants() {
+    let ledger = Arc::new(Ledger::memory(Rules::default()).unwrap());
+    let clock = Arc::new(AtomicI64::new(NOON));
+    let opened = Arc::new(AtomicU64::new(0));
+    let threads: Vec<_> = (0..4u64)
+        .map(|t| {
+            let (ledger, clock, opened) = (ledger.clone(), clock.clone(), opened.clone());
+            std::thread::spawn(move || {
+                let mut x = 0x9E37_79B9_7F4A_7C15u64 ^ t;
+                for i in 0..25_000 {
+                    if i % 1000 == 999 {
+                        // Now and then two minutes pass: every seat expires, rooms reopen.
+                        clock.fetch_add(120_000, Ordering::Relaxed);
+                    }
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // 1 ms a call, plus the jumps above.
+                    let now = clock.fetch_add(1, Ordering::Relaxed);
+                    let group = format!("room-{}", x % 3);
+                    let m = member((x >> 8) as usize % 16);
+                    match (x >> 16) % 4 {
+                        0 | 1 => match ledger.admit(APP, &group, &m, Some(now)) {
+                            Ok(a) => {
+                                assert!(a.members <= 10, "{a:?}");
+                                opened.fetch_add(u64::from(a.opened), Ordering::Relaxed);
+                            }
+                            Err(e) => assert_eq!(e.code().name(), "ROOM_FULL"),
+                        },
+                        2 => {
+                            ledger.leave(APP, &group, &m, Some(now)).unwrap();
+                        }
+                        _ => {
+                            let room = ledger.room(APP, &group, Some(now)).unwrap();
+                            assert!(room.members.len() <= 10);
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let now = clock.load(Ordering::Relaxed);
+    let opened = opened.load(Ordering::Relaxed);
+    assert!(opened > 100, "{opened}");
+    assert_eq!(ledger.usage(APP, None, Some(now)).unwrap().rooms, opened);
+    let generations: u64 = (0..3)
+        .map(|g| {
+            ledger
+                .room(APP, &format!("room-{g}"), Some(now))
+                .unwrap()
+                .generation
+        })
+        .sum();
+    assert_eq!(generations, opened);
+}
