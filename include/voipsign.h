@@ -29,6 +29,10 @@
 // Length of a signature: 64 lowercase hex digits (no NUL terminator counted).
 #define VOIPSIGN_SIGNATURE_LEN 64
 
+// "Not given": in `voipsign_rules`, the default; as a time, the store's clock;
+// as a day, today.
+#define VOIPSIGN_UNSET INT64_MIN
+
 // Capacity of `voipsign_error.message`, including its NUL terminator.
 #define VOIPSIGN_ERROR_MESSAGE_CAP 256
 
@@ -62,7 +66,25 @@ typedef enum voipsign_status {
   VOIPSIGN_INTERNAL = 11,
   // roomType is neither "voice" nor "video".
   VOIPSIGN_INVALID_ROOM_TYPE = 12,
+  // The room ledger: every seat of the room is taken by other members.
+  VOIPSIGN_ROOM_FULL = 13,
+  // The room ledger: opening the room would exceed today's limit of openings.
+  VOIPSIGN_DAILY_ROOM_LIMIT = 14,
+  // The room ledger: the member holds no live seat (admit it again).
+  VOIPSIGN_NOT_ADMITTED = 15,
+  // A member id (openid) is not 1–128 bytes of printable ASCII.
+  VOIPSIGN_INVALID_MEMBER_ID = 16,
+  // Room ledger rules out of range.
+  VOIPSIGN_INVALID_RULES = 17,
+  // The room ledger's store cannot be reached (with on_unavailable = refuse).
+  VOIPSIGN_LEDGER_UNAVAILABLE = 18,
 } voipsign_status;
+
+// A room ledger: WeChat's room rules over a store. Create with
+// `voipsign_ledger_new_memory`, free with `voipsign_ledger_free`. Thread safety:
+// one ledger may be used by any number of threads at once (every operation is
+// atomic).
+typedef struct voipsign_ledger voipsign_ledger;
 
 // Details of a failure, filled in by any `voipsign_*` function that fails when the
 // caller passes a non-NULL pointer to one. Caller-owned (stack or heap); the library
@@ -76,6 +98,61 @@ typedef struct voipsign_error {
   // character boundary to fit. Never contains the session_key.
   char message[VOIPSIGN_ERROR_MESSAGE_CAP];
 } voipsign_error;
+
+// The rules a ledger enforces. Start from `voipsign_rules_default()` and change
+// what you need; `VOIPSIGN_UNSET` in `daily_room_warning` or `sync_grace_ms`
+// means its default (90 % of the limit; `reserve_ttl_ms`). Out of range:
+// `VOIPSIGN_INVALID_RULES` when the ledger is created.
+typedef struct voipsign_rules {
+  // Seats per room, 1–10.
+  int64_t capacity;
+  // Openings per appId per day, 1–100000.
+  int64_t daily_room_limit;
+  // Openings from which admissions report quota_warning, 0–daily_room_limit.
+  int64_t daily_room_warning;
+  // Lease of a new seat in ms, 1000–3600000.
+  int64_t reserve_ttl_ms;
+  // Lease after a heartbeat or sync in ms, 1000–3600000.
+  int64_t lease_ttl_ms;
+  // A seat younger than this is never removed by sync, ms, 0–3600000.
+  int64_t sync_grace_ms;
+  // UTC offset of the quota's day in minutes, -720–840 (480: Beijing time).
+  int64_t day_offset_minutes;
+  // When the store cannot be reached: 0 admit (flagged degraded), 1 refuse.
+  int64_t on_unavailable;
+} voipsign_rules;
+
+// The result of an admission (see `voipsign_ledger_admit`).
+typedef struct voipsign_admission {
+  // This call opened the room and was charged to today's quota.
+  bool opened;
+  // The member already held a seat: lease refreshed, nothing charged.
+  bool renewed;
+  // rooms_today >= daily_room_warning.
+  bool quota_warning;
+  // The store could not be reached and the rules allow: nothing was counted.
+  bool degraded;
+  // Live seats after the call.
+  uint32_t members;
+  // How many times the room was opened.
+  uint64_t generation;
+  // Openings charged to the appId on the day of the call.
+  uint64_t rooms_today;
+  // The daily limit of openings.
+  uint64_t daily_room_limit;
+  // The member's lease expiry, unix ms (exclusive).
+  int64_t lease_expires_at;
+} voipsign_admission;
+
+// Openings of one day (see `voipsign_ledger_usage`).
+typedef struct voipsign_usage {
+  // Days since 1970-01-01 in the rules' UTC offset.
+  int64_t day;
+  // Openings charged that day.
+  uint64_t rooms;
+  // The daily limit.
+  uint64_t daily_room_limit;
+} voipsign_usage;
 
 #ifdef __cplusplus
 extern "C" {
@@ -288,6 +365,163 @@ enum voipsign_status voipsign_explain(int64_t err_code,
                                       size_t out_cap,
                                       size_t *out_len,
                                       struct voipsign_error *err);
+
+// The default rules: capacity 10, 100000 openings a day (warning from 90000),
+// reserve 60 s, lease 45 s, sync grace = reserve, UTC+8 days, allow when the
+// store is unreachable. Thread safety: reentrant.
+struct voipsign_rules voipsign_rules_default(void);
+
+// Create a ledger over an in-process memory store (one process's rooms;
+// thread-safe, bounded). On success `*out` receives a ledger the caller owns and
+// must release with `voipsign_ledger_free`; on failure `*out` is untouched.
+//
+// # Safety
+// `rules` NULL or a readable `voipsign_rules`; `out` NULL or writable; `err` NULL
+// or a writable `voipsign_error`.
+enum voipsign_status voipsign_ledger_new_memory(const struct voipsign_rules *rules,
+                                                struct voipsign_ledger **out,
+                                                struct voipsign_error *err);
+
+// Release a ledger (NULL is a no-op). Not while another thread uses it.
+//
+// # Safety
+// `ledger` NULL or a pointer from `voipsign_ledger_new_*`, not freed before.
+void voipsign_ledger_free(struct voipsign_ledger *ledger);
+
+// Seat `member_id` in the room (appId, groupId), opening it when it is not live
+// (charged to today's quota). `now_ms` is an explicit time (unix ms) or
+// `VOIPSIGN_UNSET` for the store's clock. Errors: input errors, then
+// `VOIPSIGN_ROOM_FULL`, `VOIPSIGN_DAILY_ROOM_LIMIT`, `VOIPSIGN_LEDGER_UNAVAILABLE`.
+// `*out` is written only on success.
+//
+// Ownership: inputs borrowed; `out` caller-owned. Thread safety: any thread.
+//
+// # Safety
+// `ledger` a live handle; each `(ptr, len)` pair `(NULL, 0)` or readable; `out`
+// writable; `err` NULL or writable.
+enum voipsign_status voipsign_ledger_admit(const struct voipsign_ledger *ledger,
+                                           const char *app_id,
+                                           size_t app_id_len,
+                                           const char *group_id,
+                                           size_t group_id_len,
+                                           const char *member_id,
+                                           size_t member_id_len,
+                                           int64_t now_ms,
+                                           struct voipsign_admission *out,
+                                           struct voipsign_error *err);
+
+// Admit, then write the join ticket for `wx.joinVoIPChat` as JSON (as
+// `voipsign_issue`) to `ticket`. Every input is checked before anything is
+// written: a bad session_key takes no seat. With an explicit `now_ms` the ticket's
+// timeStamp is `now_ms / 1000`. `room_type` `(NULL, 0)` is voice. 4096 bytes of
+// `ticket` always suffice; a too small buffer is reported before the admission.
+//
+// # Safety
+// As `voipsign_ledger_admit`; `ticket` `ticket_cap` writable bytes; `ticket_len`
+// NULL or writable.
+enum voipsign_status voipsign_ledger_admit_and_issue(const struct voipsign_ledger *ledger,
+                                                     const char *app_id,
+                                                     size_t app_id_len,
+                                                     const char *group_id,
+                                                     size_t group_id_len,
+                                                     const char *member_id,
+                                                     size_t member_id_len,
+                                                     const char *session_key,
+                                                     size_t session_key_len,
+                                                     const char *room_type,
+                                                     size_t room_type_len,
+                                                     int64_t now_ms,
+                                                     struct voipsign_admission *out,
+                                                     char *ticket,
+                                                     size_t ticket_cap,
+                                                     size_t *ticket_len,
+                                                     struct voipsign_error *err);
+
+// Refresh a seat's lease (every 15 s while the phone is in the call):
+// `*out_expires` receives the new expiry (unix ms). `VOIPSIGN_NOT_ADMITTED` when
+// the member holds no live seat.
+//
+// # Safety
+// As `voipsign_ledger_admit`; `out_expires` writable.
+enum voipsign_status voipsign_ledger_heartbeat(const struct voipsign_ledger *ledger,
+                                               const char *app_id,
+                                               size_t app_id_len,
+                                               const char *group_id,
+                                               size_t group_id_len,
+                                               const char *member_id,
+                                               size_t member_id_len,
+                                               int64_t now_ms,
+                                               int64_t *out_expires,
+                                               struct voipsign_error *err);
+
+// Remove the member's seat (on `wx.exitVoIPChat`): `*out_removed` tells whether
+// there was one. Idempotent.
+//
+// # Safety
+// As `voipsign_ledger_admit`; `out_removed` writable.
+enum voipsign_status voipsign_ledger_leave(const struct voipsign_ledger *ledger,
+                                           const char *app_id,
+                                           size_t app_id_len,
+                                           const char *group_id,
+                                           size_t group_id_len,
+                                           const char *member_id,
+                                           size_t member_id_len,
+                                           int64_t now_ms,
+                                           bool *out_removed,
+                                           struct voipsign_error *err);
+
+// Reconcile the room with the member list a phone reported
+// (`wx.onVoIPChatMembersChanged`), then write the room as JSON to `out`:
+// `{"members":[{"memberId":"…","since":…,"expires":…}],"generation":1,"live":true}`.
+// `open_ids` / `open_id_lens` give `count` ids (both may be NULL when `count` is
+// 0). `*out_len` as in `voipsign_canonical`; 160 bytes per member plus 64 suffice.
+//
+// # Safety
+// As `voipsign_ledger_admit`; the id arrays as in `voipsign_sign_many`; `out`
+// `out_cap` writable bytes; `out_len` NULL or writable.
+enum voipsign_status voipsign_ledger_sync(const struct voipsign_ledger *ledger,
+                                          const char *app_id,
+                                          size_t app_id_len,
+                                          const char *group_id,
+                                          size_t group_id_len,
+                                          const char *const *open_ids,
+                                          const size_t *open_id_lens,
+                                          size_t count,
+                                          int64_t now_ms,
+                                          char *out,
+                                          size_t out_cap,
+                                          size_t *out_len,
+                                          struct voipsign_error *err);
+
+// Write the room (live seats sorted by member id, generation, live) as JSON, as
+// `voipsign_ledger_sync` does, without changing it.
+//
+// # Safety
+// As `voipsign_ledger_sync`.
+enum voipsign_status voipsign_ledger_room(const struct voipsign_ledger *ledger,
+                                          const char *app_id,
+                                          size_t app_id_len,
+                                          const char *group_id,
+                                          size_t group_id_len,
+                                          int64_t now_ms,
+                                          char *out,
+                                          size_t out_cap,
+                                          size_t *out_len,
+                                          struct voipsign_error *err);
+
+// Openings charged to `app_id` on `day` (`VOIPSIGN_UNSET`: the day of `now_ms`)
+// and the limit, into `*out`.
+//
+// # Safety
+// `ledger` live; `(app_id, app_id_len)` as usual; `out` writable; `err` NULL or
+// writable.
+enum voipsign_status voipsign_ledger_usage(const struct voipsign_ledger *ledger,
+                                           const char *app_id,
+                                           size_t app_id_len,
+                                           int64_t day,
+                                           int64_t now_ms,
+                                           struct voipsign_usage *out,
+                                           struct voipsign_error *err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -232,4 +232,3 @@ pub(crate) unsafe fn key_list<'a>(
         .map(|(i, (&p, &n))| unsafe { key_arg(p, n) }.map_err(|e| indexed(list, i, e)))
         .collect()
 }
-

@@ -102,4 +102,3 @@ pub unsafe extern "C" fn voipsign_explain(
         }
     })
 }
-

@@ -23,6 +23,7 @@
 
 mod args;
 mod diagnose;
+mod ledger;
 mod status;
 #[cfg(feature = "test-panic")]
 mod test_panic;
@@ -34,6 +35,12 @@ use args::{
     write_signature, write_text,
 };
 pub use diagnose::{voipsign_diagnose, voipsign_explain};
+pub use ledger::{
+    voipsign_ledger_admit, voipsign_ledger_admit_and_issue, voipsign_ledger_free,
+    voipsign_ledger_heartbeat, voipsign_ledger_leave, voipsign_ledger_new_memory,
+    voipsign_ledger_room, voipsign_ledger_sync, voipsign_ledger_usage, voipsign_rules_default,
+    VoipsignAdmission, VoipsignLedger, VoipsignRules, VoipsignUsage, VOIPSIGN_UNSET,
+};
 pub use status::{VoipsignError, VoipsignStatus, VOIPSIGN_ERROR_MESSAGE_CAP};
 #[cfg(feature = "test-panic")]
 pub use test_panic::voipsign_test_panic;
@@ -342,4 +349,3 @@ pub extern "C" fn voipsign_version() -> *const c_char {
 pub extern "C" fn voipsign_signature_len() -> usize {
     VOIPSIGN_SIGNATURE_LEN
 }
-

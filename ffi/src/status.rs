@@ -40,6 +40,18 @@ pub enum VoipsignStatus {
     VoipsignInternal = 11,
     /// roomType is neither "voice" nor "video".
     VoipsignInvalidRoomType = 12,
+    /// The room ledger: every seat of the room is taken by other members.
+    VoipsignRoomFull = 13,
+    /// The room ledger: opening the room would exceed today's limit of openings.
+    VoipsignDailyRoomLimit = 14,
+    /// The room ledger: the member holds no live seat (admit it again).
+    VoipsignNotAdmitted = 15,
+    /// A member id (openid) is not 1–128 bytes of printable ASCII.
+    VoipsignInvalidMemberId = 16,
+    /// Room ledger rules out of range.
+    VoipsignInvalidRules = 17,
+    /// The room ledger's store cannot be reached (with on_unavailable = refuse).
+    VoipsignLedgerUnavailable = 18,
 }
 
 impl From<ErrorCode> for VoipsignStatus {
@@ -56,6 +68,12 @@ impl From<ErrorCode> for VoipsignStatus {
             ErrorCode::BufferTooSmall => VoipsignStatus::VoipsignBufferTooSmall,
             ErrorCode::RngFailure => VoipsignStatus::VoipsignRngFailure,
             ErrorCode::InvalidRoomType => VoipsignStatus::VoipsignInvalidRoomType,
+            ErrorCode::RoomFull => VoipsignStatus::VoipsignRoomFull,
+            ErrorCode::DailyRoomLimit => VoipsignStatus::VoipsignDailyRoomLimit,
+            ErrorCode::NotAdmitted => VoipsignStatus::VoipsignNotAdmitted,
+            ErrorCode::InvalidMemberId => VoipsignStatus::VoipsignInvalidMemberId,
+            ErrorCode::InvalidRules => VoipsignStatus::VoipsignInvalidRules,
+            ErrorCode::LedgerUnavailable => VoipsignStatus::VoipsignLedgerUnavailable,
             _ => VoipsignStatus::VoipsignInternal,
         }
     }

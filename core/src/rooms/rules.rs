@@ -29,6 +29,21 @@ impl OnUnavailable {
     }
 }
 
+impl TryFrom<i64> for OnUnavailable {
+    type Error = Error;
+
+    /// The C ABI's numbering: 0 allow, 1 refuse.
+    fn try_from(n: i64) -> Result<OnUnavailable, Error> {
+        match n {
+            0 => Ok(OnUnavailable::Allow),
+            1 => Ok(OnUnavailable::Refuse),
+            _ => Err(invalid(format!(
+                "on_unavailable is {n}; it must be 0 (allow) or 1 (refuse)"
+            ))),
+        }
+    }
+}
+
 impl fmt::Display for OnUnavailable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
