@@ -35,6 +35,11 @@
 //
 //	if errors.Is(err, voipsign.ErrInvalidTimestamp) { … }
 //
+// The package checks no value itself: the library decides what is refused and,
+// when several inputs are bad, reports the first in the order every voipsign
+// language shares (docs/CONTRACT.md): appId, groupId, nonceStr, timeStamp, the
+// session_key (or the first bad key of a list), then the function's own inputs.
+//
 // # Building
 //
 // The package links the static library libvoipsign.a, so programs need no

@@ -36,8 +36,8 @@ var codeNames = func() (names [maxKnownCode + 1]string) {
 	return names
 }()
 
-// String returns the code's name as DESIGN.md spells it ("INVALID_NONCE"), or
-// "UNKNOWN" for a number the linked library does not define.
+// String returns the code's name as docs/CONTRACT.md spells it
+// ("INVALID_NONCE"), or "UNKNOWN" for a number the linked library does not define.
 func (c Code) String() string {
 	if c >= 0 && c <= maxKnownCode {
 		return codeNames[c]

@@ -103,15 +103,25 @@ func TestLeakDetector(t *testing.T) {
 	}
 }
 
-// Every invalid vector, through every function that takes a session_key: no
-// rendering of the error shows the vector's key, nor the good keys beside it.
+// Every invalid vector through its own op: no rendering of the error shows any
+// of its keys. The sign vectors also go through every function that takes a
+// session_key: no rendering of the error shows the vector's key, nor the good
+// keys beside it.
 func TestSecretsInvalidVectors(t *testing.T) {
 	v := loadVectors(t)
 	for _, c := range v.Invalid {
 		t.Run(c.Name, func(t *testing.T) {
+			res, err := c.call(t)
+			op := c.opName()
+			wantErr(t, op, err, c.Error)
+			noKey(t, op, err, c.keys()...)
+			noKey(t, op+" result", res, c.keys()...)
+			if c.Op != "" {
+				return
+			}
 			p, key := c.params(), c.SessionKey
 			keyErr := c.Error == "INVALID_SESSION_KEY" || c.Error == "INVALID_UTF8"
-			_, err := Sign(p, key)
+			_, err = Sign(p, key)
 			wantErr(t, "Sign", err, c.Error)
 			noKey(t, "Sign", err, key, docKey)
 			_, err = Verify(p, key, docSig)
@@ -132,8 +142,10 @@ func TestSecretsInvalidVectors(t *testing.T) {
 				_, err = SessionSignature(key, []byte(key))
 				wantErr(t, "SessionSignature", err, c.Error)
 				noKey(t, "SessionSignature", err, key)
-			} else if key != docKey {
-				// The other fields are refused after the key was accepted.
+			} else if key != docKey && !strings.HasPrefix(c.Name, "multi-") {
+				// A single-field vector: the other fields are refused after the key
+				// was accepted. (The generated multi-… vectors may have a bad key
+				// behind the reported field.)
 				t.Errorf("the vector's key %q is not the good one", key)
 			}
 		})

@@ -1,10 +1,8 @@
 package voipsign
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -12,65 +10,7 @@ import (
 	"time"
 )
 
-// vectorsPath is the cross-language vector file, relative to this package.
-const vectorsPath = "../../tests/vectors/signatures.json"
-
-type vectorCase struct {
-	Name       string `json:"name"`
-	AppID      string `json:"appId"`
-	GroupID    string `json:"groupId"`
-	NonceStr   string `json:"nonceStr"`
-	TimeStamp  int64  `json:"timeStamp"`
-	SessionKey string `json:"sessionKey"`
-	Canonical  string `json:"canonical"`
-	Signature  string `json:"signature"`
-	Error      string `json:"error"`
-}
-
-func (c vectorCase) params() Params {
-	return Params{AppID: c.AppID, GroupID: c.GroupID, NonceStr: c.NonceStr, TimeStamp: c.TimeStamp}
-}
-
-type sessionVector struct {
-	Name       string `json:"name"`
-	SessionKey string `json:"sessionKey"`
-	Body       string `json:"body"`
-	Signature  string `json:"signature"`
-}
-
-type vectorFile struct {
-	Cases             []vectorCase    `json:"cases"`
-	Invalid           []vectorCase    `json:"invalid"`
-	SessionSignatures []sessionVector `json:"session_signatures"`
-}
-
-var (
-	vectorsOnce sync.Once
-	vectors     vectorFile
-	vectorsErr  error
-)
-
-func loadVectors(t testing.TB) vectorFile {
-	t.Helper()
-	vectorsOnce.Do(func() {
-		data, err := os.ReadFile(vectorsPath)
-		if err != nil {
-			vectorsErr = err
-			return
-		}
-		dec := json.NewDecoder(bytes.NewReader(data))
-		vectorsErr = dec.Decode(&vectors)
-	})
-	if vectorsErr != nil {
-		t.Fatalf("loading %s: %v", vectorsPath, vectorsErr)
-	}
-	if len(vectors.Cases) == 0 || len(vectors.Invalid) == 0 || len(vectors.SessionSignatures) == 0 {
-		t.Fatalf("%s: a section is empty", vectorsPath)
-	}
-	return vectors
-}
-
-// sentinels maps every DESIGN.md code name to its exported sentinel.
+// sentinels maps every code name of docs/CONTRACT.md to its exported sentinel.
 var sentinels = map[string]*Error{
 	"INVALID_APP_ID":      ErrInvalidAppID,
 	"INVALID_GROUP_ID":    ErrInvalidGroupID,
@@ -142,105 +82,6 @@ func checkNoKey(t *testing.T, what string, err error, key string) {
 			t.Errorf("%s: the error %q contains part of the session key", what, msg)
 			return
 		}
-	}
-}
-
-func TestVectorCases(t *testing.T) {
-	v := loadVectors(t)
-	for _, c := range v.Cases {
-		t.Run(c.Name, func(t *testing.T) {
-			p := c.params()
-			can, err := Canonical(p)
-			if err != nil || can != c.Canonical {
-				t.Errorf("Canonical = %q, %v; want %q", can, err, c.Canonical)
-			}
-			sig, err := Sign(p, c.SessionKey)
-			if err != nil || sig != c.Signature {
-				t.Errorf("Sign = %q, %v; want %q", sig, err, c.Signature)
-			}
-			ok, err := Verify(p, c.SessionKey, c.Signature)
-			if err != nil || !ok {
-				t.Errorf("Verify(right signature) = %v, %v", ok, err)
-			}
-			wrong := []byte(c.Signature)
-			if wrong[10] == '0' { // still a hex digit, another one
-				wrong[10] = '1'
-			} else {
-				wrong[10] = '0'
-			}
-			ok, err = Verify(p, c.SessionKey, string(wrong))
-			if err != nil || ok {
-				t.Errorf("Verify(wrong signature) = %v, %v", ok, err)
-			}
-			ok, err = Verify(p, c.SessionKey, strings.ToUpper(c.Signature))
-			if err != nil || ok {
-				t.Errorf("Verify(upper-case signature) = %v, %v; want false, nil", ok, err)
-			}
-			many, err := SignMany(p, []string{c.SessionKey})
-			if err != nil || len(many) != 1 || many[0] != c.Signature {
-				t.Errorf("SignMany = %q, %v; want [%q]", many, err, c.Signature)
-			}
-		})
-	}
-}
-
-func TestVectorInvalid(t *testing.T) {
-	v := loadVectors(t)
-	for _, c := range v.Invalid {
-		t.Run(c.Name, func(t *testing.T) {
-			p := c.params()
-			sig, err := Sign(p, c.SessionKey)
-			if sig != "" {
-				t.Errorf("Sign returned %q with the error", sig)
-			}
-			checkCode(t, "Sign", err, c.Error, c.SessionKey)
-
-			ok, err := Verify(p, c.SessionKey, docSig)
-			if ok {
-				t.Error("Verify returned true with the error")
-			}
-			checkCode(t, "Verify", err, c.Error, c.SessionKey)
-
-			sigs, err := SignMany(p, []string{docKey, c.SessionKey})
-			if sigs != nil {
-				t.Errorf("SignMany returned %q with the error", sigs)
-			}
-			checkCode(t, "SignMany", err, c.Error, c.SessionKey)
-
-			if c.Error == "INVALID_SESSION_KEY" {
-				_, err = SessionSignature(c.SessionKey, nil)
-				checkCode(t, "SessionSignature", err, c.Error, c.SessionKey)
-				_, err = Issue(docParams.AppID, docParams.GroupID, c.SessionKey, Voice)
-				checkCode(t, "Issue", err, c.Error, c.SessionKey)
-			} else {
-				_, err = Canonical(p)
-				checkCode(t, "Canonical", err, c.Error, c.SessionKey)
-				_, err = SignMany(p, nil)
-				checkCode(t, "SignMany(no keys)", err, c.Error, c.SessionKey)
-				if c.TimeStamp == docParams.TimeStamp && c.NonceStr == docParams.NonceStr {
-					_, err = Issue(c.AppID, c.GroupID, c.SessionKey, Video)
-					checkCode(t, "Issue", err, c.Error, c.SessionKey)
-				}
-			}
-		})
-	}
-}
-
-func TestVectorSessionSignatures(t *testing.T) {
-	v := loadVectors(t)
-	for _, c := range v.SessionSignatures {
-		t.Run(c.Name, func(t *testing.T) {
-			got, err := SessionSignature(c.SessionKey, []byte(c.Body))
-			if err != nil || got != c.Signature {
-				t.Errorf("SessionSignature = %q, %v; want %q", got, err, c.Signature)
-			}
-			if c.Body == "" {
-				got, err = SessionSignature(c.SessionKey, []byte{})
-				if err != nil || got != c.Signature {
-					t.Errorf("SessionSignature(empty non-nil body) = %q, %v", got, err)
-				}
-			}
-		})
 	}
 }
 

@@ -22,4 +22,5 @@ declare(strict_types=1);
 require_once __DIR__ . '/src/VoipSignException.php';
 require_once __DIR__ . '/src/LibraryException.php';
 require_once __DIR__ . '/src/Library.php';
+require_once __DIR__ . '/src/NativeCalls.php';
 require_once __DIR__ . '/src/Signer.php';

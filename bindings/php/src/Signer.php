@@ -9,9 +9,14 @@ use FFI\CData;
 
 /**
  * Signatures for WeChat's wx.joinVoIPChat, computed by libvoipsign (the one Rust
- * core every voipsign binding shares) through FFI. This class computes nothing
- * itself: it passes the arguments to the C ABI and turns its errors into
- * VoipSignException.
+ * core every voipsign binding shares) through FFI. This class computes and
+ * checks nothing itself: it passes the arguments to the C ABI (the plumbing is in
+ * NativeCalls) and turns its errors into VoipSignException. Which inputs are
+ * refused, and which one is reported when several are bad, is the library's
+ * decision, the same in every language (docs/CONTRACT.md): appId, groupId,
+ * nonceStr, timeStamp, the session_key (or the first bad key of a list), then the
+ * method's own inputs in parameter order. A wrong PHP type is PHP's own TypeError
+ * (declare(strict_types=1)), raised before the library is called.
  *
  * ```php
  * use VoipSign\Signer;
@@ -25,6 +30,8 @@ use FFI\CData;
  */
 final class Signer
 {
+    use NativeCalls;
+
     /** Length of a signature: 64 lowercase hex digits. */
     public const SIGNATURE_LEN = 64;
 
@@ -34,18 +41,6 @@ final class Signer
     private const ISSUE_CAP = 4096;
     // "8192 bytes always suffice" for the diagnose() JSON (include/voipsign.h).
     private const DIAGNOSE_CAP = 8192;
-
-    private static ?FFI $ffi = null;
-    private static ?string $path = null;
-    private static string $source = '';
-
-    // Reusable output buffers, allocated once per process (per request under FPM).
-    private static ?CData $sig = null;     // char[65]
-    private static ?CData $err = null;     // voipsign_error[1]
-    private static ?CData $valid = null;   // bool[1]
-    private static ?CData $len = null;     // size_t[1]
-    private static ?CData $text = null;    // char[CANONICAL_CAP]
-    private static ?CData $ticket = null;  // char[ISSUE_CAP]
 
     /**
      * Compute the `signature` for wx.joinVoIPChat: HMAC-SHA256 of the four values
@@ -138,28 +133,15 @@ final class Signer
     public static function canonical(string $appId, string $groupId, string $nonceStr, int $timeStamp): string
     {
         $ffi = self::$ffi ?? self::boot();
-        $buf = self::$text;
-        $cap = self::CANONICAL_CAP;
-        while (true) {
-            $status = $ffi->voipsign_canonical(
-                $appId, \strlen($appId),
-                $groupId, \strlen($groupId),
-                $nonceStr, \strlen($nonceStr),
-                $timeStamp,
-                $buf, $cap,
-                self::$len,
-                self::$err
-            );
-            if ($status === VoipSignException::BUFFER_TOO_SMALL && self::$len[0] + 1 > $cap) { // retry with the size the library asked for
-                $cap = self::$len[0] + 1;
-                $buf = $ffi->new("char[$cap]");
-                continue;
-            }
-            if ($status !== 0) {
-                throw self::error($status);
-            }
-            return FFI::string($buf, self::$len[0]);
-        }
+        return self::text(self::$text, self::CANONICAL_CAP, static fn (CData $out, int $cap): int => $ffi->voipsign_canonical(
+            $appId, \strlen($appId),
+            $groupId, \strlen($groupId),
+            $nonceStr, \strlen($nonceStr),
+            $timeStamp,
+            $out, $cap,
+            self::$len,
+            self::$err
+        ));
     }
 
     /**
@@ -184,29 +166,17 @@ final class Signer
         string $roomType = 'voice'
     ): array {
         $ffi = self::$ffi ?? self::boot();
-        $buf = self::$ticket;
-        $cap = self::ISSUE_CAP;
-        while (true) {
-            $status = $ffi->voipsign_issue(
-                $appId, \strlen($appId),
-                $groupId, \strlen($groupId),
-                $sessionKey, \strlen($sessionKey),
-                $roomType, \strlen($roomType),
-                $buf, $cap,
-                self::$len,
-                self::$err
-            );
-            if ($status === VoipSignException::BUFFER_TOO_SMALL && self::$len[0] + 1 > $cap) { // retry with the size the library asked for
-                $cap = self::$len[0] + 1;
-                $buf = $ffi->new("char[$cap]");
-                continue;
-            }
-            if ($status !== 0) {
-                throw self::error($status);
-            }
-            /** @var array{groupId: string, nonceStr: string, timeStamp: int, signature: string, roomType: string} */
-            return json_decode(FFI::string($buf, self::$len[0]), true, 2, JSON_THROW_ON_ERROR);
-        }
+        $json = self::text(self::$ticket, self::ISSUE_CAP, static fn (CData $out, int $cap): int => $ffi->voipsign_issue(
+            $appId, \strlen($appId),
+            $groupId, \strlen($groupId),
+            $sessionKey, \strlen($sessionKey),
+            $roomType, \strlen($roomType),
+            $out, $cap,
+            self::$len,
+            self::$err
+        ));
+        /** @var array{groupId: string, nonceStr: string, timeStamp: int, signature: string, roomType: string} */
+        return json_decode($json, true, 2, JSON_THROW_ON_ERROR);
     }
 
     /**
@@ -332,34 +302,24 @@ final class Signer
         $ffi = self::$ffi ?? self::boot();
         $count = \count($otherSessionKeys);
         [$ptrs, $lens, $copies] = self::keyArrays($ffi, $otherSessionKeys, __METHOD__, 7);
-        $cap = self::DIAGNOSE_CAP;
+        $buf = $ffi->new('char[' . self::DIAGNOSE_CAP . ']');
         try {
-            while (true) {
-                $buf = $ffi->new("char[$cap]");
-                $status = $ffi->voipsign_diagnose(
-                    $appId, \strlen($appId),
-                    $groupId, \strlen($groupId),
-                    $nonceStr, \strlen($nonceStr),
-                    $timeStamp,
-                    $sessionKey, \strlen($sessionKey),
-                    $rejectedSignature, \strlen($rejectedSignature),
-                    $ptrs, $lens, $count,
-                    $buf, $cap,
-                    self::$len,
-                    self::$err
-                );
-                if ($status === VoipSignException::BUFFER_TOO_SMALL && self::$len[0] + 1 > $cap) { // retry with the size the library asked for
-                    $cap = self::$len[0] + 1;
-                    continue;
-                }
-                if ($status !== 0) {
-                    throw self::error($status);
-                }
-                return json_decode(FFI::string($buf, self::$len[0]), true, 3, JSON_THROW_ON_ERROR);
-            }
+            $json = self::text($buf, self::DIAGNOSE_CAP, static fn (CData $out, int $cap): int => $ffi->voipsign_diagnose(
+                $appId, \strlen($appId),
+                $groupId, \strlen($groupId),
+                $nonceStr, \strlen($nonceStr),
+                $timeStamp,
+                $sessionKey, \strlen($sessionKey),
+                $rejectedSignature, \strlen($rejectedSignature),
+                $ptrs, $lens, $count,
+                $out, $cap,
+                self::$len,
+                self::$err
+            ));
         } finally {
             self::wipe($copies);
         }
+        return json_decode($json, true, 3, JSON_THROW_ON_ERROR);
     }
 
     /**
@@ -378,20 +338,14 @@ final class Signer
     public static function explain(int $errCode, string $errMsg = ''): array
     {
         $ffi = self::$ffi ?? self::boot();
-        $buf = self::$ticket;
-        $cap = self::ISSUE_CAP;
-        while (true) {
-            $status = $ffi->voipsign_explain($errCode, $errMsg, \strlen($errMsg), $buf, $cap, self::$len, self::$err);
-            if ($status === VoipSignException::BUFFER_TOO_SMALL && self::$len[0] + 1 > $cap) { // retry with the size the library asked for
-                $cap = self::$len[0] + 1;
-                $buf = $ffi->new("char[$cap]");
-                continue;
-            }
-            if ($status !== 0) {
-                throw self::error($status);
-            }
-            return json_decode(FFI::string($buf, self::$len[0]), true, 2, JSON_THROW_ON_ERROR);
-        }
+        $json = self::text(self::$ticket, self::ISSUE_CAP, static fn (CData $out, int $cap): int => $ffi->voipsign_explain(
+            $errCode,
+            $errMsg, \strlen($errMsg),
+            $out, $cap,
+            self::$len,
+            self::$err
+        ));
+        return json_decode($json, true, 2, JSON_THROW_ON_ERROR);
     }
 
     /**
@@ -405,11 +359,7 @@ final class Signer
      */
     public static function useLibrary(?string $path): void
     {
-        // The buffers' C types belong to the FFI object: release them first.
-        self::$sig = self::$err = self::$valid = self::$len = self::$text = self::$ticket = null;
-        self::$ffi = null;
-        self::$source = '';
-        self::$path = $path;
+        self::unload($path);
         if ($path !== null) {
             self::boot();
         }
@@ -434,81 +384,5 @@ final class Signer
     public static function version(): string
     {
         return (self::$ffi ?? self::boot())->voipsign_version();
-    }
-
-    /** Load the library and allocate the reusable buffers. */
-    private static function boot(): FFI
-    {
-        $source = '';
-        $ffi = Library::load(self::$path, $source);
-        self::$sig = $ffi->new('char[65]');
-        self::$err = $ffi->new('voipsign_error[1]');
-        self::$valid = $ffi->new('bool[1]');
-        self::$len = $ffi->new('size_t[1]');
-        self::$text = $ffi->new('char[' . self::CANONICAL_CAP . ']');
-        self::$ticket = $ffi->new('char[' . self::ISSUE_CAP . ']');
-        self::$source = $source;
-        return self::$ffi = $ffi;
-    }
-
-    /**
-     * The C ABI takes session_keys as an array of pointers and an array of lengths:
-     * copy each key into a buffer of its own (a PHP string cannot be stored in a
-     * char *, and FFI pointer arithmetic is unreliable in PHP 8.2). Wipe the copies
-     * with wipe() after the call.
-     *
-     * @param array<array-key, mixed> $keys
-     *
-     * @return array{?CData, ?CData, list<CData>} pointers, lengths (NULL when empty), copies
-     */
-    private static function keyArrays(FFI $ffi, array $keys, string $method, int $argument): array
-    {
-        $count = \count($keys);
-        if ($count === 0) {
-            return [null, null, []];
-        }
-        $ptrs = $ffi->new("const char *[$count]");
-        $lens = $ffi->new("size_t[$count]");
-        $copies = [];
-        $i = 0;
-        foreach ($keys as $index => $key) {
-            if (!\is_string($key)) {
-                self::wipe($copies);
-                throw new \TypeError(sprintf(
-                    '%s(): Argument #%d must contain only strings, %s given at key %s',
-                    $method,
-                    $argument,
-                    get_debug_type($key),
-                    json_encode($index)
-                ));
-            }
-            $n = \strlen($key);
-            $copy = $ffi->new('char[' . max(1, $n) . ']');
-            FFI::memcpy($copy, $key, $n);
-            $ptrs[$i] = $ffi->cast('const char *', $copy);
-            $lens[$i] = $n;
-            $copies[] = $copy;
-            $i++;
-        }
-        return [$ptrs, $lens, $copies];
-    }
-
-    /** @param list<CData> $copies zero the session_key copies keyArrays() made */
-    private static function wipe(array $copies): void
-    {
-        foreach ($copies as $copy) {
-            FFI::memset($copy, 0, FFI::sizeof($copy));
-        }
-    }
-
-    /** The exception for a failed call: the library's code name and message. */
-    private static function error(int $status): VoipSignException
-    {
-        $ffi = self::$ffi;
-        $err = self::$err[0];
-        $message = $err->status === $status
-            ? FFI::string($err->message, $err->message_len)
-            : $ffi->voipsign_status_message($status);
-        return new VoipSignException($message, $status, $ffi->voipsign_status_name($status));
     }
 }

@@ -7,7 +7,7 @@ namespace VoipSign;
 /**
  * An input the library refused (or, for RNG_FAILURE and INTERNAL, a failure inside
  * it). getCode() is the C status value (voipsign_status), getErrorName() the code
- * name of DESIGN.md ('INVALID_NONCE'), getMessage() the library's reason, which
+ * name of docs/CONTRACT.md ('INVALID_NONCE'), getMessage() the library's reason, which
  * names the field and never contains the session_key.
  *
  * ```php
@@ -50,7 +50,7 @@ class VoipSignException extends \InvalidArgumentException
     }
 
     /**
-     * The stable code name of DESIGN.md, e.g. 'INVALID_NONCE', 'INVALID_SESSION_KEY'.
+     * The stable code name of docs/CONTRACT.md, e.g. 'INVALID_NONCE', 'INVALID_SESSION_KEY'.
      */
     public function getErrorName(): string
     {

@@ -8,13 +8,12 @@ use VoipSign\Signer;
 use VoipSign\VoipSignException;
 
 /**
- * The inputs of ProcessesTest and of its worker processes: every valid and invalid
- * vector and 1000 generated ones (distinct session_keys, multi-byte groupIds).
+ * The inputs of ProcessesTest and of its worker processes: every valid vector,
+ * every invalid vector of sign (those without "op") and 1000 generated ones
+ * (distinct session_keys, multi-byte groupIds).
  */
 final class ConcurrencyInputs
 {
-    /** Strides of the workers' walks: prime to the number of inputs (1038 = 2·3·173). */
-    public const STRIDES = [1, 5, 7, 11, 13, 17, 19, 23];
 
     /** @var list<array{string, string, string, int, string}>|null */
     private static ?array $inputs = null;
@@ -27,7 +26,8 @@ final class ConcurrencyInputs
         }
         $inputs = [];
         $all = Vectors::all();
-        foreach (array_merge($all['cases'], $all['invalid']) as $c) {
+        $signInvalid = array_filter($all['invalid'], static fn (array $c): bool => !isset($c['op']));
+        foreach (array_merge($all['cases'], $signInvalid) as $c) {
             $inputs[] = [$c['appId'], $c['groupId'], $c['nonceStr'], $c['timeStamp'], $c['sessionKey']];
         }
         for ($i = 0; $i < 1000; $i++) {
@@ -40,6 +40,25 @@ final class ConcurrencyInputs
             ];
         }
         return self::$inputs = $inputs;
+    }
+
+    /**
+     * The stride of worker $worker's walk over $n inputs: the worker-th odd number
+     * prime to $n (1, then the next ones), so that every walk reaches every input.
+     */
+    public static function stride(int $worker, int $n): int
+    {
+        $gcd = static function (int $a, int $b): int {
+            while ($b !== 0) {
+                [$a, $b] = [$b, $a % $b];
+            }
+            return $a;
+        };
+        for ($s = 1, $found = -1; ; $s += 2) {
+            if ($gcd($s, $n) === 1 && ++$found === $worker) {
+                return $s;
+            }
+        }
     }
 
     /** @param array{string, string, string, int, string} $in the signature, or "CODE: message" */

@@ -8,9 +8,10 @@ use PHPUnit\Framework\TestCase;
 
 /**
  * Concurrency as PHP deploys it (FPM workers are processes): 4 processes started
- * together, each making 10^5 Signer::sign calls over the same 1038 inputs (every
- * vector, valid and invalid, and 1000 generated ones), give exactly the results of
- * this single process, refusals and their messages included. About 1 s on 2 cores.
+ * together, each making 10^5 Signer::sign calls over the same inputs (every valid
+ * vector, every invalid sign vector and 1000 generated ones: ConcurrencyInputs),
+ * give exactly the results of this single process, refusals and their messages
+ * included. About 1 s on 2 cores.
  */
 final class ProcessesTest extends TestCase
 {

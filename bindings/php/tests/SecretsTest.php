@@ -96,13 +96,21 @@ final class SecretsTest extends TestCase
     }
 
     /**
+     * Every invalid vector through its own op, with every key it holds; a sign
+     * vector also through every method that takes a session_key.
+     *
      * @dataProvider invalid
      * @param array<string, mixed> $c
      */
     public function testEveryInvalidVector(array $c): void
     {
         ini_set('zend.exception_ignore_args', '0');
-        [$a, $g, $n, $t, $k, $code] = [$c['appId'], $c['groupId'], $c['nonceStr'], $c['timeStamp'], $c['sessionKey'], $c['error']];
+        $code = $c['error'];
+        self::assertRefusedWithoutKey(Vectors::op($c), static fn () => Vectors::call($c), $code, Vectors::keys($c));
+        if (isset($c['op'])) {
+            return;
+        }
+        [$a, $g, $n, $t, $k] = [$c['appId'], $c['groupId'], $c['nonceStr'], $c['timeStamp'], $c['sessionKey']];
         $keys = [$k, self::KEY, self::OTHER_KEY];
         self::assertRefusedWithoutKey('sign', static fn () => Signer::sign($a, $g, $n, $t, $k), $code, $keys);
         self::assertRefusedWithoutKey('verify', static fn () => Signer::verify($a, $g, $n, $t, $k, self::SIGNATURE), $code, $keys);
@@ -119,12 +127,15 @@ final class SecretsTest extends TestCase
                 $code,
                 $keys
             );
-        } else {
-            // Refused after the (good) key was accepted.
-            self::assertSame(self::KEY, $k);
-            $d = Signer::diagnose(self::APP_ID, self::GROUP_ID, self::NONCE, self::TS, self::KEY, self::SIGNATURE, [self::OTHER_KEY]);
-            self::assertNoKey('diagnose', json_encode($d, JSON_THROW_ON_ERROR) . print_r($d, true), $keys);
+            return;
         }
+        if (!str_starts_with($c['name'], 'multi-')) {
+            // A single-field vector: refused after the (good) key was accepted. (The
+            // generated multi-… vectors may have a bad key behind the reported field.)
+            self::assertSame(self::KEY, $k);
+        }
+        $d = Signer::diagnose(self::APP_ID, self::GROUP_ID, self::NONCE, self::TS, self::KEY, self::SIGNATURE, [self::OTHER_KEY]);
+        self::assertNoKey('diagnose', json_encode($d, JSON_THROW_ON_ERROR) . print_r($d, true), $keys);
     }
 
     /** @return array<string, array{0: array<string, mixed>}> */

@@ -39,31 +39,81 @@ final class VectorsTest extends TestCase
         );
     }
 
+    public function testEveryOpHasInvalidCases(): void
+    {
+        $ops = array_count_values(array_map([Vectors::class, 'op'], Vectors::all()['invalid']));
+        foreach (Vectors::OPS as $op) {
+            self::assertArrayHasKey($op, $ops, "no invalid vector for op '$op'");
+        }
+        self::assertSame([], array_diff(array_keys($ops), Vectors::OPS), 'an op this suite does not know');
+    }
+
     /**
+     * Every invalid case through the method its op names: the code name and value,
+     * the message prefix where the case gives one, and no session_key in the message.
+     *
      * @dataProvider invalid
      * @param array<string, mixed> $c
      */
     public function testInvalid(array $c): void
     {
+        self::assertRefused(Vectors::op($c), static fn () => Vectors::call($c), $c);
+        if (!isset($c['op'])) {
+            self::assertSignCaseElsewhere($c);
+        }
+    }
+
+    /**
+     * The inputs of a sign case through the other methods that take them, where the
+     * contract's order gives the same first bad input: the verdict does not depend on
+     * the method.
+     *
+     * @param array<string, mixed> $c
+     */
+    private static function assertSignCaseElsewhere(array $c): void
+    {
+        [$a, $g, $n, $t, $k] = [$c['appId'], $c['groupId'], $c['nonceStr'], $c['timeStamp'], $c['sessionKey']];
+        $good = 'gDyVgzwa0mFz9uUP7M6GQQ==';
         $calls = [
-            'sign' => static fn () => Signer::sign($c['appId'], $c['groupId'], $c['nonceStr'], $c['timeStamp'], $c['sessionKey']),
-            'verify' => static fn () => Signer::verify($c['appId'], $c['groupId'], $c['nonceStr'], $c['timeStamp'], $c['sessionKey'], str_repeat('0', 64)),
-            'signMany' => static fn () => Signer::signMany($c['appId'], $c['groupId'], $c['nonceStr'], $c['timeStamp'], [$c['sessionKey']]),
+            'verify' => static fn () => Signer::verify($a, $g, $n, $t, $k, str_repeat('0', 64)),
+            'signMany' => static fn () => Signer::signMany($a, $g, $n, $t, [$good, $k]),
         ];
-        if ($c['error'] !== 'INVALID_SESSION_KEY') {
-            $calls['canonical'] = static fn () => Signer::canonical($c['appId'], $c['groupId'], $c['nonceStr'], $c['timeStamp']);
+        if ($c['error'] === 'INVALID_SESSION_KEY') {
+            $calls['sessionSignature'] = static fn () => Signer::sessionSignature($k);
+            $calls['issue'] = static fn () => Signer::issue('wx20afc706a711eefc', '1559129713_672975982', $k);
+        } else {
+            $calls['canonical'] = static fn () => Signer::canonical($a, $g, $n, $t);
+            $calls['signMany, no keys'] = static fn () => Signer::signMany($a, $g, $n, $t, []);
         }
         foreach ($calls as $name => $call) {
-            try {
-                $call();
-                self::fail("$name accepted {$c['name']}");
-            } catch (VoipSignException $e) {
-                self::assertSame($c['error'], $e->getErrorName(), "$name: {$e->getMessage()}");
-                self::assertSame(\constant(VoipSignException::class . '::' . $c['error']), $e->getCode());
-                self::assertNotSame('', $e->getMessage());
-                $key = rtrim($c['sessionKey']);
+            $expect = $name === 'signMany' && $c['error'] === 'INVALID_SESSION_KEY'
+                ? $c + ['messagePrefix' => 'sessionKeys[1]: ']
+                : array_diff_key($c, ['messagePrefix' => true]);
+            self::assertRefused($name, $call, $expect);
+        }
+    }
+
+    /**
+     * $call throws the VoipSignException the case names.
+     *
+     * @param array<string, mixed> $c
+     */
+    private static function assertRefused(string $name, callable $call, array $c): void
+    {
+        try {
+            $result = $call();
+            self::fail("$name accepted {$c['name']}: " . var_export($result, true));
+        } catch (VoipSignException $e) {
+            self::assertSame($c['error'], $e->getErrorName(), "$name: {$e->getMessage()}");
+            self::assertSame(\constant(VoipSignException::class . '::' . $c['error']), $e->getCode());
+            self::assertNotSame('', $e->getMessage());
+            if (isset($c['messagePrefix'])) {
+                self::assertStringStartsWith($c['messagePrefix'], $e->getMessage(), $name);
+            }
+            foreach (Vectors::keys($c) as $key) {
+                $key = rtrim($key);
                 if (\strlen($key) >= 4) {
-                    self::assertStringNotContainsString($key, $e->getMessage(), 'the message leaks the session_key');
+                    self::assertStringNotContainsString($key, $e->getMessage(), "$name: the message leaks a session_key");
                 }
             }
         }
