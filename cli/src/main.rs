@@ -4,6 +4,7 @@
 //! through `ps` and /proc): it comes from an environment variable or a file.
 
 mod key_source;
+mod simulate;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -108,6 +109,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The room ledger (WeChat's room rules): `rooms simulate`.
+    #[command(subcommand)]
+    Rooms(RoomsCommand),
     /// Print the user login state signature: HMAC-SHA256 of the body keyed by the
     /// session_key (empty body: the signature GET /wxa/checksession takes).
     #[command(name = "session-signature", after_help = KEY_HELP)]
@@ -118,6 +122,14 @@ enum Command {
         #[command(flatten)]
         key: KeySource,
     },
+}
+
+/// `voipsign rooms ...`.
+#[derive(Subcommand)]
+enum RoomsCommand {
+    /// Run many simulated phones (join, heartbeat, leave, vanish) against a memory
+    /// ledger with a fast clock and print what happened.
+    Simulate(simulate::SimulateArgs),
 }
 
 /// The four signed values.
@@ -245,6 +257,13 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
                     e.action
                 )
             })
+        }
+        Command::Rooms(RoomsCommand::Simulate(args)) => {
+            let start = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0);
+            Outcome::Print(simulate::run(&args, start)?.trim_end().to_owned())
         }
         Command::SessionSignature { body, key } => {
             let key = key.read()?;

@@ -1,0 +1,245 @@
+//! `voipsign rooms simulate`: many simulated phones against a memory ledger with a
+//! fast clock, so that a person can watch the room rules work without writing
+//! code. The phones join, heartbeat every 15 s, leave, vanish without leaving
+//! (their seats become ghosts until the lease expires or a sync removes them) and
+//! report the member list now and then (`sync`, as `wx.onVoIPChatMembersChanged`
+//! would). Only the ledger decides anything; this file only plays the phones.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use clap::Args;
+use voipsign::rooms::{Ledger, Rules};
+use voipsign::{Error, ErrorCode};
+
+/// What to simulate.
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    /// Number of phones (users).
+    #[arg(long, default_value_t = 200)]
+    phones: usize,
+    /// Number of distinct groupIds the phones choose from.
+    #[arg(long, default_value_t = 20)]
+    rooms: usize,
+    /// Simulated seconds (the clock is fast: nothing sleeps).
+    #[arg(long, default_value_t = 600)]
+    seconds: i64,
+    /// Seats per room (1-10).
+    #[arg(long, default_value_t = 10)]
+    capacity: i64,
+    /// Openings per day.
+    #[arg(long, default_value_t = 100_000)]
+    daily_room_limit: i64,
+    /// Seed of the pseudo-random choices (the same seed, the same run).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+const APP: &str = "wx20afc706a711eefc";
+const HEARTBEAT_EVERY_MS: i64 = 15_000;
+const SYNC_EVERY_MS: i64 = 30_000;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Phone {
+    Idle,
+    /// In room `r`, next heartbeat due at `due`.
+    InRoom {
+        r: usize,
+        due: i64,
+    },
+    /// Gone without leaving: its seat is a ghost until `expires`.
+    Vanished {
+        r: usize,
+        expires: i64,
+    },
+}
+
+#[derive(Default)]
+struct Tally {
+    admitted: u64,
+    opened: u64,
+    renewed: u64,
+    full: u64,
+    daily_limit: u64,
+    heartbeats: u64,
+    not_admitted: u64,
+    leaves: u64,
+    vanished: u64,
+    ghosts_expired: u64,
+    ghosts_synced: u64,
+    syncs: u64,
+    max_seated: usize,
+}
+
+/// xorshift64*: reproducible choices without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// True with probability `per_mille` / 1000.
+    fn chance(&mut self, per_mille: u64) -> bool {
+        self.next() % 1000 < per_mille
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Run the simulation and return the report.
+pub fn run(args: &SimulateArgs, start_ms: i64) -> Result<String, Error> {
+    let ledger = Ledger::memory(Rules {
+        capacity: args.capacity,
+        daily_room_limit: args.daily_room_limit,
+        ..Rules::default()
+    })?;
+    if args.phones == 0 || args.rooms == 0 || args.seconds <= 0 {
+        return Err(Error::new(
+            ErrorCode::InvalidRules,
+            "simulate needs --phones, --rooms and --seconds above 0",
+        ));
+    }
+    let limits = *ledger.limits();
+    let mut rng = Rng(args.seed.max(1));
+    let mut phones = vec![Phone::Idle; args.phones];
+    let mut t = Tally::default();
+    let group = |r: usize| format!("room-{r}");
+    let member = |p: usize| format!("openid-{p:05}");
+    let mut next_sync = start_ms + SYNC_EVERY_MS;
+    let end = start_ms + args.seconds * 1000;
+    let mut now = start_ms;
+    while now < end {
+        for p in 0..phones.len() {
+            phones[p] = match phones[p] {
+                Phone::Idle if rng.chance(30) => {
+                    let r = rng.below(args.rooms);
+                    match ledger.admit(APP, &group(r), &member(p), Some(now)) {
+                        Ok(a) => {
+                            t.admitted += 1;
+                            t.opened += u64::from(a.opened);
+                            t.renewed += u64::from(a.renewed);
+                            t.max_seated = t.max_seated.max(a.members as usize);
+                            Phone::InRoom {
+                                r,
+                                due: now + HEARTBEAT_EVERY_MS,
+                            }
+                        }
+                        Err(e) if e.code() == ErrorCode::RoomFull => {
+                            t.full += 1;
+                            Phone::Idle
+                        }
+                        Err(e) if e.code() == ErrorCode::DailyRoomLimit => {
+                            t.daily_limit += 1;
+                            Phone::Idle
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Phone::InRoom { r, .. } if rng.chance(3) => {
+                    t.vanished += 1;
+                    let room = ledger.room(APP, &group(r), Some(now))?;
+                    let seat = room.members.iter().find(|s| s.member_id == member(p));
+                    Phone::Vanished {
+                        r,
+                        expires: seat.map_or(now, |s| s.expires),
+                    }
+                }
+                Phone::InRoom { r, .. } if rng.chance(8) => {
+                    t.leaves += u64::from(ledger.leave(APP, &group(r), &member(p), Some(now))?);
+                    Phone::Idle
+                }
+                Phone::InRoom { r, due } if now >= due => {
+                    match ledger.heartbeat(APP, &group(r), &member(p), Some(now)) {
+                        Ok(_) => {
+                            t.heartbeats += 1;
+                            Phone::InRoom {
+                                r,
+                                due: now + HEARTBEAT_EVERY_MS,
+                            }
+                        }
+                        Err(e) if e.code() == ErrorCode::NotAdmitted => {
+                            // Removed by a sync while it looked gone: rejoin later.
+                            t.not_admitted += 1;
+                            Phone::Idle
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Phone::Vanished { r, expires } => {
+                    let room = ledger.room(APP, &group(r), Some(now))?;
+                    if room.members.iter().any(|s| s.member_id == member(p)) {
+                        Phone::Vanished { r, expires }
+                    } else {
+                        if now >= expires {
+                            t.ghosts_expired += 1;
+                        } else {
+                            t.ghosts_synced += 1;
+                        }
+                        Phone::Idle
+                    }
+                }
+                same => same,
+            };
+        }
+        if now >= next_sync {
+            // One phone of each live room reports who WeChat says is in the call.
+            for r in 0..args.rooms {
+                let present: Vec<String> = (0..phones.len())
+                    .filter(|&p| matches!(phones[p], Phone::InRoom { r: pr, .. } if pr == r))
+                    .map(member)
+                    .collect();
+                if !present.is_empty() {
+                    let room = ledger.sync(APP, &group(r), &present, Some(now))?;
+                    t.syncs += 1;
+                    t.max_seated = t.max_seated.max(room.members.len());
+                }
+            }
+            next_sync = now + SYNC_EVERY_MS;
+        }
+        now += 1000;
+    }
+    let mut days = BTreeMap::new();
+    for day in limits.day(start_ms)..=limits.day(end) {
+        days.insert(day, ledger.usage(APP, Some(day), Some(end))?.rooms);
+    }
+    Ok(report(args, &t, &days, limits.capacity))
+}
+
+fn report(args: &SimulateArgs, t: &Tally, days: &BTreeMap<i64, u64>, capacity: u32) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "voipsign rooms simulate: {} phones, {} rooms, {} s simulated (capacity {capacity}, {} openings a day)",
+        args.phones, args.rooms, args.seconds, args.daily_room_limit
+    );
+    let rows: [(&str, u64); 11] = [
+        ("admitted", t.admitted),
+        ("  of which opened a room", t.opened),
+        ("refused: room full", t.full),
+        ("refused: daily room limit", t.daily_limit),
+        ("heartbeats", t.heartbeats),
+        ("heartbeats refused (NOT_ADMITTED)", t.not_admitted),
+        ("left (wx.exitVoIPChat)", t.leaves),
+        ("vanished without leaving", t.vanished),
+        ("  ghost seats expired (lease)", t.ghosts_expired),
+        ("  ghost seats removed by sync", t.ghosts_synced),
+        ("syncs (onVoIPChatMembersChanged)", t.syncs),
+    ];
+    for (what, n) in rows {
+        let _ = writeln!(s, "  {what:<36} {n:>8}");
+    }
+    let _ = writeln!(
+        s,
+        "  {:<36} {:>8}",
+        "most seats seen in one room", t.max_seated
+    );
+    let _ = writeln!(s, "openings per day (UTC+8 days since 1970-01-01):");
+    for (day, rooms) in days {
+        let _ = writeln!(s, "  day {day}: {rooms}");
+    }
+    s
+}
