@@ -90,6 +90,8 @@ demo-core: cli build/c/sign_example
 	  --group-id room-42 --session-key-env VOIPSIGN_DEMO_KEY
 	@echo "== C: examples/c/sign_example.c"
 	build/c/sign_example
+	@echo "== CLI: the room rules at work (200 phones, 20 rooms, 10 simulated minutes)"
+	$(LIBDIR)/voipsign rooms simulate --phones 200 --rooms 20 --seconds 600
 
 demo: demo-core ## the main job: sign the documentation's example (CLI, C, every binding) and issue a ticket
 	@for b in $(BINDINGS); do echo "== $$b"; $(MAKE) --no-print-directory -C bindings/$$b demo || exit 1; done

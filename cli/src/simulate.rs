@@ -113,8 +113,8 @@ pub fn run(args: &SimulateArgs, start_ms: i64) -> Result<String, Error> {
     let end = start_ms + args.seconds * 1000;
     let mut now = start_ms;
     while now < end {
-        for p in 0..phones.len() {
-            phones[p] = match phones[p] {
+        for (p, phone) in phones.iter_mut().enumerate() {
+            *phone = match *phone {
                 Phone::Idle if rng.chance(30) => {
                     let r = rng.below(args.rooms);
                     match ledger.admit(APP, &group(r), &member(p), Some(now)) {

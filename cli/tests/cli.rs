@@ -422,3 +422,69 @@ fn diagnose_and_explain_end_to_end() {
     let out = voipsign(&["explain", "--err-code", "-2"], None);
     assert!(text(&out.stdout).starts_with("cause:   DEVICE_BUSY\n"));
 }
+
+/// `rooms simulate` shows the rules at work: never more seats than capacity, and
+/// a small daily limit refuses openings.
+#[test]
+fn rooms_simulate_reports_the_rules_at_work() {
+    let out = voipsign(
+        &[
+            "rooms",
+            "simulate",
+            "--phones",
+            "120",
+            "--rooms",
+            "8",
+            "--seconds",
+            "300",
+            "--capacity",
+            "4",
+            "--daily-room-limit",
+            "5",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    let count = |what: &str| -> u64 {
+        let line = report
+            .lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("{what}: {report}"));
+        line.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    assert!(count("most seats seen in one room") <= 4, "{report}");
+    assert!(count("refused: room full") > 0, "{report}");
+    assert!(count("refused: daily room limit") > 0, "{report}");
+    assert!(count("of which opened a room") <= 5 * 2, "{report}");
+    assert!(
+        count("ghost seats expired") + count("ghost seats removed by sync") > 0,
+        "{report}"
+    );
+    // The same seed gives the same run.
+    let again = voipsign(
+        &[
+            "rooms",
+            "simulate",
+            "--phones",
+            "120",
+            "--rooms",
+            "8",
+            "--seconds",
+            "300",
+            "--capacity",
+            "4",
+            "--daily-room-limit",
+            "5",
+        ],
+        None,
+    );
+    assert_eq!(text(&again.stdout), report);
+    let bad = voipsign(&["rooms", "simulate", "--capacity", "11"], None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).starts_with("error[INVALID_RULES]: "),
+        "{}",
+        text(&bad.stderr)
+    );
+}
