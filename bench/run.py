@@ -47,6 +47,7 @@ def commands(c_bench: str) -> Dict[str, List[str]]:
 TARGETS: List[Tuple[str, str, str, str, float, str]] = [
     ("core", "core", "sign_floor_ratio", "<=", 1.25, "sign / floor (5 SHA-256 compressions)"),
     ("core", "core", "sign_many_floor_ratio", "<=", 1.15, "sign_many(10) per member / floor"),
+    ("core", "core", "ledger_pair_us", "<=", 1.0, "room ledger admit+leave pair, µs (memory store)"),
     ("c", "C", "ratio", ">=", 7.0, "HMAC() one-shot / voipsign_sign"),
     ("c", "C", "ratio_vs_evp_cached", ">=", 1.0, "EVP_MAC with a cached key / voipsign_sign"),
     ("python", "Python", "ratio", ">=", 5.0, "idiom / voipsign.sign"),
@@ -214,6 +215,10 @@ def spread(r: Dict[str, Any], prefix: str) -> str:
     return f"{fmt_ns(lo)}-{fmt_ns(hi)}" if lo is not None and hi is not None else "-"
 
 
+def unit(t: Dict[str, Any]) -> str:
+    return " µs" if t["field"].endswith("_us") else "x"
+
+
 def tables(results: Dict[str, Any]) -> Tuple[List[List[str]], List[List[str]]]:
     langs = [r for r in results["languages"] if "error" not in r]
     main = [["language", "idiom ns", "(min-max)", "voipsign ns", "(min-max)", "ratio",
@@ -232,8 +237,8 @@ def tables(results: Dict[str, Any]) -> Tuple[List[List[str]], List[List[str]]]:
     for t in results["targets"]:
         v = t["measured"]
         targets.append([
-            f"{t['language']}: {t['what']}", "-" if v is None else f"{v:.2f}x",
-            f"{t['op']} {t['target']:g}x", t["verdict"],
+            f"{t['language']}: {t['what']}", "-" if v is None else f"{v:.2f}{unit(t)}",
+            f"{t['op']} {t['target']:g}{unit(t)}", t["verdict"],
         ])
     return main, targets
 

@@ -133,6 +133,22 @@ fn benches(c: &mut Criterion) {
     // The full search: a signature nothing reproduces, with one older key.
     let older = [SessionKey::new(KEYS[1]).unwrap()];
     let random = "0123456789abcdef".repeat(4);
+    // The room ledger (memory store): a member joins and leaves a live room (one
+    // member stays seated, so the pair never opens a room nor uses quota).
+    let ledger = voipsign::rooms::Ledger::memory(voipsign::rooms::Rules::default()).unwrap();
+    let now = Some(1_796_083_200_000);
+    ledger.admit(app, group, "host-openid", now).unwrap();
+    g.bench_function("ledger_admit_leave", |b| {
+        b.iter(|| {
+            let a = ledger
+                .admit(app, group, black_box("guest-openid"), now)
+                .unwrap();
+            assert!(!a.opened);
+            ledger
+                .leave(app, group, black_box("guest-openid"), now)
+                .unwrap()
+        })
+    });
     g.bench_function("diagnose_full_search", |b| {
         b.iter(|| voipsign::diagnose(black_box(&p), &key, black_box(&random), &older).unwrap())
     });
@@ -262,8 +278,20 @@ fn main() {
             if d.median < 5e6 { "within" } else { "OVER" }
         );
     }
+    let ledger = stat("ledger_admit_leave");
+    if let Some(l) = ledger {
+        println!(
+            "ledger admit+leave pair (memory store): {:.0} ns = {:.1} x sign (target <= 1000 ns: {})",
+            l.median,
+            l.median / s.median,
+            if l.median <= 1000.0 { "met" } else { "MISSED" }
+        );
+    }
     if let Some(path) = std::env::var_os("BENCH_JSON") {
         let json = serde_json::json!({
+            "ledger_pair_ns": ledger.map(|l| l.median),
+            "ledger_pair_us": ledger.map(|l| l.median / 1000.0),
+            "ledger_pair_vs_sign": ledger.map(|l| l.median / s.median),
             "language": "Rust (core)",
             "idiom": IDIOM,
             "idiom_ns": i1.median, "idiom_min": i1.min, "idiom_max": i1.max,
