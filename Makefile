@@ -19,7 +19,7 @@ BINDINGS := $(patsubst bindings/%/Makefile,%,$(wildcard bindings/*/Makefile))
 C_LIBS := -lpthread -ldl -lm
 C_FLAGS := -std=c11 -Wall -Wextra -Werror -g -Iinclude -Ibuild/c
 
-.PHONY: help ffi cli header header-check clippy test test-rust test-c test-c-valgrind \
+.PHONY: help ffi cli header header-check clippy test test-all test-rust test-c test-c-valgrind \
         demo demo-core bench bench-core test-bench-quick fuzz test-fuzz-smoke install tools $(addprefix test-,$(BINDINGS))
 
 help: ## list the targets
@@ -71,8 +71,12 @@ test-c: tools build/c/test_asan ## the C suite under AddressSanitizer + UBSan
 test-c-valgrind: tools build/c/test_plain ## the C suite under valgrind memcheck (0 errors, 0 leaks)
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 build/c/test_plain
 
-test: tools clippy header-check test-rust test-c test-c-valgrind test-hardening $(addprefix test-,$(BINDINGS)) test-fuzz-smoke test-bench-quick ## every test of every language
-	@echo "make test: all suites passed"
+test: ## every test of every language, with its duration (CI runs this)
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory test-all || { echo "make test: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; }; \
+	echo "make test: all suites passed in $$(( $$(date +%s) - start )) s"
+
+test-all: tools clippy header-check test-rust test-c test-c-valgrind test-hardening $(addprefix test-,$(BINDINGS)) test-fuzz-smoke test-bench-quick
 
 $(addprefix test-,$(BINDINGS)): test-%: ffi
 	$(MAKE) -C bindings/$* test
