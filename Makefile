@@ -58,11 +58,11 @@ build/c/vectors.h: tests/vectors/signatures.json tests/vectors/diagnose.json tes
 	@mkdir -p build/c
 	python3 tests/c/gen_vectors.py tests/vectors/signatures.json tests/vectors/diagnose.json > $@
 
-build/c/test_asan: tests/c/test_voipsign.c build/c/vectors.h include/voipsign.h ffi
+build/c/test_asan: tests/c/test_voipsign.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h ffi
 	$(CC) $(C_FLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	  $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-build/c/test_plain: tests/c/test_voipsign.c build/c/vectors.h include/voipsign.h ffi
+build/c/test_plain: tests/c/test_voipsign.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h ffi
 	$(CC) $(C_FLAGS) -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
 test-c: tools build/c/test_asan ## the C suite under AddressSanitizer + UBSan
@@ -145,17 +145,17 @@ test-ffi-panic: ## the panic boundary from Rust (unit tests of ffi with the feat
 test-symbols: ffi ffi-test-panic ## libvoipsign.so exports only the voipsign_* functions voipsign.h declares
 	tests/c/check_symbols.sh include/voipsign.h $(LIBDIR)/libvoipsign.so $(TEST_PANIC_LIBDIR)/libvoipsign.so
 
-build/c/test_threads_asan build/c/test_secrets_asan: build/c/test_%_asan: tests/c/test_%.c build/c/vectors.h include/voipsign.h ffi
+build/c/test_threads_asan build/c/test_secrets_asan: build/c/test_%_asan: tests/c/test_%.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h ffi
 	$(CC) $(HARDENING_CFLAGS) $(HARDENING_ASAN) $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-build/c/test_threads_plain build/c/test_secrets_plain: build/c/test_%_plain: tests/c/test_%.c build/c/vectors.h include/voipsign.h ffi
+build/c/test_threads_plain build/c/test_secrets_plain: build/c/test_%_plain: tests/c/test_%.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h ffi
 	$(CC) $(HARDENING_CFLAGS) -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-build/c/test_panic_asan: tests/c/test_panic.c include/voipsign.h ffi-test-panic
+build/c/test_panic_asan: tests/c/test_panic.c tests/c/check.h include/voipsign.h ffi-test-panic
 	@mkdir -p build/c
 	$(CC) $(HARDENING_CFLAGS) $(HARDENING_ASAN) $< $(TEST_PANIC_LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-build/c/test_panic_plain: tests/c/test_panic.c include/voipsign.h ffi-test-panic
+build/c/test_panic_plain: tests/c/test_panic.c tests/c/check.h include/voipsign.h ffi-test-panic
 	@mkdir -p build/c
 	$(CC) $(HARDENING_CFLAGS) -O1 $< $(TEST_PANIC_LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 

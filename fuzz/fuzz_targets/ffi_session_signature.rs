@@ -10,6 +10,13 @@ use libfuzzer_sys::fuzz_target;
 use voipsign_fuzz::*;
 
 fn call(key: &Arg, body: &Arg, out: &mut OutBuf, err: &mut ErrBuf) -> i32 {
+    // SAFETY: every (pointer, length) pair is a live `Vec`'s pointer with that `Vec`'s
+    // length (an empty `Vec`'s is non-NULL and aligned, valid for 0 bytes) or NULL with any
+    // length, which the contract refuses as NULL_ARGUMENT before reading anything; `out` is
+    // NULL (any capacity) or a live buffer of at least `out.cap` writable bytes (plus the
+    // guard zone); `err` is NULL or a live `RawError` (the layout of `voipsign_error`,
+    // asserted in out_params.rs). Everything outlives the call and the library keeps no
+    // pointer after it.
     status(unsafe {
         voipsign_ffi::voipsign_session_signature(
             key.ptr(),

@@ -1,9 +1,9 @@
 //! The small C entry points: voipsign_status_name and voipsign_status_message for
 //! any int32 (every known status, every unknown one), voipsign_version and
 //! voipsign_signature_len. Checks non-NULL, NUL-terminated, non-empty UTF-8 static
-//! strings ("OK"/"success" for 0, the core's names and descriptions for 1..=12,
-//! "UNKNOWN"/"unknown status" otherwise), the same pointer on every call, the
-//! version of the core crate and the length 64.
+//! strings ("OK"/"success" for 0, the core's names and descriptions for every code
+//! of `ErrorCode::ALL` (1..=18 at present), "UNKNOWN"/"unknown status" otherwise),
+//! the same pointer on every call, the version of the core crate and the length 64.
 #![no_main]
 
 use std::ffi::CStr;
@@ -13,6 +13,9 @@ use voipsign::ErrorCode;
 
 fn text(p: *const std::ffi::c_char, what: &str) -> &'static str {
     assert!(!p.is_null(), "{what} returned NULL");
+    // SAFETY: `p` is not NULL (asserted above) and comes from voipsign_status_name or
+    // voipsign_status_message, which return a static NUL-terminated string that is
+    // never freed (include/voipsign.h), so it is valid for 'static.
     let s = unsafe { CStr::from_ptr(p) };
     let s = s
         .to_str()
@@ -34,7 +37,7 @@ fn check(status: i32) {
     assert_eq!(m1, m2, "status_message({status}) is not a static string");
     let name = text(n1, "voipsign_status_name");
     let message = text(m1, "voipsign_status_message");
-    let code = (1..=12)
+    let code = (1..=ErrorCode::ALL.len() as i32)
         .contains(&status)
         .then(|| ErrorCode::ALL[status as usize - 1]);
     match (status, code) {
@@ -55,7 +58,8 @@ fn check(status: i32) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    for s in [-1, 0, 1, 11, 12, 13, i32::MIN, i32::MAX] {
+    let last = ErrorCode::ALL.len() as i32;
+    for s in [-1, 0, 1, 11, 12, 13, last, last + 1, i32::MIN, i32::MAX] {
         check(s);
     }
     for c in data.chunks(4) {

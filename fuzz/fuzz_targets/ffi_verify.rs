@@ -16,6 +16,12 @@ fn call(p: &ParamArgs, key: &Arg, sig: &Arg, valid: Option<&mut u8>, err: &mut E
         Some(v) => (v as *mut u8).cast::<bool>(),
         None => std::ptr::null_mut(),
     };
+    // SAFETY: every (pointer, length) pair is a live `Vec`'s pointer with that `Vec`'s
+    // length (an empty `Vec`'s is non-NULL and aligned, valid for 0 bytes) or NULL with any
+    // length, which the contract refuses as NULL_ARGUMENT before reading anything; `valid`
+    // is NULL or a live `u8`, written only with 0 or 1 (a valid `bool`); `err` is NULL or a
+    // live `RawError` (the layout of `voipsign_error`, asserted in out_params.rs).
+    // Everything outlives the call and the library keeps no pointer after it.
     status(unsafe {
         voipsign_ffi::voipsign_verify(
             p.app.ptr(),

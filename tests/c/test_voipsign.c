@@ -1,37 +1,16 @@
-/* The C test suite of libvoipsign: every shared vector through the C ABI, plus
- * NULL pointers, empty and 64 KiB inputs, embedded NULs, non-UTF-8 bytes, too-small
- * buffers and concurrent callers. Prints "N passed, M failed" last. */
+/* The C test suite of libvoipsign: every shared vector through the C ABI (every
+ * invalid case through the function of its "op", by code name and message
+ * prefix), plus NULL pointers, empty and 64 KiB inputs, embedded NULs, non-UTF-8
+ * bytes, too-small buffers and concurrent callers. Prints "N passed, M failed" last. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "voipsign.h"
+#include "call_op.h"
+#include "check.h"
 #include "vectors.h"
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                          \
-    do {                                                          \
-        if (cond) {                                               \
-            passed++;                                             \
-        } else {                                                  \
-            failed++;                                             \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);  \
-            fprintf(stderr, __VA_ARGS__);                         \
-            fputc('\n', stderr);                                  \
-        }                                                         \
-    } while (0)
-
-#define S(lit) lit, (sizeof lit - 1)
-
-static const char APP[] = "wx20afc706a711eefc";
-static const char GROUP[] = "1559129713_672975982";
-static const char NONCE[] = "8AP6DT9ybtniUJfb";
-static const char KEY[] = "gDyVgzwa0mFz9uUP7M6GQQ==";
-static const char DOC_SIG[] = "b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617";
-#define TS 1559129714LL
 
 /* Sign with the documentation's values except the ones given. */
 static voipsign_status sign_with(const char *app, size_t app_len, const char *group, size_t group_len,
@@ -76,26 +55,40 @@ static void test_cases(void) {
     }
 }
 
+/* No 8-byte run from the start of a key appears in the message. */
+static bool shows_key(const char *message, const char *key, size_t key_len) {
+    if (key == NULL || key_len < 8) return false;
+    char probe[9];
+    memcpy(probe, key, 8);
+    probe[8] = 0;
+    return strstr(message, probe) != NULL;
+}
+
+/* Every invalid case of signatures.json, whatever its op: refused with the status
+ * named by "error", the message starting with "messagePrefix" when there is one,
+ * the output untouched, no key in the message; the same status without err. */
 static void test_invalid(void) {
-    for (size_t i = 0; i < N_INVALID; i++) {
-        const struct sv *c = &INVALID[i];
-        char sig[VOIPSIGN_SIGNATURE_LEN + 1];
-        memset(sig, 'Z', sizeof sig);
+    CHECK(N_INVALID_OPS == N_INVALID_JSON && N_INVALID_OPS > 0, "%zu of %d invalid cases generated",
+          (size_t)N_INVALID_OPS, N_INVALID_JSON);
+    static char out[8192];
+    for (size_t i = 0; i < N_INVALID_OPS; i++) {
+        const struct iv *c = &INVALID_OPS[i];
+        memset(out, 'Z', sizeof out);
         voipsign_error err;
-        voipsign_status st = sign_with(c->app_id, c->app_id_len, c->group_id, c->group_id_len, c->nonce,
-                                       c->nonce_len, c->ts, c->key, c->key_len, sig, sizeof sig, &err);
-        CHECK(strcmp(voipsign_status_name(st), c->expect) == 0, "invalid %s: got %s, want %s", c->name,
-              voipsign_status_name(st), c->expect);
+        memset(&err, 0, sizeof err);
+        voipsign_status st = call_invalid(c, out, sizeof out, &err);
+        CHECK(strcmp(voipsign_status_name(st), c->error) == 0, "invalid %s (%s): got %s, want %s: %s", c->name,
+              c->op_name, voipsign_status_name(st), c->error, err.message);
         CHECK(err.status == st && err.message_len == strlen(err.message) && err.message_len > 0,
               "invalid %s: error detail", c->name);
-        CHECK(untouched(sig, sizeof sig), "invalid %s: output written on failure", c->name);
-        if (c->key_len >= 8) {
-            /* No 8-byte run of the key appears in the message. */
-            char probe[9];
-            memcpy(probe, c->key, 8);
-            probe[8] = 0;
-            CHECK(strstr(err.message, probe) == NULL, "invalid %s: message leaks the key", c->name);
-        }
+        if (c->message_prefix)
+            CHECK(strncmp(err.message, c->message_prefix, strlen(c->message_prefix)) == 0,
+                  "invalid %s: message \"%s\" does not start with \"%s\"", c->name, err.message, c->message_prefix);
+        CHECK(untouched(out, sizeof out), "invalid %s: output written on failure", c->name);
+        bool leaked = shows_key(err.message, c->key, c->key_len);
+        for (size_t k = 0; k < c->n_keys; k++) leaked = leaked || shows_key(err.message, c->keys[k], c->key_lens[k]);
+        CHECK(!leaked, "invalid %s: message leaks a key", c->name);
+        CHECK(call_invalid(c, out, sizeof out, NULL) == st, "invalid %s: a different status when err is NULL", c->name);
     }
 }
 
@@ -227,11 +220,11 @@ static void test_buffers(void) {
               len == 64 && untouched(canon, sizeof canon),
           "canonical of 64 bytes needs 65");
     CHECK(voipsign_canonical(S(APP), S(GROUP), S(NONCE), TS, canon, 65, NULL, &err) == VOIPSIGN_OK &&
-              strcmp(canon, "1559129713_67297598215591297148AP6DT9ybtniUJfbwx20afc706a711eefc") == 0,
+              strcmp(canon, DOC_CANONICAL) == 0,
           "canonical into 65 bytes, out_len NULL");
 
     char many[3 * 64];
-    const char *keys[3] = {KEY, "o0q0otL8aEzpcZL/FT9WsQ==", "kUpBwvRHPfIDSEEATFMKZg=="};
+    const char *keys[3] = {KEY, THIRD_KEY, "kUpBwvRHPfIDSEEATFMKZg=="};
     size_t lens[3] = {24, 24, 24};
     memset(many, 'Z', sizeof many);
     CHECK(voipsign_sign_many(S(APP), S(GROUP), S(NONCE), TS, keys, lens, 3, many, 3 * 64 - 1, &err) ==
@@ -293,11 +286,15 @@ static void test_issue_and_verify(void) {
 static void test_status_names(void) {
     static const char *names[] = {"OK", "INVALID_APP_ID", "INVALID_GROUP_ID", "INVALID_NONCE", "INVALID_TIMESTAMP",
                                   "INVALID_SESSION_KEY", "INVALID_SIGNATURE", "NULL_ARGUMENT", "INVALID_UTF8",
-                                  "BUFFER_TOO_SMALL", "RNG_FAILURE", "INTERNAL", "INVALID_ROOM_TYPE"};
+                                  "BUFFER_TOO_SMALL", "RNG_FAILURE", "INTERNAL", "INVALID_ROOM_TYPE",
+                                  "ROOM_FULL", "DAILY_ROOM_LIMIT", "NOT_ADMITTED", "INVALID_MEMBER_ID",
+                                  "INVALID_RULES", "LEDGER_UNAVAILABLE"};
     for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++) {
         CHECK(strcmp(voipsign_status_name(i), names[i]) == 0, "status_name(%d)", i);
         CHECK(strlen(voipsign_status_message(i)) > 5, "status_message(%d)", i);
     }
+    int past = (int)(sizeof names / sizeof names[0]);
+    CHECK(strcmp(voipsign_status_name(past), "UNKNOWN") == 0, "status %d is not in the list above", past);
     CHECK(strcmp(voipsign_status_name(99), "UNKNOWN") == 0 && strcmp(voipsign_status_name(-1), "UNKNOWN") == 0,
           "unknown statuses");
     CHECK(strlen(voipsign_version()) >= 5 && voipsign_signature_len() == VOIPSIGN_SIGNATURE_LEN, "version, length");
@@ -384,6 +381,5 @@ int main(void) {
     test_status_names();
     test_diagnose_and_explain();
     test_threads();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return check_summary();
 }
