@@ -371,6 +371,17 @@ enum voipsign_status voipsign_explain(int64_t err_code,
 // store is unreachable. Thread safety: reentrant.
 struct voipsign_rules voipsign_rules_default(void);
 
+// The number of an `on_unavailable` setting by its name (`"allow"` → 0,
+// `"refuse"` → 1), for bindings whose users write the name:
+// `VOIPSIGN_INVALID_RULES` for any other text. `*out` is written only on success.
+//
+// # Safety
+// `(name, name_len)` `(NULL, 0)` or readable; `out` writable; `err` NULL or writable.
+enum voipsign_status voipsign_on_unavailable_from_name(const char *name,
+                                                       size_t name_len,
+                                                       int64_t *out,
+                                                       struct voipsign_error *err);
+
 // Create a ledger over an in-process memory store (one process's rooms;
 // thread-safe, bounded). On success `*out` receives a ledger the caller owns and
 // must release with `voipsign_ledger_free`; on failure `*out` is untouched.
@@ -474,7 +485,10 @@ enum voipsign_status voipsign_ledger_leave(const struct voipsign_ledger *ledger,
 // (`wx.onVoIPChatMembersChanged`), then write the room as JSON to `out`:
 // `{"members":[{"memberId":"…","since":…,"expires":…}],"generation":1,"live":true}`.
 // `open_ids` / `open_id_lens` give `count` ids (both may be NULL when `count` is
-// 0). `*out_len` as in `voipsign_canonical`; 160 bytes per member plus 64 suffice.
+// 0). `*out_len` as in `voipsign_canonical`; 330 bytes per member plus 64 always
+// suffice (a member id of 128 quotes or backslashes doubles when escaped). On
+// `VOIPSIGN_BUFFER_TOO_SMALL` the sync has been applied: read the room with
+// `voipsign_ledger_room` rather than syncing again.
 //
 // # Safety
 // As `voipsign_ledger_admit`; the id arrays as in `voipsign_sign_many`; `out`

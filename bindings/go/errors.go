@@ -25,7 +25,13 @@ const (
 	CodeRNGFailure        Code = C.VOIPSIGN_RNG_FAILURE         // 10 "RNG_FAILURE"
 	CodeInternal          Code = C.VOIPSIGN_INTERNAL            // 11 "INTERNAL"
 	CodeInvalidRoomType   Code = C.VOIPSIGN_INVALID_ROOM_TYPE   // 12 "INVALID_ROOM_TYPE"
-	maxKnownCode               = CodeInvalidRoomType
+	CodeRoomFull          Code = C.VOIPSIGN_ROOM_FULL           // 13 "ROOM_FULL"
+	CodeDailyRoomLimit    Code = C.VOIPSIGN_DAILY_ROOM_LIMIT    // 14 "DAILY_ROOM_LIMIT"
+	CodeNotAdmitted       Code = C.VOIPSIGN_NOT_ADMITTED        // 15 "NOT_ADMITTED"
+	CodeInvalidMemberID   Code = C.VOIPSIGN_INVALID_MEMBER_ID   // 16 "INVALID_MEMBER_ID"
+	CodeInvalidRules      Code = C.VOIPSIGN_INVALID_RULES       // 17 "INVALID_RULES"
+	CodeLedgerUnavailable Code = C.VOIPSIGN_LEDGER_UNAVAILABLE  // 18 "LEDGER_UNAVAILABLE"
+	maxKnownCode               = CodeLedgerUnavailable
 )
 
 // codeNames caches the library's static names of the known codes.
@@ -89,6 +95,14 @@ var (
 	ErrBufferTooSmall    = sentinel(CodeBufferTooSmall)
 	ErrRNGFailure        = sentinel(CodeRNGFailure)
 	ErrInternal          = sentinel(CodeInternal)
+
+	// The room ledger's codes (see Ledger).
+	ErrRoomFull          = sentinel(CodeRoomFull)          // every seat is taken by other members
+	ErrDailyRoomLimit    = sentinel(CodeDailyRoomLimit)    // opening the room would exceed today's limit
+	ErrNotAdmitted       = sentinel(CodeNotAdmitted)       // the member holds no live seat: admit again
+	ErrInvalidMemberID   = sentinel(CodeInvalidMemberID)   // a member id (openid) is not 1–128 printable ASCII bytes
+	ErrInvalidRules      = sentinel(CodeInvalidRules)      // Rules out of range (NewMemoryLedger)
+	ErrLedgerUnavailable = sentinel(CodeLedgerUnavailable) // the store cannot be reached (OnUnavailableRefuse)
 )
 
 func sentinel(c Code) *Error {

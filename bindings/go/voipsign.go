@@ -48,7 +48,10 @@ type Params struct {
 // RoomType is the roomType of wx.joinVoIPChat.
 type RoomType string
 
-// The room types wx.joinVoIPChat accepts. The zero RoomType ("") means Voice.
+// The room types wx.joinVoIPChat accepts. Voice is the default of every other
+// voipsign language's optional roomType: pass it when the caller chose none. Any
+// other value, the zero RoomType ("") included, is refused with
+// ErrInvalidRoomType, as "" is in every language.
 const (
 	Voice RoomType = "voice"
 	Video RoomType = "video"
@@ -74,6 +77,19 @@ func cstr(s string) (*C.char, C.size_t) {
 		return nil, 0
 	}
 	return (*C.char)(unsafe.Pointer(unsafe.StringData(s))), C.size_t(len(s))
+}
+
+// emptyText backs the pointer given for an explicitly empty string (see cgiven).
+var emptyText [1]byte
+
+// cgiven is cstr for an argument the caller always gives, such as a roomType: the
+// empty string is a non-NULL pointer with length 0, which the library reads as
+// the value "" (refused or accepted on its merits), not as "absent" (NULL, 0).
+func cgiven(s string) (*C.char, C.size_t) {
+	if len(s) == 0 {
+		return (*C.char)(unsafe.Pointer(&emptyText[0])), 0
+	}
+	return cstr(s)
 }
 
 // cbytes is cstr for a byte slice.
@@ -158,13 +174,14 @@ func Canonical(p Params) (string, error) {
 
 // Issue creates a join ticket for groupId: a fresh 32-character nonceStr from
 // the operating system's CSPRNG, the current time in seconds and the signature.
-// roomType is Voice or Video; the zero RoomType means Voice. Send
-// json.Marshal(ticket) to the mini program and pass it to wx.joinVoIPChat.
+// roomType is Voice (the usual choice) or Video; anything else, "" included, is
+// ErrInvalidRoomType. Send json.Marshal(ticket) to the mini program and pass it to
+// wx.joinVoIPChat.
 func Issue(appID, groupID, sessionKey string, roomType RoomType) (JoinTicket, error) {
 	a, al := cstr(appID)
 	g, gl := cstr(groupID)
 	k, kl := cstr(sessionKey)
-	r, rl := cstr(string(roomType))
+	r, rl := cgiven(string(roomType))
 	// "4096 bytes always suffice" (voipsign.h); textCall retries if not.
 	out, err := textCall(4096, func(o *C.char, cap C.size_t, outLen *C.size_t, e *C.voipsign_error) uint32 {
 		return C.voipsign_issue(a, al, g, gl, k, kl, r, rl, o, cap, outLen, e)

@@ -24,6 +24,12 @@ var sentinels = map[string]*Error{
 	"BUFFER_TOO_SMALL":    ErrBufferTooSmall,
 	"RNG_FAILURE":         ErrRNGFailure,
 	"INTERNAL":            ErrInternal,
+	"ROOM_FULL":           ErrRoomFull,
+	"DAILY_ROOM_LIMIT":    ErrDailyRoomLimit,
+	"NOT_ADMITTED":        ErrNotAdmitted,
+	"INVALID_MEMBER_ID":   ErrInvalidMemberID,
+	"INVALID_RULES":       ErrInvalidRules,
+	"LEDGER_UNAVAILABLE":  ErrLedgerUnavailable,
 }
 
 const (
@@ -116,7 +122,8 @@ func TestErrorFormat(t *testing.T) {
 func TestCodeNames(t *testing.T) {
 	want := []string{"OK", "INVALID_APP_ID", "INVALID_GROUP_ID", "INVALID_NONCE", "INVALID_TIMESTAMP",
 		"INVALID_SESSION_KEY", "INVALID_SIGNATURE", "NULL_ARGUMENT", "INVALID_UTF8",
-		"BUFFER_TOO_SMALL", "RNG_FAILURE", "INTERNAL", "INVALID_ROOM_TYPE"}
+		"BUFFER_TOO_SMALL", "RNG_FAILURE", "INTERNAL", "INVALID_ROOM_TYPE", "ROOM_FULL",
+		"DAILY_ROOM_LIMIT", "NOT_ADMITTED", "INVALID_MEMBER_ID", "INVALID_RULES", "LEDGER_UNAVAILABLE"}
 	for i, name := range want {
 		if got := Code(i).String(); got != name {
 			t.Errorf("Code(%d).String() = %q, want %q", i, got, name)
@@ -125,10 +132,13 @@ func TestCodeNames(t *testing.T) {
 			t.Errorf("the sentinel for %s has code %d", name, sentinels[name].Code)
 		}
 	}
-	for _, c := range []Code{-1, 13, 1000, 1 << 40} {
+	for _, c := range []Code{-1, 19, 1000, 1 << 40} {
 		if got := c.String(); got != "UNKNOWN" {
 			t.Errorf("Code(%d).String() = %q", int(c), got)
 		}
+	}
+	if len(want) != int(maxKnownCode)+1 {
+		t.Errorf("%d names for codes 0..%d", len(want), maxKnownCode)
 	}
 	if len(sentinels) != int(maxKnownCode) {
 		t.Errorf("%d sentinels for %d codes", len(sentinels), maxKnownCode)
@@ -169,18 +179,14 @@ func TestVerifyCloudSignature(t *testing.T) {
 var ticketJSON = regexp.MustCompile(`^\{"groupId":"[^"]*","nonceStr":"[A-Za-z0-9]{32}","timeStamp":[0-9]{10},"signature":"[0-9a-f]{64}","roomType":"(voice|video)"\}$`)
 
 func TestIssueRoundTrip(t *testing.T) {
-	for _, rt := range []RoomType{Voice, Video, ""} {
+	for _, rt := range []RoomType{Voice, Video} {
 		before := time.Now().Unix()
 		ticket, err := Issue(docParams.AppID, "房间-42", docKey, rt)
 		after := time.Now().Unix()
 		if err != nil {
 			t.Fatalf("Issue(%q): %v", rt, err)
 		}
-		wantType := rt
-		if rt == "" {
-			wantType = Voice
-		}
-		if ticket.RoomType != wantType || ticket.GroupID != "房间-42" {
+		if ticket.RoomType != rt || ticket.GroupID != "房间-42" {
 			t.Errorf("ticket = %+v", ticket)
 		}
 		if ticket.TimeStamp < before || ticket.TimeStamp > after {
@@ -207,6 +213,10 @@ func TestIssueRoundTrip(t *testing.T) {
 	checkCode(t, `Issue("audio")`, err, "INVALID_ROOM_TYPE", docKey)
 	_, err = Issue(docParams.AppID, docParams.GroupID, docKey, "Voice")
 	checkCode(t, `Issue("Voice")`, err, "INVALID_ROOM_TYPE", docKey)
+	// The zero RoomType is the value "", refused as in every language (it goes
+	// to C as a non-NULL empty string, never as the absent (NULL, 0)).
+	_, err = Issue(docParams.AppID, docParams.GroupID, docKey, "")
+	checkCode(t, `Issue("")`, err, "INVALID_ROOM_TYPE", docKey)
 	_, err = Issue(docParams.AppID, strings.Repeat("g", 1025), docKey, Voice)
 	checkCode(t, "Issue(long groupId)", err, "INVALID_GROUP_ID", docKey)
 }

@@ -17,13 +17,50 @@ typedef enum voipsign_status {
   VOIPSIGN_RNG_FAILURE = 10,
   VOIPSIGN_INTERNAL = 11,
   VOIPSIGN_INVALID_ROOM_TYPE = 12,
+  VOIPSIGN_ROOM_FULL = 13,
+  VOIPSIGN_DAILY_ROOM_LIMIT = 14,
+  VOIPSIGN_NOT_ADMITTED = 15,
+  VOIPSIGN_INVALID_MEMBER_ID = 16,
+  VOIPSIGN_INVALID_RULES = 17,
+  VOIPSIGN_LEDGER_UNAVAILABLE = 18,
 } voipsign_status;
+
+typedef struct voipsign_ledger voipsign_ledger;
 
 typedef struct voipsign_error {
   enum voipsign_status status;
   size_t message_len;
   char message[256];
 } voipsign_error;
+
+typedef struct voipsign_rules {
+  int64_t capacity;
+  int64_t daily_room_limit;
+  int64_t daily_room_warning;
+  int64_t reserve_ttl_ms;
+  int64_t lease_ttl_ms;
+  int64_t sync_grace_ms;
+  int64_t day_offset_minutes;
+  int64_t on_unavailable;
+} voipsign_rules;
+
+typedef struct voipsign_admission {
+  bool opened;
+  bool renewed;
+  bool quota_warning;
+  bool degraded;
+  uint32_t members;
+  uint64_t generation;
+  uint64_t rooms_today;
+  uint64_t daily_room_limit;
+  int64_t lease_expires_at;
+} voipsign_admission;
+
+typedef struct voipsign_usage {
+  int64_t day;
+  uint64_t rooms;
+  uint64_t daily_room_limit;
+} voipsign_usage;
 
 enum voipsign_status voipsign_sign(const char *app_id,
                                    size_t app_id_len,
@@ -133,3 +170,100 @@ enum voipsign_status voipsign_explain(int64_t err_code,
                                       size_t out_cap,
                                       size_t *out_len,
                                       struct voipsign_error *err);
+
+struct voipsign_rules voipsign_rules_default(void);
+
+enum voipsign_status voipsign_on_unavailable_from_name(const char *name,
+                                                       size_t name_len,
+                                                       int64_t *out,
+                                                       struct voipsign_error *err);
+
+enum voipsign_status voipsign_ledger_new_memory(const struct voipsign_rules *rules,
+                                                struct voipsign_ledger **out,
+                                                struct voipsign_error *err);
+
+void voipsign_ledger_free(struct voipsign_ledger *ledger);
+
+enum voipsign_status voipsign_ledger_admit(const struct voipsign_ledger *ledger,
+                                           const char *app_id,
+                                           size_t app_id_len,
+                                           const char *group_id,
+                                           size_t group_id_len,
+                                           const char *member_id,
+                                           size_t member_id_len,
+                                           int64_t now_ms,
+                                           struct voipsign_admission *out,
+                                           struct voipsign_error *err);
+
+enum voipsign_status voipsign_ledger_admit_and_issue(const struct voipsign_ledger *ledger,
+                                                     const char *app_id,
+                                                     size_t app_id_len,
+                                                     const char *group_id,
+                                                     size_t group_id_len,
+                                                     const char *member_id,
+                                                     size_t member_id_len,
+                                                     const char *session_key,
+                                                     size_t session_key_len,
+                                                     const char *room_type,
+                                                     size_t room_type_len,
+                                                     int64_t now_ms,
+                                                     struct voipsign_admission *out,
+                                                     char *ticket,
+                                                     size_t ticket_cap,
+                                                     size_t *ticket_len,
+                                                     struct voipsign_error *err);
+
+enum voipsign_status voipsign_ledger_heartbeat(const struct voipsign_ledger *ledger,
+                                               const char *app_id,
+                                               size_t app_id_len,
+                                               const char *group_id,
+                                               size_t group_id_len,
+                                               const char *member_id,
+                                               size_t member_id_len,
+                                               int64_t now_ms,
+                                               int64_t *out_expires,
+                                               struct voipsign_error *err);
+
+enum voipsign_status voipsign_ledger_leave(const struct voipsign_ledger *ledger,
+                                           const char *app_id,
+                                           size_t app_id_len,
+                                           const char *group_id,
+                                           size_t group_id_len,
+                                           const char *member_id,
+                                           size_t member_id_len,
+                                           int64_t now_ms,
+                                           bool *out_removed,
+                                           struct voipsign_error *err);
+
+enum voipsign_status voipsign_ledger_sync(const struct voipsign_ledger *ledger,
+                                          const char *app_id,
+                                          size_t app_id_len,
+                                          const char *group_id,
+                                          size_t group_id_len,
+                                          const char *const *open_ids,
+                                          const size_t *open_id_lens,
+                                          size_t count,
+                                          int64_t now_ms,
+                                          char *out,
+                                          size_t out_cap,
+                                          size_t *out_len,
+                                          struct voipsign_error *err);
+
+enum voipsign_status voipsign_ledger_room(const struct voipsign_ledger *ledger,
+                                          const char *app_id,
+                                          size_t app_id_len,
+                                          const char *group_id,
+                                          size_t group_id_len,
+                                          int64_t now_ms,
+                                          char *out,
+                                          size_t out_cap,
+                                          size_t *out_len,
+                                          struct voipsign_error *err);
+
+enum voipsign_status voipsign_ledger_usage(const struct voipsign_ledger *ledger,
+                                           const char *app_id,
+                                           size_t app_id_len,
+                                           int64_t day,
+                                           int64_t now_ms,
+                                           struct voipsign_usage *out,
+                                           struct voipsign_error *err);

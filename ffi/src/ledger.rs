@@ -135,6 +135,33 @@ pub extern "C" fn voipsign_rules_default() -> VoipsignRules {
     }
 }
 
+/// The number of an `on_unavailable` setting by its name (`"allow"` → 0,
+/// `"refuse"` → 1), for bindings whose users write the name:
+/// `VOIPSIGN_INVALID_RULES` for any other text. `*out` is written only on success.
+///
+/// # Safety
+/// `(name, name_len)` `(NULL, 0)` or readable; `out` writable; `err` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn voipsign_on_unavailable_from_name(
+    name: *const c_char,
+    name_len: usize,
+    out: *mut i64,
+    err: *mut VoipsignError,
+) -> VoipsignStatus {
+    guard(err, || {
+        // SAFETY: the caller upholds this function's contract for every pointer.
+        unsafe {
+            let name = str_arg(name, name_len, "on_unavailable")?;
+            require(out, "out")?;
+            *out = match name.parse::<OnUnavailable>()? {
+                OnUnavailable::Allow => 0,
+                OnUnavailable::Refuse => 1,
+            };
+        }
+        Ok(())
+    })
+}
+
 /// Create a ledger over an in-process memory store (one process's rooms;
 /// thread-safe, bounded). On success `*out` receives a ledger the caller owns and
 /// must release with `voipsign_ledger_free`; on failure `*out` is untouched.
@@ -376,7 +403,10 @@ pub unsafe extern "C" fn voipsign_ledger_leave(
 /// (`wx.onVoIPChatMembersChanged`), then write the room as JSON to `out`:
 /// `{"members":[{"memberId":"…","since":…,"expires":…}],"generation":1,"live":true}`.
 /// `open_ids` / `open_id_lens` give `count` ids (both may be NULL when `count` is
-/// 0). `*out_len` as in `voipsign_canonical`; 160 bytes per member plus 64 suffice.
+/// 0). `*out_len` as in `voipsign_canonical`; 330 bytes per member plus 64 always
+/// suffice (a member id of 128 quotes or backslashes doubles when escaped). On
+/// `VOIPSIGN_BUFFER_TOO_SMALL` the sync has been applied: read the room with
+/// `voipsign_ledger_room` rather than syncing again.
 ///
 /// # Safety
 /// As `voipsign_ledger_admit`; the id arrays as in `voipsign_sign_many`; `out`

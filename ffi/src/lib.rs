@@ -38,8 +38,9 @@ pub use diagnose::{voipsign_diagnose, voipsign_explain};
 pub use ledger::{
     voipsign_ledger_admit, voipsign_ledger_admit_and_issue, voipsign_ledger_free,
     voipsign_ledger_heartbeat, voipsign_ledger_leave, voipsign_ledger_new_memory,
-    voipsign_ledger_room, voipsign_ledger_sync, voipsign_ledger_usage, voipsign_rules_default,
-    VoipsignAdmission, VoipsignLedger, VoipsignRules, VoipsignUsage, VOIPSIGN_UNSET,
+    voipsign_ledger_room, voipsign_ledger_sync, voipsign_ledger_usage,
+    voipsign_on_unavailable_from_name, voipsign_rules_default, VoipsignAdmission, VoipsignLedger,
+    VoipsignRules, VoipsignUsage, VOIPSIGN_UNSET,
 };
 pub use status::{VoipsignError, VoipsignStatus, VOIPSIGN_ERROR_MESSAGE_CAP};
 #[cfg(feature = "test-panic")]

@@ -9,10 +9,11 @@ use FFI\CData;
 
 /**
  * The FFI plumbing behind Signer's public methods: the loaded library, the reusable
- * output buffers, the retry of a call whose output did not fit, the session_key
- * arrays of the C ABI and the exception of a failed call. Internal to Signer (a
- * trait, so that the hot path reads its own private static properties). The using
- * class defines CANONICAL_CAP and ISSUE_CAP, the sizes of the reusable text buffers.
+ * output buffers, the retry of a call whose output did not fit and the exception of
+ * a failed call (CStrings makes the string arrays of the C ABI). Internal to Signer
+ * (a trait, so that the hot path reads its own private static properties). The
+ * using class defines CANONICAL_CAP and ISSUE_CAP, the sizes of the reusable text
+ * buffers.
  *
  * Nothing here checks a value: every input goes to the library as it is, and the
  * library decides what is refused and, when several inputs are bad, which one is
@@ -85,59 +86,6 @@ trait NativeCalls
                 throw self::error($status);
             }
             return FFI::string($buf, self::$len[0]);
-        }
-    }
-
-    /**
-     * The C ABI takes session_keys as an array of pointers and an array of lengths:
-     * copy each key into a buffer of its own (a PHP string cannot be stored in a
-     * char *, and FFI pointer arithmetic is unreliable in PHP 8.2). Wipe the copies
-     * with wipe() after the call. A non-string element is PHP's own type error,
-     * raised here as the argument is read, before the library is called.
-     *
-     * @param array<array-key, mixed> $keys
-     *
-     * @return array{?CData, ?CData, list<CData>} pointers, lengths (NULL when empty), copies
-     *
-     * @throws \TypeError when an element of $keys is not a string
-     */
-    private static function keyArrays(FFI $ffi, array $keys, string $method, int $argument): array
-    {
-        $count = \count($keys);
-        if ($count === 0) {
-            return [null, null, []];
-        }
-        $ptrs = $ffi->new("const char *[$count]");
-        $lens = $ffi->new("size_t[$count]");
-        $copies = [];
-        $i = 0;
-        foreach ($keys as $index => $key) {
-            if (!\is_string($key)) {
-                self::wipe($copies);
-                throw new \TypeError(sprintf(
-                    '%s(): Argument #%d must contain only strings, %s given at key %s',
-                    $method,
-                    $argument,
-                    get_debug_type($key),
-                    json_encode($index)
-                ));
-            }
-            $n = \strlen($key);
-            $copy = $ffi->new('char[' . max(1, $n) . ']');
-            FFI::memcpy($copy, $key, $n);
-            $ptrs[$i] = $ffi->cast('const char *', $copy);
-            $lens[$i] = $n;
-            $copies[] = $copy;
-            $i++;
-        }
-        return [$ptrs, $lens, $copies];
-    }
-
-    /** @param list<CData> $copies zero the session_key copies keyArrays() made */
-    private static function wipe(array $copies): void
-    {
-        foreach ($copies as $copy) {
-            FFI::memset($copy, 0, FFI::sizeof($copy));
         }
     }
 

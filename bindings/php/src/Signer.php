@@ -205,7 +205,7 @@ final class Signer
     ): array {
         $ffi = self::$ffi ?? self::boot();
         $count = \count($sessionKeys);
-        [$ptrs, $lens, $copies] = self::keyArrays($ffi, $sessionKeys, __METHOD__, 5);
+        [$ptrs, $lens, $copies] = CStrings::arrays($ffi, $sessionKeys, __METHOD__, 5);
         if ($count === 0) {
             // Still validates the room's values; out must be non-NULL.
             $status = $ffi->voipsign_sign_many(
@@ -227,7 +227,7 @@ final class Signer
             $out, self::SIGNATURE_LEN * $count,
             self::$err
         );
-        self::wipe($copies);
+        CStrings::wipe($copies);
         if ($status !== 0) {
             throw self::error($status);
         }
@@ -301,7 +301,7 @@ final class Signer
     ): array {
         $ffi = self::$ffi ?? self::boot();
         $count = \count($otherSessionKeys);
-        [$ptrs, $lens, $copies] = self::keyArrays($ffi, $otherSessionKeys, __METHOD__, 7);
+        [$ptrs, $lens, $copies] = CStrings::arrays($ffi, $otherSessionKeys, __METHOD__, 7);
         $buf = $ffi->new('char[' . self::DIAGNOSE_CAP . ']');
         try {
             $json = self::text($buf, self::DIAGNOSE_CAP, static fn (CData $out, int $cap): int => $ffi->voipsign_diagnose(
@@ -317,7 +317,7 @@ final class Signer
                 self::$err
             ));
         } finally {
-            self::wipe($copies);
+            CStrings::wipe($copies);
         }
         return json_decode($json, true, 3, JSON_THROW_ON_ERROR);
     }
@@ -363,6 +363,19 @@ final class Signer
         if ($path !== null) {
             self::boot();
         }
+    }
+
+    /**
+     * The loaded library (loading it if needed), for Ledger: a ledger is created
+     * with, and keeps, the library Signer uses at that moment.
+     *
+     * @internal
+     *
+     * @throws LibraryException when the library cannot be loaded
+     */
+    public static function ffi(): FFI
+    {
+        return self::$ffi ?? self::boot();
     }
 
     /**

@@ -34,6 +34,13 @@ class VoipSignException extends \InvalidArgumentException
     public const RNG_FAILURE = 10;
     public const INTERNAL = 11;
     public const INVALID_ROOM_TYPE = 12;
+    // The room ledger (Ledger).
+    public const ROOM_FULL = 13;
+    public const DAILY_ROOM_LIMIT = 14;
+    public const NOT_ADMITTED = 15;
+    public const INVALID_MEMBER_ID = 16;
+    public const INVALID_RULES = 17;
+    public const LEDGER_UNAVAILABLE = 18;
 
     private string $errorName;
 

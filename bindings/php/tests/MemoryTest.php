@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace VoipSign\Tests;
 
 use PHPUnit\Framework\TestCase;
+use VoipSign\Ledger;
 use VoipSign\Signer;
 use VoipSign\VoipSignException;
 
@@ -72,5 +73,53 @@ final class MemoryTest extends TestCase
             $seconds, $after - $before
         ));
         self::assertLessThanOrEqual(4096, $after - $before);
+    }
+
+    /**
+     * Ledgers created, used and destroyed in a loop: the native ledgers are freed
+     * (the process's resident memory stays flat; the PHP heap too).
+     */
+    public function testCreatingAndDestroyingLedgersInFlatMemory(): void
+    {
+        $run = static function (int $n): void {
+            for ($i = 0; $i < $n; $i++) {
+                $ledger = Ledger::memory(capacity: 4);
+                for ($r = 0; $r < 8; $r++) {
+                    $ledger->admit(self::APP_ID, "room-$r", "member-$i", 1717214400000);
+                }
+                $ledger->sync(self::APP_ID, 'room-0', ['a', 'b', 'c'], 1717214400000);
+                try {
+                    $ledger->heartbeat(self::APP_ID, 'room-0', 'nobody', 1717214400000);
+                } catch (VoipSignException $e) {
+                }
+                unset($ledger, $e);
+            }
+        };
+        $run(2_000); // warm up
+        gc_collect_cycles();
+        $rss = self::rss();
+        $before = memory_get_usage();
+        $t0 = hrtime(true);
+        $run(20_000);
+        $seconds = (hrtime(true) - $t0) / 1e9;
+        gc_collect_cycles();
+        $grown = self::rss() - $rss;
+        fwrite(STDERR, sprintf(
+            "[MemoryTest] 2*10^4 ledgers (8 rooms, a sync, a failed heartbeat each) created and destroyed: %.2f s, RSS %+d KiB, PHP heap %+d bytes\n",
+            $seconds, intdiv($grown, 1024), memory_get_usage() - $before
+        ));
+        self::assertLessThanOrEqual(4096, memory_get_usage() - $before);
+        // A leaked ledger with 8 rooms holds kilobytes: 2*10^4 of them, tens of MiB.
+        self::assertLessThan(4 << 20, $grown, 'resident memory grows with the number of ledgers');
+    }
+
+    /** The resident set size of this process, in bytes (Linux). */
+    private static function rss(): int
+    {
+        $status = @file_get_contents('/proc/self/status');
+        if ($status === false || !preg_match('/^VmRSS:\s+(\d+) kB/m', $status, $m)) {
+            self::markTestSkipped('no /proc/self/status');
+        }
+        return (int) $m[1] * 1024;
     }
 }

@@ -94,6 +94,31 @@ final class PreloadTest extends TestCase
         self::assertSame('INVALID_ROOM_TYPE', json_decode($body, true)['error']);
     }
 
+    /** The room ledger under the same FPM-like setup: Ledger is preloaded with Signer. */
+    public function testLedgerUnderWebSapiWithFfiPreloadAndOpcachePreload(): void
+    {
+        $ini = [
+            'ffi.enable=preload',
+            'ffi.preload=' . self::$header,
+            'opcache.enable=1',
+            'opcache.enable_cli=1',
+            'opcache.preload=' . \dirname(__DIR__) . '/preload.php',
+            'opcache.preload_user=' . self::user(),
+        ];
+        [$status, $headers, $body, $log] = self::serve($ini, '/join.php');
+        self::assertSame(200, $status, $body . $log);
+        self::assertContains("X-Voipsign-Library: FFI scope 'voipsign' (ffi.preload)", $headers);
+        $got = json_decode($body, true, 8, JSON_THROW_ON_ERROR);
+        self::assertTrue($got['admission']['opened']);
+        self::assertSame(1, $got['admission']['members']);
+        self::assertSame('ROOM_FULL', $got['bob']);
+        self::assertSame(['alice'], array_column($got['room']['members'], 'memberId'));
+        self::assertTrue(Signer::verify(
+            'wx20afc706a711eefc', 'room-42', $got['ticket']['nonceStr'], $got['ticket']['timeStamp'],
+            'gDyVgzwa0mFz9uUP7M6GQQ==', $got['ticket']['signature']
+        ));
+    }
+
     /** ffi.preload alone is not enough under a web SAPI: the error says what to add. */
     public function testWebSapiWithoutOpcachePreloadExplainsTheSetup(): void
     {

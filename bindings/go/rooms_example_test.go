@@ -1,0 +1,99 @@
+package voipsign_test
+
+import (
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	voipsign "github.com/voipsign/voipsign/bindings/go"
+)
+
+// A backend's room flow: AdmitAndIssue when a user joins (the ticket goes to
+// wx.joinVoIPChat), Heartbeat every 15 s while the phone is in the call, Sync
+// with the list wx.onVoIPChatMembersChanged reports, Leave on wx.exitVoIPChat.
+// The ledger refuses the third member of a two-seat room by name, before WeChat
+// would.
+func ExampleLedger() {
+	const appID, groupID = "wx20afc706a711eefc", "1559129713_672975982"
+	// sessionKeyOf stands for your session store (code2Session's session_key).
+	sessionKeyOf := func(openID string) string { return "gDyVgzwa0mFz9uUP7M6GQQ==" }
+
+	ledger, err := voipsign.NewMemoryLedger(voipsign.Rules{Capacity: 2}) // the rest: WeChat's defaults
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ledger.Close()
+
+	// POST /voip/join: admit, then hand the ticket to the phone.
+	join := func(openID string) {
+		admission, ticket, err := ledger.AdmitAndIssue(appID, groupID, openID, sessionKeyOf(openID), voipsign.Voice)
+		switch {
+		case errors.Is(err, voipsign.ErrRoomFull):
+			fmt.Println(openID, "refused: the room is full")
+			return
+		case errors.Is(err, voipsign.ErrDailyRoomLimit):
+			fmt.Println(openID, "refused: no more rooms today")
+			return
+		case err != nil:
+			log.Fatal(err) // safe to log: no message contains the session_key
+		}
+		if admission.QuotaWarning {
+			log.Printf("%d of %d rooms opened today", admission.RoomsToday, admission.DailyRoomLimit)
+		}
+		fmt.Println(openID, "joins; opened:", admission.Opened, "members:", admission.Members, "ticket for", ticket.GroupID)
+	}
+	join("alice")
+	join("bob")
+	join("carol")
+
+	// POST /voip/heartbeat, every 15 s: ErrNotAdmitted means "join again".
+	expires, err := ledger.Heartbeat(appID, groupID, "alice")
+	fmt.Println("alice's seat is held:", err == nil && time.Until(expires) > 0)
+
+	// POST /voip/members, from wx.onVoIPChatMembersChanged's openIdList.
+	room, err := ledger.Sync(appID, groupID, []string{"alice", "bob"})
+	fmt.Println("in the room:", len(room.Members), room.Live, err)
+
+	// POST /voip/leave, on wx.exitVoIPChat (and when the page unloads).
+	left, _ := ledger.Leave(appID, groupID, "alice")
+	_, err = ledger.Heartbeat(appID, groupID, "alice")
+	fmt.Println("alice left:", left, errors.Is(err, voipsign.ErrNotAdmitted))
+	join("carol")
+
+	usage, _ := ledger.Usage(appID)
+	fmt.Println("rooms opened today:", usage.Rooms, "of", usage.DailyRoomLimit)
+	// Output:
+	// alice joins; opened: true members: 1 ticket for 1559129713_672975982
+	// bob joins; opened: false members: 2 ticket for 1559129713_672975982
+	// carol refused: the room is full
+	// alice's seat is held: true
+	// in the room: 2 true <nil>
+	// alice left: true true
+	// carol joins; opened: false members: 2 ticket for 1559129713_672975982
+	// rooms opened today: 1 of 100000
+}
+
+// Rules in Go: a zero field is its default; ExplicitZero is a real 0.
+func ExampleRules() {
+	rules := voipsign.Rules{
+		Capacity:         4,                     // seats per room (WeChat allows 10)
+		ReserveTTL:       30 * time.Second,      // time for the phone to call wx.joinVoIPChat
+		DayOffsetMinutes: voipsign.ExplicitZero, // count the quota's days in UTC, not Beijing time
+	}
+	ledger, err := voipsign.NewMemoryLedger(rules)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ledger.Close()
+	at := time.Date(2024, 7, 1, 20, 0, 0, 0, time.UTC) // July 2nd, 04:00 in Beijing
+	a, _ := ledger.AdmitAt("wx20afc706a711eefc", "room-1", "alice", at)
+	u, _ := ledger.UsageAt("wx20afc706a711eefc", at)
+	fmt.Println(a.LeaseExpiresAt.UTC().Format(time.TimeOnly), time.Unix(u.Day*86400, 0).UTC().Format(time.DateOnly))
+
+	_, err = voipsign.NewMemoryLedger(voipsign.Rules{Capacity: 11})
+	fmt.Println(err)
+	// Output:
+	// 20:00:30 2024-07-01
+	// voipsign: INVALID_RULES: capacity is 11; it must be 1-10 (WeChat seats at most 10 people in a room)
+}

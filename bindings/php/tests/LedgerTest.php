@@ -1,0 +1,211 @@
+<?php
+
+declare(strict_types=1);
+
+namespace VoipSign\Tests;
+
+use PHPUnit\Framework\TestCase;
+use VoipSign\Admission;
+use VoipSign\Ledger;
+use VoipSign\Room;
+use VoipSign\Seat;
+use VoipSign\Signer;
+use VoipSign\Usage;
+use VoipSign\VoipSignException;
+
+/** Ledger's translation: rules, value objects, errors, the native handle. */
+final class LedgerTest extends TestCase
+{
+    private const APP_ID = 'wx20afc706a711eefc';
+    private const KEY = 'gDyVgzwa0mFz9uUP7M6GQQ==';
+    private const NOW = 1717214400000;
+
+    /** @return array<string, array{array<string, mixed>, string}> rules out of range, and the setting the message names */
+    public static function badRules(): array
+    {
+        return [
+            'capacity 0' => [['capacity' => 0], 'capacity is 0'],
+            'capacity 11' => [['capacity' => 11], 'capacity is 11'],
+            'limit 100001' => [['dailyRoomLimit' => 100001], 'daily_room_limit'],
+            'warning above the limit' => [['dailyRoomLimit' => 5, 'dailyRoomWarning' => 6], 'daily_room_warning'],
+            'warning -1' => [['dailyRoomWarning' => -1], 'daily_room_warning'],
+            'reserve 999' => [['reserveTtlMs' => 999], 'reserve_ttl_ms'],
+            'lease 3600001' => [['leaseTtlMs' => 3600001], 'lease_ttl_ms'],
+            'grace -1' => [['syncGraceMs' => -1], 'sync_grace_ms'],
+            'offset 841' => [['dayOffsetMinutes' => 841], 'day_offset_minutes'],
+            'onUnavailable Refuse' => [['onUnavailable' => 'Refuse'], 'on_unavailable (6 bytes)'],
+            'onUnavailable empty, capacity 0' => [['onUnavailable' => '', 'capacity' => 0], 'on_unavailable (0 bytes)'],
+        ];
+    }
+
+    /**
+     * @dataProvider badRules
+     * @param array<string, mixed> $rules
+     */
+    public function testBadRulesAreInvalidRules(array $rules, string $message): void
+    {
+        try {
+            Ledger::memory(...$rules);
+            self::fail('accepted');
+        } catch (VoipSignException $e) {
+            self::assertSame('INVALID_RULES', $e->getErrorName());
+            self::assertSame(VoipSignException::INVALID_RULES, $e->getCode());
+            self::assertStringContainsString($message, $e->getMessage());
+        }
+    }
+
+    public function testRules(): void
+    {
+        // Zero is a real value where it is in range: days in UTC, no grace, warn always.
+        $l = Ledger::memory(dayOffsetMinutes: 0, syncGraceMs: 0, dailyRoomWarning: 0, onUnavailable: 'refuse');
+        self::assertSame(intdiv(self::NOW, 86_400_000), $l->usage(self::APP_ID, null, self::NOW)->day);
+        $a = $l->admit(self::APP_ID, 'room', 'alice', self::NOW);
+        self::assertTrue($a->quotaWarning);
+        self::assertFalse($l->sync(self::APP_ID, 'room', [], self::NOW)->live); // 0 ms old, no grace
+        // The defaults: Beijing days, 60 s reservations, 45 s leases.
+        $l = Ledger::memory();
+        self::assertSame(intdiv(self::NOW + 480 * 60_000, 86_400_000), $l->usage(self::APP_ID, null, self::NOW)->day);
+        self::assertSame(self::NOW + 60_000, $l->admit(self::APP_ID, 'room', 'alice', self::NOW)->leaseExpiresAt);
+        self::assertSame(self::NOW + 60_000, $l->heartbeat(self::APP_ID, 'room', 'alice', self::NOW)); // never shortened
+        self::assertSame(self::NOW + 90_000, $l->heartbeat(self::APP_ID, 'room', 'alice', self::NOW + 45_000));
+        // An unknown rule is PHP's own error.
+        $this->expectException(\Error::class);
+        $this->expectExceptionMessage('Unknown named parameter $maxMembers');
+        Ledger::memory(...['maxMembers' => 3]);
+    }
+
+    public function testTheStoreClock(): void
+    {
+        $l = Ledger::memory();
+        $before = (int) (microtime(true) * 1000);
+        [$a, $ticket] = $l->admitAndIssue(self::APP_ID, 'room', 'alice', self::KEY, 'video');
+        $after = (int) (microtime(true) * 1000);
+        self::assertTrue($a->opened);
+        self::assertGreaterThanOrEqual($before + 60_000 - 1, $a->leaseExpiresAt);
+        self::assertLessThanOrEqual($after + 60_000 + 1, $a->leaseExpiresAt);
+        self::assertSame('video', $ticket['roomType']);
+        self::assertTrue(Signer::verify(self::APP_ID, 'room', $ticket['nonceStr'], $ticket['timeStamp'], self::KEY, $ticket['signature']));
+        self::assertSame(1, $l->usage(self::APP_ID)->rooms);
+        self::assertSame(['alice'], array_map(static fn (Seat $s) => $s->memberId, $l->room(self::APP_ID, 'room')->members));
+    }
+
+    public function testInputErrors(): void
+    {
+        $l = Ledger::memory();
+        foreach (['', 'bad id', str_repeat('m', 129), "caf\u{e9}", "del\x7f"] as $id) {
+            $calls = [
+                'admit' => static fn () => $l->admit(self::APP_ID, 'room', $id, self::NOW),
+                'heartbeat' => static fn () => $l->heartbeat(self::APP_ID, 'room', $id, self::NOW),
+                'leave' => static fn () => $l->leave(self::APP_ID, 'room', $id, self::NOW),
+                'sync' => static fn () => $l->sync(self::APP_ID, 'room', ['alice', $id], self::NOW),
+            ];
+            foreach ($calls as $method => $call) {
+                self::assertCode('INVALID_MEMBER_ID', $call, "$method(" . json_encode($id) . ')');
+            }
+        }
+        self::assertCode('INVALID_UTF8', static fn () => $l->admit(self::APP_ID, 'room', "m\xff", self::NOW), 'UTF-8');
+        self::assertCode('INVALID_APP_ID', static fn () => $l->admit('', '', 'bad id', self::NOW), 'precedence');
+        // roomType '' is refused like any bad value, and takes no seat.
+        self::assertCode('INVALID_ROOM_TYPE', static fn () => $l->admitAndIssue(self::APP_ID, 'room', 'alice', self::KEY, '', self::NOW), "roomType ''");
+        self::assertCode('NOT_ADMITTED', static fn () => $l->heartbeat(self::APP_ID, 'room', 'alice', self::NOW), 'no seat');
+        self::assertSame(0, $l->room(self::APP_ID, 'room', self::NOW)->generation);
+        // A full room, then the daily limit.
+        $l = Ledger::memory(capacity: 1, dailyRoomLimit: 1);
+        $l->admit(self::APP_ID, 'room', 'alice', self::NOW);
+        self::assertCode('ROOM_FULL', static fn () => $l->admit(self::APP_ID, 'room', 'bob', self::NOW), 'full');
+        self::assertCode('DAILY_ROOM_LIMIT', static fn () => $l->admit(self::APP_ID, 'room-2', 'bob', self::NOW), 'limit');
+    }
+
+    public function testAWrongTypeIsATypeError(): void
+    {
+        $l = Ledger::memory();
+        try {
+            $l->sync('', 'room', ['alice', 42]);
+            self::fail('accepted an int id');
+        } catch (\TypeError $e) {
+            self::assertStringContainsString('VoipSign\\Ledger::sync(): Argument #3 must contain only strings, int given at key 1', $e->getMessage());
+        }
+        $this->expectException(\TypeError::class);
+        $l->admit(self::APP_ID, 'room', 'alice', 1.5); // @phpstan-ignore-line
+    }
+
+    public function testTheSessionKeyNeverAppearsInATrace(): void
+    {
+        ini_set('zend.exception_ignore_args', '0');
+        $key = 'SECRETzwa0mFz9uUP7M6GQQ==='; // refused
+        try {
+            Ledger::memory()->admitAndIssue(self::APP_ID, 'room', 'alice', $key);
+            self::fail('accepted a bad key');
+        } catch (VoipSignException $e) {
+            self::assertSame('INVALID_SESSION_KEY', $e->getErrorName());
+            self::assertStringNotContainsString('SECRET', $e->getMessage() . $e->getTraceAsString() . print_r($e->getTrace(), true));
+        }
+    }
+
+    /** A room whose JSON outgrows sync()'s first buffer: the sync is applied once and the room read whole. */
+    public function testSyncOfALargeRoom(): void
+    {
+        $l = Ledger::memory();
+        $ids = [];
+        for ($i = 0; $i < 40; $i++) {
+            $ids[] = sprintf('%03d', $i) . str_repeat('"\\', 62) . 'x'; // 128 bytes, each '"' and '\' escaped in JSON
+        }
+        $room = $l->sync(self::APP_ID, 'room', $ids, self::NOW);
+        self::assertTrue($room->live);
+        self::assertSame(1, $room->generation);
+        self::assertSame($ids, array_map(static fn (Seat $s) => $s->memberId, $room->members));
+        self::assertSame(self::NOW + 45_000, $room->members[39]->expires);
+        self::assertSame(0, $l->usage(self::APP_ID, null, self::NOW)->rooms);
+    }
+
+    public function testValueObjects(): void
+    {
+        $l = Ledger::memory();
+        $a = $l->admit(self::APP_ID, 'room', 'alice', self::NOW);
+        self::assertInstanceOf(Admission::class, $a);
+        self::assertSame(
+            '{"opened":true,"renewed":false,"members":1,"generation":1,"roomsToday":1,"dailyRoomLimit":100000,"quotaWarning":false,"leaseExpiresAt":1717214460000,"degraded":false}',
+            json_encode($a)
+        );
+        $room = $l->room(self::APP_ID, 'room', self::NOW);
+        self::assertInstanceOf(Room::class, $room);
+        self::assertSame('{"members":[{"memberId":"alice","since":1717214400000,"expires":1717214460000}],"generation":1,"live":true}', json_encode($room));
+        $u = $l->usage(self::APP_ID, null, self::NOW);
+        self::assertInstanceOf(Usage::class, $u);
+        self::assertSame('{"day":19875,"rooms":1,"dailyRoomLimit":100000}', json_encode($u));
+        self::assertSame(0, $l->usage(self::APP_ID, $u->day - 1, self::NOW)->rooms);
+        $this->expectException(\Error::class);
+        $a->members = 2; // @phpstan-ignore-line readonly
+    }
+
+    public function testALedgerCannotBeClonedOrSerialized(): void
+    {
+        $l = Ledger::memory();
+        try {
+            $copy = clone $l;
+            self::fail('cloned');
+        } catch (\Error $e) {
+            self::assertStringContainsString('__clone', $e->getMessage());
+        }
+        try {
+            serialize($l);
+            self::fail('serialized');
+        } catch (\LogicException $e) {
+            self::assertStringContainsString('cannot be serialized', $e->getMessage());
+        }
+        $this->expectException(\LogicException::class);
+        unserialize('O:15:"VoipSign\Ledger":0:{}');
+    }
+
+    private static function assertCode(string $name, \Closure $call, string $what): void
+    {
+        try {
+            $call();
+            self::fail("$what: no exception, want $name");
+        } catch (VoipSignException $e) {
+            self::assertSame($name, $e->getErrorName(), "$what: {$e->getMessage()}");
+            self::assertSame(\constant(VoipSignException::class . '::' . $name), $e->getCode(), $what);
+            self::assertStringNotContainsString(self::KEY, $e->getMessage());
+        }
+    }
+}
