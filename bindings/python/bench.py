@@ -12,8 +12,9 @@ Each figure is the median of several timeit repeats of a plain loop (the
 statement is inlined by timeit: no lambda or helper call is counted), after a
 warm-up (the calibration runs), in nanoseconds of process CPU time per
 operation, so that other processes on a busy machine disturb it less than
-wall-clock time; min and max of the repeats give the spread. Targets: sign >= 5x
-faster than the idiom, sign_many of 10 keys >= 8x faster than 10 idiom calls.
+wall-clock time; min and max of the repeats give the spread. Targets (issue 12):
+sign >= 4.5x faster than the idiom, sign_many of 10 keys >= 6x faster than 10
+idiom calls.
 
 With BENCH_JSON=path it also writes the figures as one JSON object (the keys of
 bench/c/bench.c), for `make -C bench all`.
@@ -137,8 +138,6 @@ def main() -> None:
         + (" | BENCH_QUICK (numbers are not meaningful)" if QUICK else "")
     )
     print("idiom reproduces the documentation example: ok")
-    native = sys.modules["voipsign._native"]
-    print(f"str arguments read in place (PyUnicode_AsUTF8AndSize): {native._FAST_UTF8}")
     if hasattr(os, "getloadavg"):
         load = os.getloadavg()[0]
         print(f"load average (1 min): {load:.2f} on {os.cpu_count()} CPUs")
@@ -160,8 +159,8 @@ def main() -> None:
 
     one = results["idiom: hmac.new(...).hexdigest()"] / results["voipsign.sign"]
     ten = results["idiom x 10 keys"] / results["voipsign.sign_many(10 keys)"]
-    print(f"\nsign vs idiom:              {one:5.1f}x (target >= 5x: {verdict(one, 5)})")
-    print(f"sign_many(10) vs 10 idioms: {ten:5.1f}x (target >= 8x: {verdict(ten, 8)})")
+    print(f"\nsign vs idiom:              {one:5.1f}x (target >= 4.5x: {verdict(one, 4.5)})")
+    print(f"sign_many(10) vs 10 idioms: {ten:5.1f}x (target >= 6x: {verdict(ten, 6)})")
 
     path = os.environ.get("BENCH_JSON")
     if path:

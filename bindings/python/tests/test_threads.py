@@ -54,7 +54,7 @@ def test_threads_sign_same_as_single_thread() -> None:
 @pytest.mark.parametrize("members", [10, 100])
 def test_threads_sign_many_same_as_single_thread(members: int) -> None:
     # A room of 10 keeps the GIL; 100 keys release it around the core (see
-    # DETACH_MIN_KEYS in src/lib.rs), so those threads overlap for real.
+    # DETACH_MIN_KEYS in src/functions.rs), so those threads overlap for real.
     rooms = [
         (
             APP_ID,

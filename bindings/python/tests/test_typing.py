@@ -1,5 +1,6 @@
-"""The hand-written stubs: `mypy --strict` accepts typed usage, and stubtest
-finds no difference between voipsign/__init__.pyi and the built module."""
+"""The stubs: `mypy --strict` accepts typed usage (and the tests), and stubtest
+finds no difference between voipsign/_native.pyi (the one place the native
+signatures are written) and the built module, nor in the Python modules."""
 
 import subprocess
 import sys

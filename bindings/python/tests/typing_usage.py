@@ -29,6 +29,8 @@ def handler(app_id: str, group_id: str, session_key: str) -> JoinTicketDict:
     nonce: str = ticket.nonce_str
     ts: int = ticket.timestamp
     assert voipsign.verify(app_id, group_id, nonce, ts, session_key, ticket.signature)
+    text: str = ticket.to_json()
+    assert text
     return ticket.to_dict()
 
 

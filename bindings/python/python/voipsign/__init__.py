@@ -26,21 +26,6 @@ reproduces a rejected signature::
     ('MISTAKE_FOUND', ('TIMESTAMP_MILLISECONDS', 'UPPERCASE_HEX'))
 """
 
-from typing import List, Literal, TypedDict
-
-from voipsign.errors import (
-    InternalError,
-    InvalidAppId,
-    InvalidGroupId,
-    InvalidNonce,
-    InvalidRoomType,
-    InvalidSessionKey,
-    InvalidSignature,
-    InvalidTimestamp,
-    InvalidUtf8,
-    RngFailure,
-    VoipSignError,
-)
 from voipsign._native import (
     Diagnosis,
     Explanation,
@@ -55,68 +40,28 @@ from voipsign._native import (
     sign_many,
     verify,
 )
-
-#: The ``roomType`` of ``wx.joinVoIPChat``: audio only or audio and video.
-RoomType = Literal["voice", "video"]
-
-
-class JoinTicketDict(TypedDict):
-    """The object ``wx.joinVoIPChat`` takes (``JoinTicket.to_dict()``)."""
-
-    groupId: str
-    nonceStr: str
-    timeStamp: int
-    signature: str
-    roomType: RoomType
-
-
-#: ``Diagnosis.verdict``: the signature is right, a known mistake reproduces it,
-#: or nothing known does.
-Verdict = Literal["CORRECT", "MISTAKE_FOUND", "UNKNOWN"]
-
-#: The codes of ``Diagnosis.mistakes``, in the order they are listed in.
-Mistake = Literal[
-    "NOT_SORTED",
-    "COMMA_JOINED",
-    "KEY_BASE64_DECODED",
-    "KEY_MESSAGE_SWAPPED",
-    "KEY_WHITESPACE",
-    "TIMESTAMP_MILLISECONDS",
-    "UPPERCASE_HEX",
-    "BASE64_DIGEST",
-    "PLAIN_SHA256",
-    "STALE_SESSION_KEY",
-]
-
-#: ``Explanation.cause``: the cause of a ``wx.joinVoIPChat`` failure.
-Cause = Literal[
-    "ALREADY_IN_ROOM",
-    "DEVICE_BUSY",
-    "JOIN_INTERRUPTED",
-    "SYSTEM_ERROR",
-    "INVALID_SIGNATURE",
-    "DAILY_ROOM_LIMIT",
-    "UNKNOWN",
-]
-
-
-class DiagnosisDict(TypedDict):
-    """``Diagnosis.to_dict()``: the core's JSON (``voipsign diagnose --json``)."""
-
-    verdict: Verdict
-    mistakes: List[Mistake]
-    message: str
-    expected: str
-    canonical: str
-
-
-class ExplanationDict(TypedDict):
-    """``Explanation.to_dict()``: the core's JSON (``voipsign explain --json``)."""
-
-    cause: Cause
-    meaning: str
-    action: str
-
+from voipsign._types import (
+    Cause,
+    DiagnosisDict,
+    ExplanationDict,
+    JoinTicketDict,
+    Mistake,
+    RoomType,
+    Verdict,
+)
+from voipsign.errors import (
+    InternalError,
+    InvalidAppId,
+    InvalidGroupId,
+    InvalidNonce,
+    InvalidRoomType,
+    InvalidSessionKey,
+    InvalidSignature,
+    InvalidTimestamp,
+    InvalidUtf8,
+    RngFailure,
+    VoipSignError,
+)
 
 __all__ = [
     "__version__",

@@ -1,9 +1,13 @@
-"""The exceptions of voipsign: one class per DESIGN.md error code.
+"""The exceptions of voipsign: one class per error code of docs/CONTRACT.md.
 
 Every error the library raises for a bad *value* is a :class:`VoipSignError`
 (a :class:`ValueError`) whose ``code`` is the stable name shared by every
-language binding (``"INVALID_NONCE"``, ...). A bad *type* (``bytes`` where a
-``str`` is expected, a ``float`` or ``bool`` timestamp) is a :class:`TypeError`.
+language binding (``"INVALID_NONCE"``, ...). When several values are bad, the
+first in the contract's order is reported (appId, groupId, nonceStr, timeStamp,
+the session_key or key list, then the function's own arguments): the core
+decides, as in every language. A bad *type* (``bytes`` where a ``str`` is
+expected, a ``float`` or ``bool`` timestamp) is a :class:`TypeError`, raised as
+the argument is read, before any value is checked; so is :class:`InvalidUtf8`.
 
 Messages name the field and the reason; they never contain the session_key or
 any part of it.
@@ -27,7 +31,7 @@ __all__ = [
 
 
 class VoipSignError(ValueError):
-    """Base class of every voipsign error; ``code`` is the DESIGN.md code name.
+    """Base class of every voipsign error; ``code`` is the code name of docs/CONTRACT.md.
 
     Catch this to handle any refused input; catch a subclass (or compare
     ``err.code``) to handle one kind.

@@ -1,0 +1,281 @@
+//! Reading arguments: the few Python types PyO3 does not read the way voipsign
+//! needs, each a small [`FromPyObject`] newtype. None checks a *value* — that is
+//! the core's job, in the contract's order. What they raise is Python's kind of
+//! error, as PyO3 reads the argument, so in parameter order and before the core
+//! is called (docs/CONTRACT.md, "When several inputs are bad"):
+//!
+//! - `TypeError` for a wrong type: a `bool` or `float` timestamp (PyO3 would
+//!   take `True` as 1), a single `str` where a list of keys is expected, …;
+//! - `InvalidUtf8` (code `INVALID_UTF8`) for a `str` with a lone surrogate,
+//!   which has no UTF-8 form; the message names the parameter, never the value.
+
+use std::marker::PhantomData;
+
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyUnicodeEncodeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyFloat, PyList, PyString, PyTuple};
+use voipsign::request;
+
+use crate::errors::invalid_utf8;
+
+/// The name of `obj`'s type, for a `TypeError`.
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".to_owned())
+}
+
+/// The parameters read by [`Str`]: each names its field as the core's messages
+/// do (`groupId`), for the `INVALID_UTF8` of a lone surrogate.
+pub mod field {
+    /// A `str` parameter.
+    pub trait Field {
+        /// The field's name in messages.
+        const NAME: &'static str;
+    }
+
+    macro_rules! fields {
+        ($($(#[$doc:meta])* $ty:ident = $name:literal;)*) => {$(
+            $(#[$doc])*
+            pub struct $ty;
+
+            impl Field for $ty {
+                const NAME: &'static str = $name;
+            }
+        )*};
+    }
+
+    fields! {
+        /// `app_id`.
+        AppId = "appId";
+        /// `group_id`.
+        GroupId = "groupId";
+        /// `nonce_str`.
+        NonceStr = "nonceStr";
+        /// `session_key`.
+        SessionKey = "sessionKey";
+        /// verify's `signature`.
+        Signature = "signature";
+        /// diagnose's `rejected_signature`.
+        RejectedSignature = "rejectedSignature";
+        /// issue's `room_type`.
+        RoomType = "roomType";
+    }
+}
+
+/// A `str` argument as UTF-8, borrowed from the Python object (no copy: with
+/// abi3-py310, PyO3 reads it with `PyUnicode_AsUTF8AndSize`). Anything but a
+/// `str` is PyO3's `TypeError`; a lone surrogate is `INVALID_UTF8` naming `F`.
+pub struct Str<'a, F>(pub &'a str, PhantomData<F>);
+
+impl<'a, F: field::Field> FromPyObject<'a, '_> for Str<'a, F> {
+    type Error = PyErr;
+
+    fn extract(ob: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {
+        let s = <&'a str>::extract(ob).map_err(|e| surrogate(ob.py(), e, || F::NAME.into()))?;
+        Ok(Str(s, PhantomData))
+    }
+}
+
+/// `UnicodeEncodeError` (a lone surrogate) becomes `INVALID_UTF8` naming the
+/// field; any other error (`MemoryError`) stays as it is.
+fn surrogate(py: Python<'_>, e: PyErr, field: impl FnOnce() -> String) -> PyErr {
+    if e.is_instance_of::<PyUnicodeEncodeError>(py) {
+        invalid_utf8(&field())
+    } else {
+        e
+    }
+}
+
+/// An `int` argument read as `i64`, refusing `bool` (an `int` subclass that is
+/// never meant as a number here) and `float`. Accepts `int` subclasses and
+/// objects with `__index__` (numpy integers). `Ok(None)`: an `int` beyond the
+/// 64-bit range. `want` completes "`param` must be …" in the `TypeError`, `hint`
+/// follows it for a `float`.
+fn int64(ob: &Bound<'_, PyAny>, param: &str, want: &str, hint: &str) -> PyResult<Option<i64>> {
+    let wrong_type = || {
+        let ty = type_name(ob);
+        let hint = if ob.is_instance_of::<PyFloat>() {
+            hint
+        } else {
+            ""
+        };
+        PyTypeError::new_err(format!("{param} must be {want}, not {ty}{hint}"))
+    };
+    if ob.is_instance_of::<PyBool>() {
+        return Err(wrong_type());
+    }
+    match ob.extract::<i64>() {
+        Ok(i) => Ok(Some(i)),
+        Err(e) if e.is_instance_of::<PyOverflowError>(ob.py()) => Ok(None),
+        // A float (3.10+ never truncates it), a str, None, ...
+        Err(e) if e.is_instance_of::<PyTypeError>(ob.py()) => Err(wrong_type()),
+        Err(e) => Err(e),
+    }
+}
+
+/// A `timestamp` argument: an `int` (see [`int64`]) of any size, handed to the
+/// core as [`request::Timestamp`], which decides in its turn whether it is valid
+/// (an `int` beyond 64 bits is `INVALID_TIMESTAMP` like any out-of-range value).
+pub struct Timestamp(pub request::Timestamp<'static>);
+
+impl<'py> FromPyObject<'_, 'py> for Timestamp {
+    type Error = PyErr;
+
+    fn extract(ob: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let hint = " (pass int(time.time()))";
+        if let Some(t) = int64(&ob, "timestamp", "an int of seconds", hint)? {
+            return Ok(Timestamp(t.into()));
+        }
+        // Beyond 64 bits (rare): the exact value up to 128 bits, else the nearest
+        // i128, which the core refuses all the same.
+        let int = ob.call_method0(pyo3::intern!(ob.py(), "__index__"))?;
+        let wide = match int.extract::<i128>() {
+            Ok(i) => i,
+            Err(e) if e.is_instance_of::<PyOverflowError>(ob.py()) => {
+                if int.lt(0)? {
+                    i128::MIN
+                } else {
+                    i128::MAX
+                }
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(Timestamp(wide.into()))
+    }
+}
+
+/// explain's `err_code`: an `int` (see [`int64`]). Beyond 64 bits it is
+/// `OverflowError`, as Python raises for an `int` that does not fit a C integer:
+/// no errCode of WeChat's comes near, so it is a caller's bug, not a finding.
+pub struct ErrCode(pub i64);
+
+impl<'py> FromPyObject<'_, 'py> for ErrCode {
+    type Error = PyErr;
+
+    fn extract(ob: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        int64(&ob, "err_code", "an int", "")?.map(ErrCode).ok_or_else(|| {
+            PyOverflowError::new_err(
+                "err_code is outside the 64-bit integer range (WeChat's errCodes are small negative ints)",
+            )
+        })
+    }
+}
+
+/// session_signature's `body`: `bytes`, or a `str` signed as its UTF-8 bytes.
+/// Both are borrowed from the Python object (immutable), so they can be read
+/// with the GIL released.
+pub struct Body<'a>(pub &'a [u8]);
+
+impl<'a> FromPyObject<'a, '_> for Body<'a> {
+    type Error = PyErr;
+
+    fn extract(ob: Borrowed<'a, '_, PyAny>) -> PyResult<Self> {
+        if ob.is_instance_of::<PyBytes>() {
+            Ok(Body(<&'a [u8]>::extract(ob)?))
+        } else if ob.is_instance_of::<PyString>() {
+            let s = <&'a str>::extract(ob).map_err(|e| surrogate(ob.py(), e, || "body".into()))?;
+            Ok(Body(s.as_bytes()))
+        } else {
+            Err(PyTypeError::new_err(format!(
+                "body must be str or bytes, not {}",
+                type_name(&ob)
+            )))
+        }
+    }
+}
+
+/// Which list of session_keys a [`Keys`] is: its Python parameter name (for a
+/// `TypeError`) and its name in the core's messages (`sessionKeys[2]: …`).
+pub trait KeyList {
+    /// The Python parameter.
+    const PARAM: &'static str;
+    /// The field, as the core names it.
+    const FIELD: &'static str;
+}
+
+/// sign_many's `session_keys`.
+pub struct SessionKeys;
+
+impl KeyList for SessionKeys {
+    const PARAM: &'static str = "session_keys";
+    const FIELD: &'static str = request::SESSION_KEYS_FIELD;
+}
+
+/// diagnose's `other_session_keys`.
+pub struct OtherSessionKeys;
+
+impl KeyList for OtherSessionKeys {
+    const PARAM: &'static str = "other_session_keys";
+    const FIELD: &'static str = request::OTHER_SESSION_KEYS_FIELD;
+}
+
+/// A list of session_keys: any iterable of `str` (list, tuple, generator, dict
+/// keys), never a single `str` (an iterable of one-character strings: never what
+/// the caller meant). Holds its own references to the items, so that the text
+/// borrowed from them stays valid even if another thread changes the container.
+pub struct Keys<'py, L: KeyList> {
+    items: Vec<Bound<'py, PyString>>,
+    list: PhantomData<L>,
+}
+
+impl<'py, L: KeyList> FromPyObject<'_, 'py> for Keys<'py, L> {
+    type Error = PyErr;
+
+    fn extract(ob: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let param = L::PARAM;
+        if ob.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(format!(
+                "{param} must be an iterable of str, not a single str"
+            )));
+        }
+        let iter = ob.try_iter().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "{param} must be an iterable of str, not {}",
+                type_name(&ob)
+            ))
+        })?;
+        let sized = ob.is_instance_of::<PyList>() || ob.is_instance_of::<PyTuple>();
+        let mut items = Vec::with_capacity(if sized { ob.len()? } else { 0 });
+        for (i, item) in iter.enumerate() {
+            let item = item?;
+            let key = item.cast_into::<PyString>().map_err(|e| {
+                let ty = type_name(e.into_inner().as_any());
+                PyTypeError::new_err(format!("{param}[{i}] must be str, not {ty}"))
+            })?;
+            // A lone surrogate is refused here, in the order of the items (the
+            // UTF-8 form is cached in the str: `to_strs` reads it again for free).
+            key.to_str()
+                .map_err(|e| surrogate(key.py(), e, || format!("{}[{i}]", L::FIELD)))?;
+            items.push(key);
+        }
+        Ok(Keys {
+            items,
+            list: PhantomData,
+        })
+    }
+}
+
+impl<'py, L: KeyList> Keys<'py, L> {
+    /// No keys (diagnose's default).
+    pub fn empty() -> Self {
+        Keys {
+            items: Vec::new(),
+            list: PhantomData,
+        }
+    }
+
+    /// Every key as UTF-8, borrowed (read once already by `extract`, so this
+    /// cannot meet a lone surrogate; it would name the key: `sessionKeys[2]`).
+    pub fn to_strs(&self) -> PyResult<Vec<&str>> {
+        self.items
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                k.to_str()
+                    .map_err(|e| surrogate(k.py(), e, || format!("{}[{i}]", L::FIELD)))
+            })
+            .collect()
+    }
+}
