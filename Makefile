@@ -65,11 +65,26 @@ build/c/test_asan: tests/c/test_voipsign.c tests/c/check.h tests/c/call_op.h bui
 build/c/test_plain: tests/c/test_voipsign.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h ffi
 	$(CC) $(C_FLAGS) -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-test-c: tools build/c/test_asan ## the C suite under AddressSanitizer + UBSan
-	build/c/test_asan
+# The room ledger (docs/ROOMS.md): tests/vectors/rooms.json as C tables, and its suite
+# (every scenario, 4 threads on one ledger, lifetimes, bad inputs, small buffers).
+build/c/rooms.h: tests/vectors/rooms.json tests/c/gen_rooms.py
+	@mkdir -p build/c
+	python3 tests/c/gen_rooms.py tests/vectors/rooms.json > $@.tmp && mv $@.tmp $@
 
-test-c-valgrind: tools build/c/test_plain ## the C suite under valgrind memcheck (0 errors, 0 leaks)
+build/c/test_rooms_asan: tests/c/test_rooms.c tests/c/check.h build/c/rooms.h include/voipsign.h ffi
+	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  -fno-omit-frame-pointer $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
+
+build/c/test_rooms_plain: tests/c/test_rooms.c tests/c/check.h build/c/rooms.h include/voipsign.h ffi
+	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
+
+test-c: tools build/c/test_asan build/c/test_rooms_asan ## the C suite under AddressSanitizer + UBSan (signing, room ledger)
+	build/c/test_asan
+	build/c/test_rooms_asan
+
+test-c-valgrind: tools build/c/test_plain build/c/test_rooms_plain ## the C suite under valgrind memcheck (0 errors, 0 leaks)
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 build/c/test_plain
+	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 build/c/test_rooms_plain
 
 test: ## every test of every language, with its duration (CI runs this)
 	@start=$$(date +%s); \

@@ -143,3 +143,23 @@ fn four_threads_hold_the_invariants() {
         .sum();
     assert_eq!(generations, opened);
 }
+
+/// Explicit times at the ends of the 64-bit range neither panic nor wrap: a lease
+/// saturates at the largest time, so the seat stays live and a second admit in the
+/// same millisecond is a renewal, not a second opening.
+#[test]
+fn extreme_times_saturate() {
+    let ledger = Ledger::memory(Rules::default()).unwrap();
+    // (At i64::MAX itself no lease can end after now: nothing is ever live there.)
+    for now in [i64::MAX - 1000, i64::MAX - 1, i64::MIN, i64::MIN + 1] {
+        let group = format!("g{now}");
+        let a = ledger.admit(APP, &group, "m", Some(now)).unwrap();
+        assert!(a.opened && a.lease_expires_at >= now, "{now}: {a:?}");
+        let b = ledger.admit(APP, &group, "m", Some(now)).unwrap();
+        assert!(b.renewed && b.generation == 1, "{now}: {b:?}");
+        ledger.heartbeat(APP, &group, "m", Some(now)).unwrap();
+        let room = ledger.sync(APP, &group, &["m", "n"], Some(now)).unwrap();
+        assert_eq!(room.members.len(), 2);
+        assert!(ledger.leave(APP, &group, "m", Some(now)).unwrap());
+    }
+}

@@ -202,16 +202,18 @@ fn indexed(list: &str, i: usize, e: Error) -> Error {
     Error::new(e.code(), format!("{list}[{i}]: {}", e.message()))
 }
 
-/// Borrow `count` strings given as parallel arrays of pointers and lengths.
+/// Borrow `count` strings given as parallel arrays of pointers and lengths, each
+/// read by `read`; an error is prefixed with `list[i]: `.
 ///
 /// # Safety
 /// `ptrs` and `lens` are NULL (only when `count` is 0) or point to `count` readable
 /// elements; each `(ptrs[i], lens[i])` pair as in `str_arg`.
-pub(crate) unsafe fn key_list<'a>(
+pub(crate) unsafe fn text_list<'a>(
     ptrs: *const *const c_char,
     lens: *const usize,
     count: usize,
     list: &str,
+    read: unsafe fn(*const c_char, usize) -> Result<&'a str, Error>,
 ) -> Result<Vec<&'a str>, Error> {
     if count == 0 {
         return Ok(Vec::new());
@@ -229,6 +231,42 @@ pub(crate) unsafe fn key_list<'a>(
         .zip(lens)
         .enumerate()
         // SAFETY: each pair is a valid (pointer, length) per the contract.
-        .map(|(i, (&p, &n))| unsafe { key_arg(p, n) }.map_err(|e| indexed(list, i, e)))
+        .map(|(i, (&p, &n))| unsafe { read(p, n) }.map_err(|e| indexed(list, i, e)))
         .collect()
+}
+
+/// [`text_list`] of session_keys: an element's error names no byte of it.
+///
+/// # Safety
+/// As [`text_list`].
+pub(crate) unsafe fn key_list<'a>(
+    ptrs: *const *const c_char,
+    lens: *const usize,
+    count: usize,
+    list: &str,
+) -> Result<Vec<&'a str>, Error> {
+    // SAFETY: forwarded contract.
+    unsafe { text_list(ptrs, lens, count, list, key_arg) }
+}
+
+/// [`text_list`] of member ids (openids).
+///
+/// # Safety
+/// As [`text_list`].
+pub(crate) unsafe fn id_list<'a>(
+    ptrs: *const *const c_char,
+    lens: *const usize,
+    count: usize,
+    list: &str,
+) -> Result<Vec<&'a str>, Error> {
+    /// One id, named as the core names it.
+    ///
+    /// # Safety
+    /// As [`str_arg`].
+    unsafe fn id<'a>(p: *const c_char, n: usize) -> Result<&'a str, Error> {
+        // SAFETY: forwarded contract.
+        unsafe { str_arg(p, n, "memberId") }
+    }
+    // SAFETY: forwarded contract.
+    unsafe { text_list(ptrs, lens, count, list, id) }
 }

@@ -8,7 +8,7 @@ use std::ffi::c_char;
 use voipsign::rooms::{Admission, Ledger, OnUnavailable, Rules};
 use voipsign::Error;
 
-use crate::args::{guard, key_arg, key_list, require, str_arg, write_text};
+use crate::args::{guard, id_list, key_arg, require, str_arg, write_text};
 use crate::status::{VoipsignError, VoipsignStatus};
 
 /// "Not given": in `voipsign_rules`, the default; as a time, the store's clock;
@@ -433,7 +433,7 @@ pub unsafe extern "C" fn voipsign_ledger_sync(
             let l = ledger_ref(ledger)?;
             let app = str_arg(app_id, app_id_len, "appId")?;
             let group = str_arg(group_id, group_id_len, "groupId")?;
-            let ids = key_list(open_ids, open_id_lens, count, "openIds")?;
+            let ids = id_list(open_ids, open_id_lens, count, "openIds")?;
             require(out, "out")?;
             let room = l.sync(app, group, &ids, unset(now_ms))?;
             write_text(out, out_cap, out_len, room_json(&room).as_bytes())

@@ -97,7 +97,7 @@ fn sweep(state: &mut State, l: &Limits, now: i64) {
     state.apps.retain(|_, app| {
         app.rooms.retain(|_, room| {
             room.expire(now);
-            !room.seats.is_empty() || now - room.touched < FORGET_EMPTY_ROOMS_MS
+            !room.seats.is_empty() || now.saturating_sub(room.touched) < FORGET_EMPTY_ROOMS_MS
         });
         app.days.retain(|&day, _| day >= yesterday);
         !app.rooms.is_empty() || !app.days.is_empty()

@@ -107,7 +107,9 @@ impl Ledger {
                 rooms_today: 0,
                 daily_room_limit: self.limits.daily_room_limit,
                 quota_warning: false,
-                lease_expires_at: now.unwrap_or_else(memory::clock_ms) + self.limits.reserve_ttl_ms,
+                lease_expires_at: now
+                    .unwrap_or_else(memory::clock_ms)
+                    .saturating_add(self.limits.reserve_ttl_ms),
                 degraded: true,
             }),
         }
@@ -163,7 +165,9 @@ impl Ledger {
                 if e.code() == ErrorCode::LedgerUnavailable
                     && self.limits.on_unavailable == OnUnavailable::Allow =>
             {
-                Ok(now_ms.unwrap_or_else(memory::clock_ms) + self.limits.lease_ttl_ms)
+                Ok(now_ms
+                    .unwrap_or_else(memory::clock_ms)
+                    .saturating_add(self.limits.lease_ttl_ms))
             }
             other => other,
         }

@@ -100,7 +100,7 @@ impl RoomState {
         self.touched = now;
         let (opened, renewed, expires) = match self.seat(member) {
             Some(seat) => {
-                seat.expires = seat.expires.max(now + l.reserve_ttl_ms);
+                seat.expires = seat.expires.max(now.saturating_add(l.reserve_ttl_ms));
                 (false, true, seat.expires)
             }
             None => {
@@ -128,7 +128,7 @@ impl RoomState {
                     *today += 1;
                     self.generation += 1;
                 }
-                let expires = now + l.reserve_ttl_ms;
+                let expires = now.saturating_add(l.reserve_ttl_ms);
                 self.seats.push(Seat {
                     member_id: member.to_owned(),
                     since: now,
@@ -156,7 +156,7 @@ impl RoomState {
         self.touched = now;
         match self.seat(member) {
             Some(seat) => {
-                seat.expires = seat.expires.max(now + l.lease_ttl_ms);
+                seat.expires = seat.expires.max(now.saturating_add(l.lease_ttl_ms));
                 Ok(seat.expires)
             }
             None => Err(Error::new(
@@ -180,15 +180,16 @@ impl RoomState {
         self.expire(now);
         self.touched = now;
         let was_live = !self.seats.is_empty();
-        self.seats
-            .retain(|s| listed.contains(&s.member_id.as_str()) || now - s.since < l.sync_grace_ms);
+        self.seats.retain(|s| {
+            listed.contains(&s.member_id.as_str()) || now.saturating_sub(s.since) < l.sync_grace_ms
+        });
         for &member in listed {
             match self.seat(member) {
-                Some(seat) => seat.expires = seat.expires.max(now + l.lease_ttl_ms),
+                Some(seat) => seat.expires = seat.expires.max(now.saturating_add(l.lease_ttl_ms)),
                 None => self.seats.push(Seat {
                     member_id: member.to_owned(),
                     since: now,
-                    expires: now + l.lease_ttl_ms,
+                    expires: now.saturating_add(l.lease_ttl_ms),
                 }),
             }
         }
