@@ -16,6 +16,11 @@ wall-clock time; min and max of the repeats give the spread. Targets (issue 12):
 sign >= 4.5x faster than the idiom, sign_many of 10 keys >= 6x faster than 10
 idiom calls.
 
+The room ledger (issue 13): ``ledger admit+leave`` is one pair of calls on the
+memory store, a guest joining and leaving a live room where a host stays seated,
+at an explicit ``now_ms`` (so no lease ends while it runs); written to
+BENCH_JSON as ``ledger_pair_ns``.
+
 With BENCH_JSON=path it also writes the figures as one JSON object (the keys of
 bench/c/bench.c), for `make -C bench all`.
 """
@@ -72,7 +77,10 @@ NAMESPACE: Dict[str, object] = {
     "keys": KEYS,
     "sig": DOC_SIGNATURE,
     "body": b'{"foo":"bar"}',
+    "ledger": voipsign.Ledger.memory(),
+    "now_ms": TS * 1000,
 }
+LEDGER_LABEL = "ledger admit+leave (memory)"
 
 # (label, statement)
 CASES: List[Tuple[str, str]] = [
@@ -98,6 +106,11 @@ CASES: List[Tuple[str, str]] = [
         ".encode(), hashlib.sha256).hexdigest() for k in keys]",
     ),
     ("voipsign.sign_many(10 keys)", "voipsign.sign_many(app_id, group_id, nonce_str, ts, keys)"),
+    (
+        LEDGER_LABEL,
+        'ledger.admit(app_id, group_id, "guest", now_ms=now_ms); '
+        'ledger.leave(app_id, group_id, "guest", now_ms=now_ms)',
+    ),
 ]
 
 
@@ -128,6 +141,13 @@ def check() -> None:
     many = voipsign.sign_many(APP_ID, GROUP_ID, NONCE, TS, KEYS)
     if many != [idiom(APP_ID, GROUP_ID, NONCE, TS, k) for k in KEYS]:
         sys.exit("voipsign.sign_many differs from the idiom")
+    # The ledger pair: the host keeps the room live, the guest joins and leaves.
+    ledger, now = NAMESPACE["ledger"], NAMESPACE["now_ms"]
+    assert isinstance(ledger, voipsign.Ledger) and isinstance(now, int)
+    ledger.admit(APP_ID, GROUP_ID, "host", now_ms=now)
+    guest = ledger.admit(APP_ID, GROUP_ID, "guest", now_ms=now)
+    if guest.opened or guest.members != 2 or not ledger.leave(APP_ID, GROUP_ID, "guest", now_ms=now):
+        sys.exit(f"the ledger pair is not a join and a leave of a live room: {guest!r}")
 
 
 def main() -> None:
@@ -153,7 +173,7 @@ def main() -> None:
         base = results.get(
             "idiom x 10 keys" if "10" in label else "idiom: hmac.new(...).hexdigest()"
         )
-        ratio = f"{base / ns:8.1f}x" if base and not label.startswith("idiom") else ""
+        ratio = f"{base / ns:8.1f}x" if base and label.startswith("voipsign.") else ""
         print(f"{label:<{width}}  {ns:>10,.0f}  {min(runs):>10,.0f}  {max(runs):>10,.0f}  {ratio:>9}")
     print(f"(median of {REPEAT} repeats, process CPU time; min and max of the repeats)")
 
@@ -161,6 +181,7 @@ def main() -> None:
     ten = results["idiom x 10 keys"] / results["voipsign.sign_many(10 keys)"]
     print(f"\nsign vs idiom:              {one:5.1f}x (target >= 4.5x: {verdict(one, 4.5)})")
     print(f"sign_many(10) vs 10 idioms: {ten:5.1f}x (target >= 6x: {verdict(ten, 6)})")
+    print(f"ledger admit+leave pair:    {results[LEDGER_LABEL]:5,.0f} ns (memory store)")
 
     path = os.environ.get("BENCH_JSON")
     if path:
@@ -182,6 +203,9 @@ def main() -> None:
             "sign_many_per_member_ns": many / 10,
             "sign_many_ratio": ten,
             "sign_keywords_ns": results["voipsign.sign (keywords)"],
+            "ledger_pair_ns": results[LEDGER_LABEL],
+            "ledger_pair_min": spread[LEDGER_LABEL][0],
+            "ledger_pair_max": spread[LEDGER_LABEL][1],
             "repeats": REPEAT,
             "clock": "process CPU time",
             "python": f"{platform.python_implementation()} {platform.python_version()}",

@@ -61,6 +61,10 @@ pub mod field {
         RejectedSignature = "rejectedSignature";
         /// issue's `room_type`.
         RoomType = "roomType";
+        /// The ledger's `member_id`.
+        MemberId = "memberId";
+        /// `Ledger.memory`'s `on_unavailable`.
+        OnUnavailable = "on_unavailable";
     }
 }
 
@@ -163,6 +167,72 @@ impl<'py> FromPyObject<'_, 'py> for ErrCode {
     }
 }
 
+/// The `int` parameters of the ledger (see [`Int`]): the rules of
+/// `Ledger.memory`, `now_ms` and usage's `day`, each with its name and what it
+/// must be, for the `TypeError` of a wrong type.
+pub mod int {
+    /// An `int` parameter.
+    pub trait Param {
+        /// The Python parameter.
+        const NAME: &'static str;
+        /// Completes "`NAME` must be …".
+        const WANT: &'static str = "an int";
+        /// Follows the `TypeError` of a `float`.
+        const HINT: &'static str = "";
+    }
+
+    macro_rules! params {
+        ($($(#[$doc:meta])* $ty:ident = $name:literal $(, $want:literal, $hint:literal)?;)*) => {$(
+            $(#[$doc])*
+            pub struct $ty;
+
+            impl Param for $ty {
+                const NAME: &'static str = $name;
+                $(const WANT: &'static str = $want;
+                const HINT: &'static str = $hint;)?
+            }
+        )*};
+    }
+
+    params! {
+        /// The explicit time of a ledger operation.
+        NowMs = "now_ms", "an int of unix milliseconds", " (pass time.time_ns() // 1_000_000)";
+        /// usage's `day`.
+        Day = "day", "an int (days since 1970-01-01 in the rules' UTC offset)", "";
+        /// Rule `capacity`.
+        Capacity = "capacity";
+        /// Rule `daily_room_limit`.
+        DailyRoomLimit = "daily_room_limit";
+        /// Rule `daily_room_warning`.
+        DailyRoomWarning = "daily_room_warning";
+        /// Rule `reserve_ttl_ms`.
+        ReserveTtlMs = "reserve_ttl_ms";
+        /// Rule `lease_ttl_ms`.
+        LeaseTtlMs = "lease_ttl_ms";
+        /// Rule `sync_grace_ms`.
+        SyncGraceMs = "sync_grace_ms";
+        /// Rule `day_offset_minutes`.
+        DayOffsetMinutes = "day_offset_minutes";
+    }
+}
+
+/// A 64-bit `int` argument of the ledger (see [`int64`]: no `bool`, no `float`).
+/// Its value is the core's to check (a rule out of range is `INVALID_RULES`);
+/// beyond 64 bits it is `OverflowError`, as Python raises for an `int` that does
+/// not fit a C integer (the core's rules and times are 64-bit).
+pub struct Int<P>(pub i64, PhantomData<P>);
+
+impl<'py, P: int::Param> FromPyObject<'_, 'py> for Int<P> {
+    type Error = PyErr;
+
+    fn extract(ob: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let i = int64(&ob, P::NAME, P::WANT, P::HINT)?.ok_or_else(|| {
+            PyOverflowError::new_err(format!("{} is outside the 64-bit integer range", P::NAME))
+        })?;
+        Ok(Int(i, PhantomData))
+    }
+}
+
 /// session_signature's `body`: `bytes`, or a `str` signed as its UTF-8 bytes.
 /// Both are borrowed from the Python object (immutable), so they can be read
 /// with the GIL released.
@@ -186,7 +256,7 @@ impl<'a> FromPyObject<'a, '_> for Body<'a> {
     }
 }
 
-/// Which list of session_keys a [`Keys`] is: its Python parameter name (for a
+/// Which list of `str` a [`Keys`] is: its Python parameter name (for a
 /// `TypeError`) and its name in the core's messages (`sessionKeys[2]: …`).
 pub trait KeyList {
     /// The Python parameter.
@@ -211,7 +281,15 @@ impl KeyList for OtherSessionKeys {
     const FIELD: &'static str = request::OTHER_SESSION_KEYS_FIELD;
 }
 
-/// A list of session_keys: any iterable of `str` (list, tuple, generator, dict
+/// `Ledger.sync`'s `open_ids` (member ids, not keys).
+pub struct OpenIds;
+
+impl KeyList for OpenIds {
+    const PARAM: &'static str = "open_ids";
+    const FIELD: &'static str = voipsign::rooms::OPEN_IDS_FIELD;
+}
+
+/// A list of session_keys (or of sync's open ids): any iterable of `str` (list, tuple, generator, dict
 /// keys), never a single `str` (an iterable of one-character strings: never what
 /// the caller meant). Holds its own references to the items, so that the text
 /// borrowed from them stays valid even if another thread changes the container.

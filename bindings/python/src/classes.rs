@@ -1,4 +1,5 @@
-//! The result classes: JoinTicket, Diagnosis, Explanation. Immutable, comparable
+//! The result classes: JoinTicket, Diagnosis, Explanation (the ledger's are in
+//! src/rooms.rs). Immutable, comparable
 //! and hashable by declaration (`#[pyclass(frozen, eq, hash)]`), with one
 //! read-only attribute per field (`#[pyo3(get)]`). `to_json()` is the core's JSON
 //! and `to_dict()` the same serde serialisation made into Python objects
@@ -11,7 +12,7 @@ use pyo3::types::PyTuple;
 use serde::Serialize;
 
 /// `Class(field=repr, ...)`, the attributes read back through Python.
-fn repr_fields(obj: &Bound<'_, PyAny>, class: &str, fields: &[&str]) -> PyResult<String> {
+pub(crate) fn repr_fields(obj: &Bound<'_, PyAny>, class: &str, fields: &[&str]) -> PyResult<String> {
     let parts = fields
         .iter()
         .map(|f| Ok(format!("{f}={}", obj.getattr(*f)?.repr()?)))
@@ -22,7 +23,7 @@ fn repr_fields(obj: &Bound<'_, PyAny>, class: &str, fields: &[&str]) -> PyResult
 /// The core's value a class was made from, kept for `to_dict()` and
 /// `to_json()`. Left out of `==` and `hash` (it always compares equal): the
 /// public fields beside it determine it.
-struct Core<T>(T);
+pub(crate) struct Core<T>(pub T);
 
 impl<T> PartialEq for Core<T> {
     fn eq(&self, _: &Self) -> bool {
@@ -38,8 +39,15 @@ impl<T> Hash for Core<T> {
 
 impl<T: Serialize> Core<T> {
     /// The core's serde serialisation as Python objects: a new `dict` each time.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    pub fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(pythonize::pythonize(py, &self.0)?)
+    }
+
+    /// The same serialisation as JSON text (for the ledger's classes, which
+    /// have no `to_json` of their own in the core).
+    pub fn to_json(&self) -> String {
+        // Strings, integers and booleans: serialising them cannot fail.
+        serde_json::to_string(&self.0).unwrap_or_default()
     }
 }
 

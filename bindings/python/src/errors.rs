@@ -18,6 +18,12 @@ pyo3::import_exception!(voipsign.errors, InvalidRoomType);
 pyo3::import_exception!(voipsign.errors, InvalidUtf8);
 pyo3::import_exception!(voipsign.errors, RngFailure);
 pyo3::import_exception!(voipsign.errors, InternalError);
+pyo3::import_exception!(voipsign.errors, RoomFull);
+pyo3::import_exception!(voipsign.errors, DailyRoomLimit);
+pyo3::import_exception!(voipsign.errors, NotAdmitted);
+pyo3::import_exception!(voipsign.errors, InvalidMemberId);
+pyo3::import_exception!(voipsign.errors, InvalidRules);
+pyo3::import_exception!(voipsign.errors, LedgerUnavailable);
 
 /// The exception of `voipsign.errors` for a core error, with the core's message
 /// (which never holds a session_key: the core guarantees it).
@@ -34,6 +40,12 @@ pub fn to_py_err(e: voipsign::Error) -> PyErr {
         ErrorCode::InvalidUtf8 => InvalidUtf8::new_err(msg),
         ErrorCode::RngFailure => RngFailure::new_err(msg),
         ErrorCode::Internal => InternalError::new_err(msg),
+        ErrorCode::RoomFull => RoomFull::new_err(msg),
+        ErrorCode::DailyRoomLimit => DailyRoomLimit::new_err(msg),
+        ErrorCode::NotAdmitted => NotAdmitted::new_err(msg),
+        ErrorCode::InvalidMemberId => InvalidMemberId::new_err(msg),
+        ErrorCode::InvalidRules => InvalidRules::new_err(msg),
+        ErrorCode::LedgerUnavailable => LedgerUnavailable::new_err(msg),
         // C-ABI-only codes and codes added to the core later: the base class,
         // carrying the code name.
         other => VoipSignError::new_err((msg, other.name())),

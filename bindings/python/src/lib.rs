@@ -2,8 +2,9 @@
 //! wheel for every CPython from 3.10 on.
 //!
 //! The binding only translates: Python arguments into the core's inputs
-//! ([`args`]), one call to `voipsign::request` per function ([`functions`]), the
-//! results into Python objects ([`classes`]) and a [`voipsign::Error`] into the
+//! ([`args`]), one call to `voipsign::request` per function ([`functions`]) or
+//! to the room ledger per method ([`ledger`]), the results into Python objects
+//! ([`classes`], [`rooms`]) and a [`voipsign::Error`] into the
 //! exception of its code ([`errors`]; the classes live in `voipsign/errors.py`).
 //! Which value is valid, and which error wins when several are bad, is decided
 //! by the core alone (docs/CONTRACT.md). A wrong Python *type* is a `TypeError`
@@ -16,6 +17,8 @@ mod args;
 mod classes;
 mod errors;
 mod functions;
+mod ledger;
+mod rooms;
 
 use pyo3::prelude::*;
 use voipsign::ErrorCode;
@@ -32,6 +35,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<classes::JoinTicket>()?;
     m.add_class::<classes::Diagnosis>()?;
     m.add_class::<classes::Explanation>()?;
+    m.add_class::<ledger::Ledger>()?;
+    m.add_class::<rooms::Admission>()?;
+    m.add_class::<rooms::Room>()?;
+    m.add_class::<rooms::Seat>()?;
+    m.add_class::<rooms::Usage>()?;
     m.add_function(wrap_pyfunction!(functions::sign, m)?)?;
     m.add_function(wrap_pyfunction!(functions::verify, m)?)?;
     m.add_function(wrap_pyfunction!(functions::canonical, m)?)?;

@@ -36,3 +36,15 @@ NONCE = "8AP6DT9ybtniUJfb"
 TS = 1559129714
 KEY = "gDyVgzwa0mFz9uUP7M6GQQ=="
 DOC_SIGNATURE = "b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617"
+
+ROOMS_PATH = VECTORS_PATH.parent / "rooms.json"
+
+
+def load_rooms_vectors() -> Dict[str, Any]:
+    """The room ledger scenarios every language runs (``tests/vectors/rooms.json``)."""
+    with ROOMS_PATH.open(encoding="utf-8") as f:
+        data: Dict[str, Any] = json.load(f)
+    return data
+
+
+ROOMS_VECTORS = load_rooms_vectors()

@@ -8,6 +8,7 @@ from typing import Dict, List, Tuple
 
 import voipsign
 from voipsign import (
+    AdmissionDict,
     Cause,
     Diagnosis,
     DiagnosisDict,
@@ -16,6 +17,13 @@ from voipsign import (
     JoinTicket,
     JoinTicketDict,
     Mistake,
+    OnUnavailable,
+    Room,
+    RoomDict,
+    Seat,
+    SeatDict,
+    Usage,
+    UsageDict,
     Verdict,
     VoipSignError,
 )
@@ -99,3 +107,49 @@ def misuse() -> None:
     dd = diag.to_dict()
     dd["mistakes"] = ("NOT_SORTED",)  # type: ignore[typeddict-item]
     dd["mistakes"] = ["NOT_A_MISTAKE"]  # type: ignore[list-item]
+
+
+LEDGER = voipsign.Ledger.memory(capacity=10, daily_room_warning=None, on_unavailable="refuse")
+
+
+def join(app_id: str, room_id: str, openid: str, session_key: str) -> JoinTicketDict:
+    """A join handler: admit, then hand out the ticket."""
+    try:
+        admission, ticket = LEDGER.admit_and_issue(app_id, room_id, openid, session_key, "video")
+    except (voipsign.RoomFull, voipsign.DailyRoomLimit) as e:
+        raise RuntimeError(e.code) from e
+    opened: bool = admission.opened
+    left: int = admission.daily_room_limit - admission.rooms_today
+    assert opened or left >= 0 or admission.quota_warning or admission.degraded
+    a: AdmissionDict = admission.to_dict()
+    assert a["leaseExpiresAt"] == admission.lease_expires_at
+    return ticket.to_dict()
+
+
+def in_call(app_id: str, room_id: str, openid: str, open_ids: List[str]) -> RoomDict:
+    expires: int = LEDGER.heartbeat(app_id, room_id, openid, now_ms=1796083200000)
+    room: Room = LEDGER.sync(app_id, room_id, open_ids)
+    room2 = LEDGER.sync(app_id, room_id, (i for i in open_ids), now_ms=expires)
+    seats: Tuple[Seat, ...] = room.members
+    first: str = seats[0].member_id if seats else ""
+    s: SeatDict = seats[0].to_dict()
+    assert first == s["memberId"] and seats[0].since <= seats[0].expires
+    removed: bool = LEDGER.leave(app_id, room_id, openid)
+    usage: Usage = LEDGER.usage(app_id, day=None)
+    u: UsageDict = usage.to_dict()
+    assert removed or room2.live or room.generation or u["rooms"] == usage.rooms + usage.day
+    return LEDGER.room(app_id, room_id).to_dict()
+
+
+def ledger_misuse() -> None:
+    voipsign.Ledger.memory(10)  # type: ignore[call-arg]
+    voipsign.Ledger.memory(on_unavailable="maybe")  # type: ignore[arg-type]
+    voipsign.Ledger.memory(capacity=1.5)  # type: ignore[arg-type]
+    LEDGER.admit("wx", "g", "m", 1)  # type: ignore[call-arg]
+    LEDGER.admit("wx", "g", "m", now_ms=1.5)  # type: ignore[arg-type]
+    LEDGER.sync("wx", "g", [b"m"])  # type: ignore[list-item]
+    adm = LEDGER.admit("wx", "g", "m")
+    adm.opened = False  # type: ignore[misc]
+    bad: OnUnavailable = "deny"  # type: ignore[assignment]
+    r = LEDGER.room("wx", "g").to_dict()
+    r["live"] = "yes"  # type: ignore[typeddict-item]

@@ -24,12 +24,25 @@ reproduces a rejected signature::
     ...                       "3A69ABC093A5D2A3CE5B545856137D01794994E9837907CD1D417607B48FCD87")
     >>> d.verdict, d.mistakes
     ('MISTAKE_FOUND', ('TIMESTAMP_MILLISECONDS', 'UPPERCASE_HEX'))
+
+The room ledger enforces WeChat's room rules (10 people a room, 100,000 rooms a
+day per appId) before a ticket is issued::
+
+    >>> ledger = voipsign.Ledger.memory(capacity=2)
+    >>> a = ledger.admit("wx20afc706a711eefc", "room-1", "openid-a", now_ms=1796083200000)
+    >>> a.opened, a.members, a.rooms_today
+    (True, 1, 1)
 """
 
 from voipsign._native import (
+    Admission,
     Diagnosis,
     Explanation,
     JoinTicket,
+    Ledger,
+    Room,
+    Seat,
+    Usage,
     __version__,
     canonical,
     diagnose,
@@ -41,25 +54,36 @@ from voipsign._native import (
     verify,
 )
 from voipsign._types import (
+    AdmissionDict,
     Cause,
     DiagnosisDict,
     ExplanationDict,
     JoinTicketDict,
     Mistake,
+    OnUnavailable,
+    RoomDict,
     RoomType,
+    SeatDict,
+    UsageDict,
     Verdict,
 )
 from voipsign.errors import (
+    DailyRoomLimit,
     InternalError,
     InvalidAppId,
     InvalidGroupId,
+    InvalidMemberId,
     InvalidNonce,
     InvalidRoomType,
+    InvalidRules,
     InvalidSessionKey,
     InvalidSignature,
     InvalidTimestamp,
     InvalidUtf8,
+    LedgerUnavailable,
+    NotAdmitted,
     RngFailure,
+    RoomFull,
     VoipSignError,
 )
 
@@ -83,6 +107,16 @@ __all__ = [
     "Explanation",
     "ExplanationDict",
     "Cause",
+    "Ledger",
+    "Admission",
+    "AdmissionDict",
+    "Room",
+    "RoomDict",
+    "Seat",
+    "SeatDict",
+    "Usage",
+    "UsageDict",
+    "OnUnavailable",
     "VoipSignError",
     "InvalidAppId",
     "InvalidGroupId",
@@ -94,4 +128,10 @@ __all__ = [
     "InvalidUtf8",
     "RngFailure",
     "InternalError",
+    "RoomFull",
+    "DailyRoomLimit",
+    "NotAdmitted",
+    "InvalidMemberId",
+    "InvalidRules",
+    "LedgerUnavailable",
 ]

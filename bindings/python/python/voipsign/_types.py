@@ -37,6 +37,11 @@ Cause = Literal[
 ]
 
 
+#: ``Ledger.memory(on_unavailable=...)``: what admissions do when the ledger's
+#: store cannot be reached.
+OnUnavailable = Literal["allow", "refuse"]
+
+
 class JoinTicketDict(TypedDict):
     """The object ``wx.joinVoIPChat`` takes (``JoinTicket.to_dict()``)."""
 
@@ -63,3 +68,41 @@ class ExplanationDict(TypedDict):
     cause: Cause
     meaning: str
     action: str
+
+
+class AdmissionDict(TypedDict):
+    """``Admission.to_dict()`` (camelCase, as in every language)."""
+
+    opened: bool
+    renewed: bool
+    members: int
+    generation: int
+    roomsToday: int
+    dailyRoomLimit: int
+    quotaWarning: bool
+    leaseExpiresAt: int
+    degraded: bool
+
+
+class SeatDict(TypedDict):
+    """``Seat.to_dict()``, an item of ``RoomDict["members"]``."""
+
+    memberId: str
+    since: int
+    expires: int
+
+
+class RoomDict(TypedDict):
+    """``Room.to_dict()``."""
+
+    members: list[SeatDict]
+    generation: int
+    live: bool
+
+
+class UsageDict(TypedDict):
+    """``Usage.to_dict()``."""
+
+    day: int
+    rooms: int
+    dailyRoomLimit: int

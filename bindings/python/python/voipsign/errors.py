@@ -27,6 +27,12 @@ __all__ = [
     "InvalidUtf8",
     "RngFailure",
     "InternalError",
+    "RoomFull",
+    "DailyRoomLimit",
+    "NotAdmitted",
+    "InvalidMemberId",
+    "InvalidRules",
+    "LedgerUnavailable",
 ]
 
 
@@ -114,6 +120,42 @@ class InternalError(VoipSignError):
     code: str = "INTERNAL"
 
 
+class RoomFull(VoipSignError):
+    """The room's seats are all taken by others (``Ledger.admit``; WeChat seats at most 10)."""
+
+    code: str = "ROOM_FULL"
+
+
+class DailyRoomLimit(VoipSignError):
+    """Opening this room would exceed today's limit of rooms for the appId."""
+
+    code: str = "DAILY_ROOM_LIMIT"
+
+
+class NotAdmitted(VoipSignError):
+    """``Ledger.heartbeat``: the member holds no live seat (admit it again)."""
+
+    code: str = "NOT_ADMITTED"
+
+
+class InvalidMemberId(VoipSignError):
+    """A member id (openid) is not 1-128 bytes of printable ASCII (0x21-0x7E)."""
+
+    code: str = "INVALID_MEMBER_ID"
+
+
+class InvalidRules(VoipSignError):
+    """A rule given to ``Ledger.memory`` is out of its range."""
+
+    code: str = "INVALID_RULES"
+
+
+class LedgerUnavailable(VoipSignError):
+    """The ledger's store cannot be reached (never the memory store)."""
+
+    code: str = "LEDGER_UNAVAILABLE"
+
+
 #: The class raised for each code name.
 ERROR_CLASSES: Dict[str, Type[VoipSignError]] = {
     cls.code: cls
@@ -128,5 +170,11 @@ ERROR_CLASSES: Dict[str, Type[VoipSignError]] = {
         InvalidUtf8,
         RngFailure,
         InternalError,
+        RoomFull,
+        DailyRoomLimit,
+        NotAdmitted,
+        InvalidMemberId,
+        InvalidRules,
+        LedgerUnavailable,
     )
 }

@@ -1,0 +1,455 @@
+"""voipsign.Ledger beyond the scenarios of rooms.json (test_rooms.py): the Python
+surface, arguments and their types, rules, precedence, secrecy, the process
+clock, and 4 threads against one ledger.
+
+VOIPSIGN_TEST_CALLS sets the operations per thread (``make test-valgrind``
+lowers it)."""
+
+import inspect
+import os
+import pickle
+import random
+import sys
+import threading
+import time
+from typing import Any, Callable, Dict, Iterator, List
+
+import pytest
+
+import voipsign
+from voipsign import Ledger
+
+from conftest import APP_ID, GROUP_ID, KEY
+
+T0 = 1_796_083_200_000 + 6 * 3_600_000  # 2026-12-01 14:00 in Beijing: far from midnight
+MEMBER = "o6_bmjrPTlm6_2sgVt7hMZOPfL2M"
+
+
+def ledger(**rules: Any) -> Ledger:
+    return Ledger.memory(**rules)
+
+
+# --- surface ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, params",
+    [
+        ("admit", "app_id, group_id, member_id, *, now_ms=None"),
+        (
+            "admit_and_issue",
+            "app_id, group_id, member_id, session_key, room_type='voice', *, now_ms=None",
+        ),
+        ("heartbeat", "app_id, group_id, member_id, *, now_ms=None"),
+        ("leave", "app_id, group_id, member_id, *, now_ms=None"),
+        ("sync", "app_id, group_id, open_ids, *, now_ms=None"),
+        ("room", "app_id, group_id, *, now_ms=None"),
+        ("usage", "app_id, *, day=None, now_ms=None"),
+    ],
+)
+def test_method_signatures_and_docs(method: str, params: str) -> None:
+    func = getattr(ledger(), method)
+    assert str(inspect.signature(func)) == f"({params})"
+    doc = inspect.getdoc(func)
+    assert doc is not None and len(doc) > 60
+
+
+def test_memory_signature_and_repr() -> None:
+    assert str(inspect.signature(Ledger.memory)) == (
+        "(*, capacity=10, daily_room_limit=100000, daily_room_warning=None, "
+        "reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, "
+        "day_offset_minutes=480, on_unavailable='allow')"
+    )
+    assert repr(ledger(capacity=3, daily_room_limit=50, sync_grace_ms=0, day_offset_minutes=-300,
+                       on_unavailable="refuse")) == (
+        "Ledger.memory(capacity=3, daily_room_limit=50, daily_room_warning=45, "
+        "reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=0, "
+        "day_offset_minutes=-300, on_unavailable='refuse')"
+    )
+    # None is the default, as for every optional argument of voipsign.
+    assert repr(ledger(capacity=None, on_unavailable=None)) == repr(ledger())
+
+
+def test_classes_are_not_constructible_or_picklable() -> None:
+    for cls in (Ledger, voipsign.Admission, voipsign.Room, voipsign.Seat, voipsign.Usage):
+        assert cls.__module__ == "voipsign"
+        with pytest.raises(TypeError):
+            cls()
+    with pytest.raises(TypeError):
+        pickle.dumps(ledger())
+
+
+def test_rules_are_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        Ledger.memory(10)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Ledger.memory(seats=10)  # type: ignore[call-arg]
+
+
+def test_results_are_frozen_comparable_hashable() -> None:
+    a, b = ledger(), ledger()
+    adm = a.admit(APP_ID, GROUP_ID, MEMBER, now_ms=T0)
+    assert adm == b.admit(APP_ID, GROUP_ID, MEMBER, now_ms=T0)
+    assert adm != a.admit(APP_ID, GROUP_ID, MEMBER, now_ms=T0)  # renewed now
+    room = a.room(APP_ID, GROUP_ID, now_ms=T0)
+    usage = a.usage(APP_ID, now_ms=T0)
+    seat = room.members[0]
+    assert room == b.room(APP_ID, GROUP_ID, now_ms=T0) and hash(room) == hash(b.room(APP_ID, GROUP_ID, now_ms=T0))
+    assert seat == b.room(APP_ID, GROUP_ID, now_ms=T0).members[0]
+    assert len({adm, room, usage, seat, room, usage}) == 4
+    assert (room == "x") is False
+    for obj, attr in [(adm, "opened"), (room, "members"), (seat, "since"), (usage, "rooms")]:
+        with pytest.raises(AttributeError):
+            setattr(obj, attr, 1)
+        with pytest.raises(AttributeError):
+            obj.extra = 1  # type: ignore[attr-defined]
+    assert room.members is not room.members and room.members == room.members
+    d = room.to_dict()
+    d["members"].clear()
+    assert room.to_dict()["members"]  # a new dict each time
+
+
+def test_reprs() -> None:
+    lg = ledger()
+    adm = lg.admit(APP_ID, "it's", MEMBER, now_ms=T0)
+    assert repr(adm) == (
+        "Admission(opened=True, renewed=False, members=1, generation=1, rooms_today=1, "
+        f"daily_room_limit=100000, quota_warning=False, lease_expires_at={T0 + 60_000}, degraded=False)"
+    )
+    room = lg.room(APP_ID, "it's", now_ms=T0)
+    seat = f"Seat(member_id='{MEMBER}', since={T0}, expires={T0 + 60_000})"
+    assert repr(room.members[0]) == seat
+    assert repr(room) == f"Room(members=({seat},), generation=1, live=True)"
+    assert repr(lg.room(APP_ID, "never", now_ms=T0)) == "Room(members=(), generation=0, live=False)"
+    assert repr(lg.usage(APP_ID, now_ms=T0)) == "Usage(day=20788, rooms=1, daily_room_limit=100000)"
+
+
+# --- rules ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rules, named",
+    [
+        (dict(capacity=0), "capacity"),
+        (dict(capacity=11), "capacity"),
+        (dict(daily_room_limit=100_001), "daily_room_limit"),
+        (dict(daily_room_limit=10, daily_room_warning=11), "daily_room_warning"),
+        (dict(reserve_ttl_ms=999), "reserve_ttl_ms"),
+        (dict(lease_ttl_ms=-1), "lease_ttl_ms"),
+        (dict(sync_grace_ms=3_600_001), "sync_grace_ms"),
+        (dict(day_offset_minutes=841), "day_offset_minutes"),
+        (dict(on_unavailable="Allow"), "on_unavailable"),
+        (dict(on_unavailable=""), "on_unavailable"),
+        (dict(on_unavailable="\ud800"), "on_unavailable"),
+        # Several bad: the first in the order of the rules; on_unavailable last.
+        (dict(on_unavailable="x", day_offset_minutes=-721, capacity=0), "capacity"),
+        (dict(on_unavailable="x", lease_ttl_ms=0), "lease_ttl_ms"),
+    ],
+)
+def test_bad_rules(rules: Dict[str, Any], named: str) -> None:
+    with pytest.raises((voipsign.InvalidRules, voipsign.InvalidUtf8)) as info:
+        Ledger.memory(**rules)
+    if "\ud800" in rules.values():
+        assert type(info.value) is voipsign.InvalidUtf8
+    else:
+        assert type(info.value) is voipsign.InvalidRules and info.value.code == "INVALID_RULES"
+    assert str(info.value).startswith(named), str(info.value)
+
+
+@pytest.mark.parametrize("rule", ["capacity", "daily_room_limit", "daily_room_warning",
+                                  "reserve_ttl_ms", "lease_ttl_ms", "sync_grace_ms",
+                                  "day_offset_minutes"])
+def test_rule_types(rule: str) -> None:
+    bads: List[Any] = [True, 5.0, "5", b"5", [5]]
+    for bad in bads:
+        with pytest.raises(TypeError) as info:
+            Ledger.memory(**{rule: bad})
+        assert rule in str(info.value)
+    with pytest.raises(OverflowError):
+        Ledger.memory(**{rule: 2**64})  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Ledger.memory(on_unavailable=b"allow")  # type: ignore[arg-type]
+
+
+def test_rules_take_int_subclasses_and_index() -> None:
+    class Idx:
+        def __index__(self) -> int:
+            return 3
+
+    assert "capacity=3" in repr(Ledger.memory(capacity=Idx()))  # type: ignore[arg-type]
+    assert "capacity=2" in repr(Ledger.memory(capacity=type("I", (int,), {})(2)))
+
+
+# --- arguments and precedence ------------------------------------------------------------
+
+CALLS: Dict[str, Callable[..., Any]] = {
+    "admit": lambda lg, a, g, m, **kw: lg.admit(a, g, m, **kw),
+    "admit_and_issue": lambda lg, a, g, m, **kw: lg.admit_and_issue(a, g, m, KEY, **kw),
+    "heartbeat": lambda lg, a, g, m, **kw: lg.heartbeat(a, g, m, **kw),
+    "leave": lambda lg, a, g, m, **kw: lg.leave(a, g, m, **kw),
+    "sync": lambda lg, a, g, m, **kw: lg.sync(a, g, [MEMBER, m], **kw),
+}
+
+
+@pytest.mark.parametrize("op", CALLS)
+@pytest.mark.parametrize(
+    "member, code",
+    [
+        ("", "INVALID_MEMBER_ID"),
+        ("x" * 129, "INVALID_MEMBER_ID"),
+        ("has space", "INVALID_MEMBER_ID"),
+        ("tab\t", "INVALID_MEMBER_ID"),
+        ("中文", "INVALID_MEMBER_ID"),
+        ("\ud800", "INVALID_UTF8"),
+    ],
+)
+def test_bad_member_ids(op: str, member: str, code: str) -> None:
+    lg = ledger()
+    with pytest.raises(voipsign.VoipSignError) as info:
+        CALLS[op](lg, APP_ID, GROUP_ID, member, now_ms=T0)
+    assert info.value.code == code
+    prefix = "openIds[1]" if op == "sync" else "memberId"
+    assert str(info.value).startswith(prefix), str(info.value)
+    assert lg.room(APP_ID, GROUP_ID, now_ms=T0).generation == 0  # nothing written
+    # The longest id is valid: heartbeat goes on to the state error.
+    if op == "heartbeat":
+        with pytest.raises(voipsign.NotAdmitted):
+            CALLS[op](lg, APP_ID, GROUP_ID, "x" * 128, now_ms=T0)
+    else:
+        CALLS[op](lg, APP_ID, GROUP_ID, "x" * 128, now_ms=T0)
+
+
+@pytest.mark.parametrize("op", CALLS)
+def test_precedence_app_then_group_then_member(op: str) -> None:
+    lg = ledger()
+    with pytest.raises(voipsign.InvalidAppId):
+        CALLS[op](lg, "", "", "", now_ms=T0)
+    with pytest.raises(voipsign.InvalidGroupId):
+        CALLS[op](lg, APP_ID, "a\nb", "bad member", now_ms=T0)
+
+
+def test_precedence_of_admit_and_issue() -> None:
+    lg = ledger(capacity=1)
+    lg.admit(APP_ID, GROUP_ID, "host", now_ms=T0)
+    ai = lg.admit_and_issue
+    # appId, groupId, the timeStamp of now_ms, the session_key, memberId, roomType.
+    with pytest.raises(voipsign.InvalidAppId):
+        ai("", GROUP_ID, "", "bad key", "audio", now_ms=0)  # type: ignore[arg-type]
+    with pytest.raises(voipsign.InvalidTimestamp):
+        ai(APP_ID, GROUP_ID, "", "bad key", now_ms=999)
+    with pytest.raises(voipsign.InvalidSessionKey):
+        ai(APP_ID, GROUP_ID, "", "bad key", "audio", now_ms=T0)  # type: ignore[arg-type]
+    with pytest.raises(voipsign.InvalidMemberId):
+        ai(APP_ID, GROUP_ID, "", KEY, "audio", now_ms=T0)  # type: ignore[arg-type]
+    with pytest.raises(voipsign.InvalidRoomType):
+        ai(APP_ID, GROUP_ID, "guest", KEY, "audio", now_ms=T0)  # type: ignore[arg-type]
+    # State errors only once every input is valid.
+    with pytest.raises(voipsign.RoomFull):
+        ai(APP_ID, GROUP_ID, "guest", KEY, now_ms=T0)
+    with pytest.raises(voipsign.InvalidMemberId):
+        lg.admit(APP_ID, GROUP_ID, " ", now_ms=T0)
+    assert [s.member_id for s in lg.room(APP_ID, GROUP_ID, now_ms=T0).members] == ["host"]
+
+
+def test_bad_session_key_takes_no_seat_and_is_never_shown() -> None:
+    lg = ledger()
+    bad = "gDyVgzwa0mFz9uUP7M6GQQ==\n"
+    with pytest.raises(voipsign.InvalidSessionKey) as info:
+        lg.admit_and_issue(APP_ID, GROUP_ID, MEMBER, bad, now_ms=T0)
+    shown = str(info.value) + repr(info.value) + repr(info.value.args)
+    assert all(bad[i : i + 6] not in shown for i in range(len(bad) - 6))
+    assert lg.room(APP_ID, GROUP_ID, now_ms=T0).live is False
+    assert lg.usage(APP_ID, now_ms=T0).rooms == 0
+    adm, ticket = lg.admit_and_issue(APP_ID, GROUP_ID, MEMBER, KEY, "video", now_ms=T0)
+    for text in (repr(adm), repr(ticket), adm.to_json(), ticket.to_json()):
+        assert KEY[:8] not in text
+
+
+NOW_CALLS: List[Callable[..., Any]] = [
+    lambda lg, **kw: lg.admit(APP_ID, GROUP_ID, MEMBER, **kw),
+    lambda lg, **kw: lg.admit_and_issue(APP_ID, GROUP_ID, MEMBER, KEY, **kw),
+    lambda lg, **kw: lg.heartbeat(APP_ID, GROUP_ID, MEMBER, **kw),
+    lambda lg, **kw: lg.leave(APP_ID, GROUP_ID, MEMBER, **kw),
+    lambda lg, **kw: lg.sync(APP_ID, GROUP_ID, [MEMBER], **kw),
+    lambda lg, **kw: lg.room(APP_ID, GROUP_ID, **kw),
+    lambda lg, **kw: lg.usage(APP_ID, **kw),
+]
+
+
+@pytest.mark.parametrize("call", range(len(NOW_CALLS)))
+def test_now_ms_types(call: int) -> None:
+    lg = ledger()
+    for bad in (True, False, float(T0), "1796083200000", b"1"):
+        with pytest.raises(TypeError) as info:
+            NOW_CALLS[call](lg, now_ms=bad)
+        assert "now_ms" in str(info.value) or "now_ms" in repr(getattr(info.value, "__notes__", ""))
+    with pytest.raises(OverflowError):
+        NOW_CALLS[call](lg, now_ms=2**63)
+    with pytest.raises(TypeError):
+        NOW_CALLS[call](lg, T0)  # now_ms is keyword-only
+    with pytest.raises(TypeError):
+        lg.usage(APP_ID, day=True)
+    with pytest.raises(TypeError):
+        lg.usage(APP_ID, day=20788.0)  # type: ignore[arg-type]
+
+
+def test_bad_app_and_group_everywhere() -> None:
+    lg = ledger()
+    with pytest.raises(voipsign.InvalidAppId):
+        lg.room("", GROUP_ID)
+    with pytest.raises(voipsign.InvalidAppId):
+        lg.usage("wx 1")
+    with pytest.raises(voipsign.InvalidGroupId):
+        lg.room(APP_ID, "")
+    with pytest.raises(TypeError):
+        lg.room(APP_ID, b"g")  # type: ignore[arg-type]
+
+
+def open_ids(kind: str) -> Any:
+    ids = ["b", "a", "b"]
+    return {"list": ids, "tuple": tuple(ids), "generator": (i for i in ids),
+            "dict keys": dict.fromkeys(ids).keys(), "set": set(ids)}[kind]
+
+
+@pytest.mark.parametrize("kind", ["list", "tuple", "generator", "dict keys", "set"])
+def test_sync_takes_any_iterable_of_str(kind: str) -> None:
+    room = ledger().sync(APP_ID, GROUP_ID, open_ids(kind), now_ms=T0)
+    assert [s.member_id for s in room.members] == ["a", "b"]
+    assert room.generation == 1 and room.live
+
+
+def test_sync_argument_errors_change_nothing() -> None:
+    lg = ledger()
+    lg.admit(APP_ID, GROUP_ID, "a", now_ms=T0)
+    before = lg.room(APP_ID, GROUP_ID, now_ms=T0 + 1)
+    with pytest.raises(TypeError, match="single str"):
+        lg.sync(APP_ID, GROUP_ID, "ab", now_ms=T0 + 70_000)
+    with pytest.raises(TypeError, match=r"open_ids\[1\] must be str, not bytes"):
+        lg.sync(APP_ID, GROUP_ID, ["a", b"b"], now_ms=T0 + 70_000)  # type: ignore[list-item]
+    with pytest.raises(TypeError, match="not int"):
+        lg.sync(APP_ID, GROUP_ID, 5, now_ms=T0 + 70_000)  # type: ignore[arg-type]
+    with pytest.raises(voipsign.InvalidUtf8, match=r"^openIds\[2\]"):
+        lg.sync(APP_ID, GROUP_ID, ["a", "b", "\udc00"], now_ms=T0 + 70_000)
+    with pytest.raises(voipsign.InvalidMemberId, match=r"^openIds\[1\]: memberId is empty"):
+        lg.sync(APP_ID, GROUP_ID, ["b", ""], now_ms=T0 + 70_000)
+
+    def boom() -> Iterator[str]:
+        yield "b"
+        raise KeyError("from the iterable")
+
+    with pytest.raises(KeyError):
+        lg.sync(APP_ID, GROUP_ID, boom(), now_ms=T0 + 70_000)
+    assert lg.room(APP_ID, GROUP_ID, now_ms=T0 + 1) == before
+    assert lg.sync(APP_ID, GROUP_ID, [], now_ms=T0 + 1).members == before.members
+
+
+# --- the process clock ------------------------------------------------------------------
+
+
+def test_without_now_ms_the_process_clock_is_used() -> None:
+    lg = ledger()
+    t = time.time_ns() // 1_000_000
+    adm = lg.admit(APP_ID, GROUP_ID, MEMBER)
+    assert t + 60_000 <= adm.lease_expires_at <= time.time_ns() // 1_000_000 + 60_000
+    hb = lg.heartbeat(APP_ID, GROUP_ID, MEMBER)
+    assert hb == adm.lease_expires_at  # max(expires, now + 45 s)
+    _, ticket = lg.admit_and_issue(APP_ID, GROUP_ID, "other", KEY)
+    assert abs(ticket.timestamp - time.time()) < 5
+    usage = lg.usage(APP_ID)
+    assert usage.rooms == 1
+    assert usage.day == (time.time_ns() // 1_000_000 + 480 * 60_000) // 86_400_000
+    assert lg.leave(APP_ID, GROUP_ID, MEMBER) is True
+    assert [s.member_id for s in lg.room(APP_ID, GROUP_ID).members] == ["other"]
+
+
+# --- threads ----------------------------------------------------------------------------
+
+CALLS_PER_THREAD = int(os.environ.get("VOIPSIGN_TEST_CALLS", "20000"))
+
+
+def test_threads_never_overfill_and_count_every_opening() -> None:
+    # 4 threads x many admit / heartbeat / leave / room calls on 3 rooms of 3
+    # seats, 8 members each; the lease (1 s) ends while they run, so rooms empty
+    # and reopen. Never more seats than capacity; every opening counted once.
+    capacity, threads, rooms, members = 3, 4, 3, 8
+    lg = ledger(capacity=capacity, reserve_ttl_ms=1_000, lease_ttl_ms=1_000)
+    barrier = threading.Barrier(threads)
+    errors: List[BaseException] = []
+    openings = [0] * threads
+    clock = [T0]
+    clock_lock = threading.Lock()
+
+    def tick() -> int:
+        with clock_lock:
+            clock[0] += 7
+            return clock[0]
+
+    def run(t: int) -> None:
+        rng = random.Random(t)
+        barrier.wait()
+        try:
+            for _ in range(CALLS_PER_THREAD):
+                room, member = f"room-{rng.randrange(rooms)}", f"m{rng.randrange(members)}"
+                op, now = rng.random(), tick()
+                if op < 0.45:
+                    try:
+                        adm = lg.admit(APP_ID, room, member, now_ms=now)
+                    except voipsign.RoomFull:
+                        continue
+                    assert 1 <= adm.members <= capacity
+                    openings[t] += adm.opened
+                elif op < 0.65:
+                    try:
+                        assert lg.heartbeat(APP_ID, room, member, now_ms=now) > now
+                    except voipsign.NotAdmitted:
+                        pass
+                elif op < 0.9:
+                    lg.leave(APP_ID, room, member, now_ms=now)
+                else:
+                    assert len(lg.room(APP_ID, room, now_ms=now).members) <= capacity
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    workers = [threading.Thread(target=run, args=(t,)) for t in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert not errors, errors[0]
+    usage = lg.usage(APP_ID, now_ms=clock[0])
+    assert usage.rooms == sum(openings) > rooms
+    generations = sum(lg.room(APP_ID, f"room-{r}", now_ms=clock[0]).generation for r in range(rooms))
+    assert generations == usage.rooms
+
+
+# --- leaks ------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses the resource module")
+def test_ledger_paths_do_not_leak() -> None:
+    import resource
+
+    lg = ledger(capacity=1)
+    lg.admit(APP_ID, GROUP_ID, "host", now_ms=T0)
+
+    def work(n: int) -> None:
+        for i in range(n):
+            lg.admit(APP_ID, "r", "a", now_ms=T0).to_dict()
+            lg.sync(APP_ID, "r", ["a", "b"], now_ms=T0).to_json()
+            lg.leave(APP_ID, "r", "b", now_ms=T0)
+            lg.admit_and_issue(APP_ID, "r", "a", KEY, now_ms=T0)
+            for bad in (
+                lambda: lg.admit(APP_ID, GROUP_ID, "guest", now_ms=T0),  # RoomFull
+                lambda: lg.admit(APP_ID, GROUP_ID, "\ud800", now_ms=T0),
+                lambda: lg.sync(APP_ID, GROUP_ID, ["a", ""], now_ms=T0),
+                lambda: lg.heartbeat(APP_ID, GROUP_ID, "nobody", now_ms=T0),
+                lambda: lg.room(APP_ID, GROUP_ID, now_ms=1.5),  # type: ignore[arg-type]
+            ):
+                with pytest.raises((ValueError, TypeError)):
+                    bad()
+
+    work(5_000)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    work(20_000)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert after - before < 16 * 1024, f"max RSS grew by {after - before} KiB"
