@@ -485,7 +485,7 @@ enum voipsign_status voipsign_ledger_leave(const struct voipsign_ledger *ledger,
 // (`wx.onVoIPChatMembersChanged`), then write the room as JSON to `out`:
 // `{"members":[{"memberId":"…","since":…,"expires":…}],"generation":1,"live":true}`.
 // `open_ids` / `open_id_lens` give `count` ids (both may be NULL when `count` is
-// 0). `*out_len` as in `voipsign_canonical`; 330 bytes per member plus 64 always
+// 0). `*out_len` as in `voipsign_canonical`; 332 bytes per member plus 64 always
 // suffice (a member id of 128 quotes or backslashes doubles when escaped). On
 // `VOIPSIGN_BUFFER_TOO_SMALL` the sync has been applied: read the room with
 // `voipsign_ledger_room` rather than syncing again.

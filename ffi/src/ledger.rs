@@ -403,7 +403,7 @@ pub unsafe extern "C" fn voipsign_ledger_leave(
 /// (`wx.onVoIPChatMembersChanged`), then write the room as JSON to `out`:
 /// `{"members":[{"memberId":"…","since":…,"expires":…}],"generation":1,"live":true}`.
 /// `open_ids` / `open_id_lens` give `count` ids (both may be NULL when `count` is
-/// 0). `*out_len` as in `voipsign_canonical`; 330 bytes per member plus 64 always
+/// 0). `*out_len` as in `voipsign_canonical`; 332 bytes per member plus 64 always
 /// suffice (a member id of 128 quotes or backslashes doubles when escaped). On
 /// `VOIPSIGN_BUFFER_TOO_SMALL` the sync has been applied: read the room with
 /// `voipsign_ledger_room` rather than syncing again.

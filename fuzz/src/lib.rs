@@ -22,6 +22,11 @@
 //! out-parameters), [`output_checks`], [`leak`] (the session_key never shows),
 //! [`reference`] (independent references), [`expected`] (what a call may answer),
 //! [`known_bugs`].
+//!
+//! The room ledger's target (`ffi_ledger`) has modules of its own, used by path
+//! rather than re-exported: [`ledger_model`] (the shadow model and its checks),
+//! [`ledger_gen`] (rules, member ids, times), [`ledger_ops`] (creating a ledger, one
+//! operation, the seat operations) and [`ledger_room_ops`] (sync, room, usage).
 
 pub mod c_args;
 pub mod expected;
@@ -29,6 +34,10 @@ pub mod generators;
 pub mod input;
 pub mod known_bugs;
 pub mod leak;
+pub mod ledger_gen;
+pub mod ledger_model;
+pub mod ledger_ops;
+pub mod ledger_room_ops;
 pub mod out_params;
 pub mod output_checks;
 pub mod reference;

@@ -1,11 +1,13 @@
 //! The C output arguments: caller-owned buffers of random capacity filled with a
-//! sentinel and followed by a guard zone, and `size_t *` / `voipsign_error *`
-//! out-parameters filled with sentinels, with the checks that the library wrote
-//! them only as documented.
+//! sentinel and followed by a guard zone, and `size_t *` / `voipsign_error *` /
+//! fixed-size struct out-parameters filled with sentinels, with the checks that the
+//! library wrote them only as documented.
 
 use std::ffi::c_char;
+use std::mem::MaybeUninit;
 
 use arbitrary::Unstructured;
+use voipsign_ffi::{VoipsignAdmission, VoipsignUsage};
 
 use crate::input::int;
 use crate::{VoipsignError, VoipsignStatus, VOIPSIGN_ERROR_MESSAGE_CAP};
@@ -227,5 +229,118 @@ impl ErrBuf {
             .to_owned();
         assert!(!msg.is_empty(), "status {st} with an empty err->message");
         Some(msg)
+    }
+}
+
+/// A fixed-size out-parameter (`int64_t *`, `bool *`, `struct voipsign_admission *`,
+/// ...) filled with [`SENTINEL`] before the call (the library writes a whole value
+/// on success; the bytes are compared on failure), or NULL.
+pub struct Out<T> {
+    v: Box<MaybeUninit<T>>,
+    /// Pass NULL.
+    pub null: bool,
+}
+
+impl<T: Copy> Out<T> {
+    /// NULL one time in sixteen.
+    pub fn gen(u: &mut Unstructured) -> Out<T> {
+        Out::new(int(u, 0u8..=15) == 15)
+    }
+
+    /// A `T` full of sentinel bytes, or NULL.
+    pub fn new(null: bool) -> Out<T> {
+        let mut v = Box::new(MaybeUninit::<T>::uninit());
+        // SAFETY: `v` is a live allocation of size_of::<T>() bytes; after this every
+        // byte is initialised (to the sentinel), so reading them as u8 is sound.
+        unsafe {
+            v.as_mut_ptr()
+                .cast::<u8>()
+                .write_bytes(SENTINEL, std::mem::size_of::<T>())
+        };
+        Out { v, null }
+    }
+
+    /// The `T *` passed.
+    pub fn ptr(&mut self) -> *mut T {
+        if self.null {
+            std::ptr::null_mut()
+        } else {
+            self.v.as_mut_ptr()
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: every byte was initialised by `new` (and the library writes only
+        // whole values of T), the box lives as long as `self`.
+        unsafe {
+            std::slice::from_raw_parts(self.v.as_ptr().cast::<u8>(), std::mem::size_of::<T>())
+        }
+    }
+
+    /// Panics unless every byte still holds the sentinel (`what` names it).
+    pub fn check_untouched(&self, what: &str, st: i32) {
+        assert!(
+            self.bytes().iter().all(|&b| b == SENTINEL),
+            "{what} written on status {st}"
+        );
+    }
+}
+
+impl Out<bool> {
+    /// The bool the library wrote: 0 or 1, nothing else.
+    pub fn get_bool(&self) -> bool {
+        let b = self.bytes()[0];
+        assert!(b <= 1, "*out_removed is {b}, not a bool");
+        b == 1
+    }
+}
+
+// `Out::<VoipsignAdmission>::get` checks the four bools at bytes 0..4 and reads the
+// rest as integers: the layout it relies on, checked at compile time.
+const _: () = {
+    use std::mem::{offset_of, size_of};
+    assert!(offset_of!(VoipsignAdmission, opened) < 4);
+    assert!(offset_of!(VoipsignAdmission, renewed) < 4);
+    assert!(offset_of!(VoipsignAdmission, quota_warning) < 4);
+    assert!(offset_of!(VoipsignAdmission, degraded) < 4);
+    assert!(offset_of!(VoipsignAdmission, members) == 4);
+    assert!(size_of::<VoipsignAdmission>() == 8 + 4 * 8);
+    // And `AnyBits for VoipsignUsage`: three 64-bit integers, no padding.
+    assert!(size_of::<VoipsignUsage>() == 3 * 8);
+};
+
+impl Out<VoipsignAdmission> {
+    /// The admission the library wrote, its bools checked to be 0 or 1.
+    pub fn get(&self) -> VoipsignAdmission {
+        let b = self.bytes();
+        // The four bools (first in the struct) must be 0 or 1 before being read as bools.
+        for (i, &x) in b[..4].iter().enumerate() {
+            assert!(x <= 1, "admission bool field {i} is {x}");
+        }
+        // SAFETY: written whole by the library on success (every field: bools checked
+        // above to be 0/1, integers of any bit pattern are valid).
+        unsafe { self.v.assume_init_read() }
+    }
+}
+
+/// Types every bit pattern of which is a valid value (no bool, no padding), so that
+/// [`Out::get_plain`] may read any bytes as one.
+///
+/// # Safety
+/// Implement only for such types.
+pub unsafe trait AnyBits: Copy {}
+
+// SAFETY: an i64 accepts every bit pattern.
+unsafe impl AnyBits for i64 {}
+
+// SAFETY: three 64-bit integers (`#[repr(C)]`, no padding): any bit pattern.
+unsafe impl AnyBits for VoipsignUsage {}
+
+impl<T: AnyBits> Out<T> {
+    /// The value the library wrote (or the sentinel's bytes).
+    pub fn get_plain(&self) -> T {
+        // SAFETY: every byte is initialised (sentinel or the library's value) and T
+        // accepts any bit pattern (`AnyBits`).
+        unsafe { self.v.assume_init_read() }
     }
 }
