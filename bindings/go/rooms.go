@@ -229,9 +229,9 @@ func (l *Ledger) sync(appID, groupID string, openIDs []string, now C.int64_t) (R
 	if len(ptrs) > 0 {
 		pp, lp = &ptrs[0], &lens[0]
 	}
-	// "160 bytes per member plus 64 suffice" (voipsign.h): room for a full room
+	// "332 bytes per member plus 64 suffice" (voipsign.h): room for a full room
 	// plus every listed id.
-	buf := make([]byte, 64+160*(10+len(openIDs)))
+	buf := make([]byte, 64+332*(10+len(openIDs)))
 	var n C.size_t
 	var e C.voipsign_error
 	st := C.voipsign_ledger_sync(h, a, al, g, gl, pp, lp, C.size_t(len(openIDs)), now,
@@ -266,7 +266,7 @@ func (l *Ledger) room(appID, groupID string, now C.int64_t) (Room, error) {
 	defer l.mu.RUnlock()
 	a, al := cstr(appID)
 	g, gl := cstr(groupID)
-	return roomLocked(h, a, al, g, gl, now, 64+160*10)
+	return roomLocked(h, a, al, g, gl, now, 64+332*10)
 }
 
 // roomLocked calls voipsign_ledger_room (the caller holds l.mu for reading),

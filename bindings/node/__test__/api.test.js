@@ -21,6 +21,17 @@ function throwsCode(fn, code, message) {
   })
 }
 
+/** Assert that `fn` throws Node's TypeError ERR_INVALID_ARG_TYPE naming `property`, of type `type`. */
+function throwsType(fn, property, expected, type) {
+  assert.throws(fn, (err) => {
+    assert.ok(err instanceof TypeError, `not a TypeError: ${util.inspect(err)}`)
+    assert.ok(!(err instanceof VoipSignError))
+    assert.equal(err.code, 'ERR_INVALID_ARG_TYPE')
+    assert.equal(err.message, `The "${property}" property must be ${expected}. Received ${type}`)
+    return true
+  })
+}
+
 test('the package exports exactly the API', () => {
   assert.deepEqual(Object.keys(voipsign).sort(), [
     'VoipSignError',
@@ -75,12 +86,12 @@ test('issue(): roomType, fresh nonces, errors in field order', () => {
   const nonces = new Set(Array.from({ length: 200 }, () => issue(base).nonceStr))
   assert.equal(nonces.size, 200)
   throwsCode(() => issue({ ...base, roomType: 'Video' }), 'INVALID_ROOM_TYPE', /roomType "Video"/)
-  throwsCode(() => issue({ ...base, roomType: 1 }), 'INVALID_ROOM_TYPE', 'roomType must be a string (got number)')
-  throwsCode(() => issue({ ...base, roomType: null }), 'INVALID_ROOM_TYPE', 'roomType must be a string (got null)')
+  throwsType(() => issue({ ...base, roomType: 1 }), 'roomType', 'of type string', 'number')
+  throwsType(() => issue({ ...base, roomType: null }), 'roomType', 'of type string', 'null')
   throwsCode(() => issue({ ...base, appId: 'wx 1' }), 'INVALID_APP_ID')
   throwsCode(() => issue({ ...base, groupId: '' }), 'INVALID_GROUP_ID')
   throwsCode(() => issue({ ...base, sessionKey: 'x' }), 'INVALID_SESSION_KEY')
-  throwsCode(() => issue({ ...base, groupId: undefined }), 'INVALID_GROUP_ID', 'groupId is missing')
+  throwsType(() => issue({ ...base, groupId: undefined }), 'groupId', 'of type string', 'undefined')
   // The first bad field in order is the one reported.
   throwsCode(() => issue({ appId: '', groupId: '', sessionKey: '', roomType: 'x' }), 'INVALID_APP_ID')
   throwsCode(() => issue({ ...base, sessionKey: '', roomType: 'x' }), 'INVALID_SESSION_KEY')
@@ -107,41 +118,31 @@ test('signMany() equals sign() per key, in order', () => {
     assert.equal(new Set(many).size, keys.length - 1)
   }
   assert.deepEqual(signMany({ ...DOC, sessionKeys: [] }), [])
-  // Any array-like iterable is not enough: an array is required.
-  throwsCode(() => signMany({ ...DOC }), 'INVALID_SESSION_KEY', 'sessionKeys is missing')
-  throwsCode(
-    () => signMany({ ...DOC, sessionKeys: new Set(keys) }),
-    'INVALID_SESSION_KEY',
-    'sessionKeys must be an array of strings (got object)',
-  )
-  throwsCode(
-    () => signMany({ ...DOC, sessionKeys: DOC.sessionKey }),
-    'INVALID_SESSION_KEY',
-    'sessionKeys must be an array of strings (got string)',
-  )
-  throwsCode(
-    () => signMany({ ...DOC, sessionKeys: [keys[0], 42] }),
-    'INVALID_SESSION_KEY',
-    'sessionKeys[1] must be a string (got number)',
-  )
+  // Any array-like iterable is not enough: an array of strings is required (a
+  // wrong type is a TypeError, raised where the property is read).
+  const array = 'an array of strings'
+  throwsType(() => signMany({ ...DOC }), 'sessionKeys', array, 'undefined')
+  throwsType(() => signMany({ ...DOC, sessionKeys: new Set(keys) }), 'sessionKeys', array, 'object')
+  throwsType(() => signMany({ ...DOC, sessionKeys: DOC.sessionKey }), 'sessionKeys', array, 'string')
+  throwsType(() => signMany({ ...DOC, sessionKeys: [keys[0], 42] }), 'sessionKeys[1]', 'of type string', 'number')
+  // eslint-disable-next-line no-sparse-arrays
+  throwsType(() => signMany({ ...DOC, sessionKeys: [keys[0], , keys[1]] }), 'sessionKeys[1]', 'of type string', 'undefined')
   throwsCode(() => signMany({ ...DOC, sessionKeys: [keys[0], keys[1], 'bad'] }), 'INVALID_SESSION_KEY', /^sessionKeys\[2\]: /)
-  // A bad room field is reported before a bad key.
-  throwsCode(() => signMany({ ...DOC, nonceStr: '', sessionKeys: [42] }), 'INVALID_NONCE')
+  // A bad room field is reported before a bad key (the core's order); a key of
+  // the wrong type is a TypeError before any value is checked.
   throwsCode(() => signMany({ ...DOC, nonceStr: '', sessionKeys: ['bad'] }), 'INVALID_NONCE')
+  throwsType(() => signMany({ ...DOC, nonceStr: '', sessionKeys: [42] }), 'sessionKeys[0]', 'of type string', 'number')
+  // Keys beyond the addon's stack buffer, and not ASCII, are read whole.
+  throwsCode(() => signMany({ ...DOC, sessionKeys: [keys[0], 'k'.repeat(500)] }), 'INVALID_SESSION_KEY', /^sessionKeys\[1\]: /)
+  throwsCode(() => signMany({ ...DOC, sessionKeys: ['é'.repeat(24)] }), 'INVALID_SESSION_KEY', /^sessionKeys\[0\]: /)
 })
 
-test('a missing field is named; a non-string has the field\'s code', () => {
-  const fields = {
-    appId: 'INVALID_APP_ID',
-    groupId: 'INVALID_GROUP_ID',
-    nonceStr: 'INVALID_NONCE',
-    sessionKey: 'INVALID_SESSION_KEY',
-  }
-  for (const [field, code] of Object.entries(fields)) {
+test('a missing or mistyped field is a TypeError naming it (ERR_INVALID_ARG_TYPE)', () => {
+  for (const field of ['appId', 'groupId', 'nonceStr', 'sessionKey']) {
     const p = { ...DOC }
     delete p[field]
-    throwsCode(() => sign(p), code, `${field} is missing`)
-    throwsCode(() => sign({ ...DOC, [field]: undefined }), code, `${field} is missing`)
+    throwsType(() => sign(p), field, 'of type string', 'undefined')
+    throwsType(() => sign({ ...DOC, [field]: undefined }), field, 'of type string', 'undefined')
     for (const [value, type] of [
       [1559129714, 'number'],
       [null, 'null'],
@@ -149,34 +150,53 @@ test('a missing field is named; a non-string has the field\'s code', () => {
       [{ toString: () => 'wx20afc706a711eefc' }, 'object'],
       [['wx'], 'object'],
       [Buffer.from('wx20afc706a711eefc'), 'object'],
+      [new String('wx20afc706a711eefc'), 'object'],
       [Symbol('x'), 'symbol'],
       [10n, 'bigint'],
       [() => 'x', 'function'],
     ]) {
-      throwsCode(() => sign({ ...DOC, [field]: value }), code, `${field} must be a string (got ${type})`)
+      throwsType(() => sign({ ...DOC, [field]: value }), field, 'of type string', type)
     }
   }
+  // timeStamp: a Number or a BigInt; anything else, strings included, is a TypeError.
   const noTime = { ...DOC }
   delete noTime.timeStamp
-  throwsCode(() => sign(noTime), 'INVALID_TIMESTAMP', 'timeStamp is missing')
-  const noSig = { ...DOC }
-  throwsCode(() => verify(noSig), 'INVALID_SIGNATURE', 'signature is missing')
-  throwsCode(() => verify({ ...DOC, signature: 7 }), 'INVALID_SIGNATURE', 'signature must be a string (got number)')
+  const number = 'of type number or bigint'
+  throwsType(() => sign(noTime), 'timeStamp', number, 'undefined')
+  for (const [value, type] of [
+    ['1559129714', 'string'],
+    [null, 'null'],
+    [new Date(1559129714000), 'object'],
+    [new Number(1559129714), 'object'],
+    [true, 'boolean'],
+  ]) {
+    throwsType(() => sign({ ...DOC, timeStamp: value }), 'timeStamp', number, type)
+    throwsType(() => canonical({ ...DOC, timeStamp: value }), 'timeStamp', number, type)
+  }
+  throwsType(() => verify({ ...DOC }), 'signature', 'of type string', 'undefined')
+  throwsType(() => verify({ ...DOC, signature: 7 }), 'signature', 'of type string', 'number')
+  // Types are checked where each property is read, in order: the first wrong one is named.
+  throwsType(() => sign({ ...DOC, groupId: 1, sessionKey: 2 }), 'groupId', 'of type string', 'number')
+  // ...before any value is checked: a bad appId does not hide a mistyped sessionKey.
+  throwsType(() => sign({ ...DOC, appId: '', sessionKey: 2 }), 'sessionKey', 'of type string', 'number')
 })
 
 test('timeStamp: integer Numbers and in-range BigInts only', () => {
+  // Which values are refused, and how they are named, is the core's to say.
   const bad = [
-    ['1559129714', /^timeStamp must be a number \(got string\); pass Unix time in whole seconds/],
-    [1559129714.5, /^timeStamp 1559129714.5 is not a whole number/],
-    [NaN, /^timeStamp is NaN/],
-    [Infinity, /^timeStamp is Infinity/],
-    [-Infinity, /^timeStamp is -Infinity/],
-    [null, /^timeStamp must be a number \(got null\)/],
-    [new Date(1559129714000), /^timeStamp must be a number \(got object\)/],
-    [2n ** 63n, /^timeStamp is a BigInt out of range/],
-    [-(2n ** 64n), /^timeStamp is a BigInt out of range/],
-    [1e300, /^timeStamp 1e300 is out of range/],
-    [2 ** 63, /out of range/],
+    [1559129714.5, 'timeStamp 1559129714.5 is not a whole number; pass Unix time in whole seconds'],
+    [NaN, 'timeStamp is NaN; pass Unix time in whole seconds'],
+    [Infinity, 'timeStamp is Infinity; pass Unix time in whole seconds'],
+    [-Infinity, 'timeStamp is -Infinity; pass Unix time in whole seconds'],
+    [2n ** 63n, /^timeStamp 9223372036854775808 is too large/],
+    [2n ** 64n, /^timeStamp 18446744073709551616 is too large/],
+    [-(2n ** 64n), /^timeStamp -18446744073709551616 is not positive/],
+    [2n ** 127n - 1n, /^timeStamp 170141183460469231731687303715884105727 is too large/],
+    // Beyond ±2^127 the addon passes the nearest i128, out of range all the same.
+    [2n ** 200n, /^timeStamp 170141183460469231731687303715884105727 is too large/],
+    [-(2n ** 200n), /^timeStamp -170141183460469231731687303715884105728 is not positive/],
+    [1e300, /too large/],
+    [2 ** 63, /^timeStamp 9223372036854775808 is too large/],
     [1559129714000, 'timeStamp 1559129714000 looks like milliseconds; pass seconds (1559129714)'],
     [1559129714000n, 'timeStamp 1559129714000 looks like milliseconds; pass seconds (1559129714)'],
     [0, /^timeStamp 0 is not positive/],
@@ -224,8 +244,15 @@ test('sessionSignature(): key checked, body a string or bytes', () => {
   // A long body (over the stack buffer) and a non-ASCII one, as UTF-8.
   const long = '{"room":"' + '房'.repeat(5000) + '"}'
   assert.equal(sessionSignature(key, long), sessionSignature(key, Buffer.from(long)))
-  throwsCode(() => sessionSignature(undefined), 'INVALID_SESSION_KEY', 'sessionKey is missing')
-  throwsCode(() => sessionSignature(12), 'INVALID_SESSION_KEY', 'sessionKey must be a string (got number)')
+  for (const [value, type] of [[undefined, 'undefined'], [12, 'number'], [Buffer.from(key), 'object']]) {
+    assert.throws(
+      () => sessionSignature(value),
+      (err) =>
+        err instanceof TypeError &&
+        err.code === 'ERR_INVALID_ARG_TYPE' &&
+        err.message === `The "sessionKey" argument must be of type string. Received ${type}`,
+    )
+  }
   throwsCode(() => sessionSignature(key + '\n'), 'INVALID_SESSION_KEY', /newline/)
   for (const body of [12, null, {}, new Uint16Array(2), ['a']]) {
     assert.throws(
@@ -257,13 +284,23 @@ test('strings: long, non-ASCII and lone surrogates', () => {
     const p = { ...DOC, groupId }
     assert.equal(sign(p), idiom(p), JSON.stringify(groupId).slice(0, 40))
   }
-  // Around the addon's stack buffer (1279 UTF-16 units): lengths are still exact.
+  // Around the addon's stack buffer (129 UTF-16 units and a NUL): the same text,
+  // ASCII or not, on the stack or on the heap.
+  for (const n of [127, 128, 129, 130, 131]) {
+    for (const groupId of ['x'.repeat(n), 'é'.repeat(n), 'x'.repeat(n - 1) + '\ud800']) {
+      const p = { ...DOC, groupId }
+      assert.equal(sign(p), idiom(p), `${n} units of ${JSON.stringify(groupId.slice(-2))}`)
+    }
+    const nonceStr = 'n'.repeat(n)
+    if (n <= 127) assert.equal(sign({ ...DOC, nonceStr }), idiom({ ...DOC, nonceStr }))
+    else throwsCode(() => sign({ ...DOC, nonceStr }), 'INVALID_NONCE', new RegExp(`${n} characters`))
+  }
   for (const n of [1278, 1279, 1280, 1281]) {
     throwsCode(() => sign({ ...DOC, groupId: 'x'.repeat(n) }), 'INVALID_GROUP_ID', new RegExp(`is ${n} bytes`))
   }
 })
 
-test('a throwing getter propagates its own exception', () => {
+test('a throwing getter propagates its own exception (properties are read in JavaScript)', () => {
   const boom = new Error('boom')
   const p = {
     ...DOC,
@@ -297,7 +334,7 @@ test('the session_key never appears in an error', () => {
   }
   // Errors about other fields, with a good key.
   calls.push(() => sign({ ...DOC, sessionKey: key, appId: '' }))
-  calls.push(() => sign({ ...DOC, sessionKey: key, timeStamp: 'soon' }))
+  calls.push(() => sign({ ...DOC, sessionKey: key, timeStamp: 0 }))
   calls.push(() => verify({ ...DOC, sessionKey: key, signature: key }))
   calls.push(() => verify({ ...DOC, sessionKey: key, signature: 'f'.repeat(64) + '_' + key }))
   calls.push(() => issue({ ...DOC, sessionKey: key, roomType: 'Voice' }))

@@ -1,8 +1,10 @@
 // Secret hygiene: a session_key never appears in an error (message, stack,
 // util.inspect, JSON) nor in a result (issue, diagnose, explain), for every
-// invalid vector of tests/vectors/signatures.json through every entry point that
-// takes a key, and for errors raised once the key was accepted (a bad signature,
-// roomType, body, sessionKeys[i] or otherSessionKeys[i] beside a good key).
+// invalid vector of tests/vectors/signatures.json through its op (and the sign
+// ones through every entry point that takes a key), for errors raised once the
+// key was accepted (a bad signature, roomType, body, sessionKeys[i] or
+// otherSessionKeys[i] beside a good key), and for TypeErrors about a mistyped
+// argument (their messages give the type, never the value).
 'use strict'
 
 const test = require('node:test')
@@ -10,6 +12,7 @@ const assert = require('node:assert/strict')
 const util = require('node:util')
 const voipsign = require('..')
 const { vectors, diagnoseVectors, DOC, DOC_SIGNATURE } = require('./helpers/vectors.js')
+const { callOf } = require('./helpers/ops.js')
 
 const { sign, verify, canonical, issue, signMany, sessionSignature, diagnose, explain, VoipSignError } = voipsign
 
@@ -76,9 +79,21 @@ function noKey(call, keys, what) {
 
 const pick = ({ appId, groupId, nonceStr, timeStamp, sessionKey }) => ({ appId, groupId, nonceStr, timeStamp, sessionKey })
 
-test('every invalid vector, through every entry point that takes a key: no key in errors or results', async (t) => {
-  let errors = 0
+test('every invalid vector, through its op: refused, and no key of it in the error', async (t) => {
   for (const c of vectors.invalid) {
+    await t.test(`${c.op ?? 'sign'} ${c.name} (${c.error})`, () => {
+      const keys = [c.sessionKey, ...(c.sessionKeys ?? []), ...(c.otherSessionKeys ?? [])].filter((k) => k !== undefined)
+      const err = noKey(callOf(voipsign, c), keys, c.name)
+      assert.ok(err instanceof VoipSignError, util.inspect(err))
+      assert.equal(err.code, c.error)
+    })
+  }
+})
+
+test('every invalid sign vector, through every entry point that takes a key: no key in errors or results', async (t) => {
+  let errors = 0
+  const signCases = vectors.invalid.filter((c) => c.op === undefined)
+  for (const c of signCases) {
     await t.test(`${c.name} (${c.error})`, () => {
       const p = pick(c)
       const key = p.sessionKey
@@ -111,7 +126,7 @@ test('every invalid vector, through every entry point that takes a key: no key i
     })
   }
   // Most of the calls above fail (those without the vector's bad field succeed).
-  assert.ok(errors > vectors.invalid.length * 5, `${errors} errors`)
+  assert.ok(errors > signCases.length * 5, `${errors} errors`)
 })
 
 test('errors raised beside an accepted key do not show it', () => {
@@ -123,7 +138,7 @@ test('errors raised beside an accepted key do not show it', () => {
     [() => sign({ ...p, nonceStr: GOOD + ' ' }), 'INVALID_NONCE'],
     [() => sign({ ...p, groupId: '\u0000' + GOOD }), 'INVALID_GROUP_ID'],
     [() => sign({ ...p, appId: GOOD }), null], // a key as appId is a valid appId: no error, nothing shown
-    [() => sign({ ...p, timeStamp: GOOD }), 'INVALID_TIMESTAMP'],
+    [() => sign({ ...p, timeStamp: GOOD }), typeError],
     [() => sign({ ...p, timeStamp: 1.5 }), 'INVALID_TIMESTAMP'],
     [() => canonical({ ...p, nonceStr: '' }), 'INVALID_NONCE'],
     // After the key was accepted: the signature, roomType, body, other keys.
@@ -131,21 +146,23 @@ test('errors raised beside an accepted key do not show it', () => {
     [() => verify({ ...p, signature: GOOD }), 'INVALID_SIGNATURE'],
     [() => verify({ ...p, signature: 'A'.repeat(64) }), null],
     [() => verify({ ...p, signature: DOC_SIGNATURE + '_' + GOOD }), 'INVALID_SIGNATURE'],
-    [() => verify({ ...p, signature: 42 }), 'INVALID_SIGNATURE'],
+    [() => verify({ ...p, signature: 42 }), typeError],
     [() => issue({ ...p, roomType: 'Voice' }), 'INVALID_ROOM_TYPE'],
-    [() => issue({ ...p, roomType: null }), 'INVALID_ROOM_TYPE'],
+    [() => issue({ ...p, roomType: null }), typeError],
     [() => sessionSignature(GOOD, 42), typeError],
     [() => sessionSignature(GOOD, new Uint16Array(4)), typeError],
     [() => signMany({ ...p, sessionKeys: [GOOD, OLD, 'bad'] }), 'INVALID_SESSION_KEY'],
-    [() => signMany({ ...p, sessionKeys: [GOOD, OLD, 7] }), 'INVALID_SESSION_KEY'],
+    [() => signMany({ ...p, sessionKeys: [GOOD, OLD, 7] }), typeError],
     [() => signMany({ ...p, sessionKeys: [GOOD, OLD + '\n'] }), 'INVALID_SESSION_KEY'],
-    [() => signMany({ ...p, sessionKeys: GOOD }), 'INVALID_SESSION_KEY'],
+    [() => signMany({ ...p, sessionKeys: GOOD }), typeError],
+    [() => signMany({ ...p, sessionKeys: [GOOD], timeStamp: OLD }), typeError],
+    [() => sign({ ...p, appId: GOOD, groupId: OLD, nonceStr: 7 }), typeError],
     [() => diagnose({ ...p, signature: DOC_SIGNATURE, otherSessionKeys: [OLD, 'bad'] }), 'INVALID_SESSION_KEY'],
     [() => diagnose({ ...p, signature: DOC_SIGNATURE, otherSessionKeys: [OLD + ' '] }), 'INVALID_SESSION_KEY'],
     [() => diagnose({ ...p, signature: DOC_SIGNATURE, otherSessionKeys: [OLD.slice(0, 22) + 'A='] }), 'INVALID_SESSION_KEY'],
-    [() => diagnose({ ...p, signature: DOC_SIGNATURE, otherSessionKeys: [OLD, 7] }), 'INVALID_SESSION_KEY'],
-    [() => diagnose({ ...p, signature: DOC_SIGNATURE, otherSessionKeys: OLD }), 'INVALID_SESSION_KEY'],
-    [() => diagnose({ ...p, signature: null, otherSessionKeys: [OLD] }), 'INVALID_SIGNATURE'],
+    [() => diagnose({ ...p, signature: DOC_SIGNATURE, otherSessionKeys: [OLD, 7] }), typeError],
+    [() => diagnose({ ...p, signature: DOC_SIGNATURE, otherSessionKeys: OLD }), typeError],
+    [() => diagnose({ ...p, signature: null, otherSessionKeys: [OLD] }), typeError],
     [() => diagnose({ ...p, nonceStr: 'bad nonce', signature: DOC_SIGNATURE, otherSessionKeys: [OLD] }), 'INVALID_NONCE'],
   ]
   for (const [call, expected] of cases) {

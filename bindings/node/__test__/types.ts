@@ -18,6 +18,7 @@ import {
   type Explanation,
   type JoinTicket,
   type Mistake,
+  type RoomType,
   type SignParams,
   type Verdict,
 } from '..'
@@ -42,7 +43,8 @@ function joinTicket(sessionKey: string, groupId: string): JoinTicket {
   return issue({ appId: params.appId, groupId, sessionKey, roomType: 'video' })
 }
 const ticket = joinTicket(params.sessionKey, 'room-42')
-const roomType: 'voice' | 'video' = ticket.roomType
+const roomType: RoomType = ticket.roomType
+const literal: 'voice' | 'video' = roomType
 const seconds: number = ticket.timeStamp
 
 function codeOf(err: unknown): ErrorCode | undefined {
@@ -59,6 +61,10 @@ codeOf(e)
 
 // @ts-expect-error timeStamp is a number, not a string
 sign({ ...params, timeStamp: '1559129714' })
+// @ts-expect-error groupId is a string
+sign({ ...params, groupId: 42 })
+// @ts-expect-error sessionKeys is an array of strings
+signMany({ ...params, sessionKeys: [params.sessionKey, 42] })
 // @ts-expect-error sessionKey is required
 sign({ appId: 'a', groupId: 'g', nonceStr: 'n', timeStamp: 1 })
 // @ts-expect-error roomType is 'voice' or 'video'
@@ -122,5 +128,5 @@ explain({ errMsg: 'joinVoIPChat:fail' })
 // @ts-expect-error not a cause
 const badCause: Cause = 'TIMEOUT'
 
-void [ok, text, many, check, checkBody, roomType, seconds, bad]
+void [ok, text, many, check, checkBody, roomType, literal, seconds, bad]
 void [cause, advice, VERDICTS, MISTAKES, CAUSES, badVerdict, badMistake, badCause]

@@ -27,12 +27,7 @@ if (addonFile) {
 
 const voipsign = require('..')
 const panicAddon = require('../__test__/helpers/panic-addon.js')
-const loadPanics = (VoipSignError) => {
-  if (!addonFile) return panicAddon.load(VoipSignError)
-  const addon = require(addonFile)
-  addon._setErrorClass(VoipSignError)
-  return addon
-}
+const loadPanics = () => panicAddon.load(addonFile ?? undefined)
 
 const { sign, verify, canonical, issue, signMany, sessionSignature, diagnose, explain, VoipSignError } = voipsign
 
@@ -46,7 +41,8 @@ const DOC = {
 const SIG = 'b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617'
 const OLD = 'o0q0otL8aEzpcZL/FT9WsQ=='
 const LONG_GROUP = '房'.repeat(341) + 'x' // 1024 bytes of UTF-8 (the limit), not ASCII: converted on the heap
-const HEAP_GROUP = 'x'.repeat(1500) // beyond the 1279-unit stack buffer: read on the heap, then refused
+const HEAP_GROUP = 'x'.repeat(1500) // beyond the addon's 130-unit stack buffer: read on the heap, then refused
+const EDGE_GROUP = 'x'.repeat(129) // 129 units and N-API's NUL fill the stack buffer: read again on the heap
 const BODY = '{"room":"' + '房'.repeat(2000) + '"}'
 
 /** Expect `fn` to throw something with this `code` (a VoipSignError, or a TypeError/RangeError). */
@@ -72,6 +68,8 @@ function round(i, panics) {
   assert.equal(sign({ ...DOC, timeStamp: 1559129714n }), SIG)
   assert.equal(sign({ ...DOC, groupId: LONG_GROUP }).length, 64)
   assert.equal(sign({ ...DOC, groupId: 'a\ud800b🎮' }).length, 64)
+  assert.equal(sign({ ...DOC, groupId: EDGE_GROUP }).length, 64)
+  assert.equal(sign({ ...DOC, groupId: EDGE_GROUP.slice(1) }).length, 64)
   const t = issue({ appId: DOC.appId, groupId: `room-${i}`, sessionKey: DOC.sessionKey, roomType: i % 2 ? 'video' : undefined })
   assert.equal(t.signature.length, 64)
   assert.equal(signMany({ ...p, sessionKeys: [DOC.sessionKey, OLD, DOC.sessionKey] }).length, 3)
@@ -93,35 +91,42 @@ function round(i, panics) {
 
   // Error paths: every field, type and range errors, strings beyond the stack buffers.
   fails(() => sign({ ...DOC, appId: '' }), 'INVALID_APP_ID')
-  fails(() => sign({ ...DOC, appId: 42 }), 'INVALID_APP_ID')
+  fails(() => sign({ ...DOC, appId: 42 }), 'ERR_INVALID_ARG_TYPE')
   fails(() => sign({ ...DOC, appId: 'w'.repeat(300) }), 'INVALID_APP_ID')
   fails(() => sign({ ...DOC, groupId: HEAP_GROUP }), 'INVALID_GROUP_ID')
-  fails(() => sign({ ...DOC, groupId: undefined }), 'INVALID_GROUP_ID')
+  fails(() => sign({ ...DOC, groupId: undefined }), 'ERR_INVALID_ARG_TYPE')
+  fails(() => sign({ ...DOC, groupId: 'é'.repeat(600) }), 'INVALID_GROUP_ID')
   fails(() => sign({ ...DOC, nonceStr: 'has space' }), 'INVALID_NONCE')
   fails(() => sign({ ...DOC, nonceStr: 'é'.repeat(200) }), 'INVALID_NONCE')
   fails(() => sign({ ...DOC, timeStamp: 1.5 }), 'INVALID_TIMESTAMP')
-  fails(() => sign({ ...DOC, timeStamp: '1559129714' }), 'INVALID_TIMESTAMP')
+  fails(() => sign({ ...DOC, timeStamp: '1559129714' }), 'ERR_INVALID_ARG_TYPE')
   fails(() => sign({ ...DOC, timeStamp: 2n ** 64n }), 'INVALID_TIMESTAMP')
+  fails(() => sign({ ...DOC, timeStamp: -(2n ** 300n) }), 'INVALID_TIMESTAMP')
+  fails(() => sign({ ...DOC, timeStamp: NaN }), 'INVALID_TIMESTAMP')
   fails(() => sign({ ...DOC, timeStamp: Date.now() }), 'INVALID_TIMESTAMP')
   fails(() => sign({ ...DOC, sessionKey: DOC.sessionKey + '\n' }), 'INVALID_SESSION_KEY')
   fails(() => sign({ ...DOC, sessionKey: 'k'.repeat(100) }), 'INVALID_SESSION_KEY')
   fails(() => sign({ ...DOC, sessionKey: 'é'.repeat(24) }), 'INVALID_SESSION_KEY')
-  fails(() => verify({ ...DOC, signature: 7 }), 'INVALID_SIGNATURE')
+  fails(() => verify({ ...DOC, signature: 7 }), 'ERR_INVALID_ARG_TYPE')
+  fails(() => verify({ ...DOC, signature: 'é'.repeat(64) }), 'INVALID_SIGNATURE')
   fails(() => verify({ ...DOC, signature: SIG + '_tag' }), 'INVALID_SIGNATURE')
   fails(() => canonical({ ...DOC, nonceStr: '' }), 'INVALID_NONCE')
   fails(() => issue({ ...DOC, roomType: 'Video' }), 'INVALID_ROOM_TYPE')
-  fails(() => issue({ ...DOC, roomType: 1 }), 'INVALID_ROOM_TYPE')
+  fails(() => issue({ ...DOC, roomType: 1 }), 'ERR_INVALID_ARG_TYPE')
+  fails(() => issue({ ...DOC, roomType: 'v'.repeat(300) }), 'INVALID_ROOM_TYPE')
   fails(() => signMany({ ...DOC, sessionKeys: [DOC.sessionKey, 'bad'] }), 'INVALID_SESSION_KEY')
-  fails(() => signMany({ ...DOC, sessionKeys: [DOC.sessionKey, 42] }), 'INVALID_SESSION_KEY')
-  fails(() => signMany({ ...DOC, sessionKeys: new Set() }), 'INVALID_SESSION_KEY')
+  fails(() => signMany({ ...DOC, sessionKeys: [DOC.sessionKey, 42] }), 'ERR_INVALID_ARG_TYPE')
+  fails(() => signMany({ ...DOC, sessionKeys: new Set() }), 'ERR_INVALID_ARG_TYPE')
+  fails(() => signMany({ ...DOC, sessionKeys: [DOC.sessionKey, 'é'.repeat(24), 'k'.repeat(400)] }), 'INVALID_SESSION_KEY')
   fails(() => signMany({ ...DOC, nonceStr: '', sessionKeys: ['bad'] }), 'INVALID_NONCE')
   fails(() => sessionSignature('x'), 'INVALID_SESSION_KEY')
   fails(() => sessionSignature(OLD, 12), 'ERR_INVALID_ARG_TYPE')
   fails(() => sessionSignature(OLD, new Uint16Array(2)), 'ERR_INVALID_ARG_TYPE')
-  fails(() => diagnose({ ...DOC, signature: null }), 'INVALID_SIGNATURE')
+  fails(() => diagnose({ ...DOC, signature: null }), 'ERR_INVALID_ARG_TYPE')
   fails(() => diagnose({ ...DOC, signature: SIG, otherSessionKeys: [OLD, 'bad'] }), 'INVALID_SESSION_KEY')
-  fails(() => diagnose({ ...DOC, signature: SIG, otherSessionKeys: [OLD, 7] }), 'INVALID_SESSION_KEY')
-  fails(() => diagnose({ ...DOC, signature: SIG, otherSessionKeys: 'x' }), 'INVALID_SESSION_KEY')
+  fails(() => diagnose({ ...DOC, signature: SIG, otherSessionKeys: [OLD, 7] }), 'ERR_INVALID_ARG_TYPE')
+  fails(() => diagnose({ ...DOC, signature: SIG, otherSessionKeys: 'x' }), 'ERR_INVALID_ARG_TYPE')
+  fails(() => diagnose({ ...DOC, signature: SIG, otherSessionKeys: [OLD, 'k'.repeat(300)] }), 'INVALID_SESSION_KEY')
   fails(() => diagnose({ ...DOC, sessionKey: 'x', signature: SIG }), 'INVALID_SESSION_KEY')
   fails(() => explain({ errCode: '-1000' }), 'ERR_INVALID_ARG_TYPE')
   fails(() => explain({ errCode: 1.5 }), 'ERR_OUT_OF_RANGE')
@@ -140,7 +145,7 @@ function round(i, panics) {
     fails(() => panics._panicForTesting(), 'INTERNAL')
     fails(() => panics._panicForTesting(DOC.sessionKey), 'INTERNAL')
     fails(() => panics._panicForTesting('bad'), 'INVALID_SESSION_KEY')
-    assert.equal(panics.sign(DOC.appId, DOC.groupId, DOC.nonceStr, DOC.timeStamp, DOC.sessionKey), SIG)
+    assert.equal(panics.sign(DOC), SIG)
   }
 }
 
@@ -148,9 +153,7 @@ if (isMainThread) {
   const rounds = Number(process.env.MEMCHECK_ITERATIONS || 2000)
   const started = Date.now()
   // Panics print through Rust's panic hook; one round in 50 panics, to keep the log short.
-  const panics = loadPanics(VoipSignError)
-  // Re-registering the error class replaces the reference (the old one is deleted).
-  require('../binding.js')._setErrorClass(VoipSignError)
+  const panics = loadPanics()
   for (let i = 0; i < rounds; i++) round(i, i % 50 === 0 ? panics : null)
   // Workers: each loads both addons in its own environment and frees them on exit.
   const workers = Math.min(4, rounds)
@@ -169,7 +172,7 @@ if (isMainThread) {
     })
   }
 } else {
-  const panics = loadPanics(VoipSignError)
+  const panics = loadPanics()
   for (let i = 0; i < workerData.rounds; i++) round(i, i === 0 ? panics : null)
   parentPort.postMessage('ok')
 }

@@ -273,9 +273,9 @@ final class Ledger
         $ffi = $this->ffi;
         $count = \count($openIds);
         [$ptrs, $lens, $copies] = CStrings::arrays($ffi, $openIds, __METHOD__, 3);
-        // "160 bytes per member plus 64 suffice" (include/voipsign.h): a full room
+        // "332 bytes per member plus 64 suffice" (include/voipsign.h): a full room
         // plus every listed id.
-        $cap = 64 + 160 * (10 + $count);
+        $cap = 64 + 332 * (10 + $count);
         $out = $ffi->new("char[$cap]");
         $status = $ffi->voipsign_ledger_sync(
             $this->handle,
@@ -303,7 +303,7 @@ final class Ledger
      */
     public function room(string $appId, string $groupId, ?int $nowMs = null): Room
     {
-        return $this->readRoom($appId, $groupId, $nowMs, 64 + 160 * 10);
+        return $this->readRoom($appId, $groupId, $nowMs, 64 + 332 * 10);
     }
 
     /**

@@ -5,6 +5,8 @@
 
 const fs = require('node:fs')
 const path = require('node:path')
+const { bind } = require('../../lib/api.js')
+const { fromNative } = require('../../lib/errors.js')
 
 const dir = path.join(__dirname, '..', '..', 'target', 'test-panic')
 
@@ -21,13 +23,25 @@ function file() {
 }
 
 /**
- * Load the test-panic addon in this thread, with errors made by `VoipSignError`
- * (index.js's class, as the production addon has), and return its raw exports.
+ * Load the test-panic addon (or `addonFile`, another build with the feature) in
+ * this thread and return the package's API over it (lib/api.js, as index.js
+ * does with the production addon), plus `_panicForTesting(sessionKey?)`, whose
+ * errors go through the same conversion (lib/errors.js), and `native`, the
+ * addon's raw exports.
+ * @param {string} [addonFile]
  */
-function load(VoipSignError) {
-  const addon = require(file())
-  addon._setErrorClass(VoipSignError)
-  return addon
+function load(addonFile = file()) {
+  const native = require(addonFile)
+  const api = bind(native)
+  /** @param {string} [sessionKey] */
+  function _panicForTesting(sessionKey) {
+    try {
+      return native._panicForTesting(sessionKey)
+    } catch (err) {
+      throw fromNative(err)
+    }
+  }
+  return { ...api, _panicForTesting, native }
 }
 
 module.exports = { file, load }

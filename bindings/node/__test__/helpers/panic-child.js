@@ -9,7 +9,7 @@ const testPanic = require('./panic-addon.js')
 const { DOC, DOC_SIGNATURE } = require('./vectors.js')
 
 const { count, sessionKey } = isMainThread ? JSON.parse(process.argv[2]) : workerData
-const addon = testPanic.load(voipsign.VoipSignError)
+const addon = testPanic.load()
 
 const report = { internal: 0, signed: 0, messages: new Set(), texts: [] }
 for (let i = 0; i < count; i++) {
@@ -24,7 +24,7 @@ for (let i = 0; i < count; i++) {
     if (i === 0) report.texts.push(err.message, err.stack, require('node:util').inspect(err), JSON.stringify(err))
   }
   // The environment goes on: the test-panic addon and the production one sign.
-  const a = addon.sign(DOC.appId, DOC.groupId, DOC.nonceStr, DOC.timeStamp, DOC.sessionKey)
+  const a = addon.sign(DOC)
   const b = voipsign.sign(DOC)
   if (a !== DOC_SIGNATURE || b !== DOC_SIGNATURE) throw new Error(`wrong signature after panic ${i}`)
   report.signed++
