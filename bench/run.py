@@ -244,6 +244,16 @@ def tables(results: Dict[str, Any]) -> Tuple[List[List[str]], List[List[str]]]:
     return main, targets
 
 
+def ledger_rows(results: Dict[str, Any]) -> List[List[str]]:
+    """The room ledger's admit+leave pair (memory store), where a language reports it."""
+    rows = [["language", "admit+leave pair ns", "x sign"]]
+    for r in results["languages"]:
+        ns = r.get("ledger_pair_ns")
+        if "error" not in r and ns is not None:
+            rows.append([r["language"], fmt_ns(ns), f"{ns / r['voipsign_ns']:.1f}"])
+    return rows
+
+
 def render(rows: List[List[str]], markdown: bool) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
@@ -333,6 +343,10 @@ def main() -> int:
     print("\n" + "=" * 100 + "\n" + head)
     print("ns per signature (median; min-max of the repeats); ratio = idiom / voipsign\n")
     print(render(main_rows, False))
+    ledger = ledger_rows(results)
+    if len(ledger) > 1:
+        print("\nRoom ledger (memory store): a guest joins and leaves a live room\n")
+        print(render(ledger, False))
     print("\nTargets\n")
     print(render(target_rows, False))
     for r in langs:
@@ -346,7 +360,11 @@ def main() -> int:
     md_path = os.path.splitext(args.results)[0] + ".md"
     with open(md_path, "w", encoding="utf-8") as f:
         f.write(f"{head}\n\nns per signature (median; min-max of the repeats); ratio = idiom / voipsign\n\n")
-        f.write(render(main_rows, True) + "\n\n" + render(target_rows, True) + "\n")
+        f.write(render(main_rows, True) + "\n\n")
+        if len(ledger) > 1:
+            f.write("Room ledger (memory store): a guest joins and leaves a live room\n\n"
+                    + render(ledger, True) + "\n\n")
+        f.write(render(target_rows, True) + "\n")
     print(f"\nwrote {os.path.relpath(args.results, ROOT)} and {os.path.relpath(md_path, ROOT)} "
           f"in {results['wall_s']:.0f} s")
     failed = [r["key"] for r in langs if "error" in r]
