@@ -7,7 +7,8 @@
 //
 // Plain loops timed with process.hrtime.bigint(): a warm-up, then several
 // repeats in which the cases take turns; the table shows the median ns/op and
-// the spread (min and max of the repeats).
+// the spread (min and max of the repeats). Then the room ledger: the cost of an
+// awaited admit + leave pair (each call a Promise settled from libuv's pool).
 //
 //   node bench.js                 full run (about half a minute)
 //   BENCH_QUICK=1 node bench.js   a few iterations: checks that it runs
@@ -185,3 +186,69 @@ if (process.env.BENCH_JSON) {
   fs.writeFileSync(process.env.BENCH_JSON, JSON.stringify(record) + '\n')
 }
 if (sink === 0x7fffffff) console.log('') // keep `sink` alive
+
+// 4. The room ledger: what a Promise costs. Every method runs the core's
+// operation (an admit+leave pair of a live room: 0.7 µs in the memory store,
+// `make bench-core`) on libuv's thread pool and settles a Promise (src/task.rs).
+// Timed: a pair awaited one at a time (the latency a request sees), the same
+// through the addon's class without lib/ledger.js, and 100 pairs in flight at
+// once in 100 rooms (a busy server). Each room keeps a host seated (an hour's
+// reservation), so that the pairs never open a room nor use the daily quota.
+// Median of the repeats, wall time per pair.
+async function ledgerBench() {
+  const HOUR = 3_600_000
+  const ledger = voipsign.Ledger.memory({ reserveTtlMs: HOUR })
+  const handle = native.Ledger.memory(undefined, undefined, undefined, HOUR)
+  const seat = { appId: DOC.appId, groupId: 'bench-room', memberId: 'openid-1' }
+  const rooms = Array.from({ length: 100 }, (_, r) => ({ ...seat, groupId: `bench-room-${r}` }))
+  for (const s of [seat, ...rooms]) await ledger.admit({ ...s, memberId: 'host' })
+  await handle.admit(seat.appId, seat.groupId, 'host')
+  const pairs = {
+    'await admit + await leave (one at a time)': async (n) => {
+      for (let i = 0; i < n; i++) {
+        await ledger.admit(seat)
+        await ledger.leave(seat)
+      }
+    },
+    'the same, addon class (no lib/ledger.js)': async (n) => {
+      for (let i = 0; i < n; i++) {
+        await handle.admit(seat.appId, seat.groupId, seat.memberId)
+        await handle.leave(seat.appId, seat.groupId, seat.memberId)
+      }
+    },
+    '100 pairs in flight (100 rooms)': async (n) => {
+      for (let i = 0; i < n; i += 100) {
+        await Promise.all(
+          rooms.map(async (s) => {
+            await ledger.admit(s)
+            await ledger.leave(s)
+          }),
+        )
+      }
+    },
+  }
+  const n = QUICK ? 200 : 10_000
+  const rows = []
+  for (const [name, run] of Object.entries(pairs)) {
+    await run(Math.min(n, 2000)) // warm-up
+    const samples = []
+    for (let r = 0; r < REPEATS; r++) {
+      const t0 = process.hrtime.bigint()
+      await run(n)
+      samples.push(Number(process.hrtime.bigint() - t0) / n)
+    }
+    const m = median(samples)
+    rows.push({
+      'ledger: admit + leave': name,
+      'µs/pair (median)': (m / 1000).toFixed(1),
+      'µs/pair (min)': (Math.min(...samples) / 1000).toFixed(1),
+      'µs/pair (max)': (Math.max(...samples) / 1000).toFixed(1),
+      'pairs/s': Math.round(1e9 / m).toLocaleString('en-US'),
+    })
+  }
+  console.table(rows)
+}
+ledgerBench().catch((err) => {
+  console.error(err)
+  process.exitCode = 1
+})

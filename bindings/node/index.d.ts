@@ -2,14 +2,17 @@
  *
  * The package's public declarations, written by hand: the functions of index.js
  * (lib/api.js), each with one object argument, and VoipSignError. The objects
- * the functions return (JoinTicket, Diagnosis, Explanation) and the unions
- * Verdict, Mistake, Cause and RoomType are napi-rs's, generated from the Rust
+ * the functions return (JoinTicket, Diagnosis, Explanation, and the ledger's
+ * Admission, AdmissionAndTicket, Room, Seat, Usage, Limits) and the unions
+ * Verdict, Mistake, Cause, RoomType and OnUnavailable are napi-rs's, generated from the Rust
  * sources into binding.d.ts and re-exported here. `tsc` checks lib/*.js against
  * both files (__test__/typescript.test.js), so that neither can drift. */
 
 import type { Cause, Diagnosis, Explanation, JoinTicket, Mistake, RoomType, Verdict } from './binding'
+import type { Admission, AdmissionAndTicket, Limits, OnUnavailable, Room, Seat, Usage } from './binding'
 
 export type { Cause, Diagnosis, Explanation, JoinTicket, Mistake, RoomType, Verdict }
+export type { Admission, AdmissionAndTicket, Limits, OnUnavailable, Room, Seat, Usage }
 
 /** The stable error codes of docs/CONTRACT.md that a voipsign function can throw. */
 export type ErrorCode =
@@ -22,6 +25,12 @@ export type ErrorCode =
   | 'INVALID_ROOM_TYPE'
   | 'RNG_FAILURE'
   | 'INTERNAL'
+  | 'ROOM_FULL'
+  | 'DAILY_ROOM_LIMIT'
+  | 'NOT_ADMITTED'
+  | 'INVALID_MEMBER_ID'
+  | 'INVALID_RULES'
+  | 'LEDGER_UNAVAILABLE'
 
 /**
  * The error every voipsign function throws for a bad value. `code` is the stable
@@ -261,4 +270,153 @@ export interface ExplainParams {
   errCode: number
   /** The failure's `errMsg` (codes written inside it count too); default `''`. */
   errMsg?: string
+}
+
+/**
+ * The room ledger (docs/ROOMS.md): WeChat's room rules — at most 10 people in a
+ * room, at most 100,000 rooms opened a day per appId, a room emptied is gone —
+ * enforced before a join ticket is issued, with named errors. Make one per
+ * process with {@link Ledger.memory} and share it.
+ *
+ * Every method returns a Promise (a shared store doing I/O will keep this API)
+ * and never throws: a bad value rejects with a {@link VoipSignError}
+ * (`INVALID_APP_ID`, `INVALID_GROUP_ID`, `INVALID_MEMBER_ID`, … in the order of
+ * docs/ROOMS.md, then `ROOM_FULL`, `DAILY_ROOM_LIMIT`, `NOT_ADMITTED`), a
+ * mistyped property with a `TypeError` (`ERR_INVALID_ARG_TYPE`), a `nowMs` or
+ * `day` that is not a safe integer with a `RangeError` (`ERR_OUT_OF_RANGE`).
+ *
+ * Every method takes `nowMs`: an explicit time, unix milliseconds, for tests and
+ * replays; absent, the process clock.
+ */
+export declare class Ledger {
+  private constructor()
+  /**
+   * A ledger over an in-process store: thread-safe, bounded (rooms empty for two
+   * days and day counts older than yesterday are forgotten). For one-process
+   * servers and tests. Absent rules have their defaults.
+   *
+   * @throws {VoipSignError} `INVALID_RULES` if a rule is out of range (the
+   * numbers checked first, in the order of {@link LedgerRules}, then `onUnavailable`).
+   * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if a rule has the wrong type, or
+   * `ERR_INVALID_ARG_VALUE` for a property that is not a rule (a misspelled one).
+   * @throws {RangeError} `ERR_OUT_OF_RANGE` if a number is not a safe integer.
+   */
+  static memory(rules?: LedgerRules): Ledger
+  /** The rules in force, every default filled in (frozen). */
+  readonly rules: Readonly<Limits>
+  /**
+   * Seat `memberId` (the user's openid) in the room (appId, groupId), opening it
+   * when it is not live (charged to today's openings). A member already seated is
+   * renewed: never refused, never charged (a retry after a lost reply is safe).
+   * Rejects with `ROOM_FULL` (every seat taken by others) or `DAILY_ROOM_LIMIT`
+   * (opening the room would exceed today's limit; `ROOM_FULL` wins).
+   */
+  admit(params: SeatParams): Promise<Admission>
+  /**
+   * Admit, then issue the join ticket the phone passes to `wx.joinVoIPChat` (as
+   * {@link issue} makes it). Every input is checked before anything is written: a
+   * bad session_key takes no seat. With `nowMs` the ticket's timeStamp is
+   * `Math.floor(nowMs / 1000)`.
+   */
+  admitAndIssue(params: AdmitAndIssueParams): Promise<AdmissionAndTicket>
+  /**
+   * Refresh the member's lease (phones report every 15 s while in the call): the
+   * new lease expiry, unix ms. Rejects with `NOT_ADMITTED` when the member holds
+   * no live seat: admit it again.
+   */
+  heartbeat(params: SeatParams): Promise<number>
+  /**
+   * Remove the member's seat (on `wx.exitVoIPChat`): whether there was a live
+   * one. When the last seat goes, the room is gone: the next admission opens a
+   * new one (and is charged).
+   */
+  leave(params: SeatParams): Promise<boolean>
+  /**
+   * Reconcile with the members a phone reported (`openIdList` of
+   * `wx.onVoIPChatMembersChanged`): listed seats get a fresh lease, listed
+   * members without one are adopted (never refused, never charged), seats of
+   * unlisted members older than `syncGraceMs` are removed. The room after.
+   * Rejects with `INVALID_MEMBER_ID` (`openIds[2]: …`) and changes nothing if an
+   * id is malformed.
+   */
+  sync(params: SyncParams): Promise<Room>
+  /** The room's live seats (sorted by member id), generation and liveness; changes nothing. */
+  room(params: RoomParams): Promise<Room>
+  /** Openings charged to `appId` on `day` (default: the day of `nowMs`) and the daily limit. */
+  usage(params: UsageParams): Promise<Usage>
+}
+
+/**
+ * The rules of {@link Ledger.memory}, each optional (absent: the default). Numbers
+ * are integer Numbers; their ranges are the core's (else `INVALID_RULES`).
+ */
+export interface LedgerRules {
+  /** Seats per room, 1–10; default 10 (WeChat's limit). */
+  capacity?: number
+  /** Openings per appId per day, 1–100000; default 100000 (WeChat's limit). */
+  dailyRoomLimit?: number
+  /** Openings from which admissions report `quotaWarning`, 0–dailyRoomLimit; default 90 % of the limit. */
+  dailyRoomWarning?: number
+  /** Lease of a new seat (time for the phone to join), ms, 1000–3600000; default 60000. */
+  reserveTtlMs?: number
+  /** Lease after a heartbeat or a sync, ms, 1000–3600000; default 45000. */
+  leaseTtlMs?: number
+  /** A seat younger than this is never removed by `sync`, ms, 0–3600000; default `reserveTtlMs`. */
+  syncGraceMs?: number
+  /** The UTC offset of the day quotas count, minutes, −720–840; default 480 (Beijing time). */
+  dayOffsetMinutes?: number
+  /** What admissions do when the store cannot be reached (the memory store always can); default `'allow'`. */
+  onUnavailable?: OnUnavailable
+}
+
+/** A member in a room: the arguments of {@link Ledger.admit}, `heartbeat` and `leave`. */
+export interface SeatParams {
+  /** The mini program's appId. */
+  appId: string
+  /** The room. */
+  groupId: string
+  /** The user's openid: 1–128 bytes of printable ASCII. */
+  memberId: string
+  /** An explicit time, unix ms (an integer Number); absent: now. */
+  nowMs?: number
+}
+
+/** The arguments of {@link Ledger.admitAndIssue}. */
+export interface AdmitAndIssueParams extends SeatParams {
+  /** The user's session_key exactly as code2Session returned it. */
+  sessionKey: string
+  /** `"voice"` (the default) or `"video"`. */
+  roomType?: RoomType
+}
+
+/** The arguments of {@link Ledger.sync}. */
+export interface SyncParams {
+  /** The mini program's appId. */
+  appId: string
+  /** The room. */
+  groupId: string
+  /** The members WeChat reports in the room (`openIdList`); duplicates are ignored. */
+  openIds: readonly string[]
+  /** An explicit time, unix ms; absent: now. */
+  nowMs?: number
+}
+
+/** The arguments of {@link Ledger.room}. */
+export interface RoomParams {
+  /** The mini program's appId. */
+  appId: string
+  /** The room. */
+  groupId: string
+  /** An explicit time, unix ms; absent: now. */
+  nowMs?: number
+}
+
+/** The arguments of {@link Ledger.usage}. */
+export interface UsageParams {
+  /** The mini program's appId. */
+  appId: string
+  /** Days since 1970-01-01 in the rules' UTC offset; absent: the day of `nowMs`. */
+  day?: number
+  /** An explicit time, unix ms; absent: now. */
+  nowMs?: number
 }

@@ -6,7 +6,8 @@
 // checks their JavaScript types and passes them to the addon (binding.js)
 // positionally; every value check, the sorting and the HMAC (and diagnose's
 // search) happen in the core, which decides which of several bad inputs is
-// reported (docs/CONTRACT.md). lib/errors.js defines VoipSignError.
+// reported (docs/CONTRACT.md). lib/errors.js defines VoipSignError, lib/ledger.js
+// the room ledger's Ledger class (docs/ROOMS.md).
 'use strict'
 
 const { bind } = require('./lib/api.js')

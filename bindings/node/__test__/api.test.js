@@ -34,6 +34,7 @@ function throwsType(fn, property, expected, type) {
 
 test('the package exports exactly the API', () => {
   assert.deepEqual(Object.keys(voipsign).sort(), [
+    'Ledger',
     'VoipSignError',
     'canonical',
     'diagnose',

@@ -197,3 +197,52 @@ test('results: issue, diagnose and explain never show a key', () => {
     assert.equal(e, undefined)
   }
 })
+
+/** `noKey` for a call that returns a Promise (the Ledger's methods). */
+async function noKeyAsync(call, keys, what) {
+  let result
+  try {
+    result = await call()
+  } catch (err) {
+    assertNoKey(errorText(err), keys, what)
+    return err
+  }
+  assertNoKey(resultText(result), keys, what)
+  return undefined
+}
+
+test('Ledger.admitAndIssue: no key in its errors (every bad-key vector, errors beside a good key) or results', async () => {
+  const ledger = voipsign.Ledger.memory({ capacity: 1, dailyRoomLimit: 2 })
+  const seat = { appId: DOC.appId, groupId: 'secret-room', memberId: 'alice', nowMs: 1717214400000 }
+  for (const c of vectors.invalid.filter((v) => v.op === undefined && v.error === 'INVALID_SESSION_KEY')) {
+    const err = await noKeyAsync(() => ledger.admitAndIssue({ ...seat, sessionKey: c.sessionKey }), [c.sessionKey], c.name)
+    assert.ok(err instanceof VoipSignError && err.code === 'INVALID_SESSION_KEY', `${c.name}: ${util.inspect(err)}`)
+  }
+  const good = { ...seat, sessionKey: GOOD }
+  const typeError = (err) => err instanceof TypeError && err.code === 'ERR_INVALID_ARG_TYPE'
+  const cases = [
+    [() => ledger.admitAndIssue({ ...good, memberId: `${GOOD} ` }), 'INVALID_MEMBER_ID'],
+    [() => ledger.admitAndIssue({ ...good, memberId: '' }), 'INVALID_MEMBER_ID'],
+    [() => ledger.admitAndIssue({ ...good, roomType: GOOD }), 'INVALID_ROOM_TYPE'],
+    [() => ledger.admitAndIssue({ ...good, roomType: 7 }), typeError],
+    [() => ledger.admitAndIssue({ ...good, memberId: 7 }), typeError],
+    [() => ledger.admitAndIssue({ ...good, nowMs: GOOD }), typeError],
+    [() => ledger.admitAndIssue({ ...good, nowMs: 999 }), 'INVALID_TIMESTAMP'],
+    [() => ledger.admitAndIssue({ ...good, groupId: '\u0000' + GOOD }), 'INVALID_GROUP_ID'],
+    [() => ledger.admitAndIssue(good), null],
+    [() => ledger.admitAndIssue({ ...good, sessionKey: OLD, roomType: 'video' }), null], // renewed
+    [() => ledger.admitAndIssue({ ...good, memberId: 'bob' }), 'ROOM_FULL'],
+    [() => ledger.admitAndIssue({ ...good, groupId: 'second', memberId: 'bob' }), null],
+    [() => ledger.admitAndIssue({ ...good, groupId: 'third', memberId: 'carol' }), 'DAILY_ROOM_LIMIT'],
+  ]
+  for (const [call, expected] of cases) {
+    const what = call.toString()
+    const err = await noKeyAsync(call, [GOOD, OLD], what)
+    if (expected === null) assert.equal(err, undefined, what)
+    else if (typeof expected === 'function') assert.ok(expected(err), `${what}: ${util.inspect(err)}`)
+    else {
+      assert.ok(err instanceof VoipSignError, `${what}: ${util.inspect(err)}`)
+      assert.equal(err.code, expected, what)
+    }
+  }
+})

@@ -1,6 +1,6 @@
 // Type-checked with types.ts: the API imported from an ES module, by package name
 // (self-reference through package.json "exports").
-import { sign, issue, diagnose, explain, VoipSignError, type JoinTicket, type Cause, type Mistake } from 'voipsign'
+import { sign, issue, diagnose, explain, Ledger, VoipSignError, type JoinTicket, type Cause, type Mistake, type Room } from 'voipsign'
 import voipsign from 'voipsign'
 
 const signature: string = sign({
@@ -21,4 +21,7 @@ const mistakes: Mistake[] = diagnose({
   signature,
 }).mistakes
 const cause: Cause = voipsign.explain({ errCode: -2, errMsg: 'joinVoIPChat:fail' }).cause
-void [signature, ticket, err, issue, mistakes, cause, explain]
+// Top-level await in an ES module.
+const room: Room = await Ledger.memory().room({ appId: 'wx20afc706a711eefc', groupId: 'g' })
+const same: typeof Ledger = voipsign.Ledger
+void [signature, ticket, err, issue, mistakes, cause, explain, room, same]

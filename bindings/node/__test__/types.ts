@@ -11,13 +11,23 @@ import {
   diagnose,
   explain,
   VoipSignError,
+  Ledger,
+  type Admission,
+  type AdmissionAndTicket,
   type Cause,
   type DiagnoseParams,
   type Diagnosis,
   type ErrorCode,
   type Explanation,
   type JoinTicket,
+  type LedgerRules,
+  type Limits,
   type Mistake,
+  type OnUnavailable,
+  type Room,
+  type Seat,
+  type SeatParams,
+  type Usage,
   type RoomType,
   type SignParams,
   type Verdict,
@@ -130,3 +140,58 @@ const badCause: Cause = 'TIMEOUT'
 
 void [ok, text, many, check, checkBody, roomType, literal, seconds, bad]
 void [cause, advice, VERDICTS, MISTAKES, CAUSES, badVerdict, badMistake, badCause]
+
+// The room ledger: an Express-style handler, every method a Promise.
+const rules: LedgerRules = { capacity: 4, dailyRoomLimit: 1000, onUnavailable: 'refuse' }
+const ledger: Ledger = Ledger.memory(rules)
+const inForce: Readonly<Limits> = ledger.rules
+const policy: OnUnavailable = inForce.onUnavailable
+async function join(openid: string, sessionKey: string, groupId: string): Promise<JoinTicket | ErrorCode> {
+  try {
+    const { admission, ticket }: AdmissionAndTicket = await ledger.admitAndIssue({
+      appId: params.appId,
+      groupId,
+      memberId: openid,
+      sessionKey,
+      roomType: 'video',
+    })
+    const warn: boolean = admission.quotaWarning
+    void warn
+    return ticket
+  } catch (err) {
+    if (err instanceof VoipSignError && (err.code === 'ROOM_FULL' || err.code === 'DAILY_ROOM_LIMIT')) return err.code
+    throw err
+  }
+}
+async function inTheCall(seat: SeatParams, openIds: string[]): Promise<void> {
+  const admission: Admission = await ledger.admit({ ...seat, nowMs: Date.now() })
+  const lease: number = await ledger.heartbeat(seat)
+  const removed: boolean = await ledger.leave(seat)
+  const room: Room = await ledger.sync({ appId: seat.appId, groupId: seat.groupId, openIds })
+  const seats: Seat[] = (await ledger.room({ appId: seat.appId, groupId: seat.groupId })).members
+  const usage: Usage = await ledger.usage({ appId: seat.appId, day: 19875 })
+  const counts: number[] = [admission.generation, admission.roomsToday, lease, room.generation, usage.rooms, seats.length]
+  void [removed, counts]
+}
+void [join, inTheCall, policy]
+
+// @ts-expect-error no public constructor: Ledger.memory
+new Ledger()
+// @ts-expect-error capacity is a number
+Ledger.memory({ capacity: '10' })
+// @ts-expect-error not a rule
+Ledger.memory({ capcity: 10 })
+// @ts-expect-error onUnavailable is 'allow' or 'refuse'
+Ledger.memory({ onUnavailable: 'maybe' })
+// @ts-expect-error memberId is required
+ledger.admit({ appId: 'a', groupId: 'g' })
+// @ts-expect-error openIds is an array of strings
+ledger.sync({ appId: 'a', groupId: 'g', openIds: 'a' })
+// @ts-expect-error nowMs is a number (milliseconds)
+ledger.room({ appId: 'a', groupId: 'g', nowMs: new Date() })
+// @ts-expect-error the methods return Promises
+const notAwaited: Admission = ledger.admit({ appId: 'a', groupId: 'g', memberId: 'm' })
+// @ts-expect-error rules are read-only
+ledger.rules.capacity = 3
+const ledgerCodes: ErrorCode[] = ['ROOM_FULL', 'DAILY_ROOM_LIMIT', 'NOT_ADMITTED', 'INVALID_MEMBER_ID', 'INVALID_RULES', 'LEDGER_UNAVAILABLE']
+void [notAwaited, ledgerCodes]

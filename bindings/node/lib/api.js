@@ -6,6 +6,7 @@
 
 const check = require('./args.js')
 const { VoipSignError, fromNative } = require('./errors.js')
+const { ledgerClass } = require('./ledger.js')
 
 /**
  * The package's API over `native` (the production addon, or in the tests the
@@ -133,7 +134,9 @@ function bind(native) {
     }
   }
 
-  return { sign, verify, canonical, issue, signMany, sessionSignature, diagnose, explain, VoipSignError }
+  const Ledger = ledgerClass(native)
+
+  return { sign, verify, canonical, issue, signMany, sessionSignature, diagnose, explain, Ledger, VoipSignError }
 }
 
 module.exports = { bind }

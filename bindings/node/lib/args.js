@@ -101,20 +101,44 @@ function body(value) {
 const { isUint8Array } = require('node:util').types
 
 /**
- * explain's errCode: an integer Number; a fraction, NaN, an infinity or beyond
- * ±(2^53 - 1) is a RangeError (ERR_OUT_OF_RANGE), as in Node's own APIs.
+ * An integer Number: explain's errCode, the ledger's nowMs, day and rules. Not a
+ * number is a TypeError (ERR_INVALID_ARG_TYPE); a fraction, NaN, an infinity or
+ * beyond ±(2^53 - 1) is a RangeError (ERR_OUT_OF_RANGE), as in Node's own APIs.
+ * Which integers are valid is the core's to say.
+ * @param {string} name
  * @param {unknown} value
+ * @param {'property' | 'argument'} [what]
  * @returns {number}
  */
-function errCode(value) {
+function integer(name, value, what = 'property') {
   if (typeof value !== 'number') {
-    throw typeError(`The "errCode" property must be of type number. Received ${typeName(value)}`)
+    throw typeError(`The "${name}" ${what} must be of type number. Received ${typeName(value)}`)
   }
   if (Number.isSafeInteger(value)) return value
   const must = Number.isInteger(value) ? '>= -9007199254740991 && <= 9007199254740991' : 'an integer'
   const got = Number.isInteger(value) ? value.toExponential().replace('e+', 'e') : String(value)
-  const message = `The value of "errCode" is out of range. It must be ${must}. Received ${got}`
+  const message = `The value of "${name}" is out of range. It must be ${must}. Received ${got}`
   throw Object.assign(new RangeError(message), { code: 'ERR_OUT_OF_RANGE' })
 }
 
-module.exports = { object, string, optionalString, timestamp, strings, body, errCode }
+/**
+ * An optional integer: `undefined` stays `undefined` (the default).
+ * @param {string} name
+ * @param {unknown} value
+ * @param {'property' | 'argument'} [what]
+ * @returns {number | undefined}
+ */
+function optionalInteger(name, value, what = 'property') {
+  return value === undefined ? undefined : integer(name, value, what)
+}
+
+/**
+ * explain's errCode: an integer Number.
+ * @param {unknown} value
+ * @returns {number}
+ */
+function errCode(value) {
+  return integer('errCode', value)
+}
+
+module.exports = { object, string, optionalString, timestamp, strings, body, errCode, integer, optionalInteger, typeError, typeName }

@@ -33,6 +33,13 @@ const CODES = new Set([
   'INVALID_ROOM_TYPE',
   'RNG_FAILURE',
   'INTERNAL',
+  // The room ledger (docs/ROOMS.md).
+  'ROOM_FULL',
+  'DAILY_ROOM_LIMIT',
+  'NOT_ADMITTED',
+  'INVALID_MEMBER_ID',
+  'INVALID_RULES',
+  'LEDGER_UNAVAILABLE',
 ])
 
 const PANIC_MESSAGE = 'internal error in voipsign (a Rust panic was caught; this is a bug, please report it)'

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The workload of `make memcheck`: every function of the addon, with its error
-// paths, strings on the stack buffers and beyond them, panics (test-panic addon),
+// paths, strings on the stack buffers and beyond them, the room ledger (every
+// method as a Promise settled from libuv's pool, ledgers collected while in
+// use), panics (test-panic addon, on this thread and on the pool),
 // and worker threads that load and unload the addon (their instance data is freed
 // when they exit). Run under valgrind by the Makefile; runs plainly too:
 //
@@ -29,7 +31,7 @@ const voipsign = require('..')
 const panicAddon = require('../__test__/helpers/panic-addon.js')
 const loadPanics = () => panicAddon.load(addonFile ?? undefined)
 
-const { sign, verify, canonical, issue, signMany, sessionSignature, diagnose, explain, VoipSignError } = voipsign
+const { sign, verify, canonical, issue, signMany, sessionSignature, diagnose, explain, Ledger, VoipSignError } = voipsign
 
 const DOC = {
   appId: 'wx20afc706a711eefc',
@@ -149,30 +151,100 @@ function round(i, panics) {
   }
 }
 
-if (isMainThread) {
+/** Expect `promise` to reject with this `code`. */
+async function rejects(promise, code) {
+  try {
+    await promise
+  } catch (err) {
+    if (err.code !== code) throw err
+    return
+  }
+  throw new Error(`no ${code}`)
+}
+
+const T = 1717214400000
+const MEMBER = 'o'.repeat(128) // the longest member id: beyond the addon's inline copy, on its stack buffer
+const OPEN_IDS = Array.from({ length: 300 }, (_, k) => `openid-${k}`)
+
+/**
+ * The room ledger: every method and error path (each call an AsyncTask on the
+ * pool, its Promise settled on this thread; about 25 calls), a new ledger each
+ * time (the old ones are collected), panics on the pool.
+ */
+async function ledgerRound(i, state, panics) {
+  state.ledger = Ledger.memory({ capacity: 2, onUnavailable: i % 20 ? 'allow' : 'refuse' })
+  const { ledger } = state
+  // 100 s apart: the seats of earlier rounds have expired.
+  const seat = { appId: DOC.appId, groupId: `room-${i % 3}`, memberId: i % 2 ? MEMBER : `m${i}`, nowMs: T + i * 100_000 }
+  assert.equal((await ledger.admit(seat)).opened, true)
+  const { admission, ticket } = await ledger.admitAndIssue({ ...seat, groupId: '房间', sessionKey: DOC.sessionKey, roomType: 'video' })
+  assert.equal(admission.members, 1)
+  assert.equal(ticket.signature.length, 64)
+  assert.equal(typeof (await ledger.heartbeat(seat)), 'number')
+  assert.equal((await ledger.sync({ ...seat, openIds: [seat.memberId, seat.memberId, 'x'] })).members.length, 2)
+  assert.equal((await ledger.room(seat)).live, true)
+  assert.equal((await ledger.usage({ appId: DOC.appId, nowMs: seat.nowMs })).dailyRoomLimit, 100000)
+  await rejects(ledger.admit({ ...seat, memberId: 'z' }), 'ROOM_FULL')
+  assert.equal(await ledger.leave(seat), true)
+  const both = await Promise.allSettled([ledger.admit({ ...seat, memberId: 'p' }), ledger.admit({ ...seat, memberId: 'q' })])
+  assert.equal(both.filter((r) => r.status === 'fulfilled').length, 1)
+  const big = { ...seat, groupId: `big-${i % 3}` }
+  assert.equal((await ledger.sync({ ...big, openIds: OPEN_IDS })).members.length, OPEN_IDS.length)
+  assert.equal((await ledger.room(big)).members.length, OPEN_IDS.length)
+  await rejects(ledger.heartbeat({ ...seat, memberId: 'nobody' }), 'NOT_ADMITTED')
+  await rejects(ledger.admit({ ...seat, memberId: MEMBER + 'x' }), 'INVALID_MEMBER_ID')
+  await rejects(ledger.admit({ ...seat, groupId: HEAP_GROUP }), 'INVALID_GROUP_ID')
+  await rejects(ledger.sync({ ...seat, openIds: [...OPEN_IDS, 'bad id'] }), 'INVALID_MEMBER_ID')
+  await rejects(ledger.admitAndIssue({ ...seat, sessionKey: 'k'.repeat(300) }), 'INVALID_SESSION_KEY')
+  await rejects(ledger.admitAndIssue({ ...seat, sessionKey: DOC.sessionKey, roomType: 'Video' }), 'INVALID_ROOM_TYPE')
+  await rejects(ledger.admit({ ...seat, nowMs: 1.5 }), 'ERR_OUT_OF_RANGE')
+  await rejects(ledger.sync({ ...seat, openIds: [1] }), 'ERR_INVALID_ARG_TYPE')
+  fails(() => Ledger.memory({ capacity: 11 }), 'INVALID_RULES')
+  fails(() => Ledger.memory({ onUnavailable: 'x'.repeat(200) }), 'INVALID_RULES')
+  if (panics) await rejects(panics._panicAsyncForTesting(), 'INTERNAL')
+}
+
+async function main() {
   const rounds = Number(process.env.MEMCHECK_ITERATIONS || 2000)
   const started = Date.now()
   // Panics print through Rust's panic hook; one round in 50 panics, to keep the log short.
   const panics = loadPanics()
-  for (let i = 0; i < rounds; i++) round(i, i % 50 === 0 ? panics : null)
+  const state = { ledger: null }
+  for (let i = 0; i < rounds; i++) {
+    round(i, i % 50 === 0 ? panics : null)
+    // One round in 10: under valgrind the thread hops are slow (50 such rounds add
+    // about 15 s), and 50 calls of each method would still show a leak per call.
+    if (i % 10 === 0) await ledgerRound(i, state, i % 50 === 0 ? panics : null)
+  }
   // Workers: each loads both addons in its own environment and frees them on exit.
   const workers = Math.min(4, rounds)
   let done = 0
   for (let w = 0; w < workers; w++) {
-    const worker = new Worker(__filename, { workerData: { rounds: Math.max(1, Math.floor(rounds / 20)) } })
-    worker.on('error', (err) => {
+    const w = new Worker(__filename, { workerData: { rounds: Math.max(1, Math.floor(rounds / 20)) } })
+    w.on('error', (err) => {
       console.error(err)
       process.exitCode = 1
     })
-    worker.on('exit', (code) => {
+    w.on('exit', (code) => {
       if (code !== 0) process.exitCode = 1
       if (++done === workers) {
         console.log(`memcheck workload: ${rounds} rounds, ${workers} workers, ${Date.now() - started} ms`)
       }
     })
   }
-} else {
+}
+
+async function worker() {
   const panics = loadPanics()
-  for (let i = 0; i < workerData.rounds; i++) round(i, i === 0 ? panics : null)
+  const state = { ledger: null }
+  for (let i = 0; i < workerData.rounds; i++) {
+    round(i, i === 0 ? panics : null)
+    if (i % 10 === 0) await ledgerRound(i, state, i === 0 ? panics : null)
+  }
   parentPort.postMessage('ok')
 }
+
+;(isMainThread ? main : worker)().catch((err) => {
+  console.error(err)
+  process.exitCode = 1
+})

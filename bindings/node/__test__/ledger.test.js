@@ -1,0 +1,261 @@
+// The Ledger's JavaScript surface beyond the vectors (rooms.test.js): concurrent
+// calls never seat more than the capacity, worker threads with their own
+// ledgers, the order of several bad inputs, type errors, bad rules, Promises
+// that reject rather than throw, errors whose stack reaches the caller.
+'use strict'
+
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const path = require('node:path')
+const util = require('node:util')
+const v8 = require('node:v8')
+const vm = require('node:vm')
+const { Worker } = require('node:worker_threads')
+const api = require('..')
+const { rooms, runScenario } = require('./helpers/rooms.js')
+
+const { Ledger, VoipSignError, verify } = api
+const APP = 'wx20afc706a711eefc'
+const KEY = 'gDyVgzwa0mFz9uUP7M6GQQ=='
+const T = 1717214400000 // 2024-06-01 12:00 +08:00
+const room = { appId: APP, groupId: 'room-1' }
+
+/** Assert that `promise` rejects with a VoipSignError of this code (and message). */
+async function rejectsCode(promise, code, message) {
+  await assert.rejects(promise, (err) => {
+    assert.ok(err instanceof VoipSignError, util.inspect(err))
+    assert.equal(err.code, code, err.message)
+    if (message instanceof RegExp) assert.match(err.message, message)
+    return true
+  })
+}
+
+/** Assert that `fn()` returns a Promise (it does not throw) rejected with `kind` of this code and message. */
+async function rejectsNode(fn, kind, code, message) {
+  let promise
+  assert.doesNotThrow(() => (promise = fn()), 'a Ledger method never throws')
+  assert.ok(promise instanceof Promise)
+  await assert.rejects(promise, (err) => {
+    assert.ok(err instanceof kind && !(err instanceof VoipSignError), util.inspect(err))
+    assert.equal(err.code, code)
+    assert.equal(err.message, message)
+    return true
+  })
+}
+
+test('many admissions at once into one room never seat more than its capacity', async () => {
+  for (const capacity of [1, 3, 10]) {
+    const ledger = Ledger.memory({ capacity })
+    const settled = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, i) => ledger.admit({ ...room, memberId: `m${i}`, nowMs: T + (i % 7) })),
+    )
+    const seated = settled.filter((s) => s.status === 'fulfilled').map((s) => s.value)
+    const refused = settled.filter((s) => s.status === 'rejected').map((s) => s.reason)
+    assert.equal(seated.length, capacity)
+    assert.equal(refused.length, 100 - capacity)
+    for (const err of refused) assert.ok(err instanceof VoipSignError && err.code === 'ROOM_FULL', util.inspect(err))
+    assert.equal(seated.filter((a) => a.opened).length, 1, 'opened once')
+    assert.deepEqual(seated.map((a) => a.members).sort((a, b) => a - b), Array.from({ length: capacity }, (_, i) => i + 1))
+    assert.equal((await ledger.room({ ...room, nowMs: T + 10 })).members.length, capacity)
+    assert.equal((await ledger.usage({ appId: APP, nowMs: T })).rooms, 1)
+  }
+})
+
+test('concurrent openings never exceed the daily limit; one member admitted 50 times at once is seated once', async () => {
+  const ledger = Ledger.memory({ capacity: 3, dailyRoomLimit: 5 })
+  const calls = []
+  for (let r = 0; r < 20; r++) {
+    for (let m = 0; m < 6; m++) calls.push(ledger.admit({ appId: APP, groupId: `g${r}`, memberId: `m${m}`, nowMs: T }))
+  }
+  const settled = await Promise.allSettled(calls)
+  const opened = settled.filter((s) => s.status === 'fulfilled' && s.value.opened).length
+  assert.equal(opened, 5)
+  for (const s of settled) {
+    if (s.status === 'rejected') assert.ok(['ROOM_FULL', 'DAILY_ROOM_LIMIT'].includes(s.reason.code), util.inspect(s.reason))
+    else assert.ok(s.value.members <= 3 && s.value.roomsToday <= 5)
+  }
+  assert.equal((await ledger.usage({ appId: APP, nowMs: T })).rooms, 5)
+  let live = 0
+  for (let r = 0; r < 20; r++) {
+    const { members } = await ledger.room({ appId: APP, groupId: `g${r}`, nowMs: T })
+    assert.ok(members.length <= 3)
+    if (members.length > 0) live++
+  }
+  assert.equal(live, 5)
+
+  const again = await Promise.all(Array.from({ length: 50 }, () => ledger.admit({ ...room, groupId: 'g0', memberId: 'm0', nowMs: T })))
+  assert.equal(again.filter((a) => a.renewed).length, 50)
+  assert.equal((await ledger.usage({ appId: APP, nowMs: T })).rooms, 5, 'renewals are never charged')
+})
+
+test('worker threads, each with its own ledgers, get what this thread gets', async () => {
+  const expected = []
+  for (const scenario of rooms.scenarios) expected.push(await runScenario(api, scenario))
+  const run = (worker) =>
+    new Promise((resolve, reject) => {
+      const w = new Worker(path.join(__dirname, 'helpers', 'rooms-worker.js'), { workerData: { worker, rounds: 2 } })
+      w.once('message', resolve)
+      w.once('error', reject)
+      w.once('exit', (code) => code !== 0 && reject(new Error(`worker ${worker} exited with ${code}`)))
+    })
+  const reports = await Promise.all([0, 1, 2, 3].map(run))
+  for (const r of reports) {
+    assert.equal(r.outcomes, JSON.stringify([...expected, ...expected]), `worker ${r.worker}`)
+    assert.deepEqual([r.seated, r.refused, r.members], [10, 30, 10])
+  }
+  // This thread's ledgers are unaffected by the workers' coming and going.
+  const ledger = Ledger.memory()
+  assert.equal((await ledger.admit({ ...room, memberId: 'main', nowMs: T })).opened, true)
+})
+
+test('several bad inputs: the first in the contract\'s order; state errors only after every input', async () => {
+  const ledger = Ledger.memory({ capacity: 1 })
+  await ledger.admit({ ...room, memberId: 'alice', nowMs: T })
+  // appId, then groupId, then memberId; a full room comes last.
+  await rejectsCode(ledger.admit({ appId: '', groupId: 'room-1', memberId: 'bad id', nowMs: T }), 'INVALID_APP_ID')
+  await rejectsCode(ledger.admit({ appId: APP, groupId: '', memberId: 'bad id', nowMs: T }), 'INVALID_GROUP_ID')
+  await rejectsCode(ledger.admit({ ...room, memberId: 'bad id', nowMs: T }), 'INVALID_MEMBER_ID', /^memberId contains a space/)
+  await rejectsCode(ledger.admit({ ...room, memberId: 'bob', nowMs: T }), 'ROOM_FULL')
+  await rejectsCode(ledger.heartbeat({ appId: '', groupId: 'room-1', memberId: 'x'.repeat(200), nowMs: T }), 'INVALID_APP_ID')
+  await rejectsCode(ledger.heartbeat({ ...room, memberId: 'x'.repeat(200), nowMs: T }), 'INVALID_MEMBER_ID', /^memberId is 200 bytes/)
+  await rejectsCode(ledger.heartbeat({ ...room, memberId: 'bob', nowMs: T }), 'NOT_ADMITTED')
+  await rejectsCode(ledger.leave({ appId: 'wx\n', groupId: '', memberId: '', nowMs: T }), 'INVALID_APP_ID')
+  await rejectsCode(ledger.sync({ appId: '', groupId: 'room-1', openIds: ['bad id'], nowMs: T }), 'INVALID_APP_ID')
+  await rejectsCode(ledger.sync({ ...room, openIds: ['alice', 'bob', ''], nowMs: T }), 'INVALID_MEMBER_ID', /^openIds\[2\]: memberId is empty/)
+  await rejectsCode(ledger.room({ appId: APP, groupId: 'a\u0001b', nowMs: T }), 'INVALID_GROUP_ID')
+  await rejectsCode(ledger.usage({ appId: '', nowMs: T }), 'INVALID_APP_ID')
+  // admitAndIssue: appId, groupId, the timeStamp of nowMs, sessionKey, memberId, roomType.
+  const issue = { ...room, groupId: 'room-2', memberId: 'carol', sessionKey: KEY, nowMs: T }
+  await rejectsCode(ledger.admitAndIssue({ ...issue, appId: '', sessionKey: 'bad', memberId: 'bad id' }), 'INVALID_APP_ID')
+  await rejectsCode(ledger.admitAndIssue({ ...issue, nowMs: 999, sessionKey: 'bad' }), 'INVALID_TIMESTAMP')
+  await rejectsCode(ledger.admitAndIssue({ ...issue, sessionKey: 'bad', memberId: 'bad id' }), 'INVALID_SESSION_KEY')
+  await rejectsCode(ledger.admitAndIssue({ ...issue, memberId: 'bad id', roomType: 'Video' }), 'INVALID_MEMBER_ID')
+  await rejectsCode(ledger.admitAndIssue({ ...issue, roomType: 'Video' }), 'INVALID_ROOM_TYPE', /^roomType "Video"/)
+  // None of them took a seat.
+  assert.deepEqual(await ledger.room({ ...room, groupId: 'room-2', nowMs: T }), { members: [], generation: 0, live: false })
+  const { admission, ticket } = await ledger.admitAndIssue({ ...issue, roomType: 'video' })
+  assert.equal(admission.opened, true)
+  assert.equal(ticket.roomType, 'video')
+  assert.equal(verify({ appId: APP, ...ticket, sessionKey: KEY }), true)
+})
+
+test('wrong JavaScript types reject with TypeError or RangeError, before any value is checked', async () => {
+  const ledger = Ledger.memory()
+  const seat = { ...room, memberId: 'alice' }
+  const type = (name, expected, received) => `The "${name}" property must be ${expected}. Received ${received}`
+  const range = (name, received) => `The value of "${name}" is out of range. It must be an integer. Received ${received}`
+  for (const [fn, message] of [
+    [() => ledger.admit(), 'The "params" argument of ledger.admit() must be an object like { appId, groupId, memberId, nowMs }. Received undefined'],
+    [() => ledger.sync('room-1'), 'The "params" argument of ledger.sync() must be an object like { appId, groupId, openIds, nowMs }. Received string'],
+    [() => ledger.admit({ ...seat, appId: '', memberId: 42 }), type('memberId', 'of type string', 'number')],
+    [() => ledger.heartbeat({ ...seat, groupId: undefined }), type('groupId', 'of type string', 'undefined')],
+    [() => ledger.leave({ ...seat, nowMs: '1717214400000' }), type('nowMs', 'of type number', 'string')],
+    [() => ledger.leave({ ...seat, nowMs: null }), type('nowMs', 'of type number', 'null')],
+    [() => ledger.admitAndIssue({ ...seat, sessionKey: null }), type('sessionKey', 'of type string', 'null')],
+    [() => ledger.admitAndIssue({ ...seat, sessionKey: KEY, roomType: 1 }), type('roomType', 'of type string', 'number')],
+    [() => ledger.sync({ ...room, openIds: new Set(['a']) }), type('openIds', 'an array of strings', 'object')],
+    [() => ledger.sync({ ...room, openIds: ['a', 7] }), type('openIds[1]', 'of type string', 'number')],
+    [() => ledger.usage({ appId: APP, day: '19875' }), type('day', 'of type number', 'string')],
+    [() => ledger.usage({ appId: APP, day: 19875n }), type('day', 'of type number', 'bigint')],
+  ]) {
+    await rejectsNode(fn, TypeError, 'ERR_INVALID_ARG_TYPE', message)
+  }
+  for (const [fn, message] of [
+    [() => ledger.admit({ ...seat, nowMs: T + 0.5 }), range('nowMs', T + 0.5)],
+    [() => ledger.admit({ ...seat, nowMs: NaN }), range('nowMs', 'NaN')],
+    [() => ledger.room({ ...room, nowMs: Infinity }), range('nowMs', 'Infinity')],
+    [() => ledger.usage({ appId: APP, day: 1.5 }), range('day', 1.5)],
+    [
+      () => ledger.heartbeat({ ...seat, nowMs: 2 ** 53 }),
+      'The value of "nowMs" is out of range. It must be >= -9007199254740991 && <= 9007199254740991. Received 9.007199254740992e15',
+    ],
+  ]) {
+    await rejectsNode(fn, RangeError, 'ERR_OUT_OF_RANGE', message)
+  }
+  // A method called on something else than a Ledger.
+  await assert.rejects(Ledger.prototype.admit.call({}, { ...seat }), TypeError)
+  // Extra properties are ignored, as for sign(): a request body can be passed as is.
+  assert.equal((await ledger.admit({ ...seat, nowMs: T, roomType: 'voice', extra: 1 })).opened, true)
+})
+
+test('Ledger.memory: bad rules, wrong types, unknown rules; no public constructor', () => {
+  const invalid = (rules, message) =>
+    assert.throws(() => Ledger.memory(rules), (err) => {
+      assert.ok(err instanceof VoipSignError, util.inspect(err))
+      assert.equal(err.code, 'INVALID_RULES')
+      assert.match(err.message, message)
+      return true
+    })
+  // The rules are named as in this API; the numbers first, in order, then onUnavailable.
+  invalid({ capacity: 11 }, /^capacity is 11; it must be 1-10 /)
+  invalid({ dailyRoomLimit: 0, onUnavailable: 'maybe' }, /^dailyRoomLimit is 0; it must be 1-100000 /)
+  invalid({ dailyRoomLimit: 5, dailyRoomWarning: 6 }, /^dailyRoomWarning is 6; it must be 0-5 \(at most dailyRoomLimit\)$/)
+  invalid({ reserveTtlMs: 999, capacity: 0 }, /^capacity is 0/)
+  invalid({ syncGraceMs: -1 }, /^syncGraceMs is -1/)
+  invalid({ dayOffsetMinutes: 841 }, /^dayOffsetMinutes is 841/)
+  invalid({ onUnavailable: 'Allow' }, /^onUnavailable \(5 bytes\) is not "allow" or "refuse"$/)
+  invalid({ onUnavailable: '' }, /^onUnavailable/)
+  const typeError = (rules, code, message) =>
+    assert.throws(() => Ledger.memory(rules), (err) => {
+      assert.ok(err instanceof TypeError || err instanceof RangeError, util.inspect(err))
+      assert.equal(err.code, code)
+      assert.equal(err.message, message)
+      return true
+    })
+  typeError(null, 'ERR_INVALID_ARG_TYPE', 'The "rules" argument of Ledger.memory() must be an object like { capacity, dailyRoomLimit, ... }. Received null')
+  typeError(10, 'ERR_INVALID_ARG_TYPE', 'The "rules" argument of Ledger.memory() must be an object like { capacity, dailyRoomLimit, ... }. Received number')
+  typeError({ capacity: '10' }, 'ERR_INVALID_ARG_TYPE', 'The "capacity" property must be of type number. Received string')
+  typeError({ capacity: 0, syncGraceMs: null }, 'ERR_INVALID_ARG_TYPE', 'The "syncGraceMs" property must be of type number. Received null')
+  typeError({ onUnavailable: false }, 'ERR_INVALID_ARG_TYPE', 'The "onUnavailable" property must be of type string. Received boolean')
+  typeError({ capacity: 2.5 }, 'ERR_OUT_OF_RANGE', 'The value of "capacity" is out of range. It must be an integer. Received 2.5')
+  typeError({ leaseTtlMs: NaN }, 'ERR_OUT_OF_RANGE', 'The value of "leaseTtlMs" is out of range. It must be an integer. Received NaN')
+  typeError({ dailyRoomLimit: 1e300 }, 'ERR_OUT_OF_RANGE', 'The value of "dailyRoomLimit" is out of range. It must be >= -9007199254740991 && <= 9007199254740991. Received 1e300')
+  typeError({ capcity: 2 }, 'ERR_INVALID_ARG_VALUE', 'The "rules" argument of Ledger.memory() has an unknown property "capcity"; the rules are capacity, dailyRoomLimit, dailyRoomWarning, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable')
+  // undefined is the default; the rules in force are frozen.
+  const ledger = Ledger.memory({ capacity: 2, dailyRoomLimit: 5, syncGraceMs: undefined, onUnavailable: 'refuse' })
+  assert.deepEqual({ ...ledger.rules }, { ...rooms.defaults, capacity: 2, dailyRoomLimit: 5, dailyRoomWarning: 4, onUnavailable: 'refuse' })
+  assert.ok(Object.isFrozen(ledger.rules))
+  assert.match(util.inspect(ledger), /^Ledger\.memory\(\{ capacity: 2, dailyRoomLimit: 5, .* onUnavailable: 'refuse' \}\)$/)
+  assert.equal(Object.prototype.toString.call(ledger), '[object Ledger]')
+  assert.throws(() => new (/** @type {any} */ (Ledger))(), (err) => err instanceof TypeError && err.code === 'ERR_ILLEGAL_CONSTRUCTOR')
+})
+
+test('results are plain objects; errors carry the caller in their stack; the process clock by default', async () => {
+  const ledger = Ledger.memory()
+  const before = Date.now()
+  const a = await ledger.admit({ ...room, memberId: 'alice' })
+  assert.deepEqual(Object.keys(a), ['opened', 'renewed', 'members', 'generation', 'roomsToday', 'dailyRoomLimit', 'quotaWarning', 'leaseExpiresAt', 'degraded'])
+  assert.ok(a.leaseExpiresAt >= before + 60_000 && a.leaseExpiresAt <= Date.now() + 60_000)
+  const lease = await ledger.heartbeat({ ...room, memberId: 'alice' })
+  assert.ok(lease >= a.leaseExpiresAt)
+  const r = await ledger.room(room)
+  assert.deepEqual(Object.keys(r), ['members', 'generation', 'live'])
+  assert.deepEqual(Object.keys(r.members[0]), ['memberId', 'since', 'expires'])
+  assert.equal(JSON.stringify(r), JSON.stringify({ members: [{ memberId: 'alice', since: r.members[0].since, expires: lease }], generation: 1, live: true }))
+  const u = await ledger.usage({ appId: APP })
+  assert.deepEqual(Object.keys(u), ['day', 'rooms', 'dailyRoomLimit'])
+  assert.equal(u.day, Math.floor((Date.now() + 480 * 60_000) / 86_400_000))
+  assert.equal(await ledger.leave({ ...room, memberId: 'alice' }), true)
+  assert.equal(await ledger.leave({ ...room, memberId: 'alice' }), false)
+  try {
+    await ledger.heartbeat({ ...room, memberId: 'alice' })
+    assert.fail('no NOT_ADMITTED')
+  } catch (err) {
+    assert.ok(err instanceof VoipSignError)
+    assert.equal(err.name, 'VoipSignError')
+    assert.equal(err.code, 'NOT_ADMITTED')
+    assert.match(err.message, /^memberId holds no live seat/)
+    assert.match(err.stack, /ledger\.test\.js/)
+  }
+})
+
+test('a ledger collected while its calls are in flight: they settle all the same', async () => {
+  const calls = []
+  for (let i = 0; i < 20; i++) {
+    calls.push(Ledger.memory().admit({ ...room, memberId: `m${i}`, nowMs: T }))
+  }
+  v8.setFlagsFromString('--expose-gc')
+  vm.runInNewContext('gc')() // the ledgers are garbage now: the calls hold the core's ledger
+  const results = await Promise.all(calls)
+  for (const a of results) assert.equal(a.opened, true)
+})

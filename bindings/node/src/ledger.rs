@@ -1,0 +1,194 @@
+//! `Ledger`: the core's room ledger (docs/ROOMS.md) as a napi-rs class.
+//! Internal: lib/ledger.js wraps it in the public `Ledger`, which reads each
+//! method's object argument, checks the JavaScript types and passes the values
+//! here positionally.
+//!
+//! The class holds an `Arc` of the core's [`rooms::Ledger`]; each method copies
+//! its arguments and returns an `AsyncTask` ([`Call`]) that makes ONE call into
+//! the core ledger on a thread of libuv's pool (the task holds its own `Arc`, so
+//! a ledger collected by the GC lives on until its last call settles). The core
+//! validates every value in the contract's order and applies the rules; nothing
+//! here checks a value. Integers (`nowMs`, `day`, the rules) arrive as safe
+//! integers: lib/args.js refuses fractions, NaN and beyond ±(2^53 − 1) with a
+//! `RangeError` before the addon is called.
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::AsyncTask;
+use napi_derive::napi;
+use voipsign::rooms::{self, Rules};
+use zeroize::Zeroizing;
+
+use crate::errors::{js_error, Result};
+use crate::rooms::{Admission, AdmissionAndTicket, Limits, Room, Usage};
+use crate::task::Call;
+use crate::text::Text;
+
+/// The room ledger (internal: the package's `Ledger` in lib/ledger.js wraps it).
+#[napi]
+pub struct Ledger {
+    inner: Arc<rooms::Ledger>,
+}
+
+#[napi]
+impl Ledger {
+    /// A ledger over the in-process memory store. Every rule `undefined` is the
+    /// default. The numbers are checked first (by the core, in this order), then
+    /// `onUnavailable`, parsed by the core (`INVALID_RULES`).
+    #[napi(factory, catch_unwind)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn memory(
+        capacity: Option<i64>,
+        daily_room_limit: Option<i64>,
+        daily_room_warning: Option<i64>,
+        reserve_ttl_ms: Option<i64>,
+        lease_ttl_ms: Option<i64>,
+        sync_grace_ms: Option<i64>,
+        day_offset_minutes: Option<i64>,
+        on_unavailable: Option<String>,
+    ) -> Result<Ledger> {
+        let d = Rules::default();
+        let mut rules = Rules {
+            capacity: capacity.unwrap_or(d.capacity),
+            daily_room_limit: daily_room_limit.unwrap_or(d.daily_room_limit),
+            daily_room_warning,
+            reserve_ttl_ms: reserve_ttl_ms.unwrap_or(d.reserve_ttl_ms),
+            lease_ttl_ms: lease_ttl_ms.unwrap_or(d.lease_ttl_ms),
+            sync_grace_ms,
+            day_offset_minutes: day_offset_minutes.unwrap_or(d.day_offset_minutes),
+            on_unavailable: d.on_unavailable,
+        };
+        // As in Python: the numbers in the order of the rules, then the name.
+        rules.validate().map_err(js_error)?;
+        if let Some(name) = on_unavailable {
+            rules.on_unavailable = name.parse().map_err(js_error)?;
+        }
+        let inner = rooms::Ledger::memory(rules).map_err(js_error)?;
+        Ok(Ledger {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// The rules in force, every default filled in.
+    #[napi(catch_unwind)]
+    pub fn limits(&self) -> Limits {
+        Limits::from(self.inner.limits())
+    }
+
+    /// Seat `memberId` in the room, opening it when it is not live.
+    #[napi(catch_unwind, ts_return_type = "Promise<Admission>")]
+    pub fn admit(
+        &self,
+        #[napi(ts_arg_type = "string")] app_id: Text,
+        #[napi(ts_arg_type = "string")] group_id: Text,
+        #[napi(ts_arg_type = "string")] member_id: Text,
+        now_ms: Option<i64>,
+    ) -> AsyncTask<Call<Admission>> {
+        let ledger = Arc::clone(&self.inner);
+        AsyncTask::new(Call::new(move || {
+            let (app, group, member) = (app_id.as_str(), group_id.as_str(), member_id.as_str());
+            ledger
+                .admit(app, group, member, now_ms)
+                .map(Admission::from)
+        }))
+    }
+
+    /// Admit, then issue the join ticket (`roomType` `undefined` is voice).
+    #[napi(catch_unwind, ts_return_type = "Promise<AdmissionAndTicket>")]
+    pub fn admit_and_issue(
+        &self,
+        #[napi(ts_arg_type = "string")] app_id: Text,
+        #[napi(ts_arg_type = "string")] group_id: Text,
+        #[napi(ts_arg_type = "string")] member_id: Text,
+        #[napi(ts_arg_type = "string")] session_key: Text,
+        room_type: Option<String>,
+        now_ms: Option<i64>,
+    ) -> AsyncTask<Call<AdmissionAndTicket>> {
+        let ledger = Arc::clone(&self.inner);
+        let key = Zeroizing::new(session_key);
+        AsyncTask::new(Call::new(move || {
+            let (app, group, member) = (app_id.as_str(), group_id.as_str(), member_id.as_str());
+            let room = room_type.as_deref();
+            ledger
+                .admit_and_issue(app, group, member, key.as_str(), room, now_ms)
+                .map(AdmissionAndTicket::from)
+        }))
+    }
+
+    /// Refresh the member's lease: the new expiry (unix ms), or `NOT_ADMITTED`.
+    #[napi(catch_unwind, ts_return_type = "Promise<number>")]
+    pub fn heartbeat(
+        &self,
+        #[napi(ts_arg_type = "string")] app_id: Text,
+        #[napi(ts_arg_type = "string")] group_id: Text,
+        #[napi(ts_arg_type = "string")] member_id: Text,
+        now_ms: Option<i64>,
+    ) -> AsyncTask<Call<i64>> {
+        let ledger = Arc::clone(&self.inner);
+        AsyncTask::new(Call::new(move || {
+            let (app, group, member) = (app_id.as_str(), group_id.as_str(), member_id.as_str());
+            ledger.heartbeat(app, group, member, now_ms)
+        }))
+    }
+
+    /// Remove the member's seat; whether there was a live one.
+    #[napi(catch_unwind, ts_return_type = "Promise<boolean>")]
+    pub fn leave(
+        &self,
+        #[napi(ts_arg_type = "string")] app_id: Text,
+        #[napi(ts_arg_type = "string")] group_id: Text,
+        #[napi(ts_arg_type = "string")] member_id: Text,
+        now_ms: Option<i64>,
+    ) -> AsyncTask<Call<bool>> {
+        let ledger = Arc::clone(&self.inner);
+        AsyncTask::new(Call::new(move || {
+            let (app, group, member) = (app_id.as_str(), group_id.as_str(), member_id.as_str());
+            ledger.leave(app, group, member, now_ms)
+        }))
+    }
+
+    /// Reconcile with the members a phone reported; the room after.
+    #[napi(catch_unwind, ts_return_type = "Promise<Room>")]
+    pub fn sync(
+        &self,
+        #[napi(ts_arg_type = "string")] app_id: Text,
+        #[napi(ts_arg_type = "string")] group_id: Text,
+        #[napi(ts_arg_type = "Array<string>")] open_ids: Vec<Text>,
+        now_ms: Option<i64>,
+    ) -> AsyncTask<Call<Room>> {
+        let ledger = Arc::clone(&self.inner);
+        AsyncTask::new(Call::new(move || {
+            let (app, group) = (app_id.as_str(), group_id.as_str());
+            ledger.sync(app, group, &open_ids, now_ms).map(Room::from)
+        }))
+    }
+
+    /// The room's live seats, generation and liveness (changes nothing).
+    #[napi(catch_unwind, ts_return_type = "Promise<Room>")]
+    pub fn room(
+        &self,
+        #[napi(ts_arg_type = "string")] app_id: Text,
+        #[napi(ts_arg_type = "string")] group_id: Text,
+        now_ms: Option<i64>,
+    ) -> AsyncTask<Call<Room>> {
+        let ledger = Arc::clone(&self.inner);
+        AsyncTask::new(Call::new(move || {
+            let (app, group) = (app_id.as_str(), group_id.as_str());
+            ledger.room(app, group, now_ms).map(Room::from)
+        }))
+    }
+
+    /// Openings charged to `appId` on `day` (`undefined`: the day of `nowMs`).
+    #[napi(catch_unwind, ts_return_type = "Promise<Usage>")]
+    pub fn usage(
+        &self,
+        #[napi(ts_arg_type = "string")] app_id: Text,
+        day: Option<i64>,
+        now_ms: Option<i64>,
+    ) -> AsyncTask<Call<Usage>> {
+        let ledger = Arc::clone(&self.inner);
+        AsyncTask::new(Call::new(move || {
+            ledger.usage(app_id.as_str(), day, now_ms).map(Usage::from)
+        }))
+    }
+}
