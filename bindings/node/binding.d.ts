@@ -21,19 +21,19 @@ export declare class Ledger {
   /** The rules in force, every default filled in. */
   limits(): Limits
   /** Seat `memberId` in the room, opening it when it is not live. */
-  admit(appId: string, groupId: string, memberId: string, nowMs?: number | undefined | null): Promise<Admission>
+  admit(appId: string, groupId: string, memberId: string, nowMs?: number | undefined | null): Admission
   /** Admit, then issue the join ticket (`roomType` `undefined` is voice). */
-  admitAndIssue(appId: string, groupId: string, memberId: string, sessionKey: string, roomType?: string | undefined | null, nowMs?: number | undefined | null): Promise<AdmissionAndTicket>
+  admitAndIssue(appId: string, groupId: string, memberId: string, sessionKey: string, roomType?: string | undefined | null, nowMs?: number | undefined | null): AdmissionAndTicket
   /** Refresh the member's lease: the new expiry (unix ms), or `NOT_ADMITTED`. */
-  heartbeat(appId: string, groupId: string, memberId: string, nowMs?: number | undefined | null): Promise<number>
+  heartbeat(appId: string, groupId: string, memberId: string, nowMs?: number | undefined | null): number
   /** Remove the member's seat; whether there was a live one. */
-  leave(appId: string, groupId: string, memberId: string, nowMs?: number | undefined | null): Promise<boolean>
+  leave(appId: string, groupId: string, memberId: string, nowMs?: number | undefined | null): boolean
   /** Reconcile with the members a phone reported; the room after. */
-  sync(appId: string, groupId: string, openIds: Array<string>, nowMs?: number | undefined | null): Promise<Room>
+  sync(appId: string, groupId: string, openIds: Array<string>, nowMs?: number | undefined | null): Room
   /** The room's live seats, generation and liveness (changes nothing). */
-  room(appId: string, groupId: string, nowMs?: number | undefined | null): Promise<Room>
+  room(appId: string, groupId: string, nowMs?: number | undefined | null): Room
   /** Openings charged to `appId` on `day` (`undefined`: the day of `nowMs`). */
-  usage(appId: string, day?: number | undefined | null, nowMs?: number | undefined | null): Promise<Usage>
+  usage(appId: string, day?: number | undefined | null, nowMs?: number | undefined | null): Usage
 }
 
 /** The result of `admit` (and the admission of `admitAndIssue`). */

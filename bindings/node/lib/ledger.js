@@ -1,7 +1,7 @@
 // The room ledger (docs/ROOMS.md): the package's `Ledger` class over the addon's
 // (src/ledger.rs). Each method reads the properties of its one object argument,
 // checks their JavaScript types (./args.js) and passes them to the addon, whose
-// method runs the core's operation on libuv's thread pool and returns a Promise.
+// method makes one call into the core (the memory store, on this thread).
 // Every method returns a Promise and never throws: a TypeError or RangeError
 // about an argument rejects it too, as in Node's promise APIs (fs/promises).
 'use strict'
@@ -42,10 +42,10 @@ function rulesError(err) {
 }
 
 /**
- * The Promise of an addon call, its rejection made a VoipSignError. A call that
- * throws before it returns a Promise (none is expected) rejects as well.
+ * An addon call as a Promise: its result, or its error made a VoipSignError
+ * (the memory store answers at once; a store doing I/O returns a Promise).
  * @template T
- * @param {() => Promise<T>} call
+ * @param {() => T | Promise<T>} call
  * @returns {Promise<T>}
  */
 async function settle(call) {

@@ -25,7 +25,7 @@ function file() {
 /**
  * Load the test-panic addon (or `addonFile`, another build with the feature) in
  * this thread and return the package's API over it (lib/api.js, as index.js
- * does with the production addon), plus `_panicForTesting(sessionKey?)` and `_panicAsyncForTesting()`, whose
+ * does with the production addon), plus `_panicForTesting(sessionKey?)`, whose
  * errors go through the same conversion (lib/errors.js), and `native`, the
  * addon's raw exports.
  * @param {string} [addonFile]
@@ -41,15 +41,7 @@ function load(addonFile = file()) {
       throw fromNative(err)
     }
   }
-  /** The same on a thread of libuv's pool: a Promise, rejected. */
-  async function _panicAsyncForTesting() {
-    try {
-      return await native._panicAsyncForTesting()
-    } catch (err) {
-      throw fromNative(err)
-    }
-  }
-  return { ...api, _panicForTesting, _panicAsyncForTesting, native }
+  return { ...api, _panicForTesting, native }
 }
 
 module.exports = { file, load }
