@@ -46,11 +46,14 @@ pub enum ErrorCode {
     InvalidRules,
     /// The room ledger's store cannot be reached (with `on_unavailable = refuse`).
     LedgerUnavailable,
+    /// A Redis store URL is malformed or uses an unknown scheme (it is never
+    /// echoed: it may carry a password).
+    InvalidRedisUrl,
 }
 
 impl ErrorCode {
     /// Every code, in the order of their numbers (1, 2, …).
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::InvalidAppId,
         ErrorCode::InvalidGroupId,
         ErrorCode::InvalidNonce,
@@ -69,6 +72,7 @@ impl ErrorCode {
         ErrorCode::InvalidMemberId,
         ErrorCode::InvalidRules,
         ErrorCode::LedgerUnavailable,
+        ErrorCode::InvalidRedisUrl,
     ];
 
     /// The code name (docs/CONTRACT.md), e.g. `"INVALID_NONCE"`.
@@ -92,6 +96,7 @@ impl ErrorCode {
             ErrorCode::InvalidMemberId => "INVALID_MEMBER_ID",
             ErrorCode::InvalidRules => "INVALID_RULES",
             ErrorCode::LedgerUnavailable => "LEDGER_UNAVAILABLE",
+            ErrorCode::InvalidRedisUrl => "INVALID_REDIS_URL",
         }
     }
 
@@ -116,6 +121,7 @@ impl ErrorCode {
             ErrorCode::InvalidMemberId => 16,
             ErrorCode::InvalidRules => 17,
             ErrorCode::LedgerUnavailable => 18,
+            ErrorCode::InvalidRedisUrl => 19,
         }
     }
 
@@ -146,6 +152,7 @@ impl ErrorCode {
             ErrorCode::InvalidMemberId => "a member id must be 1-128 bytes of printable ASCII",
             ErrorCode::InvalidRules => "the room ledger's rules are out of range",
             ErrorCode::LedgerUnavailable => "the room ledger's store cannot be reached",
+            ErrorCode::InvalidRedisUrl => "the Redis store URL is malformed",
         }
     }
 

@@ -71,7 +71,7 @@ impl MemoryStore {
         let now = now.unwrap_or_else(clock_ms);
         let mut state = self.lock();
         state.ops += 1;
-        if state.ops % SWEEP_EVERY == 0 {
+        if state.ops.is_multiple_of(SWEEP_EVERY) {
             sweep(&mut state, l, now);
         }
         // Look up by &str first: a String is only made for a new app or room.

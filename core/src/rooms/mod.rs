@@ -21,9 +21,16 @@
 
 mod memory;
 mod model;
+#[cfg(feature = "redis")]
+mod redis;
 mod rules;
 mod store;
 
+#[cfg(feature = "redis")]
+pub use self::redis::{
+    RedisOptions, RedisStore, DEFAULT_TIMEOUT_MS, EXPIRY_MARGIN_MS, KEY_PREFIX,
+    MAX_EXPLICIT_TIME_MS, MAX_TIMEOUT_MS,
+};
 pub use memory::{MemoryStore, FORGET_EMPTY_ROOMS_MS};
 pub use model::{Admission, Room, Seat, Usage};
 pub use rules::{
@@ -60,6 +67,26 @@ impl Ledger {
     /// A ledger over a new [`MemoryStore`].
     pub fn memory(rules: Rules) -> Result<Ledger, Error> {
         Ledger::new(rules, Box::new(MemoryStore::new()))
+    }
+
+    /// A ledger over a [`RedisStore`] at `url` (one server or a Redis Cluster, see
+    /// [`RedisStore::open`]), shared with every other instance using the same
+    /// server. Checks the url (`INVALID_REDIS_URL`), then the rules and the
+    /// options (`INVALID_RULES`); connects lazily.
+    #[cfg(feature = "redis")]
+    pub fn redis(url: &str, rules: Rules, options: RedisOptions) -> Result<Ledger, Error> {
+        let store = RedisStore::open(url, &options);
+        let limits = rules.validate();
+        let (store, limits) = match (store, limits) {
+            (Err(e), _) if e.code() == ErrorCode::InvalidRedisUrl => return Err(e),
+            (_, Err(e)) => return Err(e),
+            (Err(e), _) => return Err(e),
+            (Ok(s), Ok(l)) => (s, l),
+        };
+        Ok(Ledger {
+            limits,
+            store: Box::new(store),
+        })
     }
 
     /// The rules in force, every default filled in.

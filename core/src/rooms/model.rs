@@ -68,6 +68,36 @@ pub struct Usage {
     pub daily_room_limit: u64,
 }
 
+/// `ROOM_FULL`: `seated` live seats, all taken by others (every store's message).
+pub(crate) fn room_full(seated: usize, l: &Limits) -> Error {
+    Error::new(
+        ErrorCode::RoomFull,
+        format!(
+            "the room is full: {seated} of {} seats are taken",
+            l.capacity
+        ),
+    )
+}
+
+/// `DAILY_ROOM_LIMIT`: `today` openings already charged.
+pub(crate) fn daily_limit(today: u64, l: &Limits) -> Error {
+    Error::new(
+        ErrorCode::DailyRoomLimit,
+        format!(
+            "opening this room would exceed today's limit: {today} of {} rooms opened",
+            l.daily_room_limit
+        ),
+    )
+}
+
+/// `NOT_ADMITTED`.
+pub(crate) fn not_admitted() -> Error {
+    Error::new(
+        ErrorCode::NotAdmitted,
+        "memberId holds no live seat in this room (never admitted, left, or its lease expired): admit it again",
+    )
+}
+
 /// The stored state of one room.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RoomState {
@@ -105,24 +135,11 @@ impl RoomState {
             }
             None => {
                 if self.seats.len() >= l.capacity as usize {
-                    return Err(Error::new(
-                        ErrorCode::RoomFull,
-                        format!(
-                            "the room is full: {} of {} seats are taken",
-                            self.seats.len(),
-                            l.capacity
-                        ),
-                    ));
+                    return Err(room_full(self.seats.len(), l));
                 }
                 let opening = self.seats.is_empty();
                 if opening && *today >= l.daily_room_limit {
-                    return Err(Error::new(
-                        ErrorCode::DailyRoomLimit,
-                        format!(
-                            "opening this room would exceed today's limit: {today} of {} rooms opened",
-                            l.daily_room_limit
-                        ),
-                    ));
+                    return Err(daily_limit(*today, l));
                 }
                 if opening {
                     *today += 1;
@@ -159,10 +176,7 @@ impl RoomState {
                 seat.expires = seat.expires.max(now.saturating_add(l.lease_ttl_ms));
                 Ok(seat.expires)
             }
-            None => Err(Error::new(
-                ErrorCode::NotAdmitted,
-                "memberId holds no live seat in this room (never admitted, left, or its lease expired): admit it again",
-            )),
+            None => Err(not_admitted()),
         }
     }
 

@@ -1,0 +1,410 @@
+//! The Redis store: one ledger shared by every backend instance, on one Redis
+//! server (≥ 6.2) or a Redis Cluster.
+//!
+//! Each operation is one server-side Lua script (`lua/*.lua`, run with EVALSHA; a
+//! flushed script cache is reloaded transparently), so it is atomic against every
+//! other instance. Without an explicit time a script reads the server's `TIME`:
+//! every instance counts on one clock, and an admission racing midnight is charged
+//! to the day its own time falls in. Every key a script touches is passed in
+//! `KEYS` and carries the appId's hash tag (see [`keys`]). Keys expire on their
+//! own: a room when its last lease ends (plus [`EXPIRY_MARGIN_MS`]), an appId's
+//! day counters two days after the end of their day. Admit of a seated member is
+//! a renewal, so a retried call never counts twice.
+//!
+//! The URL may carry a password: it never appears in an error or in `Debug`.
+
+mod keys;
+mod pool;
+mod url;
+
+use std::fmt;
+use std::sync::Once;
+use std::time::Duration;
+
+use redis::{RedisError, Script, Value};
+
+use super::model::{Admission, Room, Seat, Usage};
+use super::rules::Limits;
+use super::store::Store;
+use crate::error::{Error, ErrorCode};
+
+pub use keys::PREFIX as KEY_PREFIX;
+
+/// How long a room's key outlives its last lease (ms). An empty room's generation
+/// is forgotten that long after its last seat ended (the memory store keeps it
+/// for two days).
+pub const EXPIRY_MARGIN_MS: i64 = 1_000;
+/// The largest explicit time (or day) the Redis store takes, in absolute value:
+/// 2^52 ms (about 142,000 years), so that the scripts' numbers stay exact.
+pub const MAX_EXPLICIT_TIME_MS: i64 = 1 << 52;
+/// The default connect and command timeouts (ms).
+pub const DEFAULT_TIMEOUT_MS: i64 = 250;
+/// The longest connect or command timeout accepted (ms).
+pub const MAX_TIMEOUT_MS: i64 = 60_000;
+
+/// Connection settings of a Redis store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedisOptions {
+    /// Opening a connection (TCP, TLS, AUTH), ms: 1–60 000, default 250.
+    pub connect_timeout_ms: i64,
+    /// Each command (one script run), ms: 1–60 000, default 250.
+    pub command_timeout_ms: i64,
+    /// The first part of every key (default `voipsign`): ledgers with different
+    /// prefixes on one server are independent (staging and production, tests).
+    /// 1–64 bytes of printable ASCII without `{` or `}`.
+    pub key_prefix: String,
+}
+
+impl Default for RedisOptions {
+    fn default() -> Self {
+        RedisOptions {
+            connect_timeout_ms: DEFAULT_TIMEOUT_MS,
+            command_timeout_ms: DEFAULT_TIMEOUT_MS,
+            key_prefix: KEY_PREFIX.to_owned(),
+        }
+    }
+}
+
+impl RedisOptions {
+    fn check(name: &str, v: i64) -> Result<Duration, Error> {
+        if (1..=MAX_TIMEOUT_MS).contains(&v) {
+            Ok(Duration::from_millis(v as u64))
+        } else {
+            Err(Error::new(
+                ErrorCode::InvalidRules,
+                format!("{name} is {v}; it must be 1-{MAX_TIMEOUT_MS} ms"),
+            ))
+        }
+    }
+}
+
+fn check_prefix(p: &str) -> Result<(), Error> {
+    let why = if p.is_empty() || p.len() > 64 {
+        format!("is {} bytes; it must be 1-64", p.len())
+    } else if !p.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
+        "must be printable ASCII (0x21-0x7E)".to_owned()
+    } else if p.contains(['{', '}']) {
+        "must not contain { or } (they would change the keys' cluster slot)".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(
+        ErrorCode::InvalidRules,
+        format!("key_prefix {why}"),
+    ))
+}
+
+struct Scripts {
+    admit: Script,
+    heartbeat: Script,
+    leave: Script,
+    sync: Script,
+    room: Script,
+    usage: Script,
+}
+
+macro_rules! script {
+    ($name:literal) => {
+        Script::new(concat!(
+            include_str!("lua/prelude.lua"),
+            include_str!(concat!("lua/", $name, ".lua"))
+        ))
+    };
+}
+
+impl Scripts {
+    fn new() -> Scripts {
+        Scripts {
+            admit: script!("admit"),
+            heartbeat: script!("heartbeat"),
+            leave: script!("leave"),
+            sync: script!("sync"),
+            room: script!("room"),
+            usage: script!("usage"),
+        }
+    }
+}
+
+/// The Redis store. `Send + Sync`: one per process, shared by every thread.
+pub struct RedisStore {
+    target: url::Target,
+    pool: pool::Pool,
+    scripts: Scripts,
+    options: RedisOptions,
+}
+
+impl fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("nodes", &self.target.shown)
+            .field("cluster", &self.target.cluster)
+            .field("tls", &self.target.tls)
+            .field(
+                "password",
+                &if self.target.secrets.is_empty() {
+                    "none"
+                } else {
+                    "<redacted>"
+                },
+            )
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+static CRYPTO: Once = Once::new();
+
+impl RedisStore {
+    /// A store on the server or cluster at `url` (checked first:
+    /// `INVALID_REDIS_URL`), then the options (`INVALID_RULES`). Nothing is
+    /// connected yet: an unreachable server is found by the first call, which then
+    /// follows the ledger's `on_unavailable`.
+    pub fn open(url: &str, options: &RedisOptions) -> Result<RedisStore, Error> {
+        let target = url::parse(url)?;
+        let connect = RedisOptions::check("connect_timeout_ms", options.connect_timeout_ms)?;
+        let command = RedisOptions::check("command_timeout_ms", options.command_timeout_ms)?;
+        check_prefix(&options.key_prefix)?;
+        if target.tls {
+            // rustls needs a process-wide crypto provider; keep one the host
+            // program installed.
+            CRYPTO.call_once(|| {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+            });
+        }
+        let pool = pool::Pool::new(&target, connect, command).map_err(|_| url::invalid_config())?;
+        Ok(RedisStore {
+            target,
+            pool,
+            scripts: Scripts::new(),
+            options: options.clone(),
+        })
+    }
+
+    /// `LEDGER_UNAVAILABLE` for a failed call: what happened, where, never the
+    /// password.
+    fn unavailable(&self, e: &RedisError) -> Error {
+        let what = if e.is_timeout() {
+            format!(
+                "did not answer within {} ms",
+                self.options
+                    .command_timeout_ms
+                    .max(self.options.connect_timeout_ms)
+            )
+        } else if e.is_connection_refusal() {
+            "refused the connection".to_owned()
+        } else if e.is_io_error() || e.is_connection_dropped() {
+            "could not be reached".to_owned()
+        } else {
+            "answered with an error".to_owned()
+        };
+        let detail = self.target.redact(&e.to_string());
+        Error::new(
+            ErrorCode::LedgerUnavailable,
+            format!("the Redis store at {} {what}: {detail}", self.target.shown),
+        )
+    }
+
+    fn call(&self, inv: &redis::ScriptInvocation<'_>) -> Result<Vec<Value>, Error> {
+        self.pool
+            .run::<Vec<Value>>(inv)
+            .map_err(|e| self.unavailable(&e))
+    }
+}
+
+/// The explicit time as a script argument ('' = the server's clock).
+fn time_arg(now: Option<i64>, what: &str) -> Result<String, Error> {
+    match now {
+        None => Ok(String::new()),
+        Some(t) if t.abs() <= MAX_EXPLICIT_TIME_MS => Ok(t.to_string()),
+        Some(t) => Err(Error::new(
+            ErrorCode::InvalidTimestamp,
+            format!(
+                "{what} is {t}; the Redis store takes explicit times within ±{MAX_EXPLICIT_TIME_MS} (2^52 ms)"
+            ),
+        )),
+    }
+}
+
+fn int(v: Option<&Value>) -> Result<i64, Error> {
+    match v {
+        Some(Value::Int(n)) => Ok(*n),
+        _ => Err(bad_reply()),
+    }
+}
+
+fn text(v: Option<&Value>) -> Result<String, Error> {
+    match v {
+        Some(Value::BulkString(b)) => String::from_utf8(b.clone()).map_err(|_| bad_reply()),
+        Some(Value::SimpleString(s)) => Ok(s.clone()),
+        _ => Err(bad_reply()),
+    }
+}
+
+fn bad_reply() -> Error {
+    Error::new(
+        ErrorCode::LedgerUnavailable,
+        "the Redis store answered a ledger script with an unexpected reply (a key of the ledger was changed by something else?)",
+    )
+}
+
+/// `{generation, member, since, expires, ...}` as a room, seats sorted.
+fn room_reply(v: &[Value]) -> Result<Room, Error> {
+    let generation = int(v.first())? as u64;
+    let mut members = Vec::with_capacity(v.len() / 3);
+    for s in v[1..].chunks(3) {
+        members.push(Seat {
+            member_id: text(s.first())?,
+            since: int(s.get(1))?,
+            expires: int(s.get(2))?,
+        });
+    }
+    members.sort_by(|a, b| a.member_id.as_bytes().cmp(b.member_id.as_bytes()));
+    Ok(Room {
+        live: !members.is_empty(),
+        members,
+        generation,
+    })
+}
+
+impl Store for RedisStore {
+    fn admit(
+        &self,
+        l: &Limits,
+        app: &str,
+        group: &str,
+        member: &str,
+        now: Option<i64>,
+    ) -> Result<Admission, Error> {
+        let now = time_arg(now, "nowMs")?;
+        let mut inv = self
+            .scripts
+            .admit
+            .key(keys::room(&self.options.key_prefix, app, group));
+        inv.key(keys::days(&self.options.key_prefix, app))
+            .arg(now)
+            .arg(member)
+            .arg(l.capacity)
+            .arg(l.daily_room_limit)
+            .arg(l.reserve_ttl_ms)
+            .arg(l.day_offset_ms)
+            .arg(EXPIRY_MARGIN_MS);
+        let r = self.call(&inv)?;
+        match int(r.first())? {
+            0 => {
+                let rooms_today = int(r.get(5))? as u64;
+                Ok(Admission {
+                    opened: int(r.get(1))? == 1,
+                    renewed: int(r.get(2))? == 1,
+                    members: int(r.get(3))? as u32,
+                    generation: int(r.get(4))? as u64,
+                    rooms_today,
+                    daily_room_limit: l.daily_room_limit,
+                    quota_warning: rooms_today >= l.daily_room_warning,
+                    lease_expires_at: int(r.get(6))?,
+                    degraded: false,
+                })
+            }
+            1 => Err(super::model::room_full(int(r.get(1))? as usize, l)),
+            2 => Err(super::model::daily_limit(int(r.get(1))? as u64, l)),
+            _ => Err(bad_reply()),
+        }
+    }
+
+    fn heartbeat(
+        &self,
+        l: &Limits,
+        app: &str,
+        group: &str,
+        member: &str,
+        now: Option<i64>,
+    ) -> Result<i64, Error> {
+        let now = time_arg(now, "nowMs")?;
+        let mut inv = self
+            .scripts
+            .heartbeat
+            .key(keys::room(&self.options.key_prefix, app, group));
+        inv.arg(now)
+            .arg(member)
+            .arg(l.lease_ttl_ms)
+            .arg(EXPIRY_MARGIN_MS);
+        let r = self.call(&inv)?;
+        match int(r.first())? {
+            0 => int(r.get(1)),
+            3 => Err(super::model::not_admitted()),
+            _ => Err(bad_reply()),
+        }
+    }
+
+    fn leave(
+        &self,
+        _l: &Limits,
+        app: &str,
+        group: &str,
+        member: &str,
+        now: Option<i64>,
+    ) -> Result<bool, Error> {
+        let now = time_arg(now, "nowMs")?;
+        let mut inv = self
+            .scripts
+            .leave
+            .key(keys::room(&self.options.key_prefix, app, group));
+        inv.arg(now).arg(member).arg(EXPIRY_MARGIN_MS);
+        let removed: i64 = self.pool.run(&inv).map_err(|e| self.unavailable(&e))?;
+        Ok(removed == 1)
+    }
+
+    fn sync(
+        &self,
+        l: &Limits,
+        app: &str,
+        group: &str,
+        listed: &[&str],
+        now: Option<i64>,
+    ) -> Result<Room, Error> {
+        let now = time_arg(now, "nowMs")?;
+        let mut inv = self
+            .scripts
+            .sync
+            .key(keys::room(&self.options.key_prefix, app, group));
+        inv.arg(now)
+            .arg(l.lease_ttl_ms)
+            .arg(l.sync_grace_ms)
+            .arg(EXPIRY_MARGIN_MS);
+        for m in listed {
+            inv.arg(*m);
+        }
+        room_reply(&self.call(&inv)?)
+    }
+
+    fn room(&self, _l: &Limits, app: &str, group: &str, now: Option<i64>) -> Result<Room, Error> {
+        let now = time_arg(now, "nowMs")?;
+        let mut inv = self
+            .scripts
+            .room
+            .key(keys::room(&self.options.key_prefix, app, group));
+        inv.arg(now);
+        room_reply(&self.call(&inv)?)
+    }
+
+    fn usage(
+        &self,
+        l: &Limits,
+        app: &str,
+        day: Option<i64>,
+        now: Option<i64>,
+    ) -> Result<Usage, Error> {
+        let now = time_arg(now, "nowMs")?;
+        let day_arg = time_arg(day, "day")?;
+        let mut inv = self
+            .scripts
+            .usage
+            .key(keys::days(&self.options.key_prefix, app));
+        inv.arg(now).arg(day_arg).arg(l.day_offset_ms);
+        let r = self.call(&inv)?;
+        Ok(Usage {
+            day: int(r.first())?,
+            rooms: int(r.get(1))? as u64,
+            daily_room_limit: l.daily_room_limit,
+        })
+    }
+}

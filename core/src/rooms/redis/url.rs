@@ -1,0 +1,182 @@
+//! Reading a Redis store URL without ever echoing it (it may carry a password).
+//!
+//! `redis://[user:password@]host[:port][/db]`, `rediss://…` (TLS),
+//! `redis+cluster://[user:password@]host:port[,host:port…]` and
+//! `rediss+cluster://…` (a Redis Cluster, given by one or more seed nodes).
+
+use redis::{ConnectionInfo, IntoConnectionInfo};
+
+use crate::error::{Error, ErrorCode};
+
+/// Where the store lives, parsed.
+pub(crate) struct Target {
+    /// One entry per node given (one unless `cluster`).
+    pub nodes: Vec<ConnectionInfo>,
+    pub cluster: bool,
+    pub tls: bool,
+    /// `host:port` of every node, for messages (never the credentials).
+    pub shown: String,
+    /// Every form of the password that could reach a message, for redaction.
+    pub secrets: Vec<String>,
+}
+
+fn invalid(why: &str) -> Error {
+    Error::new(
+        ErrorCode::InvalidRedisUrl,
+        format!("url {why} (the URL is not shown: it may carry a password)"),
+    )
+}
+
+/// The client library refused the parsed URL (a TLS setting it cannot honour).
+pub(crate) fn invalid_config() -> Error {
+    invalid("could not be used by the Redis client (unsupported TLS or connection settings)")
+}
+
+/// Parse `url`; `INVALID_REDIS_URL` names what is wrong, never the URL itself.
+pub(crate) fn parse(url: &str) -> Result<Target, Error> {
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        invalid("must start with redis://, rediss://, redis+cluster:// or rediss+cluster://")
+    })?;
+    let (base, cluster) = match scheme {
+        "redis" => ("redis", false),
+        "rediss" => ("rediss", false),
+        "redis+cluster" => ("redis", true),
+        "rediss+cluster" => ("rediss", true),
+        _ => return Err(invalid(
+            "has an unknown scheme; use redis://, rediss://, redis+cluster:// or rediss+cluster://",
+        )),
+    };
+    // authority = [userinfo@]hosts, up to the first '/', '?' or '#'.
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let (userinfo, hosts) = match authority.rfind('@') {
+        Some(at) => (Some(&authority[..at]), &authority[at + 1..]),
+        None => (None, authority),
+    };
+    let mut secrets = Vec::new();
+    if let Some(password) = userinfo.and_then(|u| u.split_once(':')).map(|(_, p)| p) {
+        if !password.is_empty() {
+            secrets.push(password.to_owned());
+            if let Ok(decoded) = percent_decode(password) {
+                if decoded != password {
+                    secrets.push(decoded);
+                }
+            }
+        }
+    }
+    if hosts.is_empty() {
+        return Err(invalid("has no host"));
+    }
+    if cluster && !(tail.is_empty() || tail == "/") {
+        return Err(invalid(
+            "of a cluster takes no database or options: a Redis Cluster has database 0 only",
+        ));
+    }
+    let list: Vec<&str> = hosts.split(',').collect();
+    if !cluster && list.len() > 1 {
+        return Err(invalid(
+            "lists several hosts; use redis+cluster:// for a Redis Cluster",
+        ));
+    }
+    let mut nodes = Vec::with_capacity(list.len());
+    for host in &list {
+        if host.is_empty() {
+            return Err(invalid("has an empty host in its list"));
+        }
+        let one = match userinfo {
+            Some(u) => format!("{base}://{u}@{host}{tail}"),
+            None => format!("{base}://{host}{tail}"),
+        };
+        let info = one.as_str().into_connection_info().map_err(|_| {
+            invalid("is not a Redis URL: expected redis://[user:password@]host[:port][/db]")
+        })?;
+        nodes.push(info);
+    }
+    Ok(Target {
+        shown: list.join(","),
+        nodes,
+        cluster,
+        tls: base == "rediss",
+        secrets,
+    })
+}
+
+fn percent_decode(s: &str) -> Result<String, ()> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let h = s.get(i + 1..i + 3).ok_or(())?;
+            out.push(u8::from_str_radix(h, 16).map_err(|_| ())?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| ())
+}
+
+impl Target {
+    /// `text` with every form of the password replaced by `***`.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for s in &self.secrets {
+            out = out.replace(s.as_str(), "***");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(url: &str) -> String {
+        match parse(url) {
+            Ok(_) => "OK".into(),
+            Err(e) => {
+                assert!(!e.message().contains("s3cret"), "{}", e.message());
+                e.code().name().into()
+            }
+        }
+    }
+
+    #[test]
+    fn forms() {
+        for ok in [
+            "redis://127.0.0.1:6379",
+            "redis://:s3cret@127.0.0.1:6379/2",
+            "redis://user:s3cret@localhost",
+            "rediss://:s3cret@cache.example:6380",
+            "redis+cluster://127.0.0.1:7000,127.0.0.1:7001",
+            "rediss+cluster://:s3cret@10.0.0.1:7000",
+        ] {
+            assert_eq!(code(ok), "OK", "{ok}");
+        }
+        for bad in [
+            "",
+            "127.0.0.1:6379",
+            "http://:s3cret@127.0.0.1",
+            "redis://:s3cret@",
+            "redis://:s3cret@a:1,b:2",
+            "redis+cluster://:s3cret@a:1,,b:2",
+            "redis+cluster://:s3cret@a:1/3",
+            "redis://:s3cret@127.0.0.1:notaport",
+        ] {
+            assert_eq!(code(bad), "INVALID_REDIS_URL", "{bad}");
+        }
+    }
+
+    #[test]
+    fn shows_hosts_and_redacts_passwords() {
+        let t = parse("redis+cluster://u:p%40ss@10.0.0.1:7000,10.0.0.2:7000").unwrap();
+        assert_eq!(t.shown, "10.0.0.1:7000,10.0.0.2:7000");
+        assert!(t.cluster && !t.tls && t.nodes.len() == 2);
+        assert_eq!(
+            t.redact("auth p%40ss or p@ss failed"),
+            "auth *** or *** failed"
+        );
+    }
+}

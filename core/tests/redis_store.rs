@@ -1,0 +1,382 @@
+//! The Redis store against real servers (tests/redis/servers.sh; `make test`
+//! starts them): the scenario table on one server and on a 3-master cluster,
+//! concurrent instances racing for one room, faults (script cache flushed, server
+//! killed, restarted, paused), key expiry, and passwords kept out of errors.
+#![cfg(feature = "redis")]
+
+mod common;
+
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use common::redis_servers::{cli, unique_prefix, url, Private};
+use voipsign::rooms::{Ledger, OnUnavailable, RedisOptions, Rules};
+
+const APP: &str = "wx20afc706a711eefc";
+
+fn options(prefix: &str) -> RedisOptions {
+    RedisOptions {
+        key_prefix: prefix.to_owned(),
+        ..RedisOptions::default()
+    }
+}
+
+#[test]
+fn scenario_table_on_one_server() {
+    let Some(u) = url("VOIPSIGN_REDIS_URL") else {
+        return;
+    };
+    let (sc, steps) = common::rooms_table::run_all(|name, rules| {
+        Ledger::redis(&u, rules, options(&unique_prefix(&name.replace(' ', "_"))))
+    });
+    eprintln!("redis: {sc} scenarios, {steps} steps");
+}
+
+#[test]
+fn scenario_table_on_a_cluster() {
+    let Some(u) = url("VOIPSIGN_REDIS_CLUSTER_URL") else {
+        return;
+    };
+    common::rooms_table::run_all(|name, rules| {
+        Ledger::redis(&u, rules, options(&unique_prefix(&name.replace(' ', "_"))))
+    });
+}
+
+#[test]
+fn an_apps_keys_share_one_cluster_slot() {
+    let Some(u) = url("VOIPSIGN_REDIS_CLUSTER_URL") else {
+        return;
+    };
+    let prefix = unique_prefix("slot");
+    let l = Ledger::redis(&u, Rules::default(), options(&prefix)).unwrap();
+    for g in ["a", "b{x}", "c:d", "房间"] {
+        l.admit("w{x}:1", g, "m1", None).unwrap();
+    }
+    let ports = std::env::var("VOIPSIGN_REDIS_CLUSTER_PORTS").unwrap();
+    let mut slots = std::collections::BTreeSet::new();
+    let mut keys = 0;
+    for port in ports.split_whitespace() {
+        let port: u16 = port.parse().unwrap();
+        for k in cli(port, &["--scan", "--pattern", &format!("{prefix}:*")]).lines() {
+            slots.insert(cli(port, &["cluster", "keyslot", k]).trim().to_owned());
+            keys += 1;
+        }
+    }
+    assert_eq!(
+        (keys, slots.len()),
+        (5, 1),
+        "4 rooms + 1 day hash on one slot"
+    );
+}
+
+/// 4 ledgers (as 4 backend instances) × 8 threads admit 64 distinct members into
+/// one room at once, 100 rounds, everyone leaving between rounds.
+#[test]
+fn racing_instances_never_overfill_a_room() {
+    let Some(u) = url("VOIPSIGN_REDIS_URL") else {
+        return;
+    };
+    race(&u);
+}
+
+#[test]
+fn racing_instances_on_a_cluster() {
+    let Some(u) = url("VOIPSIGN_REDIS_CLUSTER_URL") else {
+        return;
+    };
+    race(&u);
+}
+
+fn race(u: &str) {
+    const INSTANCES: usize = 4;
+    const THREADS: usize = 8;
+    const ROUNDS: usize = 100;
+    let prefix = unique_prefix("race");
+    let ledgers: Vec<Arc<Ledger>> = (0..INSTANCES)
+        .map(|_| Arc::new(Ledger::redis(u, Rules::default(), options(&prefix)).unwrap()))
+        .collect();
+    let barrier = Arc::new(Barrier::new(INSTANCES * THREADS));
+    let handles: Vec<_> = (0..INSTANCES * THREADS)
+        .map(|i| {
+            let l = Arc::clone(&ledgers[i % INSTANCES]);
+            let b = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                let mut won = Vec::new();
+                for round in 0..ROUNDS {
+                    b.wait();
+                    let mut mine = Vec::new();
+                    for j in 0..2 {
+                        let m = format!("m{}", i * 2 + j);
+                        match l.admit(APP, "race-room", &m, None) {
+                            Ok(a) => {
+                                assert!(a.members <= 10 && !a.degraded);
+                                mine.push((m, a.opened));
+                            }
+                            Err(e) => assert_eq!(e.code().name(), "ROOM_FULL"),
+                        }
+                    }
+                    b.wait();
+                    for (m, _) in &mine {
+                        assert!(l.leave(APP, "race-room", m, None).unwrap());
+                    }
+                    won.push((round, mine.len(), mine.iter().filter(|(_, o)| *o).count()));
+                }
+                won
+            })
+        })
+        .collect();
+    let mut seated = vec![0; ROUNDS];
+    let mut opened = vec![0; ROUNDS];
+    for h in handles {
+        for (round, n, o) in h.join().unwrap() {
+            seated[round] += n;
+            opened[round] += o;
+        }
+    }
+    assert!(
+        seated.iter().all(|&n| n == 10),
+        "seats per round: {seated:?}"
+    );
+    assert!(
+        opened.iter().all(|&n| n == 1),
+        "openings per round: {opened:?}"
+    );
+    let usage = ledgers[0].usage(APP, None, None).unwrap();
+    assert_eq!(usage.rooms, ROUNDS as u64, "openings counted exactly");
+}
+
+#[test]
+fn a_flushed_script_cache_is_reloaded() {
+    let server = Private::start(&[]);
+    let l = Ledger::redis(&server.url(), Rules::default(), RedisOptions::default()).unwrap();
+    for i in 0..20 {
+        if i % 5 == 0 {
+            assert!(server.cli(&["script", "flush"]).contains("OK"));
+        }
+        let a = l.admit(APP, "g", &format!("m{i}"), None);
+        assert!(a.is_ok() || a.unwrap_err().code().name() == "ROOM_FULL");
+        l.room(APP, "g", None).unwrap();
+    }
+    assert_eq!(l.room(APP, "g", None).unwrap().members.len(), 10);
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    let v = f();
+    (v, t.elapsed())
+}
+
+#[test]
+fn a_killed_server_degrades_or_refuses_then_the_same_ledger_recovers() {
+    let mut server = Private::start(&[]);
+    let allow = Ledger::redis(&server.url(), Rules::default(), RedisOptions::default()).unwrap();
+    let refuse = Ledger::redis(
+        &server.url(),
+        Rules {
+            on_unavailable: OnUnavailable::Refuse,
+            ..Rules::default()
+        },
+        RedisOptions::default(),
+    )
+    .unwrap();
+    assert!(allow.admit(APP, "g", "m1", None).unwrap().opened);
+    refuse.room(APP, "g", None).unwrap();
+    server.kill();
+    for _ in 0..3 {
+        let (a, t) = timed(|| allow.admit(APP, "g", "m2", None));
+        let a = a.unwrap();
+        assert!(a.degraded && !a.opened && a.members == 0, "{a:?}");
+        assert!(t < Duration::from_millis(600), "{t:?}");
+        let (e, t) = timed(|| refuse.admit(APP, "g", "m2", None));
+        let e = e.unwrap_err();
+        assert_eq!(e.code().name(), "LEDGER_UNAVAILABLE");
+        assert!(e.message().contains("127.0.0.1"), "{}", e.message());
+        assert!(t < Duration::from_millis(600), "{t:?}");
+        // Every other operation reports the outage (heartbeat under allow: a lease).
+        assert!(allow.heartbeat(APP, "g", "m1", None).is_ok());
+        for r in [
+            refuse.heartbeat(APP, "g", "m1", None).map(|_| ()),
+            allow.leave(APP, "g", "m1", None).map(|_| ()),
+            allow.room(APP, "g", None).map(|_| ()),
+            allow.sync(APP, "g", &["m1"], None).map(|_| ()),
+            allow.usage(APP, None, None).map(|_| ()),
+        ] {
+            assert_eq!(r.unwrap_err().code().name(), "LEDGER_UNAVAILABLE");
+        }
+    }
+    server.restart();
+    // The same ledger objects work again: their old connections are replaced.
+    let a = allow.admit(APP, "g", "m3", None).unwrap();
+    assert!(!a.degraded && a.opened && a.generation == 1, "{a:?}");
+    assert_eq!(refuse.room(APP, "g", None).unwrap().members.len(), 1);
+}
+
+#[test]
+fn a_paused_server_times_out_within_the_timeout() {
+    let server = Private::start(&[]);
+    let opts = RedisOptions {
+        connect_timeout_ms: 200,
+        command_timeout_ms: 200,
+        ..RedisOptions::default()
+    };
+    let rules = Rules {
+        on_unavailable: OnUnavailable::Refuse,
+        ..Rules::default()
+    };
+    let l = Ledger::redis(&server.url(), rules, opts).unwrap();
+    l.admit(APP, "g", "m1", None).unwrap();
+    server.pause(true);
+    let (r, t) = timed(|| l.admit(APP, "g", "m2", None));
+    let e = r.unwrap_err();
+    assert_eq!(e.code().name(), "LEDGER_UNAVAILABLE");
+    assert!(e.message().contains("within 200 ms"), "{}", e.message());
+    assert!(
+        t >= Duration::from_millis(150) && t < Duration::from_millis(700),
+        "{t:?}"
+    );
+    // A new connection (the old one was dropped) times out in its handshake too.
+    let (r, t) = timed(|| l.room(APP, "g", None));
+    assert_eq!(r.unwrap_err().code().name(), "LEDGER_UNAVAILABLE");
+    assert!(t < Duration::from_millis(700), "{t:?}");
+    server.pause(false);
+    // The reply that came late was never read into a later call.
+    let room = l.room(APP, "g", None).unwrap();
+    assert!(room.members.len() <= 2);
+    l.admit(APP, "g", "m3", None).unwrap();
+}
+
+#[test]
+fn keys_expire_with_the_last_lease() {
+    let server = Private::start(&[]);
+    let rules = Rules {
+        reserve_ttl_ms: 1_000,
+        lease_ttl_ms: 1_000,
+        ..Rules::default()
+    };
+    let l = Ledger::redis(&server.url(), rules, RedisOptions::default()).unwrap();
+    for g in ["a", "b", "c"] {
+        l.admit(APP, g, "m1", None).unwrap();
+        l.admit(APP, g, "m2", None).unwrap();
+    }
+    l.leave(APP, "a", "m1", None).unwrap();
+    l.sync(APP, "b", &["m1", "m3"], None).unwrap();
+    l.heartbeat(APP, "c", "m2", None).unwrap();
+    assert_eq!(
+        server.cli(&["dbsize"]).trim(),
+        "4",
+        "3 rooms and the day counters"
+    );
+    std::thread::sleep(Duration::from_millis(1_000 + 1_000 + 300));
+    assert_eq!(
+        server.cli(&["dbsize"]).trim(),
+        "1",
+        "only the day counters are left"
+    );
+    let days = server.cli(&["--scan"]);
+    assert!(days.trim().ends_with(":days"), "{days}");
+    let ttl: i64 = server.cli(&["pttl", days.trim()]).trim().parse().unwrap();
+    assert!(
+        ttl > 2 * 86_400_000 && ttl <= 3 * 86_400_000,
+        "day counters expire end of day + 2 days: {ttl}"
+    );
+    // A ledger with explicit times far in the past leaves nothing behind either.
+    l.admit(APP, "old", "m1", Some(1_000_000)).unwrap();
+    std::thread::sleep(Duration::from_millis(2_300));
+    assert_eq!(
+        server.cli(&["dbsize"]).trim(),
+        "1",
+        "{}",
+        server.cli(&["--scan"])
+    );
+}
+
+#[test]
+fn passwords_never_show() {
+    let Some(u) = url("VOIPSIGN_REDIS_PASSWORD_URL") else {
+        return;
+    };
+    let password = std::env::var("VOIPSIGN_REDIS_PASSWORD").unwrap();
+    let prefix = unique_prefix("pw");
+    // The right password works.
+    let l = Ledger::redis(&u, Rules::default(), options(&prefix)).unwrap();
+    assert!(l.admit(APP, "g", "m1", None).unwrap().opened);
+    assert!(!format!("{l:?}").contains(&password), "{l:?}");
+    // A wrong password, a missing one, a dead port, a malformed URL: never shown.
+    let wrong = u.replace(&password, "not-the-password-x1");
+    let missing = u.replace(&format!(":{password}@"), "");
+    let dead = format!("redis://:{password}@127.0.0.1:1");
+    let refuse = Rules {
+        on_unavailable: OnUnavailable::Refuse,
+        ..Rules::default()
+    };
+    for bad in [wrong.as_str(), missing.as_str(), dead.as_str()] {
+        let l = Ledger::redis(bad, refuse, options(&prefix)).unwrap();
+        let e = l.admit(APP, "g", "m2", None).unwrap_err();
+        assert_eq!(e.code().name(), "LEDGER_UNAVAILABLE");
+        for text in [
+            e.message().to_owned(),
+            format!("{e:?}"),
+            format!("{e}"),
+            format!("{l:?}"),
+        ] {
+            assert!(
+                !text.contains(&password) && !text.contains("not-the-password"),
+                "{text}"
+            );
+        }
+    }
+    for bad in [
+        format!("redis://:{password}@127.0.0.1:notaport"),
+        format!("http://:{password}@127.0.0.1"),
+        format!("redis://:{password}@h1:1,h2:2"),
+    ] {
+        let e = Ledger::redis(&bad, Rules::default(), RedisOptions::default()).unwrap_err();
+        assert_eq!(e.code().name(), "INVALID_REDIS_URL");
+        assert!(!e.message().contains(&password), "{}", e.message());
+    }
+}
+
+#[test]
+fn the_url_is_checked_before_rules_and_options() {
+    let bad_rules = Rules {
+        capacity: 11,
+        ..Rules::default()
+    };
+    let bad_opts = RedisOptions {
+        connect_timeout_ms: 0,
+        ..RedisOptions::default()
+    };
+    let code = |u: &str, r: &Rules, o: &RedisOptions| {
+        Ledger::redis(u, *r, o.clone()).unwrap_err().code().name()
+    };
+    assert_eq!(code("nope", &bad_rules, &bad_opts), "INVALID_REDIS_URL");
+    assert_eq!(code("redis://h", &bad_rules, &bad_opts), "INVALID_RULES");
+    assert_eq!(
+        code("redis://h", &Rules::default(), &bad_opts),
+        "INVALID_RULES"
+    );
+    let e = Ledger::redis(
+        "redis://h",
+        Rules::default(),
+        RedisOptions {
+            key_prefix: "a{b}".into(),
+            ..RedisOptions::default()
+        },
+    )
+    .unwrap_err();
+    assert!(e.message().starts_with("key_prefix"), "{}", e.message());
+    // Explicit times beyond 2^52 ms are refused by the Redis store (before any I/O).
+    let l = Ledger::redis(
+        "redis://127.0.0.1:1",
+        Rules::default(),
+        RedisOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        l.admit(APP, "g", "m", Some(i64::MAX))
+            .unwrap_err()
+            .code()
+            .name(),
+        "INVALID_TIMESTAMP"
+    );
+}
