@@ -20,7 +20,7 @@ C_LIBS := -lpthread -ldl -lm
 C_FLAGS := -std=c11 -Wall -Wextra -Werror -g -Iinclude -Ibuild/c
 
 .PHONY: help ffi cli header header-check clippy test test-all test-rust test-c test-c-valgrind \
-        demo demo-core bench bench-core test-bench-quick fuzz test-fuzz-smoke install tools $(addprefix test-,$(BINDINGS))
+        demo demo-core bench bench-core test-bench-quick fuzz test-fuzz-smoke install tools redis-servers redis-servers-stop $(addprefix test-,$(BINDINGS))
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -47,6 +47,12 @@ tools: ## install the system tools the tests need when missing (apt-get, as root
 	@missing=""; for t in valgrind python3 $(CC); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; apt-get update -qq && apt-get install -y -qq valgrind python3 gcc; fi
+
+redis-servers: ## start the Redis test servers (one, one with a password, a 3-master cluster); prints their env vars
+	@tests/redis/servers.sh start
+
+redis-servers-stop: ## stop the Redis test servers
+	@tests/redis/servers.sh stop
 
 clippy: ## cargo clippy, warnings are errors
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
@@ -86,8 +92,11 @@ test-c-valgrind: tools build/c/test_plain build/c/test_rooms_plain ## the C suit
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 build/c/test_plain
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 build/c/test_rooms_plain
 
-test: ## every test of every language, with its duration (CI runs this)
+test: ## every test of every language, with its duration (CI runs this); starts and stops the Redis test servers
 	@start=$$(date +%s); \
+	servers="$$(tests/redis/servers.sh start)" || exit 1; eval "$$servers"; \
+	trap 'tests/redis/servers.sh stop' EXIT; \
+	export VOIPSIGN_REDIS_REQUIRED=1; \
 	$(MAKE) --no-print-directory test-all || { echo "make test: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; }; \
 	echo "make test: all suites passed in $$(( $$(date +%s) - start )) s"
 

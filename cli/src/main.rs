@@ -4,7 +4,9 @@
 //! through `ps` and /proc): it comes from an environment variable or a file.
 
 mod key_source;
+mod rooms_cmd;
 mod simulate;
+mod store_args;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -109,7 +111,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The room ledger (WeChat's room rules): `rooms simulate`.
+    /// The room ledger (WeChat's room rules): `rooms simulate|status|usage`.
     #[command(subcommand)]
     Rooms(RoomsCommand),
     /// Print the user login state signature: HMAC-SHA256 of the body keyed by the
@@ -130,6 +132,10 @@ enum RoomsCommand {
     /// Run many simulated phones (join, heartbeat, leave, vanish) against a memory
     /// ledger with a fast clock and print what happened.
     Simulate(simulate::SimulateArgs),
+    /// Show one room of a shared (Redis) ledger: live seats, generation.
+    Status(rooms_cmd::StatusArgs),
+    /// Show the openings an appId was charged on a day in a shared (Redis) ledger.
+    Usage(rooms_cmd::UsageArgs),
 }
 
 /// The four signed values.
@@ -265,6 +271,10 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
                 .unwrap_or(0);
             Outcome::Print(simulate::run(&args, start)?.trim_end().to_owned())
         }
+        Command::Rooms(RoomsCommand::Status(args)) => {
+            Outcome::Print(rooms_cmd::status(&args)?.trim_end().to_owned())
+        }
+        Command::Rooms(RoomsCommand::Usage(args)) => Outcome::Print(rooms_cmd::usage(&args)?),
         Command::SessionSignature { body, key } => {
             let key = key.read()?;
             Outcome::Print(request::session_signature(&key, body.as_bytes())?.to_string())

@@ -12,6 +12,8 @@ use clap::Args;
 use voipsign::rooms::{Ledger, Rules};
 use voipsign::{Error, ErrorCode};
 
+use crate::store_args::RedisArgs;
+
 /// What to simulate.
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
@@ -33,6 +35,10 @@ pub struct SimulateArgs {
     /// Seed of the pseudo-random choices (the same seed, the same run).
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Run against a Redis store (--redis / --redis-env) instead of memory; the
+    /// keys get a prefix of their own for this run (expiring with their leases).
+    #[command(flatten)]
+    store: RedisArgs,
 }
 
 const APP: &str = "wx20afc706a711eefc";
@@ -92,11 +98,25 @@ impl Rng {
 
 /// Run the simulation and return the report.
 pub fn run(args: &SimulateArgs, start_ms: i64) -> Result<String, Error> {
-    let ledger = Ledger::memory(Rules {
+    let rules = Rules {
         capacity: args.capacity,
         daily_room_limit: args.daily_room_limit,
         ..Rules::default()
-    })?;
+    };
+    let (ledger, store) = match args.store.url()? {
+        None => (Ledger::memory(rules)?, "memory".to_owned()),
+        Some(url) => {
+            // A prefix of this run's own: a simulation never mixes with real rooms
+            // or an earlier run (its keys expire with the simulated leases).
+            let prefix = format!(
+                "{}-simulate-{}-{start_ms}",
+                args.store.key_prefix,
+                std::process::id()
+            );
+            let ledger = args.store.ledger(&url, rules, Some(&prefix))?;
+            (ledger, format!("redis, key prefix {prefix}"))
+        }
+    };
     if args.phones == 0 || args.rooms == 0 || args.seconds <= 0 {
         return Err(Error::new(
             ErrorCode::InvalidRules,
@@ -206,14 +226,20 @@ pub fn run(args: &SimulateArgs, start_ms: i64) -> Result<String, Error> {
     for day in limits.day(start_ms)..=limits.day(end) {
         days.insert(day, ledger.usage(APP, Some(day), Some(end))?.rooms);
     }
-    Ok(report(args, &t, &days, limits.capacity))
+    Ok(report(args, &t, &days, limits.capacity, &store))
 }
 
-fn report(args: &SimulateArgs, t: &Tally, days: &BTreeMap<i64, u64>, capacity: u32) -> String {
+fn report(
+    args: &SimulateArgs,
+    t: &Tally,
+    days: &BTreeMap<i64, u64>,
+    capacity: u32,
+    store: &str,
+) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "voipsign rooms simulate: {} phones, {} rooms, {} s simulated (capacity {capacity}, {} openings a day)",
+        "voipsign rooms simulate: {} phones, {} rooms, {} s simulated (capacity {capacity}, {} openings a day; store: {store})",
         args.phones, args.rooms, args.seconds, args.daily_room_limit
     );
     let rows: [(&str, u64); 11] = [
