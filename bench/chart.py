@@ -5,7 +5,9 @@
 ns per signature for each language, the hand-written idiom beside voipsign
 (grouped bars on a log scale, whiskers from the min to the max of the repeats,
 the speed-up above each pair), and the floor (5 SHA-256 block compressions) as a
-horizontal line; the title names the machine and the date. The SVG is
+horizontal line; the title names the machine and the date. When the Redis ledger
+was measured, a second panel shows its admit+leave cycles per second (1 and 8
+clients on one room) for voipsign and for redis-py WATCH/MULTI. The SVG is
 reproducible: fixed element ids and no creation date in its metadata.
 """
 
@@ -23,20 +25,55 @@ VOIPSIGN_COLOR = "#1f77b4"
 FLOOR_COLOR = "#d62728"
 
 
+def redis_panel(ax, r) -> None:
+    """admit+leave cycles/s on one room, voipsign vs WATCH/MULTI, 1 and 8 clients."""
+    clients = ["1", "8"]
+    width = 0.38
+    for i, (kind, color, label) in enumerate((("watch_multi", IDIOM_COLOR, "redis-py WATCH/MULTI"),
+                                               ("voipsign", VOIPSIGN_COLOR, "voipsign Ledger.redis"))):
+        vals = [r["runs"][c][kind]["cycles_per_s"] for c in clients]
+        xs = [x + (i - 0.5) * width for x in range(len(clients))]
+        ax.bar(xs, vals, width, color=color, label=label)
+        for x, v in zip(xs, vals):
+            ax.annotate(f"{v:,}", (x, v), xytext=(0, 2), textcoords="offset points",
+                        ha="center", fontsize=7.5)
+    for x, c in enumerate(clients):
+        top = max(r["runs"][c][k]["cycles_per_s"] for k in ("voipsign", "watch_multi"))
+        ax.annotate(f"{r['runs'][c]['ratio']:.2f}x", (x, top), xytext=(0, 12),
+                    textcoords="offset points", ha="center", fontsize=9, fontweight="bold")
+    ax.set_xticks(range(len(clients)))
+    ax.set_xticklabels([f"{c} client{'s' if c != '1' else ''}" for c in clients])
+    ax.set_ylabel("admit+leave cycles per second (one room)")
+    ax.set_ylim(0, max(r["runs"][c][k]["cycles_per_s"] for c in clients
+                       for k in ("voipsign", "watch_multi")) * 1.3)
+    ax.set_title(f"room ledger on Redis (capacity {r.get('capacity')})\n"
+                 f"over-admissions: {r.get('over_admissions', 0)}", fontsize=9)
+    ax.grid(axis="y", alpha=0.25)
+    ax.set_axisbelow(True)
+    ax.legend(loc="upper left", fontsize=7.5, frameon=False)
+
+
 def main() -> int:
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
     with open(sys.argv[1], encoding="utf-8") as f:
         results = json.load(f)
-    langs = [r for r in results["languages"] if "error" not in r]
+    langs = [r for r in results["languages"] if "error" not in r and "idiom_ns" in r]
+    redis_r = next((r for r in results["languages"]
+                    if r.get("key") == "redis" and "error" not in r and "runs" in r), None)
     if not langs:
         print("chart.py: no language has results", file=sys.stderr)
         return 1
 
     plt.rcParams["svg.hashsalt"] = "voipsign-bench"
     plt.rcParams["svg.fonttype"] = "path"
-    fig, ax = plt.subplots(figsize=(9.5, 5.2))
+    if redis_r:
+        fig, (ax, rax) = plt.subplots(1, 2, figsize=(12.5, 5.2),
+                                      gridspec_kw={"width_ratios": [3.2, 1]})
+        redis_panel(rax, redis_r)
+    else:
+        fig, ax = plt.subplots(figsize=(9.5, 5.2))
     width = 0.38
     xs = range(len(langs))
 

@@ -28,7 +28,7 @@ from typing import Any, Dict, List, Optional, Tuple
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 
-ORDER = ["core", "c", "python", "node", "go", "php"]
+ORDER = ["core", "c", "python", "node", "go", "php", "redis"]
 
 
 def commands(c_bench: str) -> Dict[str, List[str]]:
@@ -40,6 +40,8 @@ def commands(c_bench: str) -> Dict[str, List[str]]:
         "node": make + ["bindings/node", "bench"],
         "go": make + ["bindings/go", "bench"],
         "php": make + ["bindings/php", "bench"],
+        "redis": [os.path.join(ROOT, "build", "bench-redis-venv", "bin", "python"),
+                  os.path.join(ROOT, "bench", "redis", "bench.py")],
     }
 
 
@@ -55,6 +57,8 @@ TARGETS: List[Tuple[str, str, str, str, float, str]] = [
     ("node", "Node", "ratio", ">=", 4.0, "idiom / voipsign.sign"),
     ("go", "Go", "ratio", ">=", 1.3, "idiom / voipsign.Sign"),
     ("php", "PHP", "ratio", ">=", 2.5, "idiom / Signer::sign"),
+    ("redis", "Redis ledger", "ratio_8_clients", ">=", 3.0,
+     "admit+leave cycles/s, 8 clients on one room: Ledger.redis / redis-py WATCH-MULTI"),
 ]
 
 
@@ -221,7 +225,7 @@ def unit(t: Dict[str, Any]) -> str:
 
 
 def tables(results: Dict[str, Any]) -> Tuple[List[List[str]], List[List[str]]]:
-    langs = [r for r in results["languages"] if "error" not in r]
+    langs = [r for r in results["languages"] if "error" not in r and "idiom_ns" in r]
     main = [["language", "idiom ns", "(min-max)", "voipsign ns", "(min-max)", "ratio",
              "sign_many(10) ns/member", "many ratio"]]
     floor = results.get("floor")
@@ -251,6 +255,22 @@ def ledger_rows(results: Dict[str, Any]) -> List[List[str]]:
         ns = r.get("ledger_pair_ns")
         if "error" not in r and ns is not None:
             rows.append([r["language"], fmt_ns(ns), f"{ns / r['voipsign_ns']:.1f}"])
+    return rows
+
+
+def redis_rows(results: Dict[str, Any]) -> List[List[str]]:
+    """The room ledger on Redis: cycles/s, latency and over-admissions per implementation."""
+    rows = [["clients", "implementation", "admit+leave cycles/s", "p50 µs", "p99 µs",
+             "seated", "room full", "over-admissions", "ratio"]]
+    r = next((x for x in results["languages"] if x.get("key") == "redis" and "runs" in x), None)
+    if r is None:
+        return rows
+    for c in ("1", "8"):
+        for kind, label in (("voipsign", "voipsign Ledger.redis"), ("watch_multi", "redis-py WATCH/MULTI")):
+            v = r["runs"][c][kind]
+            rows.append([c, label, f"{v['cycles_per_s']:,}", f"{v['p50_us']:.0f}", f"{v['p99_us']:.0f}",
+                         str(v["seated"]), str(v["refused_room_full"]), str(v["over_admissions"]),
+                         f"{r['runs'][c]['ratio']:.2f}x" if kind == "voipsign" else ""])
     return rows
 
 
@@ -347,6 +367,10 @@ def main() -> int:
     if len(ledger) > 1:
         print("\nRoom ledger (memory store): a guest joins and leaves a live room\n")
         print(render(ledger, False))
+    redis_table = redis_rows(results)
+    if len(redis_table) > 1:
+        print("\nRoom ledger on Redis (loopback): one room of capacity 4, each client admits and leaves\n")
+        print(render(redis_table, False))
     print("\nTargets\n")
     print(render(target_rows, False))
     for r in langs:
@@ -364,6 +388,9 @@ def main() -> int:
         if len(ledger) > 1:
             f.write("Room ledger (memory store): a guest joins and leaves a live room\n\n"
                     + render(ledger, True) + "\n\n")
+        if len(redis_table) > 1:
+            f.write("Room ledger on Redis (loopback): one room of capacity 4, each client admits and leaves\n\n"
+                    + render(redis_table, True) + "\n\n")
         f.write(render(target_rows, True) + "\n")
     print(f"\nwrote {os.path.relpath(args.results, ROOT)} and {os.path.relpath(md_path, ROOT)} "
           f"in {results['wall_s']:.0f} s")
