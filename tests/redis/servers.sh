@@ -37,8 +37,9 @@ start_one() { # port [extra args...]
   local port=$1; shift
   if up "$port" || up "$port" "$password"; then return; fi
   mkdir -p "$dir/$port"
+  # 9>&-: the server must not inherit the start lock (it would hold it forever).
   redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-    --dir "$dir/$port" --pidfile "$dir/$port/redis.pid" --logfile "$dir/$port/redis.log" "$@"
+    --dir "$dir/$port" --pidfile "$dir/$port/redis.pid" --logfile "$dir/$port/redis.log" "$@" 9>&-
 }
 
 wait_up() { # port [password]
@@ -56,7 +57,7 @@ start() {
     fi
   fi
   mkdir -p "$dir"
-  exec 9>"$dir/.lock"; flock 9
+  exec 9>"$dir/.start-lock"; flock 9
   start_one "$single"
   start_one "$protected" --requirepass "$password"
   for p in "${cluster[@]}"; do

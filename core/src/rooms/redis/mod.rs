@@ -184,7 +184,9 @@ impl RedisStore {
     /// a command line, where every user of the machine can read it). A URL that
     /// does not parse answers `false`; opening it reports why.
     pub fn url_has_password(url: &str) -> bool {
-        url::parse(url).map(|t| !t.secrets.is_empty()).unwrap_or(false)
+        url::parse(url)
+            .map(|t| !t.secrets.is_empty())
+            .unwrap_or(false)
     }
 
     /// `LEDGER_UNAVAILABLE` for a failed call: what happened, where, never the
