@@ -187,9 +187,11 @@ if (process.env.BENCH_JSON) {
 }
 if (sink === 0x7fffffff) console.log('') // keep `sink` alive
 
-// 4. The room ledger: what a Promise costs. Every method runs the core's
-// operation (an admit+leave pair of a live room: 0.7 µs in the memory store,
-// `make bench-core`) on libuv's thread pool and settles a Promise (src/task.rs).
+// 4. The room ledger: what a Promise costs. The memory store runs the core's
+// operation (an admit+leave pair of a live room: 0.7 µs, `make bench-core`) on
+// the JavaScript thread and returns a settled Promise (src/ledger.rs); the Redis
+// store (with VOIPSIGN_REDIS_URL set: eval "$(../../tests/redis/servers.sh start)")
+// runs each call on libuv's thread pool (src/task.rs) and waits on the server.
 // Timed: a pair awaited one at a time (the latency a request sees), the same
 // through the addon's class without lib/ledger.js, and 100 pairs in flight at
 // once in 100 rooms (a busy server). Each room keeps a host seated (an hour's
@@ -229,13 +231,39 @@ async function ledgerBench() {
   }
   const n = QUICK ? 200 : 10_000
   const rows = []
+  const redisUrl = process.env.VOIPSIGN_REDIS_URL
+  if (redisUrl) {
+    // A key prefix of its own on the shared test server; its keys expire with the leases.
+    const redis = voipsign.Ledger.redis(redisUrl, { reserveTtlMs: HOUR, keyPrefix: `bench-node-${process.pid}` })
+    for (const s of [seat, ...rooms]) await redis.admit({ ...s, memberId: 'host' })
+    pairs['redis: await admit + await leave (one at a time)'] = async (total) => {
+      for (let i = 0; i < total / 10; i++) {
+        await redis.admit(seat)
+        await redis.leave(seat)
+      }
+    }
+    pairs['redis: 100 pairs in flight (100 rooms)'] = async (total) => {
+      for (let i = 0; i < total / 10; i += 100) {
+        await Promise.all(
+          rooms.map(async (s) => {
+            await redis.admit(s)
+            await redis.leave(s)
+          }),
+        )
+      }
+    }
+  } else {
+    console.log('(the Redis ledger is not timed: VOIPSIGN_REDIS_URL is not set)')
+  }
   for (const [name, run] of Object.entries(pairs)) {
+    // The Redis rows run a tenth of the pairs (each takes a network round trip).
+    const k = name.startsWith('redis') ? n / 10 : n
     await run(Math.min(n, 2000)) // warm-up
     const samples = []
     for (let r = 0; r < REPEATS; r++) {
       const t0 = process.hrtime.bigint()
       await run(n)
-      samples.push(Number(process.hrtime.bigint() - t0) / n)
+      samples.push(Number(process.hrtime.bigint() - t0) / k)
     }
     const m = median(samples)
     rows.push({

@@ -36,6 +36,40 @@ export declare class Ledger {
   usage(appId: string, day?: number | undefined | null, nowMs?: number | undefined | null): Usage
 }
 
+/**
+ * The room ledger over Redis (internal: the package's `Ledger.redis` in
+ * lib/ledger.js wraps it).
+ */
+export declare class RedisLedger {
+  /**
+   * A ledger over the Redis server or cluster at `url`; every rule and option
+   * `undefined` is the default. Checked in the core's order: the URL
+   * (`INVALID_REDIS_URL`, never echoing it), the rules' numbers, then
+   * `onUnavailable`, then the options (`INVALID_RULES`). Nothing is connected
+   * here (no I/O on the JavaScript thread): an unreachable server is found by
+   * the first call, which then follows `onUnavailable`.
+   */
+  static open(url: string, capacity?: number | undefined | null, dailyRoomLimit?: number | undefined | null, dailyRoomWarning?: number | undefined | null, reserveTtlMs?: number | undefined | null, leaseTtlMs?: number | undefined | null, syncGraceMs?: number | undefined | null, dayOffsetMinutes?: number | undefined | null, onUnavailable?: string | undefined | null, connectTimeoutMs?: number | undefined | null, commandTimeoutMs?: number | undefined | null, keyPrefix?: string | undefined | null): RedisLedger
+  /** The connection settings, every default filled in. */
+  settings(): RedisSettings
+  /** The rules in force, every default filled in. */
+  limits(): Limits
+  /** Seat `memberId` in the room, opening it when it is not live. */
+  admit(appId: string, groupId: string, memberId: string, nowMs?: number | undefined | null): Promise<Admission>
+  /** Admit, then issue the join ticket (`roomType` `undefined` is voice). */
+  admitAndIssue(appId: string, groupId: string, memberId: string, sessionKey: string, roomType?: string | undefined | null, nowMs?: number | undefined | null): Promise<AdmissionAndTicket>
+  /** Refresh the member's lease: the new expiry (unix ms), or `NOT_ADMITTED`. */
+  heartbeat(appId: string, groupId: string, memberId: string, nowMs?: number | undefined | null): Promise<number>
+  /** Remove the member's seat; whether there was a live one. */
+  leave(appId: string, groupId: string, memberId: string, nowMs?: number | undefined | null): Promise<boolean>
+  /** Reconcile with the members a phone reported; the room after. */
+  sync(appId: string, groupId: string, openIds: Array<string>, nowMs?: number | undefined | null): Promise<Room>
+  /** The room's live seats, generation and liveness (changes nothing). */
+  room(appId: string, groupId: string, nowMs?: number | undefined | null): Promise<Room>
+  /** Openings charged to `appId` on `day` (`undefined`: the day of `nowMs`). */
+  usage(appId: string, day?: number | undefined | null, nowMs?: number | undefined | null): Promise<Usage>
+}
+
 /** The result of `admit` (and the admission of `admitAndIssue`). */
 export interface Admission {
   /** This call opened the room (it was not live) and was charged to today. */
@@ -181,6 +215,19 @@ export type Mistake = 'NOT_SORTED' | 'COMMA_JOINED' | 'KEY_BASE64_DECODED' | 'KE
  * flagged `degraded`) or `"refuse"` (`LEDGER_UNAVAILABLE`).
  */
 export type OnUnavailable = 'allow' | 'refuse'
+
+/**
+ * The connection settings of a Redis ledger, every default filled in (shown by
+ * `util.inspect(ledger)`; nothing secret: the URL is not among them).
+ */
+export interface RedisSettings {
+  /** Opening a connection (TCP, TLS, AUTH), ms. */
+  connectTimeoutMs: number
+  /** Each command (one script run), ms. */
+  commandTimeoutMs: number
+  /** The first part of every key. */
+  keyPrefix: string
+}
 
 /** A room as the ledger sees it (`room`, `sync`). */
 export interface Room {

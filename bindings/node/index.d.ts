@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'INVALID_MEMBER_ID'
   | 'INVALID_RULES'
   | 'LEDGER_UNAVAILABLE'
+  | 'INVALID_REDIS_URL'
 
 /**
  * The error every voipsign function throws for a bad value. `code` is the stable
@@ -276,12 +277,14 @@ export interface ExplainParams {
  * The room ledger (docs/ROOMS.md): WeChat's room rules — at most 10 people in a
  * room, at most 100,000 rooms opened a day per appId, a room emptied is gone —
  * enforced before a join ticket is issued, with named errors. Make one per
- * process with {@link Ledger.memory} and share it.
+ * process with {@link Ledger.memory} (one process) or {@link Ledger.redis} (one
+ * Redis shared by every backend instance) and share it.
  *
- * Every method returns a Promise (a shared store doing I/O will keep this API)
- * and never throws: a bad value rejects with a {@link VoipSignError}
+ * Every method returns a Promise, the same for both stores, and never throws: a
+ * bad value rejects with a {@link VoipSignError}
  * (`INVALID_APP_ID`, `INVALID_GROUP_ID`, `INVALID_MEMBER_ID`, … in the order of
- * docs/ROOMS.md, then `ROOM_FULL`, `DAILY_ROOM_LIMIT`, `NOT_ADMITTED`), a
+ * docs/ROOMS.md, then `ROOM_FULL`, `DAILY_ROOM_LIMIT`, `NOT_ADMITTED`, and on
+ * Redis `LEDGER_UNAVAILABLE` as `onUnavailable` says), a
  * mistyped property with a `TypeError` (`ERR_INVALID_ARG_TYPE`), a `nowMs` or
  * `day` that is not a safe integer with a `RangeError` (`ERR_OUT_OF_RANGE`).
  *
@@ -302,6 +305,28 @@ export declare class Ledger {
    * @throws {RangeError} `ERR_OUT_OF_RANGE` if a number is not a safe integer.
    */
   static memory(rules?: LedgerRules): Ledger
+  /**
+   * A ledger over a Redis server (≥ 6.2) or a Redis Cluster shared by every
+   * backend instance: each call is one server-side script (atomic against every
+   * other instance) run on libuv's thread pool, never on the JavaScript thread;
+   * without `nowMs` the server's clock counts. Nothing is connected here: an
+   * unreachable server is found by the first call, which then follows
+   * `onUnavailable` (`admit` degraded or `LEDGER_UNAVAILABLE`) within the
+   * timeouts; the same ledger works again once the server is back.
+   *
+   * @param url `redis://[user:password@]host[:port][/db]`, `rediss://…` (TLS),
+   * `redis+cluster://[user:password@]host:port[,host:port…]` or
+   * `rediss+cluster://…`. It is never shown: not in an error, not by
+   * `util.inspect(ledger)` (which shows the hosts).
+   * @throws {VoipSignError} `INVALID_REDIS_URL` if the URL is malformed (checked
+   * first; the message does not repeat it), then `INVALID_RULES` for a rule
+   * (as {@link Ledger.memory}) or an option out of range.
+   * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if `url` is not a string or an
+   * option has the wrong type, `ERR_INVALID_ARG_VALUE` for a property that is
+   * neither a rule nor an option.
+   * @throws {RangeError} `ERR_OUT_OF_RANGE` if a number is not a safe integer.
+   */
+  static redis(url: string, options?: RedisLedgerOptions): Ledger
   /** The rules in force, every default filled in (frozen). */
   readonly rules: Readonly<Limits>
   /**
@@ -367,6 +392,24 @@ export interface LedgerRules {
   dayOffsetMinutes?: number
   /** What admissions do when the store cannot be reached (the memory store always can); default `'allow'`. */
   onUnavailable?: OnUnavailable
+}
+
+/**
+ * The argument of {@link Ledger.redis}: the rules of {@link LedgerRules} and the
+ * connection options, each optional (absent: the default). Out of range:
+ * `INVALID_RULES`, naming the option.
+ */
+export interface RedisLedgerOptions extends LedgerRules {
+  /** Opening a connection (TCP, TLS, AUTH), ms, 1–60000; default 250. */
+  connectTimeoutMs?: number
+  /** Each call's command (one script run), ms, 1–60000; default 250. */
+  commandTimeoutMs?: number
+  /**
+   * The first part of every key, default `'voipsign'`: ledgers with different
+   * prefixes on one server are independent (staging and production, tests).
+   * 1–64 bytes of printable ASCII without `{` or `}`.
+   */
+  keyPrefix?: string
 }
 
 /** A member in a room: the arguments of {@link Ledger.admit}, `heartbeat` and `leave`. */

@@ -36,13 +36,15 @@ function leaks(text, key) {
 
 test('the production addon has no _panicForTesting, not even in its binary', () => {
   assert.equal(native._panicForTesting, undefined)
+  assert.equal(native._panicAsyncForTesting, undefined)
   assert.deepEqual(Object.keys(native).sort(), [
     // napi-rs's objects of the string enums (the types of binding.d.ts).
     'Cause',
-    // The room ledger's class (wrapped by lib/ledger.js).
+    // The room ledger's classes, memory and Redis (wrapped by lib/ledger.js).
     'Ledger',
     'Mistake',
     'OnUnavailable',
+    'RedisLedger',
     'RoomType',
     'Verdict',
     'canonical',
@@ -59,6 +61,7 @@ test('the production addon has no _panicForTesting, not even in its binary', () 
   for (const f of files) {
     const bytes = fs.readFileSync(path.join(root, f))
     assert.equal(bytes.indexOf('_panicForTesting'), -1, `${f} exports _panicForTesting`)
+    assert.equal(bytes.indexOf('_panicAsyncForTesting'), -1, `${f} exports _panicAsyncForTesting`)
     assert.equal(bytes.indexOf('deliberate panic'), -1, `${f} has the test panic`)
   }
   // The test addon has it (so the check above looks for the right strings).
@@ -134,3 +137,27 @@ test('a Rust panic in a worker thread: INTERNAL there, and the worker and the ma
   assert.equal(voipsign.sign(DOC), DOC_SIGNATURE)
 })
 
+test('a Rust panic on a pool thread (an AsyncTask, as the Redis ledger\'s calls run) rejects with INTERNAL; Node goes on', async () => {
+  const addon = testPanic.load()
+  // What the addon itself rejects with: napi-rs's error for a caught panic.
+  await assert.rejects(addon.native._panicAsyncForTesting(), (err) => err.code === 'GenericFailure')
+  const settled = await Promise.allSettled(Array.from({ length: 20 }, () => addon._panicAsyncForTesting()))
+  for (const s of settled) {
+    assert.equal(s.status, 'rejected')
+    const err = /** @type {PromiseRejectedResult} */ (s).reason
+    assert.ok(err instanceof VoipSignError, util.inspect(err))
+    assert.equal(err.code, 'INTERNAL')
+    assert.equal(err.message, MESSAGE)
+  }
+  // The pool threads and the process go on: a pool task (a Redis ledger's call,
+  // with no server on port 1: degraded under 'allow') and the memory ledger.
+  const t = 1717214400000
+  for (const api of [addon, voipsign]) {
+    const seat = { appId: DOC.appId, groupId: 'after-panic', memberId: 'alice', nowMs: t }
+    const redis = api.Ledger.redis('redis://127.0.0.1:1', { connectTimeoutMs: 100 })
+    assert.equal((await redis.admit(seat)).degraded, true)
+    const ledger = api.Ledger.memory({ capacity: 1 })
+    assert.equal((await ledger.admit(seat)).opened, true)
+    await assert.rejects(ledger.admit({ ...seat, memberId: 'bob' }), (err) => err instanceof api.VoipSignError && err.code === 'ROOM_FULL')
+  }
+})

@@ -21,6 +21,7 @@ import {
   type Explanation,
   type JoinTicket,
   type LedgerRules,
+  type RedisLedgerOptions,
   type Limits,
   type Mistake,
   type OnUnavailable,
@@ -195,3 +196,30 @@ const notAwaited: Admission = ledger.admit({ appId: 'a', groupId: 'g', memberId:
 ledger.rules.capacity = 3
 const ledgerCodes: ErrorCode[] = ['ROOM_FULL', 'DAILY_ROOM_LIMIT', 'NOT_ADMITTED', 'INVALID_MEMBER_ID', 'INVALID_RULES', 'LEDGER_UNAVAILABLE']
 void [notAwaited, ledgerCodes]
+
+// The Redis store: the same Ledger, the same methods and Promises.
+const redisOptions: RedisLedgerOptions = { ...rules, connectTimeoutMs: 250, commandTimeoutMs: 250, keyPrefix: 'staging' }
+const shared: Ledger = Ledger.redis('redis://:password@10.0.0.5:6379/0', redisOptions)
+async function joinShared(seat: SeatParams): Promise<Admission | 'busy'> {
+  try {
+    return await shared.admit(seat)
+  } catch (err) {
+    if (err instanceof VoipSignError && err.code === 'LEDGER_UNAVAILABLE') return 'busy'
+    throw err
+  }
+}
+const cluster: Ledger = Ledger.redis('redis+cluster://10.0.0.1:7000,10.0.0.2:7000')
+const sameApi: Promise<Room> = cluster.room({ appId: 'a', groupId: 'g' })
+const urlCode: ErrorCode = 'INVALID_REDIS_URL'
+void [joinShared, sameApi, urlCode]
+
+// @ts-expect-error the URL is a string
+Ledger.redis(new URL('redis://127.0.0.1:6379'))
+// @ts-expect-error the URL is required
+Ledger.redis()
+// @ts-expect-error keyPrefix is a string
+Ledger.redis('redis://127.0.0.1:6379', { keyPrefix: 7 })
+// @ts-expect-error not an option
+Ledger.redis('redis://127.0.0.1:6379', { timeoutMs: 100 })
+// @ts-expect-error Ledger.memory takes no connection option
+Ledger.memory({ keyPrefix: 'x' })

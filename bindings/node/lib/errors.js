@@ -40,6 +40,8 @@ const CODES = new Set([
   'INVALID_MEMBER_ID',
   'INVALID_RULES',
   'LEDGER_UNAVAILABLE',
+  // The Redis store (Ledger.redis).
+  'INVALID_REDIS_URL',
 ])
 
 const PANIC_MESSAGE = 'internal error in voipsign (a Rust panic was caught; this is a bug, please report it)'

@@ -1,7 +1,10 @@
 // The room ledger (docs/ROOMS.md): the package's `Ledger` class over the addon's
-// (src/ledger.rs). Each method reads the properties of its one object argument,
-// checks their JavaScript types (./args.js) and passes them to the addon, whose
-// method makes one call into the core (the memory store, on this thread).
+// two: `Ledger.memory` over src/ledger.rs, whose methods make one call into the
+// core on this thread (the memory store answers in well under a microsecond),
+// and `Ledger.redis` over src/redis.rs, whose methods return Promises settled
+// from libuv's thread pool (the Redis store waits on the network; never on this
+// thread). Each method reads the properties of its one object argument, checks
+// their JavaScript types (./args.js) and passes them to the addon.
 // Every method returns a Promise and never throws: a TypeError or RangeError
 // about an argument rejects it too, as in Node's promise APIs (fs/promises).
 'use strict'
@@ -22,8 +25,14 @@ const RULES = /** @type {const} */ ([
   'onUnavailable',
 ])
 
-/** The core names the rules in snake case; its INVALID_RULES messages get the names of this API. */
-const RULE_NAMES = new RegExp(`\\b(${RULES.map((r) => r.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join('|')})\\b`, 'g')
+/** The connection options of Ledger.redis, after the rules, in the order the core checks them. */
+const REDIS_OPTIONS = /** @type {const} */ (['connectTimeoutMs', 'commandTimeoutMs', 'keyPrefix'])
+
+/** The core names the rules and options in snake case; its INVALID_RULES messages get the names of this API. */
+const RULE_NAMES = new RegExp(
+  `\\b(${[...RULES, ...REDIS_OPTIONS].map((r) => r.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).join('|')})\\b`,
+  'g',
+)
 
 /** @param {string} snake */
 const camel = (snake) => snake.replace(/_([a-z])/g, (_, c) => c.toUpperCase())
@@ -43,7 +52,7 @@ function rulesError(err) {
 
 /**
  * An addon call as a Promise: its result, or its error made a VoipSignError
- * (the memory store answers at once; a store doing I/O returns a Promise).
+ * (the memory store answers at once; the Redis store returns a Promise).
  * @template T
  * @param {() => T | Promise<T>} call
  * @returns {Promise<T>}
@@ -58,6 +67,55 @@ async function settle(call) {
 
 const SEAT = '{ appId, groupId, memberId, nowMs }'
 
+/**
+ * Where a Redis ledger's store is, for util.inspect: the scheme and the hosts of
+ * `url`, never its user name or password. The URL is cut as the core cuts it
+ * (core/src/rooms/redis/url.rs: the authority ends at the first '/', '?' or '#',
+ * the hosts follow its last '@'), so this shows what the core's
+ * LEDGER_UNAVAILABLE messages show (`the Redis store at <hosts> ...`) and no
+ * more; a database number is kept, anything else after the hosts is left out.
+ * Called only with a URL the core accepted.
+ * @param {string} url
+ */
+function shownUrl(url) {
+  const sep = url.indexOf('://')
+  const scheme = url.slice(0, sep)
+  const rest = url.slice(sep + 3)
+  const end = rest.search(/[/?#]/)
+  const authority = end === -1 ? rest : rest.slice(0, end)
+  const tail = end === -1 ? '' : rest.slice(end)
+  const at = authority.lastIndexOf('@')
+  const hosts = authority.slice(at + 1)
+  const db = /^\/\d{1,5}$/.test(tail) ? tail : ''
+  return `${scheme}://${at === -1 ? '' : '***@'}${hosts}${db}`
+}
+
+/**
+ * The rules and options of `params` (a factory's object argument): unknown
+ * properties refused, types checked (before the core judges any value).
+ * @param {string} fn the factory, for messages
+ * @param {unknown} params
+ * @param {readonly string[]} known the properties it takes
+ */
+function readRules(fn, params, known) {
+  if (typeof params !== 'object' || params === null) {
+    throw check.typeError(
+      `The "${fn === 'Ledger.memory' ? 'rules' : 'options'}" argument of ${fn}() must be an object like { capacity, dailyRoomLimit, ... }. Received ${check.typeName(params)}`,
+    )
+  }
+  for (const key of Object.keys(params)) {
+    if (!known.includes(key)) {
+      const what = fn === 'Ledger.memory' ? 'the rules are' : 'the rules and options are'
+      const message = `The "${fn === 'Ledger.memory' ? 'rules' : 'options'}" argument of ${fn}() has an unknown property "${key}"; ${what} ${known.join(', ')}`
+      throw Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_VALUE' })
+    }
+  }
+  const r = /** @type {Record<string, unknown>} */ (params)
+  const numbers = RULES.slice(0, 7).map((name) => check.optionalInteger(name, r[name]))
+  const onUnavailable = check.optionalString('onUnavailable', r.onUnavailable)
+  return { r, numbers, onUnavailable }
+}
+
 /** @typedef {import('../index').Ledger} PublicLedger the declared class (index.d.ts) */
 
 /**
@@ -66,27 +124,32 @@ const SEAT = '{ appId, groupId, memberId, nowMs }'
  * @param {typeof import('../binding')} native
  */
 function ledgerClass(native) {
-  /** Only Ledger.memory makes a Ledger. */
+  /** Only Ledger.memory and Ledger.redis make a Ledger. */
   const token = Symbol('Ledger')
 
   /** @implements {PublicLedger} */
   class Ledger {
-    /** @type {import('../binding').Ledger} */
+    /** @type {import('../binding').Ledger | import('../binding').RedisLedger} */
     #native
     /** @type {Readonly<import('../binding').Limits>} */
     #rules
+    /** What util.inspect shows: `Ledger.memory({ ... })` or `Ledger.redis('redis://host:port', { ... })`. */
+    #shown
 
     /**
-     * @param {import('../binding').Ledger} handle
+     * @param {import('../binding').Ledger | import('../binding').RedisLedger} handle
      * @param {symbol} key
+     * @param {string} factory `Ledger.memory(` or `Ledger.redis('redis://…', `
+     * @param {(rules: import('../binding').Limits) => object} shown what util.inspect shows of the arguments
      */
-    constructor(handle, key) {
+    constructor(handle, key, factory, shown) {
       if (key !== token) {
-        const message = 'Illegal constructor: make a Ledger with Ledger.memory({ ...rules })'
+        const message = 'Illegal constructor: make a Ledger with Ledger.memory({ ...rules }) or Ledger.redis(url, { ...options })'
         throw Object.assign(new TypeError(message), { code: 'ERR_ILLEGAL_CONSTRUCTOR' })
       }
       this.#native = handle
       this.#rules = Object.freeze(handle.limits())
+      this.#shown = `${factory}${inspect(shown(this.#rules), { breakLength: Infinity })})`
     }
 
     /**
@@ -94,20 +157,7 @@ function ledgerClass(native) {
      * @returns {Ledger}
      */
     static memory(rules = {}) {
-      if (typeof rules !== 'object' || rules === null) {
-        throw check.typeError(
-          `The "rules" argument of Ledger.memory() must be an object like { capacity, dailyRoomLimit, ... }. Received ${check.typeName(rules)}`,
-        )
-      }
-      for (const key of Object.keys(rules)) {
-        if (!(/** @type {readonly string[]} */ (RULES).includes(key))) {
-          const message = `The "rules" argument of Ledger.memory() has an unknown property "${key}"; the rules are ${RULES.join(', ')}`
-          throw Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_VALUE' })
-        }
-      }
-      const r = /** @type {Record<string, unknown>} */ (rules)
-      const numbers = RULES.slice(0, 7).map((name) => check.optionalInteger(name, r[name]))
-      const onUnavailable = check.optionalString('onUnavailable', r.onUnavailable)
+      const { numbers, onUnavailable } = readRules('Ledger.memory', rules, RULES)
       let handle
       try {
         const [cap, limit, warning, reserve, lease, grace, offset] = numbers
@@ -115,7 +165,29 @@ function ledgerClass(native) {
       } catch (err) {
         throw rulesError(err)
       }
-      return new Ledger(handle, token)
+      return new Ledger(handle, token, 'Ledger.memory(', (rules) => ({ ...rules }))
+    }
+
+    /**
+     * @param {string} url
+     * @param {import('../index').RedisLedgerOptions} [options]
+     * @returns {Ledger}
+     */
+    static redis(url, options = {}) {
+      const u = check.string('url', url, 'argument')
+      const { r, numbers, onUnavailable } = readRules('Ledger.redis', options, [...RULES, ...REDIS_OPTIONS])
+      const connect = check.optionalInteger('connectTimeoutMs', r.connectTimeoutMs)
+      const command = check.optionalInteger('commandTimeoutMs', r.commandTimeoutMs)
+      const keyPrefix = check.optionalString('keyPrefix', r.keyPrefix)
+      let handle
+      try {
+        const [cap, limit, warning, reserve, lease, grace, offset] = numbers
+        handle = native.RedisLedger.open(u, cap, limit, warning, reserve, lease, grace, offset, onUnavailable, connect, command, keyPrefix)
+      } catch (err) {
+        throw rulesError(err)
+      }
+      const settings = /** @type {import('../binding').RedisLedger} */ (handle).settings()
+      return new Ledger(handle, token, `Ledger.redis(${inspect(shownUrl(u))}, `, (rules) => ({ ...rules, ...settings }))
     }
 
     /** The rules in force, every default filled in (a frozen object). */
@@ -194,9 +266,13 @@ function ledgerClass(native) {
       return settle(() => this.#native.usage(appId, day, nowMs))
     }
 
-    /** `Ledger.memory({ capacity: 10, ... })` in util.inspect and console.log. */
+    /**
+     * In util.inspect and console.log: `Ledger.memory({ capacity: 10, ... })`, or
+     * `Ledger.redis('redis://***@10.0.0.5:6379', { capacity: 10, ..., keyPrefix: 'voipsign' })`
+     * (the hosts, never a password).
+     */
     [inspect.custom]() {
-      return `Ledger.memory(${inspect({ ...this.#rules }, { breakLength: Infinity })})`
+      return this.#shown
     }
   }
   Object.defineProperty(Ledger.prototype, Symbol.toStringTag, { value: 'Ledger', configurable: true })
@@ -204,4 +280,4 @@ function ledgerClass(native) {
   return Ledger
 }
 
-module.exports = { ledgerClass, RULES }
+module.exports = { ledgerClass, RULES, REDIS_OPTIONS, shownUrl }

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // The workload of `make memcheck`: every function of the addon, with its error
 // paths, strings on the stack buffers and beyond them, the room ledger (every
-// method, ledgers collected while in use), panics (test-panic addon),
-// and worker threads that load and unload the addon (their instance data is freed
-// when they exit). Run under valgrind by the Makefile; runs plainly too:
+// method, ledgers collected while in use), the Redis ledger when
+// VOIPSIGN_REDIS_URL is set (every method as a Promise settled from libuv's pool,
+// its errors, a server that is not there), panics (test-panic addon, on this
+// thread and on the pool), and worker threads that load and unload the addon
+// (their instance data is freed when they exit). Run under valgrind by the
+// Makefile; runs plainly too:
 //
 //   node scripts/memcheck.js            2000 rounds (MEMCHECK_ITERATIONS=N to change)
 'use strict'
@@ -201,23 +204,70 @@ async function ledgerRound(i, state, panics) {
   fails(() => Ledger.memory({ onUnavailable: 'x'.repeat(200) }), 'INVALID_RULES')
 }
 
+const REDIS_URL = process.env.VOIPSIGN_REDIS_URL || null
+const REDIS_PREFIX = `vstest-node-memcheck-${process.pid}-${Date.now() % 1e9}`
+
+/**
+ * The Redis ledger (VOIPSIGN_REDIS_URL): every method and error path (about 20
+ * calls, each an AsyncTask on the pool, its Promise settled on this thread; the
+ * core's errors made into JavaScript errors there), a new ledger each time (the
+ * old ones and their connections are collected), a server that is not there
+ * (degraded, LEDGER_UNAVAILABLE), a malformed URL, panics on the pool.
+ */
+async function redisRound(i, state, panics) {
+  if (panics) await rejects(panics._panicAsyncForTesting(), 'INTERNAL')
+  if (REDIS_URL === null) return
+  const keyPrefix = `${REDIS_PREFIX}-${isMainThread ? 'main' : workerData.worker}`
+  state.redis = Ledger.redis(REDIS_URL, { capacity: 2, keyPrefix, commandTimeoutMs: 5000, connectTimeoutMs: 5000 })
+  const ledger = state.redis
+  const seat = { appId: DOC.appId, groupId: `room-${i}`, memberId: i % 2 ? MEMBER : `m${i}` }
+  assert.equal((await ledger.admit(seat)).opened, true)
+  const { admission, ticket } = await ledger.admitAndIssue({ ...seat, groupId: `房间-${i}`, sessionKey: DOC.sessionKey, roomType: 'video' })
+  assert.equal(admission.members, 1)
+  assert.equal(ticket.signature.length, 64)
+  assert.equal(typeof (await ledger.heartbeat(seat)), 'number')
+  assert.equal((await ledger.sync({ ...seat, openIds: [seat.memberId, 'x'] })).members.length, 2)
+  assert.equal((await ledger.room(seat)).live, true)
+  assert.equal((await ledger.usage({ appId: DOC.appId })).dailyRoomLimit, 100000)
+  await rejects(ledger.admit({ ...seat, memberId: 'z' }), 'ROOM_FULL')
+  await rejects(ledger.heartbeat({ ...seat, memberId: 'nobody' }), 'NOT_ADMITTED')
+  await rejects(ledger.admit({ ...seat, memberId: MEMBER + 'x' }), 'INVALID_MEMBER_ID')
+  await rejects(ledger.admitAndIssue({ ...seat, sessionKey: 'k'.repeat(300) }), 'INVALID_SESSION_KEY')
+  await rejects(ledger.admit({ ...seat, nowMs: 2 ** 53 - 1 }), 'INVALID_TIMESTAMP')
+  const both = await Promise.allSettled([ledger.leave(seat), ledger.leave({ ...seat, memberId: 'x' }), ledger.leave(seat)])
+  assert.equal(both.filter((r) => r.status === 'fulfilled' && r.value).length, 2)
+  const big = { ...seat, groupId: `big-${i}` }
+  assert.equal((await ledger.sync({ ...big, openIds: OPEN_IDS })).members.length, OPEN_IDS.length)
+  // Nothing listens on port 1: degraded under allow, LEDGER_UNAVAILABLE under refuse.
+  const gone = Ledger.redis('redis://:memcheck-pw@127.0.0.1:1', { onUnavailable: i % 20 ? 'allow' : 'refuse' })
+  if (i % 20) assert.equal((await gone.admit(seat)).degraded, true)
+  else await rejects(gone.admit(seat), 'LEDGER_UNAVAILABLE')
+  await rejects(gone.room(seat), 'LEDGER_UNAVAILABLE')
+  fails(() => Ledger.redis('redis://:memcheck-pw@h1:1,h2:2'), 'INVALID_REDIS_URL')
+  fails(() => Ledger.redis(REDIS_URL, { keyPrefix: 'a{b}' }), 'INVALID_RULES')
+}
+
 async function main() {
   const rounds = Number(process.env.MEMCHECK_ITERATIONS || 2000)
+  if (REDIS_URL === null) console.log('memcheck: VOIPSIGN_REDIS_URL is not set: the Redis ledger is not exercised')
   const started = Date.now()
   // Panics print through Rust's panic hook; one round in 50 panics, to keep the log short.
   const panics = loadPanics()
-  const state = { ledger: null }
+  const state = { ledger: null, redis: null }
   for (let i = 0; i < rounds; i++) {
     round(i, i % 50 === 0 ? panics : null)
     // One round in 10: under valgrind the thread hops are slow (50 such rounds add
     // about 15 s), and 50 calls of each method would still show a leak per call.
     if (i % 10 === 0) await ledgerRound(i, state, i % 50 === 0 ? panics : null)
+    // The Redis ledger one round in 20 (under valgrind a round of network calls
+    // takes about 2 s); 25 rounds of 20 calls would still show a leak per call.
+    if (i % 20 === 0) await redisRound(i, state, i % 50 === 0 ? panics : null)
   }
   // Workers: each loads both addons in its own environment and frees them on exit.
   const workers = Math.min(4, rounds)
   let done = 0
-  for (let w = 0; w < workers; w++) {
-    const w = new Worker(__filename, { workerData: { rounds: Math.max(1, Math.floor(rounds / 20)) } })
+  for (let k = 0; k < workers; k++) {
+    const w = new Worker(__filename, { workerData: { rounds: Math.max(1, Math.floor(rounds / 20)), worker: k } })
     w.on('error', (err) => {
       console.error(err)
       process.exitCode = 1
@@ -233,10 +283,11 @@ async function main() {
 
 async function worker() {
   const panics = loadPanics()
-  const state = { ledger: null }
+  const state = { ledger: null, redis: null }
   for (let i = 0; i < workerData.rounds; i++) {
     round(i, i === 0 ? panics : null)
     if (i % 10 === 0) await ledgerRound(i, state, i === 0 ? panics : null)
+    if (i === 0) await redisRound(i, state, panics)
   }
   parentPort.postMessage('ok')
 }

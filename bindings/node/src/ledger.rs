@@ -3,11 +3,12 @@
 //! method's object argument, checks the JavaScript types and passes the values
 //! here positionally.
 //!
-//! The class holds the core's [`rooms::Ledger`]; each method makes ONE call
-//! into it and returns the result. lib/ledger.js wraps every method in an
-//! `async` function, so the public API is Promises already: a shared store that
-//! does I/O (Redis, a later release) will run its calls off the JavaScript thread
-//! behind the same API. The memory store runs on the JavaScript thread, because
+//! The class holds the core's [`rooms::Ledger`] over the memory store; each
+//! method makes ONE call into it and returns the result. lib/ledger.js wraps
+//! every method in an `async` function, so the public API is Promises; the Redis
+//! store, which does I/O, is another class ([`crate::redis`]) whose methods run
+//! on libuv's thread pool behind the same API. The memory store runs on the
+//! JavaScript thread, because
 //! a hop to libuv's thread pool costs far more than the work (measured on the
 //! 2-core project machine, Node 20.20, an awaited `admit` + `leave` pair: 4.5 µs
 //! on the JavaScript thread against 36–132 µs through an `AsyncTask`, the thread
@@ -25,6 +26,39 @@ use zeroize::Zeroizing;
 use crate::errors::{js_error, Result};
 use crate::rooms::{Admission, AdmissionAndTicket, Limits, Room, Usage};
 use crate::text::Text;
+
+/// The rules from the JavaScript values (`undefined`: the default), or the first
+/// error in the order of the core: the numbers in the order of the rules (as in
+/// Python), then `onUnavailable`, parsed by the core (`INVALID_RULES`). Shared by
+/// `Ledger.memory` and `RedisLedger.open` (src/redis.rs).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn rules_of(
+    capacity: Option<i64>,
+    daily_room_limit: Option<i64>,
+    daily_room_warning: Option<i64>,
+    reserve_ttl_ms: Option<i64>,
+    lease_ttl_ms: Option<i64>,
+    sync_grace_ms: Option<i64>,
+    day_offset_minutes: Option<i64>,
+    on_unavailable: Option<String>,
+) -> std::result::Result<Rules, voipsign::Error> {
+    let d = Rules::default();
+    let mut rules = Rules {
+        capacity: capacity.unwrap_or(d.capacity),
+        daily_room_limit: daily_room_limit.unwrap_or(d.daily_room_limit),
+        daily_room_warning,
+        reserve_ttl_ms: reserve_ttl_ms.unwrap_or(d.reserve_ttl_ms),
+        lease_ttl_ms: lease_ttl_ms.unwrap_or(d.lease_ttl_ms),
+        sync_grace_ms,
+        day_offset_minutes: day_offset_minutes.unwrap_or(d.day_offset_minutes),
+        on_unavailable: d.on_unavailable,
+    };
+    rules.validate()?;
+    if let Some(name) = on_unavailable {
+        rules.on_unavailable = name.parse()?;
+    }
+    Ok(rules)
+}
 
 /// The room ledger (internal: the package's `Ledger` in lib/ledger.js wraps it).
 #[napi]
@@ -49,22 +83,17 @@ impl Ledger {
         day_offset_minutes: Option<i64>,
         on_unavailable: Option<String>,
     ) -> Result<Ledger> {
-        let d = Rules::default();
-        let mut rules = Rules {
-            capacity: capacity.unwrap_or(d.capacity),
-            daily_room_limit: daily_room_limit.unwrap_or(d.daily_room_limit),
+        let rules = rules_of(
+            capacity,
+            daily_room_limit,
             daily_room_warning,
-            reserve_ttl_ms: reserve_ttl_ms.unwrap_or(d.reserve_ttl_ms),
-            lease_ttl_ms: lease_ttl_ms.unwrap_or(d.lease_ttl_ms),
+            reserve_ttl_ms,
+            lease_ttl_ms,
             sync_grace_ms,
-            day_offset_minutes: day_offset_minutes.unwrap_or(d.day_offset_minutes),
-            on_unavailable: d.on_unavailable,
-        };
-        // As in Python: the numbers in the order of the rules, then the name.
-        rules.validate().map_err(js_error)?;
-        if let Some(name) = on_unavailable {
-            rules.on_unavailable = name.parse().map_err(js_error)?;
-        }
+            day_offset_minutes,
+            on_unavailable,
+        )
+        .map_err(js_error)?;
         let inner = rooms::Ledger::memory(rules).map_err(js_error)?;
         Ok(Ledger { inner })
     }

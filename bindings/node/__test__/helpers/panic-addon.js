@@ -25,7 +25,8 @@ function file() {
 /**
  * Load the test-panic addon (or `addonFile`, another build with the feature) in
  * this thread and return the package's API over it (lib/api.js, as index.js
- * does with the production addon), plus `_panicForTesting(sessionKey?)`, whose
+ * does with the production addon), plus `_panicForTesting(sessionKey?)` and
+ * `_panicAsyncForTesting()` (the same on a thread of libuv's pool), whose
  * errors go through the same conversion (lib/errors.js), and `native`, the
  * addon's raw exports.
  * @param {string} [addonFile]
@@ -41,7 +42,15 @@ function load(addonFile = file()) {
       throw fromNative(err)
     }
   }
-  return { ...api, _panicForTesting, native }
+  /** The same on a thread of libuv's pool, as the Redis ledger's calls run: a Promise, rejected. */
+  async function _panicAsyncForTesting() {
+    try {
+      return await native._panicAsyncForTesting()
+    } catch (err) {
+      throw fromNative(err)
+    }
+  }
+  return { ...api, _panicForTesting, _panicAsyncForTesting, native }
 }
 
 module.exports = { file, load }

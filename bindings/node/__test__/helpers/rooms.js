@@ -1,6 +1,6 @@
 // tests/vectors/rooms.json (the room ledger, docs/ROOMS.md; format: its "about"
 // and the lead's FORMAT notes) and a runner of its scenarios, shared by
-// rooms.test.js and the worker threads of ledger.test.js.
+// rooms.test.js, redis.test.js and the worker threads of ledger.test.js.
 'use strict'
 
 const path = require('node:path')
@@ -39,16 +39,18 @@ async function callStep(ledger, s) {
 }
 
 /**
- * Run one scenario on a fresh `api.Ledger.memory(rules)`: the outcome of each
+ * Run one scenario on a fresh ledger, `open(rules)` (by default
+ * `api.Ledger.memory(rules)`; the Redis tests open `Ledger.redis` with a key
+ * prefix of the scenario's own): the outcome of each
  * step, `{ value }` or `{ error: code }` (an error that is not a VoipSignError
  * is thrown). A ticket's random nonce and its signature are checked here (the
  * shape, and `api.verify`) and left out of the value, so that outcomes compare
  * across runs. A scenario whose rules are refused gives `{ rulesError: code }`.
  */
-async function runScenario(api, scenario) {
+async function runScenario(api, scenario, open = (rules) => api.Ledger.memory(rules)) {
   let ledger
   try {
-    ledger = api.Ledger.memory(scenario.rules)
+    ledger = open(scenario.rules)
   } catch (err) {
     if (!(err instanceof api.VoipSignError)) throw err
     return { rulesError: err.code, steps: [] }
