@@ -189,6 +189,23 @@ impl RedisStore {
             .unwrap_or(false)
     }
 
+    /// `url` as it may be shown (a `repr`, a log line): scheme, hosts and
+    /// database, the credentials as `***`, nothing after the path; `None` when
+    /// it does not parse.
+    pub fn redacted_url(url: &str) -> Option<String> {
+        let t = url::parse(url).ok()?;
+        let (scheme, rest) = url.split_once("://")?;
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let path = rest[end..].split(['?', '#']).next().unwrap_or("");
+        let path = if path.len() > 1 { path } else { "" }; // a bare "/" says nothing
+        let auth = if rest[..end].contains('@') {
+            "***@"
+        } else {
+            ""
+        };
+        Some(format!("{scheme}://{auth}{}{path}", t.shown))
+    }
+
     /// `LEDGER_UNAVAILABLE` for a failed call: what happened, where, never the
     /// password.
     fn unavailable(&self, e: &RedisError) -> Error {

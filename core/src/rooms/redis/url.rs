@@ -170,6 +170,22 @@ mod tests {
     }
 
     #[test]
+    fn redacted_urls() {
+        use crate::rooms::RedisStore;
+        let r = |u: &str| RedisStore::redacted_url(u);
+        assert_eq!(
+            r("redis://:s3cret@h:1/2?x=s3cret").as_deref(),
+            Some("redis://***@h:1/2")
+        );
+        assert_eq!(r("rediss://h").as_deref(), Some("rediss://h"));
+        assert_eq!(
+            r("redis+cluster://u:s3cret@a:1,b:2").as_deref(),
+            Some("redis+cluster://***@a:1,b:2")
+        );
+        assert_eq!(r("nope://s3cret"), None);
+    }
+
+    #[test]
     fn shows_hosts_and_redacts_passwords() {
         let t = parse("redis+cluster://u:p%40ss@10.0.0.1:7000,10.0.0.2:7000").unwrap();
         assert_eq!(t.shown, "10.0.0.1:7000,10.0.0.2:7000");
