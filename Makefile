@@ -19,7 +19,7 @@ BINDINGS := $(patsubst bindings/%/Makefile,%,$(wildcard bindings/*/Makefile))
 C_LIBS := -lpthread -ldl -lm
 C_FLAGS := -std=c11 -Wall -Wextra -Werror -g -Iinclude -Ibuild/c
 
-.PHONY: help ffi cli header header-check clippy test test-all test-rust test-c test-c-valgrind \
+.PHONY: help ffi cli header header-check clippy test test-all test-rust test-c test-c-redis test-c-redis-valgrind test-c-valgrind \
         demo demo-core bench bench-core test-bench-quick fuzz test-fuzz-smoke install tools redis-servers redis-servers-stop $(addprefix test-,$(BINDINGS))
 
 help: ## list the targets
@@ -77,20 +77,43 @@ build/c/rooms.h: tests/vectors/rooms.json tests/c/gen_rooms.py
 	@mkdir -p build/c
 	python3 tests/c/gen_rooms.py tests/vectors/rooms.json > $@.tmp && mv $@.tmp $@
 
-build/c/test_rooms_asan: tests/c/test_rooms.c tests/c/check.h build/c/rooms.h include/voipsign.h ffi
+build/c/test_rooms_asan: tests/c/test_rooms.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h ffi
 	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L -fsanitize=address,undefined -fno-sanitize-recover=all \
 	  -fno-omit-frame-pointer $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-build/c/test_rooms_plain: tests/c/test_rooms.c tests/c/check.h build/c/rooms.h include/voipsign.h ffi
+build/c/test_rooms_plain: tests/c/test_rooms.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h ffi
 	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-test-c: tools build/c/test_asan build/c/test_rooms_asan ## the C suite under AddressSanitizer + UBSan (signing, room ledger)
+# The room ledger on the Redis store (voipsign_ledger_new_redis) against the servers of
+# tests/redis/servers.sh: the scenarios on a server and a cluster, 4 processes x 8
+# threads racing for one room, passwords, a private server killed, restarted, paused.
+build/c/test_rooms_redis_asan: tests/c/test_rooms_redis.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h ffi
+	$(CC) $(C_FLAGS) -D_DEFAULT_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  -fno-omit-frame-pointer $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
+
+build/c/test_rooms_redis_plain: tests/c/test_rooms_redis.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h ffi
+	$(CC) $(C_FLAGS) -D_DEFAULT_SOURCE -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
+
+test-c-redis: tools build/c/test_rooms_redis_asan ## the C suite of the Redis store under ASan + UBSan (starts the test servers)
+	@servers="$$(tests/redis/servers.sh start)" || exit 1; eval "$$servers"; \
+	echo "VOIPSIGN_REDIS_REQUIRED=1 build/c/test_rooms_redis_asan"; \
+	VOIPSIGN_REDIS_REQUIRED=1 build/c/test_rooms_redis_asan
+
+test-c-redis-valgrind: tools build/c/test_rooms_redis_plain ## the same under valgrind memcheck (races of 20 rounds)
+	@servers="$$(tests/redis/servers.sh start)" || exit 1; eval "$$servers"; \
+	echo "VOIPSIGN_REDIS_REQUIRED=1 VOIPSIGN_TEST_RACE_ROUNDS=20 valgrind ... build/c/test_rooms_redis_plain"; \
+	VOIPSIGN_REDIS_REQUIRED=1 VOIPSIGN_TEST_RACE_ROUNDS=20 \
+	  valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 build/c/test_rooms_redis_plain
+
+test-c: tools build/c/test_asan build/c/test_rooms_asan ## the C suite under AddressSanitizer + UBSan (signing, room ledger on memory and Redis)
 	build/c/test_asan
 	build/c/test_rooms_asan
+	$(MAKE) --no-print-directory test-c-redis
 
 test-c-valgrind: tools build/c/test_plain build/c/test_rooms_plain ## the C suite under valgrind memcheck (0 errors, 0 leaks)
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 build/c/test_plain
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 build/c/test_rooms_plain
+	$(MAKE) --no-print-directory test-c-redis-valgrind
 
 test: ## every test of every language, with its duration (CI runs this); starts and stops the Redis test servers
 	@start=$$(date +%s); \

@@ -78,12 +78,19 @@ typedef enum voipsign_status {
   VOIPSIGN_INVALID_RULES = 17,
   // The room ledger's store cannot be reached (with on_unavailable = refuse).
   VOIPSIGN_LEDGER_UNAVAILABLE = 18,
+  // A Redis store URL is malformed or has an unknown scheme (the message never
+  // shows the URL: it may carry a password).
+  VOIPSIGN_INVALID_REDIS_URL = 19,
 } voipsign_status;
 
 // A room ledger: WeChat's room rules over a store. Create with
-// `voipsign_ledger_new_memory`, free with `voipsign_ledger_free`. Thread safety:
-// one ledger may be used by any number of threads at once (every operation is
-// atomic).
+// `voipsign_ledger_new_memory` (one process's rooms) or
+// `voipsign_ledger_new_redis` (shared by every instance using the server), free
+// with `voipsign_ledger_free`. Thread safety: one ledger may be used by any
+// number of threads at once (every operation is atomic). On a Redis ledger every
+// `voipsign_ledger_*` call may block on network I/O, up to about the connect
+// timeout plus two command timeouts (`voipsign_redis_options`) when the server is
+// slow or gone.
 typedef struct voipsign_ledger voipsign_ledger;
 
 // Details of a failure, filled in by any `voipsign_*` function that fails when the
@@ -153,6 +160,26 @@ typedef struct voipsign_usage {
   // The daily limit.
   uint64_t daily_room_limit;
 } voipsign_usage;
+
+// How a Redis ledger connects. Start from `voipsign_redis_options_default()` and
+// change what you need; out of range: `VOIPSIGN_INVALID_RULES` when the ledger is
+// created.
+//
+// `key_prefix` is borrowed for the call to `voipsign_ledger_new_redis` only (the
+// ledger keeps a copy).
+typedef struct voipsign_redis_options {
+  // Opening a connection (TCP, TLS, AUTH), ms, 1–60000 (default 250).
+  int64_t connect_timeout_ms;
+  // Each command (one script run), ms, 1–60000 (default 250).
+  int64_t command_timeout_ms;
+  // The first part of every key, as (pointer, length): 1–64 bytes of printable
+  // ASCII without `{` or `}`. Length 0 (the pointer is then ignored) is the
+  // default, `"voipsign"`. Ledgers with different prefixes on one server are
+  // independent (staging and production, tests).
+  const char *key_prefix;
+  // Length of `key_prefix` in bytes (0: the default prefix).
+  size_t key_prefix_len;
+} voipsign_redis_options;
 
 #ifdef __cplusplus
 extern "C" {
@@ -393,7 +420,8 @@ enum voipsign_status voipsign_ledger_new_memory(const struct voipsign_rules *rul
                                                 struct voipsign_ledger **out,
                                                 struct voipsign_error *err);
 
-// Release a ledger (NULL is a no-op). Not while another thread uses it.
+// Release a ledger (NULL is a no-op). Not while another thread uses it. A Redis
+// ledger closes its idle connections (no network round trip).
 //
 // # Safety
 // `ledger` NULL or a pointer from `voipsign_ledger_new_*`, not freed before.
@@ -536,6 +564,49 @@ enum voipsign_status voipsign_ledger_usage(const struct voipsign_ledger *ledger,
                                            int64_t now_ms,
                                            struct voipsign_usage *out,
                                            struct voipsign_error *err);
+
+// The default Redis options: connect and command timeouts of 250 ms, the key
+// prefix `"voipsign"` (`key_prefix` NULL, `key_prefix_len` 0). Thread safety:
+// reentrant.
+struct voipsign_redis_options voipsign_redis_options_default(void);
+
+// Create a ledger over a Redis store: one Redis server or a Redis Cluster shared
+// by every backend instance that uses the same URL and key prefix (each operation
+// is one server-side script, atomic against every other instance).
+//
+// `url` (UTF-8, not NUL-terminated): `redis://[user:password@]host[:port][/db]`,
+// `rediss://…` (TLS), `redis+cluster://[user:password@]host:port[,host:port…]`
+// or `rediss+cluster://…` (a Redis Cluster, by one or more seed nodes). `options`
+// NULL is `voipsign_redis_options_default()`.
+//
+// Checks, in order: NULL and UTF-8 of the arguments; the URL
+// (`VOIPSIGN_INVALID_REDIS_URL`); the rules, then the options
+// (`VOIPSIGN_INVALID_RULES`). Nothing is connected here: an unreachable server is
+// not an error of this function; each later call then follows the rules'
+// `on_unavailable` (admit flagged degraded, or `VOIPSIGN_LEDGER_UNAVAILABLE`).
+// The URL may carry a password: it never appears in a `voipsign_error` message
+// of this or any later call.
+//
+// On success `*out` receives a ledger the caller owns and must release with
+// `voipsign_ledger_free`; on failure `*out` is untouched. Every
+// `voipsign_ledger_*` function works on it as on a memory ledger, but may block
+// on network I/O: usually one round trip, at most about `connect_timeout_ms` plus
+// two `command_timeout_ms` when the server is slow or gone. Thread safety: one
+// ledger may be shared by any number of threads at once (each call uses its own
+// pooled connection); create it once per process and reuse it. A ledger survives
+// a restart of the server: the next call reconnects.
+//
+// # Safety
+// `(url, url_len)` `(NULL, 0)` or readable; `rules` NULL or a readable
+// `voipsign_rules`; `options` NULL or a readable `voipsign_redis_options` whose
+// `key_prefix` is readable for `key_prefix_len` bytes; `out` NULL or writable;
+// `err` NULL or a writable `voipsign_error`.
+enum voipsign_status voipsign_ledger_new_redis(const char *url,
+                                               size_t url_len,
+                                               const struct voipsign_rules *rules,
+                                               const struct voipsign_redis_options *options,
+                                               struct voipsign_ledger **out,
+                                               struct voipsign_error *err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -16,10 +16,14 @@ use crate::status::{VoipsignError, VoipsignStatus};
 pub const VOIPSIGN_UNSET: i64 = i64::MIN;
 
 /// A room ledger: WeChat's room rules over a store. Create with
-/// `voipsign_ledger_new_memory`, free with `voipsign_ledger_free`. Thread safety:
-/// one ledger may be used by any number of threads at once (every operation is
-/// atomic).
-pub struct VoipsignLedger(Ledger);
+/// `voipsign_ledger_new_memory` (one process's rooms) or
+/// `voipsign_ledger_new_redis` (shared by every instance using the server), free
+/// with `voipsign_ledger_free`. Thread safety: one ledger may be used by any
+/// number of threads at once (every operation is atomic). On a Redis ledger every
+/// `voipsign_ledger_*` call may block on network I/O, up to about the connect
+/// timeout plus two command timeouts (`voipsign_redis_options`) when the server is
+/// slow or gone.
+pub struct VoipsignLedger(pub(crate) Ledger);
 
 /// The rules a ledger enforces. Start from `voipsign_rules_default()` and change
 /// what you need; `VOIPSIGN_UNSET` in `daily_room_warning` or `sync_grace_ms`
@@ -103,7 +107,7 @@ fn unset(v: i64) -> Option<i64> {
 }
 
 impl VoipsignRules {
-    fn to_rules(self) -> Result<Rules, Error> {
+    pub(crate) fn to_rules(self) -> Result<Rules, Error> {
         Ok(Rules {
             capacity: self.capacity,
             daily_room_limit: self.daily_room_limit,
@@ -187,7 +191,8 @@ pub unsafe extern "C" fn voipsign_ledger_new_memory(
     })
 }
 
-/// Release a ledger (NULL is a no-op). Not while another thread uses it.
+/// Release a ledger (NULL is a no-op). Not while another thread uses it. A Redis
+/// ledger closes its idle connections (no network round trip).
 ///
 /// # Safety
 /// `ledger` NULL or a pointer from `voipsign_ledger_new_*`, not freed before.

@@ -24,6 +24,7 @@
 mod args;
 mod diagnose;
 mod ledger;
+mod redis;
 mod status;
 #[cfg(feature = "test-panic")]
 mod test_panic;
@@ -42,6 +43,7 @@ pub use ledger::{
     voipsign_on_unavailable_from_name, voipsign_rules_default, VoipsignAdmission, VoipsignLedger,
     VoipsignRules, VoipsignUsage, VOIPSIGN_UNSET,
 };
+pub use redis::{voipsign_ledger_new_redis, voipsign_redis_options_default, VoipsignRedisOptions};
 pub use status::{VoipsignError, VoipsignStatus, VOIPSIGN_ERROR_MESSAGE_CAP};
 #[cfg(feature = "test-panic")]
 pub use test_panic::voipsign_test_panic;

@@ -52,6 +52,9 @@ pub enum VoipsignStatus {
     VoipsignInvalidRules = 17,
     /// The room ledger's store cannot be reached (with on_unavailable = refuse).
     VoipsignLedgerUnavailable = 18,
+    /// A Redis store URL is malformed or has an unknown scheme (the message never
+    /// shows the URL: it may carry a password).
+    VoipsignInvalidRedisUrl = 19,
 }
 
 impl From<ErrorCode> for VoipsignStatus {
@@ -74,6 +77,7 @@ impl From<ErrorCode> for VoipsignStatus {
             ErrorCode::InvalidMemberId => VoipsignStatus::VoipsignInvalidMemberId,
             ErrorCode::InvalidRules => VoipsignStatus::VoipsignInvalidRules,
             ErrorCode::LedgerUnavailable => VoipsignStatus::VoipsignLedgerUnavailable,
+            ErrorCode::InvalidRedisUrl => VoipsignStatus::VoipsignInvalidRedisUrl,
             _ => VoipsignStatus::VoipsignInternal,
         }
     }
