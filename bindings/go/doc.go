@@ -25,10 +25,12 @@
 //   - [Canonical] returns the sorted, joined string for logs;
 //   - [Diagnose] finds which known mistake reproduces a signature WeChat
 //     rejected, and [Explain] says what a wx.joinVoIPChat failure means;
-//   - a [Ledger] ([NewMemoryLedger]) enforces WeChat's room rules (seats per
-//     room, rooms per day) before a ticket is handed out: [Ledger.AdmitAndIssue]
-//     on join, [Ledger.Heartbeat], [Ledger.Sync], [Ledger.Leave], with
-//     [ErrRoomFull] and [ErrDailyRoomLimit] instead of WeChat's late failures.
+//   - a [Ledger] ([NewMemoryLedger] for one process, [NewRedisLedger] for
+//     every instance sharing a Redis server or cluster) enforces WeChat's room
+//     rules (seats per room, rooms per day) before a ticket is handed out:
+//     [Ledger.AdmitAndIssue] on join, [Ledger.Heartbeat], [Ledger.Sync],
+//     [Ledger.Leave], with [ErrRoomFull] and [ErrDailyRoomLimit] instead of
+//     WeChat's late failures.
 //
 // # Errors
 //

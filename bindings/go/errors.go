@@ -31,7 +31,8 @@ const (
 	CodeInvalidMemberID   Code = C.VOIPSIGN_INVALID_MEMBER_ID   // 16 "INVALID_MEMBER_ID"
 	CodeInvalidRules      Code = C.VOIPSIGN_INVALID_RULES       // 17 "INVALID_RULES"
 	CodeLedgerUnavailable Code = C.VOIPSIGN_LEDGER_UNAVAILABLE  // 18 "LEDGER_UNAVAILABLE"
-	maxKnownCode               = CodeLedgerUnavailable
+	CodeInvalidRedisURL   Code = C.VOIPSIGN_INVALID_REDIS_URL   // 19 "INVALID_REDIS_URL"
+	maxKnownCode               = CodeInvalidRedisURL
 )
 
 // codeNames caches the library's static names of the known codes.
@@ -101,8 +102,9 @@ var (
 	ErrDailyRoomLimit    = sentinel(CodeDailyRoomLimit)    // opening the room would exceed today's limit
 	ErrNotAdmitted       = sentinel(CodeNotAdmitted)       // the member holds no live seat: admit again
 	ErrInvalidMemberID   = sentinel(CodeInvalidMemberID)   // a member id (openid) is not 1–128 printable ASCII bytes
-	ErrInvalidRules      = sentinel(CodeInvalidRules)      // Rules out of range (NewMemoryLedger)
+	ErrInvalidRules      = sentinel(CodeInvalidRules)      // Rules or RedisOptions out of range (NewMemoryLedger, NewRedisLedger)
 	ErrLedgerUnavailable = sentinel(CodeLedgerUnavailable) // the store cannot be reached (OnUnavailableRefuse)
+	ErrInvalidRedisURL   = sentinel(CodeInvalidRedisURL)   // NewRedisLedger's url is malformed (never echoed: it may carry a password)
 )
 
 func sentinel(c Code) *Error {

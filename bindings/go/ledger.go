@@ -138,6 +138,10 @@ var liveLedgers atomic.Int64
 // Each method has an ...At variant taking the time of the call (tests, replays);
 // without it, the store's clock is used.
 //
+// Two stores: NewMemoryLedger (the rooms of this process) and NewRedisLedger
+// (one Redis server or Redis Cluster shared by every backend instance; its
+// methods block on network I/O within RedisOptions' timeouts).
+//
 // A Ledger is safe for concurrent use by any number of goroutines (every
 // operation is atomic). Close it when done; a Ledger that becomes unreachable is
 // freed by a finalizer, but only Close frees it at a known time.

@@ -139,20 +139,27 @@ func TestRoomVectorDefaultsAreTheZeroRules(t *testing.T) {
 var nonceShape = regexp.MustCompile(`^[A-Za-z0-9]{32}$`)
 
 func TestRoomVectors(t *testing.T) {
+	runRoomVectors(t, func(_ string, r Rules) (*Ledger, error) { return NewMemoryLedger(r) })
+}
+
+// runRoomVectors runs every scenario on a fresh ledger newLedger makes from the
+// scenario's name and rules (the memory store here, the Redis store in
+// redis_test.go).
+func runRoomVectors(t *testing.T, newLedger func(name string, r Rules) (*Ledger, error)) {
 	v := loadRoomVectors(t)
 	steps := 0
 	for _, sc := range v.Scenarios {
 		t.Run(sc.Name, func(t *testing.T) {
-			l, err := NewMemoryLedger(rulesOf(t, sc.Rules))
+			l, err := newLedger(sc.Name, rulesOf(t, sc.Rules))
 			if sc.Error != "" {
-				checkCode(t, "NewMemoryLedger", err, sc.Error, "")
+				checkCode(t, "new ledger", err, sc.Error, "")
 				if len(sc.Steps) != 0 {
 					t.Errorf("a scenario whose rules fail has %d steps", len(sc.Steps))
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("NewMemoryLedger: %v", err)
+				t.Fatalf("new ledger: %v", err)
 			}
 			defer l.Close()
 			for i, st := range sc.Steps {

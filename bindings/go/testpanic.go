@@ -1,7 +1,7 @@
 //go:build voipsign_testpanic
 
 // Test-only (build tag voipsign_testpanic, see panic_test.go): links the library
-// built with the cargo feature test-panic (voipsign.go's #cgo lines pick
+// built with the cargo feature test-panic (cgo_checkout.go's #cgo lines pick
 // target/test-panic/release/libvoipsign.a under this tag) and wraps its
 // voipsign_test_panic, which panics inside the library's panic boundary. Never
 // part of a normal build.

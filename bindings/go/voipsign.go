@@ -1,9 +1,6 @@
 package voipsign
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../include
-#cgo !voipsign_testpanic LDFLAGS: ${SRCDIR}/../../target/release/libvoipsign.a -lm -ldl -lpthread
-#cgo voipsign_testpanic LDFLAGS: ${SRCDIR}/../../target/test-panic/release/libvoipsign.a -lm -ldl -lpthread
 #include <string.h>
 #include "voipsign.h"
 

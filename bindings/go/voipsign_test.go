@@ -30,6 +30,7 @@ var sentinels = map[string]*Error{
 	"INVALID_MEMBER_ID":   ErrInvalidMemberID,
 	"INVALID_RULES":       ErrInvalidRules,
 	"LEDGER_UNAVAILABLE":  ErrLedgerUnavailable,
+	"INVALID_REDIS_URL":   ErrInvalidRedisURL,
 }
 
 const (
@@ -123,7 +124,8 @@ func TestCodeNames(t *testing.T) {
 	want := []string{"OK", "INVALID_APP_ID", "INVALID_GROUP_ID", "INVALID_NONCE", "INVALID_TIMESTAMP",
 		"INVALID_SESSION_KEY", "INVALID_SIGNATURE", "NULL_ARGUMENT", "INVALID_UTF8",
 		"BUFFER_TOO_SMALL", "RNG_FAILURE", "INTERNAL", "INVALID_ROOM_TYPE", "ROOM_FULL",
-		"DAILY_ROOM_LIMIT", "NOT_ADMITTED", "INVALID_MEMBER_ID", "INVALID_RULES", "LEDGER_UNAVAILABLE"}
+		"DAILY_ROOM_LIMIT", "NOT_ADMITTED", "INVALID_MEMBER_ID", "INVALID_RULES", "LEDGER_UNAVAILABLE",
+		"INVALID_REDIS_URL"}
 	for i, name := range want {
 		if got := Code(i).String(); got != name {
 			t.Errorf("Code(%d).String() = %q, want %q", i, got, name)
@@ -132,7 +134,7 @@ func TestCodeNames(t *testing.T) {
 			t.Errorf("the sentinel for %s has code %d", name, sentinels[name].Code)
 		}
 	}
-	for _, c := range []Code{-1, 19, 1000, 1 << 40} {
+	for _, c := range []Code{-1, 20, 1000, 1 << 40} {
 		if got := c.String(); got != "UNKNOWN" {
 			t.Errorf("Code(%d).String() = %q", int(c), got)
 		}
