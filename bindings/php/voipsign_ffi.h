@@ -23,6 +23,7 @@ typedef enum voipsign_status {
   VOIPSIGN_INVALID_MEMBER_ID = 16,
   VOIPSIGN_INVALID_RULES = 17,
   VOIPSIGN_LEDGER_UNAVAILABLE = 18,
+  VOIPSIGN_INVALID_REDIS_URL = 19,
 } voipsign_status;
 
 typedef struct voipsign_ledger voipsign_ledger;
@@ -61,6 +62,13 @@ typedef struct voipsign_usage {
   uint64_t rooms;
   uint64_t daily_room_limit;
 } voipsign_usage;
+
+typedef struct voipsign_redis_options {
+  int64_t connect_timeout_ms;
+  int64_t command_timeout_ms;
+  const char *key_prefix;
+  size_t key_prefix_len;
+} voipsign_redis_options;
 
 enum voipsign_status voipsign_sign(const char *app_id,
                                    size_t app_id_len,
@@ -267,3 +275,12 @@ enum voipsign_status voipsign_ledger_usage(const struct voipsign_ledger *ledger,
                                            int64_t now_ms,
                                            struct voipsign_usage *out,
                                            struct voipsign_error *err);
+
+struct voipsign_redis_options voipsign_redis_options_default(void);
+
+enum voipsign_status voipsign_ledger_new_redis(const char *url,
+                                               size_t url_len,
+                                               const struct voipsign_rules *rules,
+                                               const struct voipsign_redis_options *options,
+                                               struct voipsign_ledger **out,
+                                               struct voipsign_error *err);

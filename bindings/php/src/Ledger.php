@@ -19,10 +19,11 @@ use FFI\CData;
  * method takes an optional $nowMs (unix milliseconds) for tests and replays; null is
  * the store's clock. Errors are VoipSignException with the code names of
  * docs/CONTRACT.md: ROOM_FULL, DAILY_ROOM_LIMIT, NOT_ADMITTED, INVALID_MEMBER_ID,
- * INVALID_RULES, LEDGER_UNAVAILABLE and the input codes.
+ * INVALID_RULES, LEDGER_UNAVAILABLE, INVALID_REDIS_URL and the input codes.
  *
  * ```php
- * $ledger = Ledger::memory(capacity: 4);
+ * $ledger = Ledger::memory(capacity: 4);                       // this process's rooms
+ * $ledger = Ledger::redis(getenv('VOIPSIGN_REDIS_URL'));       // every process's rooms, on Redis
  * [$admission, $ticket] = $ledger->admitAndIssue($appId, $groupId, $openId, $sessionKey);
  * echo json_encode($ticket); // for wx.joinVoIPChat
  * ```
@@ -85,6 +86,129 @@ final class Ledger
         ?string $onUnavailable = null
     ): self {
         $ffi = Signer::ffi();
+        $rules = self::rules($ffi, $capacity, $dailyRoomLimit, $dailyRoomWarning, $reserveTtlMs, $leaseTtlMs, $syncGraceMs, $dayOffsetMinutes, $onUnavailable);
+        // A scalar pointer CData, passed by address: PHP 8.2's FFI leaks about 120
+        // bytes each time an element of a fresh `voipsign_ledger *[1]` is read.
+        $handle = $ffi->new('voipsign_ledger *');
+        $err = $ffi->new('voipsign_error[1]');
+        $status = $ffi->voipsign_ledger_new_memory(FFI::addr($rules), FFI::addr($handle), $err);
+        if ($status !== 0) {
+            throw self::exception($ffi, $err, $status);
+        }
+        return new self($ffi, $handle);
+    }
+
+    /**
+     * A ledger over a Redis store: one Redis server or Redis Cluster shared by every
+     * backend process and machine using the same URL and key prefix, so that the
+     * rooms and the daily quota are counted once for all of them. Each operation is
+     * one server-side script, atomic against every other process, timed by the
+     * server's clock. The rules are memory()'s named arguments; from arrays:
+     * Ledger::redis($url, ...$rules, ...$options).
+     *
+     * Nothing is connected here: an unreachable server shows in the calls, as
+     * $onUnavailable says ('allow': admissions flagged degraded; 'refuse':
+     * LEDGER_UNAVAILABLE; leave(), sync(), room() and usage() throw
+     * LEDGER_UNAVAILABLE either way), within the timeouts: every call blocks on
+     * the network, at most about $connectTimeoutMs + 2 x $commandTimeoutMs when
+     * the server is slow or gone. After a restart of the server the same Ledger
+     * works again. The URL may carry a password: it never appears in an exception's
+     * message, and #[\SensitiveParameter] keeps it out of stack traces.
+     *
+     * Keep one Ledger per process and reuse it (README.md: "Redis"): under PHP-FPM
+     * PHP frees every object when the request ends, so there it is one per request.
+     *
+     * @param string      $url              redis://[user:password@]host[:port][/db], rediss://… (TLS),
+     *                                      redis+cluster://[user:password@]host:port[,host:port…] or
+     *                                      rediss+cluster://… (a Redis Cluster, by seed nodes)
+     * @param int|null    $connectTimeoutMs opening a connection (TCP, TLS, AUTH), 1–60000 ms (default 250)
+     * @param int|null    $commandTimeoutMs each command, 1–60000 ms (default 250)
+     * @param string|null $keyPrefix        the first part of every key (null or '': 'voipsign'): 1–64
+     *                                      printable ASCII bytes without { or }; ledgers with different
+     *                                      prefixes on one server are independent (staging, tests)
+     *
+     * @throws VoipSignException INVALID_REDIS_URL for a malformed URL (checked first), then INVALID_RULES
+     *                           for a rule or an option out of range
+     */
+    public static function redis(
+        #[\SensitiveParameter] string $url,
+        ?int $capacity = null,
+        ?int $dailyRoomLimit = null,
+        ?int $dailyRoomWarning = null,
+        ?int $reserveTtlMs = null,
+        ?int $leaseTtlMs = null,
+        ?int $syncGraceMs = null,
+        ?int $dayOffsetMinutes = null,
+        ?string $onUnavailable = null,
+        ?int $connectTimeoutMs = null,
+        ?int $commandTimeoutMs = null,
+        ?string $keyPrefix = null
+    ): self {
+        $ffi = Signer::ffi();
+        $pending = null;
+        try {
+            $rules = self::rules($ffi, $capacity, $dailyRoomLimit, $dailyRoomWarning, $reserveTtlMs, $leaseTtlMs, $syncGraceMs, $dayOffsetMinutes, $onUnavailable);
+        } catch (VoipSignException $e) {
+            // An onUnavailable name with no C value: the library still checks the URL
+            // first, given a number it refuses (7) in its place.
+            $pending = $e;
+            $rules = $ffi->voipsign_rules_default();
+            $rules->on_unavailable = 7;
+        }
+        $options = $ffi->voipsign_redis_options_default();
+        if ($connectTimeoutMs !== null) {
+            $options->connect_timeout_ms = $connectTimeoutMs;
+        }
+        if ($commandTimeoutMs !== null) {
+            $options->command_timeout_ms = $commandTimeoutMs;
+        }
+        $prefix = null; // the copy key_prefix points at, kept until the call returns
+        if ($keyPrefix !== null && $keyPrefix !== '') {
+            $n = \strlen($keyPrefix);
+            $prefix = $ffi->new("char[$n]");
+            FFI::memcpy($prefix, $keyPrefix, $n);
+            $options->key_prefix = $ffi->cast('const char *', $prefix);
+            $options->key_prefix_len = $n;
+        }
+        $handle = $ffi->new('voipsign_ledger *');
+        $err = $ffi->new('voipsign_error[1]');
+        $status = $ffi->voipsign_ledger_new_redis(
+            $url,
+            \strlen($url),
+            FFI::addr($rules),
+            FFI::addr($options),
+            FFI::addr($handle),
+            $err
+        );
+        unset($prefix);
+        if ($pending !== null) {
+            if ($status === 0) {
+                $ffi->voipsign_ledger_free($handle); // not reached: 7 is refused
+            }
+            throw $status === VoipSignException::INVALID_REDIS_URL ? self::exception($ffi, $err, $status) : $pending;
+        }
+        if ($status !== 0) {
+            throw self::exception($ffi, $err, $status);
+        }
+        return new self($ffi, $handle);
+    }
+
+    /**
+     * voipsign_rules from the named rules (null: the default).
+     *
+     * @throws VoipSignException INVALID_RULES for an onUnavailable other than 'allow' / 'refuse'
+     */
+    private static function rules(
+        FFI $ffi,
+        ?int $capacity,
+        ?int $dailyRoomLimit,
+        ?int $dailyRoomWarning,
+        ?int $reserveTtlMs,
+        ?int $leaseTtlMs,
+        ?int $syncGraceMs,
+        ?int $dayOffsetMinutes,
+        ?string $onUnavailable
+    ): CData {
         $rules = $ffi->voipsign_rules_default();
         $given = [
             'capacity' => $capacity,
@@ -116,15 +240,7 @@ final class Ledger
             }
             $rules->on_unavailable = $number->cdata;
         }
-        // A scalar pointer CData, passed by address: PHP 8.2's FFI leaks about 120
-        // bytes each time an element of a fresh `voipsign_ledger *[1]` is read.
-        $handle = $ffi->new('voipsign_ledger *');
-        $err = $ffi->new('voipsign_error[1]');
-        $status = $ffi->voipsign_ledger_new_memory(FFI::addr($rules), FFI::addr($handle), $err);
-        if ($status !== 0) {
-            throw self::exception($ffi, $err, $status);
-        }
-        return new self($ffi, $handle);
+        return $rules;
     }
 
     /** Free the native ledger. */

@@ -12,8 +12,10 @@ use FFI;
  *
  * Order: an explicit path (Signer::useLibrary()), else the FFI scope 'voipsign'
  * when php.ini preloads voipsign_ffi.h (ffi.preload, the FPM setup), else
- * FFI::cdef() with the VOIPSIGN_LIB environment variable, else the installed
- * library name libvoipsign.so (found by the dynamic loader).
+ * FFI::cdef() with the VOIPSIGN_LIB environment variable, else the library the
+ * Composer release package bundles (lib/<os>-<machine>/libvoipsign.so beside src/,
+ * by absolute path), else the installed library name libvoipsign.so (found by the
+ * dynamic loader).
  */
 final class Library
 {
@@ -72,6 +74,9 @@ final class Library
             if (\is_string($env) && $env !== '') {
                 $path = $env;
                 $how = 'from ' . self::ENV;
+            } elseif (is_file(self::bundledPath())) {
+                $path = self::bundledPath();
+                $how = 'bundled with the package';
             } else {
                 $path = self::DEFAULT_NAME;
                 $how = 'the default name; set ' . self::ENV . ' or call Signer::useLibrary() to give a path';
@@ -95,6 +100,16 @@ final class Library
         }
         $source = $path;
         return self::$loaded[$path] = $ffi;
+    }
+
+    /**
+     * The absolute path of the library the Composer release package bundles for
+     * this platform (lib/linux-x86_64/libvoipsign.so beside src/); a checkout of
+     * the repository has none.
+     */
+    public static function bundledPath(): string
+    {
+        return \dirname(__DIR__) . '/lib/' . strtolower(PHP_OS_FAMILY) . '-' . php_uname('m') . '/libvoipsign.so';
     }
 
     /**

@@ -41,6 +41,8 @@ class VoipSignException extends \InvalidArgumentException
     public const INVALID_MEMBER_ID = 16;
     public const INVALID_RULES = 17;
     public const LEDGER_UNAVAILABLE = 18;
+    // Ledger::redis(): the URL is malformed (the message never shows it).
+    public const INVALID_REDIS_URL = 19;
 
     private string $errorName;
 

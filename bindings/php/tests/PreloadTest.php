@@ -119,6 +119,40 @@ final class PreloadTest extends TestCase
         ));
     }
 
+    /**
+     * Ledger::redis() under the same FPM-like setup (README.md's lazy static): the
+     * first request seats alice in a one-seat room, the next (a new ledger: PHP
+     * resets statics between requests) finds the room full, counted in Redis.
+     */
+    public function testRedisLedgerUnderWebSapiWithFfiPreloadAndOpcachePreload(): void
+    {
+        $url = getenv('VOIPSIGN_REDIS_URL');
+        if (!\is_string($url) || $url === '') {
+            if (getenv('VOIPSIGN_REDIS_REQUIRED') === '1') {
+                self::fail('VOIPSIGN_REDIS_URL is not set: run `eval "$(tests/redis/servers.sh start)"` first');
+            }
+            self::markTestSkipped('VOIPSIGN_REDIS_URL is not set (tests/redis/servers.sh start)');
+        }
+        $ini = [
+            'ffi.enable=preload',
+            'ffi.preload=' . self::$header,
+            'opcache.enable=1',
+            'opcache.enable_cli=1',
+            'opcache.preload=' . \dirname(__DIR__) . '/preload.php',
+            'opcache.preload_user=' . self::user(),
+        ];
+        $prefix = 'vstest-php-sapi-' . getmypid() . '-' . hrtime(true) % 1_000_000_000;
+        [$status, $headers, $body, $log] = self::serve($ini, "/join_redis.php?member=alice&prefix=$prefix");
+        self::assertSame(200, $status, $body . $log);
+        self::assertContains("X-Voipsign-Library: FFI scope 'voipsign' (ffi.preload)", $headers);
+        $got = json_decode($body, true, 8, JSON_THROW_ON_ERROR);
+        self::assertTrue($got['admission']['opened']);
+        self::assertSame(['alice'], array_column($got['room']['members'], 'memberId'));
+        [$status, , $body] = self::serve($ini, "/join_redis.php?member=bob&prefix=$prefix");
+        self::assertSame(409, $status, $body);
+        self::assertSame('ROOM_FULL', json_decode($body, true)['error']);
+    }
+
     /** ffi.preload alone is not enough under a web SAPI: the error says what to add. */
     public function testWebSapiWithoutOpcachePreloadExplainsTheSetup(): void
     {

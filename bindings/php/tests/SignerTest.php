@@ -221,7 +221,7 @@ final class SignerTest extends TestCase
     {
         $ffi = \FFI::cdef(Library::declarations(), (string) getenv('VOIPSIGN_LIB'));
         $constants = (new \ReflectionClass(VoipSignException::class))->getConstants();
-        self::assertCount(18, $constants);
+        self::assertCount(19, $constants);
         foreach ($constants as $name => $value) {
             self::assertSame($ffi->{'VOIPSIGN_' . $name}, $value, $name);
             self::assertSame($name, $ffi->voipsign_status_name($value), $name);
