@@ -227,6 +227,11 @@ export interface RedisSettings {
   commandTimeoutMs: number
   /** The first part of every key. */
   keyPrefix: string
+  /**
+   * The URL as it may be shown: scheme, hosts, database; credentials as `***`
+   * (the core's `RedisStore::redacted_url`).
+   */
+  redactedUrl: string
 }
 
 /** A room as the ledger sees it (`room`, `sync`). */

@@ -68,29 +68,6 @@ async function settle(call) {
 const SEAT = '{ appId, groupId, memberId, nowMs }'
 
 /**
- * Where a Redis ledger's store is, for util.inspect: the scheme and the hosts of
- * `url`, never its user name or password. The URL is cut as the core cuts it
- * (core/src/rooms/redis/url.rs: the authority ends at the first '/', '?' or '#',
- * the hosts follow its last '@'), so this shows what the core's
- * LEDGER_UNAVAILABLE messages show (`the Redis store at <hosts> ...`) and no
- * more; a database number is kept, anything else after the hosts is left out.
- * Called only with a URL the core accepted.
- * @param {string} url
- */
-function shownUrl(url) {
-  const sep = url.indexOf('://')
-  const scheme = url.slice(0, sep)
-  const rest = url.slice(sep + 3)
-  const end = rest.search(/[/?#]/)
-  const authority = end === -1 ? rest : rest.slice(0, end)
-  const tail = end === -1 ? '' : rest.slice(end)
-  const at = authority.lastIndexOf('@')
-  const hosts = authority.slice(at + 1)
-  const db = /^\/\d{1,5}$/.test(tail) ? tail : ''
-  return `${scheme}://${at === -1 ? '' : '***@'}${hosts}${db}`
-}
-
-/**
  * The rules and options of `params` (a factory's object argument): unknown
  * properties refused, types checked (before the core judges any value).
  * @param {string} fn the factory, for messages
@@ -186,8 +163,9 @@ function ledgerClass(native) {
       } catch (err) {
         throw rulesError(err)
       }
-      const settings = /** @type {import('../binding').RedisLedger} */ (handle).settings()
-      return new Ledger(handle, token, `Ledger.redis(${inspect(shownUrl(u))}, `, (rules) => ({ ...rules, ...settings }))
+      // The URL as the core redacts it (RedisStore::redacted_url): no credentials.
+      const { redactedUrl, ...settings } = /** @type {import('../binding').RedisLedger} */ (handle).settings()
+      return new Ledger(handle, token, `Ledger.redis(${inspect(redactedUrl)}, `, (rules) => ({ ...rules, ...settings }))
     }
 
     /** The rules in force, every default filled in (a frozen object). */
@@ -280,4 +258,4 @@ function ledgerClass(native) {
   return Ledger
 }
 
-module.exports = { ledgerClass, RULES, REDIS_OPTIONS, shownUrl }
+module.exports = { ledgerClass, RULES, REDIS_OPTIONS }

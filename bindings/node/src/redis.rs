@@ -36,6 +36,7 @@ use crate::text::Text;
 pub struct RedisLedger {
     inner: Arc<rooms::Ledger>,
     options: RedisOptions,
+    redacted_url: String,
 }
 
 /// The connection settings of a Redis ledger, every default filled in (shown by
@@ -48,6 +49,9 @@ pub struct RedisSettings {
     pub command_timeout_ms: i64,
     /// The first part of every key.
     pub key_prefix: String,
+    /// The URL as it may be shown: scheme, hosts, database; credentials as `***`
+    /// (the core's `RedisStore::redacted_url`).
+    pub redacted_url: String,
 }
 
 #[napi]
@@ -102,6 +106,7 @@ impl RedisLedger {
         Ok(RedisLedger {
             inner: Arc::new(inner),
             options,
+            redacted_url: RedisStore::redacted_url(&url).unwrap_or_default(),
         })
     }
 
@@ -112,6 +117,7 @@ impl RedisLedger {
             connect_timeout_ms: self.options.connect_timeout_ms,
             command_timeout_ms: self.options.command_timeout_ms,
             key_prefix: self.options.key_prefix.clone(),
+            redacted_url: self.redacted_url.clone(),
         }
     }
 

@@ -63,8 +63,12 @@ pub mod field {
         RoomType = "roomType";
         /// The ledger's `member_id`.
         MemberId = "memberId";
-        /// `Ledger.memory`'s `on_unavailable`.
+        /// The ledger's `on_unavailable` rule.
         OnUnavailable = "on_unavailable";
+        /// `Ledger.redis`'s `url` (never echoed: it may carry a password).
+        RedisUrl = "url";
+        /// `Ledger.redis`'s `key_prefix`.
+        KeyPrefix = "key_prefix";
     }
 }
 
@@ -168,7 +172,8 @@ impl<'py> FromPyObject<'_, 'py> for ErrCode {
 }
 
 /// The `int` parameters of the ledger (see [`Int`]): the rules of
-/// `Ledger.memory`, `now_ms` and usage's `day`, each with its name and what it
+/// `Ledger.memory` and `Ledger.redis`, the latter's timeouts, `now_ms` and
+/// usage's `day`, each with its name and what it
 /// must be, for the `TypeError` of a wrong type.
 pub mod int {
     /// An `int` parameter.
@@ -213,6 +218,10 @@ pub mod int {
         SyncGraceMs = "sync_grace_ms";
         /// Rule `day_offset_minutes`.
         DayOffsetMinutes = "day_offset_minutes";
+        /// `Ledger.redis`'s `connect_timeout_ms`.
+        ConnectTimeoutMs = "connect_timeout_ms";
+        /// `Ledger.redis`'s `command_timeout_ms`.
+        CommandTimeoutMs = "command_timeout_ms";
     }
 }
 

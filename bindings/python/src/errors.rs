@@ -24,6 +24,7 @@ pyo3::import_exception!(voipsign.errors, NotAdmitted);
 pyo3::import_exception!(voipsign.errors, InvalidMemberId);
 pyo3::import_exception!(voipsign.errors, InvalidRules);
 pyo3::import_exception!(voipsign.errors, LedgerUnavailable);
+pyo3::import_exception!(voipsign.errors, InvalidRedisUrl);
 
 /// The exception of `voipsign.errors` for a core error, with the core's message
 /// (which never holds a session_key: the core guarantees it).
@@ -46,6 +47,8 @@ pub fn to_py_err(e: voipsign::Error) -> PyErr {
         ErrorCode::InvalidMemberId => InvalidMemberId::new_err(msg),
         ErrorCode::InvalidRules => InvalidRules::new_err(msg),
         ErrorCode::LedgerUnavailable => LedgerUnavailable::new_err(msg),
+        // The core's message names what is wrong, never the URL (a password).
+        ErrorCode::InvalidRedisUrl => InvalidRedisUrl::new_err(msg),
         // C-ABI-only codes and codes added to the core later: the base class,
         // carrying the code name.
         other => VoipSignError::new_err((msg, other.name())),

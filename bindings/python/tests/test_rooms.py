@@ -2,7 +2,10 @@
 docs/ROOMS.md), each scenario on a fresh ``voipsign.Ledger.memory`` with its
 rules: each result compared field by field (attributes and ``to_dict()``), each
 refusal by exception class and ``.code``. Tickets of ``admit_and_issue`` are
-checked with ``voipsign.verify`` and the nonce's shape."""
+checked with ``voipsign.verify`` and the nonce's shape.
+
+``run_scenario`` is the runner; test_redis.py runs the same table on the Redis
+store (a server and a cluster)."""
 
 import json
 import re
@@ -157,19 +160,19 @@ def check_result(step: Dict[str, Any], got: Any) -> None:
         check_fields(got, expected, USAGE)
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["name"] for s in SCENARIOS])
-def test_scenario(scenario: Dict[str, Any]) -> None:
+def run_scenario(scenario: Dict[str, Any], make: Callable[..., voipsign.Ledger]) -> None:
+    """Run ``scenario`` on a fresh ledger ``make(**rules)`` (the rules as keywords)."""
     rules = rules_of(scenario)
     if "error" in scenario:
         assert scenario["error"] == "INVALID_RULES" and scenario["steps"] == []
         with pytest.raises(voipsign.InvalidRules) as refused:
-            voipsign.Ledger.memory(**rules)
+            make(**rules)
         assert type(refused.value) is voipsign.InvalidRules
         assert refused.value.code == "INVALID_RULES"
         # The message names the rule that is out of range.
         assert any(name in str(refused.value) for name in rules), str(refused.value)
         return
-    ledger = voipsign.Ledger.memory(**rules)
+    ledger = make(**rules)
     for i, step in enumerate(scenario["steps"]):
         where = f"{scenario['name']} step {i} ({step['op']})"
         run = call(ledger, step)
@@ -189,3 +192,8 @@ def test_scenario(scenario: Dict[str, Any]) -> None:
                 check_result(step, got)
             except AssertionError as e:  # pragma: no cover - a failure's message
                 raise AssertionError(f"{where}: {e}") from None
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["name"] for s in SCENARIOS])
+def test_scenario(scenario: Dict[str, Any]) -> None:
+    run_scenario(scenario, voipsign.Ledger.memory)

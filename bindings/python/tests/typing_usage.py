@@ -112,6 +112,15 @@ def misuse() -> None:
 LEDGER = voipsign.Ledger.memory(capacity=10, daily_room_warning=None, on_unavailable="refuse")
 
 
+def shared_ledger(url: str) -> voipsign.Ledger:
+    """The Redis store: the same class, the same methods."""
+    try:
+        return voipsign.Ledger.redis(url, key_prefix="prod", command_timeout_ms=500,
+                                     capacity=10, on_unavailable="allow")
+    except voipsign.InvalidRedisUrl as e:
+        raise RuntimeError(e.code) from e
+
+
 def join(app_id: str, room_id: str, openid: str, session_key: str) -> JoinTicketDict:
     """A join handler: admit, then hand out the ticket."""
     try:
@@ -145,6 +154,11 @@ def ledger_misuse() -> None:
     voipsign.Ledger.memory(10)  # type: ignore[call-arg]
     voipsign.Ledger.memory(on_unavailable="maybe")  # type: ignore[arg-type]
     voipsign.Ledger.memory(capacity=1.5)  # type: ignore[arg-type]
+    voipsign.Ledger.redis()  # type: ignore[call-arg]
+    voipsign.Ledger.redis(b"redis://h")  # type: ignore[arg-type]
+    voipsign.Ledger.redis("redis://h", 250)  # type: ignore[call-arg]
+    voipsign.Ledger.redis("redis://h", key_prefix=None)  # type: ignore[arg-type]
+    voipsign.Ledger.redis("redis://h", on_unavailable="deny")  # type: ignore[arg-type]
     LEDGER.admit("wx", "g", "m", 1)  # type: ignore[call-arg]
     LEDGER.admit("wx", "g", "m", now_ms=1.5)  # type: ignore[arg-type]
     LEDGER.sync("wx", "g", [b"m"])  # type: ignore[list-item]

@@ -32,6 +32,9 @@ day per appId) before a ticket is issued::
     >>> a = ledger.admit("wx20afc706a711eefc", "room-1", "openid-a", now_ms=1796083200000)
     >>> a.opened, a.members, a.rooms_today
     (True, 1, 1)
+
+``voipsign.Ledger.redis(url)`` keeps the same ledger on a Redis server or
+cluster, shared by every worker process and machine.
 """
 
 from voipsign._native import (
@@ -74,6 +77,7 @@ from voipsign.errors import (
     InvalidGroupId,
     InvalidMemberId,
     InvalidNonce,
+    InvalidRedisUrl,
     InvalidRoomType,
     InvalidRules,
     InvalidSessionKey,
@@ -134,4 +138,5 @@ __all__ = [
     "InvalidMemberId",
     "InvalidRules",
     "LedgerUnavailable",
+    "InvalidRedisUrl",
 ]

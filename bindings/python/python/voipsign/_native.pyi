@@ -191,6 +191,30 @@ class Ledger:
         on_unavailable: OnUnavailable = "allow",
     ) -> Ledger:
         """A ledger over an in-process store; the rules are checked by the core."""
+    @staticmethod
+    def redis(
+        url: str,
+        *,
+        connect_timeout_ms: int = 250,
+        command_timeout_ms: int = 250,
+        key_prefix: str = "voipsign",
+        capacity: int = 10,
+        daily_room_limit: int = 100000,
+        daily_room_warning: int | None = None,
+        reserve_ttl_ms: int = 60000,
+        lease_ttl_ms: int = 45000,
+        sync_grace_ms: int | None = None,
+        day_offset_minutes: int = 480,
+        on_unavailable: OnUnavailable = "allow",
+    ) -> Ledger:
+        """A ledger on a Redis server or cluster, shared by every process using it.
+
+        ``url``: ``redis://[user:password@]host[:port][/db]``, ``rediss://...``,
+        ``redis+cluster://host:port[,host:port...]`` or ``rediss+cluster://...``;
+        never shown. Checks the url (``InvalidRedisUrl``), then the rules, then the
+        timeouts and ``key_prefix`` (``InvalidRules``). Connects lazily; calls
+        release the GIL while they wait for the server.
+        """
     def admit(
         self, app_id: str, group_id: str, member_id: str, *, now_ms: int | None = None
     ) -> Admission:

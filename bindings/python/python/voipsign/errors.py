@@ -33,6 +33,7 @@ __all__ = [
     "InvalidMemberId",
     "InvalidRules",
     "LedgerUnavailable",
+    "InvalidRedisUrl",
 ]
 
 
@@ -145,15 +146,28 @@ class InvalidMemberId(VoipSignError):
 
 
 class InvalidRules(VoipSignError):
-    """A rule given to ``Ledger.memory`` is out of its range."""
+    """A rule given to ``Ledger.memory`` or ``Ledger.redis`` (or one of the latter's
+    timeouts or its ``key_prefix``) is out of its range."""
 
     code: str = "INVALID_RULES"
 
 
 class LedgerUnavailable(VoipSignError):
-    """The ledger's store cannot be reached (never the memory store)."""
+    """The ledger's store cannot be reached within its timeouts (never the memory store).
+
+    The message names the server (``host:port``) and what happened, never a password.
+    """
 
     code: str = "LEDGER_UNAVAILABLE"
+
+
+class InvalidRedisUrl(VoipSignError):
+    """The URL given to ``Ledger.redis`` is malformed.
+
+    The message says what is wrong and never repeats the URL (it may carry a password).
+    """
+
+    code: str = "INVALID_REDIS_URL"
 
 
 #: The class raised for each code name.
@@ -176,5 +190,6 @@ ERROR_CLASSES: Dict[str, Type[VoipSignError]] = {
         InvalidMemberId,
         InvalidRules,
         LedgerUnavailable,
+        InvalidRedisUrl,
     )
 }
