@@ -28,7 +28,7 @@ from typing import Any, Dict, List, Optional, Tuple
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 
-ORDER = ["core", "c", "python", "node", "go", "php", "redis"]
+ORDER = ["core", "c", "python", "node", "go", "php", "java", "redis"]
 
 
 def commands(c_bench: str) -> Dict[str, List[str]]:
@@ -40,6 +40,7 @@ def commands(c_bench: str) -> Dict[str, List[str]]:
         "node": make + ["bindings/node", "bench"],
         "go": make + ["bindings/go", "bench"],
         "php": make + ["bindings/php", "bench"],
+        "java": make + ["bindings/java", "bench"],
         "redis": [os.path.join(ROOT, "build", "bench-redis-venv", "bin", "python"),
                   os.path.join(ROOT, "bench", "redis", "bench.py")],
     }
@@ -57,6 +58,8 @@ TARGETS: List[Tuple[str, str, str, str, float, str]] = [
     ("node", "Node", "ratio", ">=", 4.0, "idiom / voipsign.sign"),
     ("go", "Go", "ratio", ">=", 1.3, "idiom / voipsign.Sign"),
     ("php", "PHP", "ratio", ">=", 2.5, "idiom / Signer::sign"),
+    ("java", "Java", "ratio", ">=", 2.0, "new Mac per call (WxJava) / VoipSign.sign"),
+    ("java", "Java", "ratio_vs_tuned", ">=", 1.0, "ThreadLocal<Mac> idiom / VoipSign.sign"),
     ("redis", "Redis ledger", "ratio_8_clients", ">=", 3.0,
      "admit+leave cycles/s, 8 clients on one room: Ledger.redis / redis-py WATCH-MULTI"),
 ]
@@ -108,6 +111,7 @@ def machine() -> Dict[str, Any]:
             "node": first_line(["node", "--version"]),
             "python": first_line([python, "--version"]),
             "php": first_line(["php", "-r", "echo PHP_VERSION;"]),
+            "java": first_line(["java", "-version"]),
             "openssl": first_line(["openssl", "version"]),
         },
     }

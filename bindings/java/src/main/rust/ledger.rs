@@ -1,0 +1,434 @@
+//! The room ledger (docs/ROOMS.md): `io.voipsign.Native`'s `ledger*` methods,
+//! which `io.voipsign.Ledger` calls.
+//!
+//! Two stores: memory and Redis (whose calls block on the network; a JNI call
+//! may, the thread is in native code and holds no JVM lock).
+//!
+//! A Java `Ledger` holds a handle: the key of its core [`Ledger`] in a
+//! process-wide table, never a pointer. `ledgerClose` removes the entry, so a
+//! handle used after close (even by a thread racing the close) finds nothing and
+//! throws `IllegalStateException`; a call already running keeps its own `Arc` and
+//! finishes on a ledger that is freed when the last such call returns. Handles
+//! are never reused. No `unsafe`, no crash on any misuse.
+//!
+//! Results go back in a `long[]` the Java side allocated (`out`), a room as a
+//! `long[]` and a `String[]` of member ids; the Java classes build `Admission`,
+//! `Room`, `Usage` from them.
+//! Optional times arrive as a flag and a value (`hasNow`, `nowMs`): every `long`
+//! is a valid explicit time.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, LazyLock, PoisonError, RwLock};
+
+use jni::objects::{JClass, JLongArray, JObject, JObjectArray, JString};
+use jni::sys::{jboolean, jlong};
+use jni::{jni_mangle, Env, EnvUnowned};
+use voipsign::rooms::{Admission, Ledger, OnUnavailable, RedisOptions, Room, Rules};
+use voipsign::ErrorCode;
+
+use crate::errors::{Failure, Result, ThrowVoipSign};
+use crate::functions::{string_array, ticket_array};
+use crate::text::{null_argument, read, read_all, read_secret};
+
+static LEDGERS: LazyLock<RwLock<HashMap<jlong, Arc<Ledger>>>> =
+    LazyLock::new(|| RwLock::new(HashMap::new()));
+static NEXT_HANDLE: AtomicI64 = AtomicI64::new(1);
+
+/// Keep `ledger`; its handle.
+pub fn register(ledger: Ledger) -> jlong {
+    let handle = NEXT_HANDLE.fetch_add(1, Ordering::Relaxed);
+    let mut table = LEDGERS.write().unwrap_or_else(PoisonError::into_inner);
+    table.insert(handle, Arc::new(ledger));
+    handle
+}
+
+/// The ledger of `handle`, or [`Failure::Closed`].
+fn ledger(handle: jlong) -> Result<Arc<Ledger>> {
+    let table = LEDGERS.read().unwrap_or_else(PoisonError::into_inner);
+    table.get(&handle).cloned().ok_or(Failure::Closed)
+}
+
+/// `Some(now_ms)` when given.
+fn time(has_now: jboolean, now_ms: jlong) -> Option<i64> {
+    has_now.then_some(now_ms)
+}
+
+/// The seven numbers of the rules as Java passed them (unchecked), with the
+/// default `on_unavailable`.
+fn rule_numbers(env: &Env<'_>, numbers: &JLongArray<'_>, given: [bool; 2]) -> Result<Rules> {
+    if numbers.is_null() {
+        return Err(null_argument("rules"));
+    }
+    let mut n = [0_i64; 7];
+    numbers.get_region(env, 0, &mut n)?;
+    let [capacity, limit, warning, reserve, lease, grace, offset] = n;
+    Ok(Rules {
+        capacity,
+        daily_room_limit: limit,
+        daily_room_warning: given[0].then_some(warning),
+        reserve_ttl_ms: reserve,
+        lease_ttl_ms: lease,
+        sync_grace_ms: given[1].then_some(grace),
+        day_offset_minutes: offset,
+        on_unavailable: OnUnavailable::default(),
+    })
+}
+
+/// `onUnavailable` parsed by the core (`None`: not given, the default).
+fn parse_on_unavailable(
+    env: &Env<'_>,
+    name: &JString<'_>,
+) -> Result<Option<std::result::Result<OnUnavailable, voipsign::Error>>> {
+    if name.is_null() {
+        return Ok(None);
+    }
+    let name = read(env, name, "onUnavailable")?;
+    Ok(Some(name.as_str().parse()))
+}
+
+/// `Native.ledgerMemory(rules, hasWarning, hasGrace, onUnavailable)`: the
+/// handle of a new memory ledger. `rules` = capacity, dailyRoomLimit,
+/// dailyRoomWarning, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes.
+#[jni_mangle("io.voipsign.Native")]
+pub fn ledger_memory<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    numbers: JLongArray<'local>,
+    has_warning: jboolean,
+    has_grace: jboolean,
+    on_unavailable: JString<'local>,
+) -> jlong {
+    env.with_env(|env| -> Result<_> {
+        let mut rules = rule_numbers(env, &numbers, [has_warning, has_grace])?;
+        let parsed = parse_on_unavailable(env, &on_unavailable)?;
+        // As the Python and Node bindings: the numbers (in the order of
+        // ROOMS.md), then onUnavailable, a name the core parses.
+        rules.validate()?;
+        if let Some(parsed) = parsed {
+            rules.on_unavailable = parsed?;
+        }
+        Ok(register(Ledger::memory(rules)?))
+    })
+    .resolve::<ThrowVoipSign>()
+}
+
+/// `Native.ledgerRedis(url, rules, hasWarning, hasGrace, onUnavailable,
+/// connectTimeoutMs, commandTimeoutMs, keyPrefix)`: the handle of a new Redis
+/// ledger (nothing is connected yet). The core checks the url
+/// (`INVALID_REDIS_URL`), then the rules, then the options; onUnavailable, the
+/// last rule, comes after the other rules and before the options, as in Python.
+#[jni_mangle("io.voipsign.Native")]
+#[allow(clippy::too_many_arguments)]
+pub fn ledger_redis<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    url: JString<'local>,
+    numbers: JLongArray<'local>,
+    has_warning: jboolean,
+    has_grace: jboolean,
+    on_unavailable_name: JString<'local>,
+    connect_timeout_ms: jlong,
+    command_timeout_ms: jlong,
+    key_prefix: JString<'local>,
+) -> jlong {
+    env.with_env(|env| -> Result<_> {
+        // The URL may hold a password: read (and zeroed) as a secret.
+        let url = read_secret(env, &url, "url")?;
+        let mut rules = rule_numbers(env, &numbers, [has_warning, has_grace])?;
+        let parsed = parse_on_unavailable(env, &on_unavailable_name)?;
+        let prefix = read(env, &key_prefix, "keyPrefix")?;
+        if let Some(Ok(chosen)) = &parsed {
+            rules.on_unavailable = *chosen;
+        }
+        let options = RedisOptions {
+            connect_timeout_ms,
+            command_timeout_ms,
+            key_prefix: prefix.as_str().to_owned(),
+        };
+        let made = match Ledger::redis(url.as_str(), rules, options) {
+            Err(e) if e.code() == ErrorCode::InvalidRedisUrl => return Err(e.into()),
+            made => made,
+        };
+        rules.validate()?;
+        if let Some(parsed) = parsed {
+            parsed?;
+        }
+        Ok(register(made?))
+    })
+    .resolve::<ThrowVoipSign>()
+}
+
+/// `Native.ledgerClose(handle)`: forget the ledger (idempotent).
+#[jni_mangle("io.voipsign.Native")]
+pub fn ledger_close<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>, handle: jlong) {
+    env.with_env(|_env| -> Result<_> {
+        let removed = {
+            let mut table = LEDGERS.write().unwrap_or_else(PoisonError::into_inner);
+            table.remove(&handle)
+        };
+        // Dropped outside the lock (a Redis ledger closes its connections).
+        drop(removed);
+        Ok(())
+    })
+    .resolve::<ThrowVoipSign>()
+}
+
+/// `Native.ledgerLimits(handle, out)`: the rules in force, every default filled
+/// in: the seven numbers of `ledgerMemory`, then onUnavailable (0 allow, 1 refuse).
+#[jni_mangle("io.voipsign.Native")]
+pub fn ledger_limits<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    out: JLongArray<'local>,
+) {
+    env.with_env(|env| -> Result<_> {
+        let ledger = ledger(handle)?;
+        let l = ledger.limits();
+        let values = [
+            i64::from(l.capacity),
+            count(l.daily_room_limit),
+            count(l.daily_room_warning),
+            l.reserve_ttl_ms,
+            l.lease_ttl_ms,
+            l.sync_grace_ms,
+            l.day_offset_ms / 60_000,
+            i64::from(l.on_unavailable == OnUnavailable::Refuse),
+        ];
+        Ok(out.set_region(env, 0, &values)?)
+    })
+    .resolve::<ThrowVoipSign>()
+}
+
+/// A count of the core as a Java `long` (saturated; never reached).
+fn count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// An admission into `out`: opened, renewed, members, generation, roomsToday,
+/// dailyRoomLimit, quotaWarning, leaseExpiresAt, degraded (booleans as 0/1).
+fn write_admission(env: &Env<'_>, out: &JLongArray<'_>, a: &Admission) -> Result<()> {
+    let values = [
+        i64::from(a.opened),
+        i64::from(a.renewed),
+        i64::from(a.members),
+        count(a.generation),
+        count(a.rooms_today),
+        count(a.daily_room_limit),
+        i64::from(a.quota_warning),
+        a.lease_expires_at,
+        i64::from(a.degraded),
+    ];
+    Ok(out.set_region(env, 0, &values)?)
+}
+
+/// `Native.ledgerAdmit(handle, appId, groupId, memberId, hasNow, nowMs, out)`.
+#[jni_mangle("io.voipsign.Native")]
+#[allow(clippy::too_many_arguments)]
+pub fn ledger_admit<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    app_id: JString<'local>,
+    group_id: JString<'local>,
+    member_id: JString<'local>,
+    has_now: jboolean,
+    now_ms: jlong,
+    out: JLongArray<'local>,
+) {
+    env.with_env(|env| -> Result<_> {
+        let ledger = ledger(handle)?;
+        let app = read(env, &app_id, "appId")?;
+        let group = read(env, &group_id, "groupId")?;
+        let member = read(env, &member_id, "memberId")?;
+        let now = time(has_now, now_ms);
+        let a = ledger.admit(app.as_str(), group.as_str(), member.as_str(), now)?;
+        write_admission(env, &out, &a)
+    })
+    .resolve::<ThrowVoipSign>()
+}
+
+/// `Native.ledgerAdmitAndIssue(handle, appId, groupId, memberId, sessionKey,
+/// roomType, hasNow, nowMs, out)`: the admission into `out`, the ticket as
+/// `Native.issue` returns it.
+#[jni_mangle("io.voipsign.Native")]
+#[allow(clippy::too_many_arguments)]
+pub fn ledger_admit_and_issue<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    app_id: JString<'local>,
+    group_id: JString<'local>,
+    member_id: JString<'local>,
+    session_key: JString<'local>,
+    room_type: JString<'local>,
+    has_now: jboolean,
+    now_ms: jlong,
+    out: JLongArray<'local>,
+) -> JObjectArray<'local, JString<'local>> {
+    env.with_env(|env| -> Result<_> {
+        let ledger = ledger(handle)?;
+        let app = read(env, &app_id, "appId")?;
+        let group = read(env, &group_id, "groupId")?;
+        let member = read(env, &member_id, "memberId")?;
+        let key = read_secret(env, &session_key, "sessionKey")?;
+        let room = match room_type.is_null() {
+            true => None,
+            false => Some(read(env, &room_type, "roomType")?),
+        };
+        let (a, g, m, k) = (app.as_str(), group.as_str(), member.as_str(), key.as_str());
+        let room = room.as_ref().map(|r| r.as_str());
+        let now = time(has_now, now_ms);
+        let (admission, ticket) = ledger.admit_and_issue(a, g, m, k, room, now)?;
+        write_admission(env, &out, &admission)?;
+        ticket_array(env, &ticket)
+    })
+    .resolve::<ThrowVoipSign>()
+}
+
+/// `Native.ledgerHeartbeat(handle, appId, groupId, memberId, hasNow, nowMs)`:
+/// the new lease expiry.
+#[jni_mangle("io.voipsign.Native")]
+#[allow(clippy::too_many_arguments)]
+pub fn ledger_heartbeat<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    app_id: JString<'local>,
+    group_id: JString<'local>,
+    member_id: JString<'local>,
+    has_now: jboolean,
+    now_ms: jlong,
+) -> jlong {
+    env.with_env(|env| -> Result<_> {
+        let ledger = ledger(handle)?;
+        let app = read(env, &app_id, "appId")?;
+        let group = read(env, &group_id, "groupId")?;
+        let member = read(env, &member_id, "memberId")?;
+        let now = time(has_now, now_ms);
+        Ok(ledger.heartbeat(app.as_str(), group.as_str(), member.as_str(), now)?)
+    })
+    .resolve::<ThrowVoipSign>()
+}
+
+/// `Native.ledgerLeave(handle, appId, groupId, memberId, hasNow, nowMs)`:
+/// whether a seat was removed.
+#[jni_mangle("io.voipsign.Native")]
+#[allow(clippy::too_many_arguments)]
+pub fn ledger_leave<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    app_id: JString<'local>,
+    group_id: JString<'local>,
+    member_id: JString<'local>,
+    has_now: jboolean,
+    now_ms: jlong,
+) -> jboolean {
+    env.with_env(|env| -> Result<_> {
+        let ledger = ledger(handle)?;
+        let app = read(env, &app_id, "appId")?;
+        let group = read(env, &group_id, "groupId")?;
+        let member = read(env, &member_id, "memberId")?;
+        let now = time(has_now, now_ms);
+        Ok(ledger.leave(app.as_str(), group.as_str(), member.as_str(), now)?)
+    })
+    .resolve::<ThrowVoipSign>()
+}
+
+/// A room as `Object[] {long[] numbers, String[] memberIds}`: numbers are the
+/// generation, live (0/1), then since and expires of each seat.
+fn room_result<'local>(
+    env: &mut Env<'local>,
+    room: &Room,
+) -> Result<JObjectArray<'local, JObject<'local>>> {
+    let mut values = Vec::with_capacity(2 + 2 * room.members.len());
+    values.extend([count(room.generation), i64::from(room.live)]);
+    for seat in &room.members {
+        values.extend([seat.since, seat.expires]);
+    }
+    let numbers = JLongArray::new(env, values.len())?;
+    numbers.set_region(env, 0, &values)?;
+    let ids: Vec<&str> = room.members.iter().map(|s| s.member_id.as_str()).collect();
+    let ids = string_array(env, &ids)?;
+    let result = JObjectArray::<JObject>::new(env, 2, JObject::null())?;
+    result.set_element(env, 0, JObject::from(numbers))?;
+    result.set_element(env, 1, JObject::from(ids))?;
+    Ok(result)
+}
+
+/// `Native.ledgerSync(handle, appId, groupId, openIds, hasNow, nowMs)`:
+/// the room after (see [`room_result`]).
+#[jni_mangle("io.voipsign.Native")]
+#[allow(clippy::too_many_arguments)]
+pub fn ledger_sync<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    app_id: JString<'local>,
+    group_id: JString<'local>,
+    open_ids: JObjectArray<'local, JString<'local>>,
+    has_now: jboolean,
+    now_ms: jlong,
+) -> JObjectArray<'local, JObject<'local>> {
+    env.with_env(|env| -> Result<_> {
+        let ledger = ledger(handle)?;
+        let app = read(env, &app_id, "appId")?;
+        let group = read(env, &group_id, "groupId")?;
+        let ids = read_all(env, &open_ids, voipsign::rooms::OPEN_IDS_FIELD, false)?;
+        let now = time(has_now, now_ms);
+        let room = ledger.sync(app.as_str(), group.as_str(), &ids, now)?;
+        room_result(env, &room)
+    })
+    .resolve::<ThrowVoipSign>()
+}
+
+/// `Native.ledgerRoom(handle, appId, groupId, hasNow, nowMs)`: the room
+/// (see [`room_result`]).
+#[jni_mangle("io.voipsign.Native")]
+#[allow(clippy::too_many_arguments)]
+pub fn ledger_room<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    app_id: JString<'local>,
+    group_id: JString<'local>,
+    has_now: jboolean,
+    now_ms: jlong,
+) -> JObjectArray<'local, JObject<'local>> {
+    env.with_env(|env| -> Result<_> {
+        let ledger = ledger(handle)?;
+        let app = read(env, &app_id, "appId")?;
+        let group = read(env, &group_id, "groupId")?;
+        let now = time(has_now, now_ms);
+        let room = ledger.room(app.as_str(), group.as_str(), now)?;
+        room_result(env, &room)
+    })
+    .resolve::<ThrowVoipSign>()
+}
+
+/// `Native.ledgerUsage(handle, appId, hasDay, day, hasNow, nowMs, out)`: day,
+/// rooms, dailyRoomLimit into `out`.
+#[jni_mangle("io.voipsign.Native")]
+#[allow(clippy::too_many_arguments)]
+pub fn ledger_usage<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    app_id: JString<'local>,
+    has_day: jboolean,
+    day: jlong,
+    has_now: jboolean,
+    now_ms: jlong,
+    out: JLongArray<'local>,
+) {
+    env.with_env(|env| -> Result<_> {
+        let ledger = ledger(handle)?;
+        let app = read(env, &app_id, "appId")?;
+        let u = ledger.usage(app.as_str(), time(has_day, day), time(has_now, now_ms))?;
+        let values = [u.day, count(u.rooms), count(u.daily_room_limit)];
+        Ok(out.set_region(env, 0, &values)?)
+    })
+    .resolve::<ThrowVoipSign>()
+}
