@@ -117,8 +117,8 @@ test-c-valgrind: tools build/c/test_plain build/c/test_rooms_plain ## the C suit
 
 test: ## every test of every language, with its duration (CI runs this); starts and stops the Redis test servers
 	@start=$$(date +%s); \
-	servers="$$(tests/redis/servers.sh start)" || exit 1; eval "$$servers"; \
 	trap 'tests/redis/servers.sh stop' EXIT; \
+	servers="$$(tests/redis/servers.sh start)" || exit 1; eval "$$servers"; \
 	export VOIPSIGN_REDIS_REQUIRED=1; \
 	$(MAKE) --no-print-directory test-all || { echo "make test: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; }; \
 	echo "make test: all suites passed in $$(( $$(date +%s) - start )) s"
