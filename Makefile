@@ -123,7 +123,7 @@ test: ## every test of every language, with its duration (CI runs this); starts 
 	$(MAKE) --no-print-directory test-all || { echo "make test: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; }; \
 	echo "make test: all suites passed in $$(( $$(date +%s) - start )) s"
 
-test-all: tools clippy header-check test-rust test-c test-c-valgrind test-hardening $(addprefix test-,$(BINDINGS)) test-fuzz-smoke test-bench-quick
+test-all: tools clippy header-check test-rust test-c test-c-valgrind test-hardening $(addprefix test-,$(BINDINGS)) test-fuzz-smoke test-bench-quick dist test-dist
 
 $(addprefix test-,$(BINDINGS)): test-%: ffi
 	$(MAKE) -C bindings/$* test
@@ -169,6 +169,9 @@ install: ffi ## install libvoipsign, voipsign.h and voipsign.pc under PREFIX (de
 	install -m 755 $(LIBDIR)/libvoipsign.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/voipsign.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' ffi/voipsign.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/voipsign.pc
+
+# --- release artifacts (issue 16): make dist, make test-dist ---
+include mk/dist.mk
 
 # --- hardening ---
 # Issue 8: the panic boundary, secret hygiene, concurrency and the exported

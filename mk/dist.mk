@@ -1,0 +1,87 @@
+# Release artifacts (issue 16), included by the root Makefile.
+#
+#   make dist        dist/: the C tarball (cargo-c), the Python wheel + sdist, the npm
+#                    tarballs, the Go module proxy, the Composer artifact, the local
+#                    Maven repository with the Java jar (DIST_WITH_JAVA=0 leaves it
+#                    out), every native library built by zig against glibc 2.17; then
+#                    dist-check (GLIBC floors, dist/SHA256SUMS, sizes)
+#   make test-dist   install each artifact the way its users do, in a fresh temporary
+#                    directory without cargo/rustc on PATH, and run the documentation's
+#                    example (packaging/test-dist.sh); ends with `dist: N passed, 0 failed`
+#
+# The scripts are in packaging/ (one per language); the tools are installed on
+# first use: PyPI packages into build/dist/venv, cargo-c into build/tools, Debian
+# packages with apt-get (as root). Rust builds use their own target directories
+# (target/dist-c, target/dist-python, target/dist-node, target/dist-java).
+
+DIST := $(CURDIR)/dist
+DIST_WORK := $(CURDIR)/build/dist
+DIST_VENV := $(DIST_WORK)/venv
+CARGO_C_VERSION := 0.10.24
+CARGO_C := $(TOOLS)/bin/cargo-cbuild
+# PyPI tools of the release build (versions pinned; ziglang carries zig itself).
+DIST_PIP := maturin==1.16.0 ziglang==0.17.1 cargo-zigbuild==0.24.1 auditwheel==6.8.2 abi3audit==0.0.26
+DIST_APT := php-cli php-fpm php-zip composer libfcgi-bin pkg-config unzip
+# The Java artifact (dist-java; test-dist's java-maven runs when dist/maven exists).
+# DIST_WITH_JAVA=0 leaves it out of `make dist`.
+DIST_WITH_JAVA ?= 1
+
+.PHONY: dist dist-tools dist-apt dist-c dist-python dist-node dist-go dist-php dist-java dist-check test-dist dist-clean
+
+$(DIST_VENV)/.installed:
+	python3 -m venv $(DIST_VENV)
+	$(DIST_VENV)/bin/pip install --quiet --disable-pip-version-check $(DIST_PIP)
+	@touch $@
+
+# --debug: an unoptimised cargo-c compiles in a fraction of the time of a release
+# build (it only drives cargo; it computes nothing that takes time), which matters on
+# a fresh CI clone where it is built every run.
+$(CARGO_C):
+	$(CARGO) install cargo-c --version $(CARGO_C_VERSION) --locked --debug --root $(TOOLS)
+
+dist-apt: ## install the Debian packages dist and test-dist need when missing (apt-get, as root)
+	@missing=""; for p in $(DIST_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+dist-tools: $(DIST_VENV)/.installed $(CARGO_C) dist-apt ## the release tools: maturin, zig, cargo-zigbuild, auditwheel, abi3audit, cargo-c
+
+dist-c: dist-tools ## dist/libvoipsign-VERSION-x86_64-linux-gnu.tar.gz (cargo-c, zig, glibc 2.17)
+	packaging/c/build.sh $(CURDIR) $(DIST) $(DIST_WORK) $(DIST_VENV) $(TOOLS)/bin $(VERSION)
+
+dist-python: dist-tools ## dist/voipsign-VERSION-cp310-abi3-manylinux*.whl and the sdist
+	packaging/python/build.sh $(CURDIR) $(DIST) $(DIST_WORK) $(DIST_VENV) $(VERSION)
+
+dist-node: dist-tools ## dist/npm/voipsign-VERSION.tgz and voipsign-linux-x64-gnu-VERSION.tgz
+	$(MAKE) --no-print-directory -C bindings/node install
+	packaging/node/build.sh $(CURDIR) $(DIST) $(DIST_WORK) $(DIST_VENV) $(VERSION)
+
+dist-go: dist-c ## dist/go: the Go module proxy (the module with lib/linux_amd64/libvoipsign.a)
+	packaging/go/build.sh $(CURDIR) $(DIST) $(DIST_WORK) $(VERSION)
+
+dist-php: dist-c ## dist/composer/voipsign-voipsign-VERSION.zip (bundles libvoipsign.so)
+	packaging/php/build.sh $(CURDIR) $(DIST) $(DIST_WORK) $(VERSION)
+
+dist-java: dist-tools ## dist/maven: a local Maven repository with the Java binding's jar (zig-built JNI library)
+	@test -f bindings/java/pom.xml || { echo "dist-java: no bindings/java/pom.xml" >&2; exit 1; }
+	packaging/java/build.sh $(CURDIR) $(DIST) $(DIST_WORK) $(DIST_VENV) $(VERSION)
+
+dist-check: ## the GLIBC floor of every native library in dist/, dist/SHA256SUMS and the sizes
+	set -o pipefail; python3 packaging/glibc-floors.py $(DIST) $(DIST_WORK)/zig/zigcc | tee $(DIST_WORK)/glibc-floors.txt
+	cd $(DIST) && find . -type f ! -name SHA256SUMS | LC_ALL=C sort | xargs sha256sum > SHA256SUMS
+	@cd $(DIST) && find . -type f ! -name SHA256SUMS ! -path './go/*/@v/*.info' ! -path './go/*/@v/*.mod' \
+	  ! -path './go/*/@v/list' ! -path './maven/*' | LC_ALL=C sort | xargs du -h --apparent-size
+	@[ ! -d $(DIST)/maven ] || (cd $(DIST) && find maven -name '*.jar' | xargs du -h --apparent-size)
+
+dist: ## every release artifact into dist/ (zig builds against glibc 2.17), then dist-check
+	@start=$$(date +%s); rm -rf $(DIST); \
+	$(MAKE) --no-print-directory dist-c dist-python dist-node dist-go dist-php \
+	  $(if $(filter 1,$(DIST_WITH_JAVA)),dist-java) dist-check \
+	  || { echo "make dist: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; }; \
+	echo "make dist: dist/ written in $$(( $$(date +%s) - start )) s"
+
+test-dist: dist-apt ## install each artifact of dist/ as its users do (no cargo/rustc on PATH) and run the example
+	packaging/test-dist.sh $(DIST)
+
+dist-clean: ## remove dist/ and the release build's work and target directories
+	rm -rf $(DIST) $(DIST_WORK) target/dist-c target/dist-python target/dist-node target/dist-java
