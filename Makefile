@@ -9,6 +9,12 @@ CC ?= cc
 CBINDGEN_VERSION := 0.29.4
 TOOLS := $(CURDIR)/build/tools
 CBINDGEN := $(TOOLS)/bin/cbindgen
+# The Rust tools of the build (cbindgen, cargo-c, cargo-fuzz), compiled on a fresh
+# clone: unoptimised and without debug info (they only drive cargo or parse
+# source; a release build of cargo-c took 4x as long), all in one target directory
+# so that the dependencies they share are compiled once.
+TOOL_INSTALL := CARGO_PROFILE_DEV_DEBUG=0 CARGO_TARGET_DIR=$(TOOLS)/target $(CARGO) install --locked --debug --root $(TOOLS)
+export TOOL_INSTALL
 LIBDIR := $(CURDIR)/target/release
 PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
@@ -32,7 +38,7 @@ cli: ## build the voipsign command into target/release
 	$(CARGO) build --release -p voipsign-cli
 
 $(CBINDGEN):
-	$(CARGO) install cbindgen --version $(CBINDGEN_VERSION) --locked --root $(TOOLS)
+	$(TOOL_INSTALL) cbindgen --version $(CBINDGEN_VERSION)
 
 header: $(CBINDGEN) ## regenerate include/voipsign.h with the pinned cbindgen
 	$(CBINDGEN) --config ffi/cbindgen.toml --crate voipsign-ffi --output include/voipsign.h ffi
@@ -54,8 +60,10 @@ redis-servers: ## start the Redis test servers (one, one with a password, a 3-ma
 redis-servers-stop: ## stop the Redis test servers
 	@tests/redis/servers.sh stop
 
+# Its own target directory: check-mode artifacts share nothing with the builds and
+# tests, and a suite of its own then never waits for their lock on target/.
 clippy: ## cargo clippy, warnings are errors
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets --target-dir target/clippy -- -D warnings
 
 test-rust: ## Rust unit, property, vector, no-allocation and CLI tests
 	$(CARGO) test --workspace
@@ -115,15 +123,106 @@ test-c-valgrind: tools build/c/test_plain build/c/test_rooms_plain ## the C suit
 	valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 build/c/test_rooms_plain
 	$(MAKE) --no-print-directory test-c-redis-valgrind
 
-test: ## every test of every language, with its duration (CI runs this); starts and stops the Redis test servers
-	@start=$$(date +%s); \
-	trap 'tests/redis/servers.sh stop' EXIT; \
+# --- make test: every suite, side by side (mk/run_suites.py) ---
+# Each entry is NAME:TARGET:NEEDS:ESTIMATE (seconds on a fresh clone, used only to
+# start the longest chains first). Whatever two suites would both write (build/c,
+# bindings/node/node_modules, a virtualenv, a Maven target/) is built by a suite of
+# its own that both need; the Redis test servers are shared (every test uses key
+# prefixes of its own; faults are drilled on private servers). TEST_JOBS suites run
+# at once (default: the CPUs); TEST_ONLY=a,b runs those suites and what they need.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+TEST_ONLY ?=
+SUITES := \
+  deps:test-deps::5 \
+  clippy:clippy:deps:35 \
+  header-check:header-check:deps:60 \
+  rust:test-rust:deps:50 \
+  c-build:test-c-build:deps:45 \
+  c-asan:test-c:c-build:5 \
+  c-valgrind:test-c-valgrind:c-build:10 \
+  c-hardening:test-hardening:c-build:40 \
+  go:test-go:c-build:85 \
+  php:test-php:c-build:15 \
+  java:test-java:deps:120 \
+  node-deps:node-deps:deps:10 \
+  node:test-node:node-deps:250 \
+  python:test-python:deps:330 \
+  fuzz:test-fuzz-smoke:deps:390 \
+  bench:test-bench-quick:c-build,python,node,java,go,php:115 \
+  dist-tools:dist-begin:deps:250 \
+  dist-c:dist-c:dist-tools:60 \
+  dist-python:dist-python:dist-tools:60 \
+  dist-node:dist-node:dist-tools,node-deps:65 \
+  dist-java:dist-java:dist-tools,java:60 \
+  dist-go:dist-go-pack:dist-c:5 \
+  dist-php:dist-php-pack:dist-c:5 \
+  dist-check:dist-check:dist-c,dist-python,dist-node,dist-java,dist-go,dist-php:5 \
+  test-dist:test-dist:dist-check:120
+
+.PHONY: test-deps node-deps test-c-build check
+
+test: ## every test of every language, side by side, then the timing table (CI runs this); starts and stops the Redis test servers
+	@trap 'tests/redis/servers.sh stop' EXIT; \
 	servers="$$(tests/redis/servers.sh start)" || exit 1; eval "$$servers"; \
 	export VOIPSIGN_REDIS_REQUIRED=1; \
-	$(MAKE) --no-print-directory test-all || { echo "make test: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; }; \
-	echo "make test: all suites passed in $$(( $$(date +%s) - start )) s"
+	python3 mk/run_suites.py --jobs $(TEST_JOBS) --times build/test-times.txt --logs build/test-logs \
+	  $(if $(TEST_ONLY),--only $(TEST_ONLY)) $(SUITES)
 
-test-all: tools clippy header-check test-rust test-c test-c-valgrind test-hardening $(addprefix test-,$(BINDINGS)) test-fuzz-smoke test-bench-quick dist test-dist
+# The sequential run of every suite (one after the other, no table).
+test-all: test-deps clippy header-check test-rust test-c test-c-valgrind test-hardening $(addprefix test-,$(BINDINGS)) test-fuzz-smoke test-bench-quick dist test-dist
+
+# Every Debian package a suite needs, in one apt-get (as root), before the suites
+# start: apt-get cannot run twice at once.
+TEST_APT := valgrind pkg-config php-cli phpunit libssl-dev php-fpm php-zip composer libfcgi-bin unzip
+test-deps: ## the Debian packages of every suite, installed when missing (apt-get, as root)
+	@missing=""; for p in $(TEST_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v $(CC) >/dev/null || missing="$$missing gcc"; \
+	command -v mvn >/dev/null && command -v javac >/dev/null || missing="$$missing maven openjdk-17-jdk-headless"; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else echo "test-deps: every package is installed"; fi
+
+node-deps: ## bindings/node/node_modules (npm ci), which the Node suite and dist-node share
+	$(MAKE) --no-print-directory -C bindings/node install
+
+# Every C test program (they share build/c/vectors.h and build/c/rooms.h), and the
+# libraries they link.
+C_TEST_BINS := build/c/test_asan build/c/test_plain build/c/test_rooms_asan build/c/test_rooms_plain \
+  build/c/test_rooms_redis_asan build/c/test_rooms_redis_plain build/c/test_threads_asan \
+  build/c/test_threads_plain build/c/test_secrets_asan build/c/test_secrets_plain \
+  build/c/test_panic_asan build/c/test_panic_plain build/c/sign_example
+test-c-build: ## the C library, its test-panic build and every C test program
+	$(MAKE) --no-print-directory ffi ffi-test-panic
+	$(MAKE) --no-print-directory $(C_TEST_BINS)
+
+# --- make check: the edit-test loop ---
+# Every language's vectors and unit tests, side by side, with the Redis servers
+# (started and stopped here): no clippy, sanitizers, valgrind, second interpreter
+# or JDK, fuzzing, benchmark or packaging. Those are `make test`'s.
+CHECK_SUITES := \
+  rust:test-rust::60 \
+  c:check-c::30 \
+  go:check-go::40 \
+  php:check-php::15 \
+  java:check-java::60 \
+  node:check-node::120 \
+  python:check-python::90
+
+check: ## every language's vectors and unit tests, side by side, no sanitizers or packaging (the edit-test loop)
+	@trap 'tests/redis/servers.sh stop' EXIT; \
+	servers="$$(tests/redis/servers.sh start)" || exit 1; eval "$$servers"; \
+	export VOIPSIGN_REDIS_REQUIRED=1; \
+	python3 mk/run_suites.py --jobs $(TEST_JOBS) --times build/check-times.txt --logs build/check-logs \
+	  $(if $(TEST_ONLY),--only $(TEST_ONLY)) $(CHECK_SUITES)
+
+.PHONY: check-c $(addprefix check-,$(BINDINGS))
+check-c: build/c/test_plain build/c/test_rooms_plain build/c/test_rooms_redis_plain ## the C suite without sanitizers (signing, rooms, the Redis store)
+	build/c/test_plain
+	build/c/test_rooms_plain
+	build/c/test_rooms_redis_plain
+
+$(addprefix check-,$(BINDINGS)): check-%: ffi
+	$(MAKE) -C bindings/$* check
 
 $(addprefix test-,$(BINDINGS)): test-%: ffi
 	$(MAKE) -C bindings/$* test

@@ -26,18 +26,17 @@ DIST_APT := php-cli php-fpm php-zip composer libfcgi-bin pkg-config unzip
 # DIST_WITH_JAVA=0 leaves it out of `make dist`.
 DIST_WITH_JAVA ?= 1
 
-.PHONY: dist dist-tools dist-apt dist-c dist-python dist-node dist-go dist-php dist-java dist-check test-dist dist-clean
+.PHONY: dist dist-begin dist-go-pack dist-php-pack dist-tools dist-apt dist-c dist-python dist-node dist-go dist-php dist-java dist-check test-dist dist-clean
 
 $(DIST_VENV)/.installed:
 	python3 -m venv $(DIST_VENV)
 	$(DIST_VENV)/bin/pip install --quiet --disable-pip-version-check $(DIST_PIP)
 	@touch $@
 
-# --debug: an unoptimised cargo-c compiles in a fraction of the time of a release
-# build (it only drives cargo; it computes nothing that takes time), which matters on
-# a fresh CI clone where it is built every run.
+# Unoptimised (TOOL_INSTALL): cargo-c only drives cargo; it computes nothing that
+# takes time, and it is built on every fresh CI clone (3.5 min on 2 cores).
 $(CARGO_C):
-	$(CARGO) install cargo-c --version $(CARGO_C_VERSION) --locked --debug --root $(TOOLS)
+	$(TOOL_INSTALL) cargo-c --version $(CARGO_C_VERSION)
 
 dist-apt: ## install the Debian packages dist and test-dist need when missing (apt-get, as root)
 	@missing=""; for p in $(DIST_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -57,10 +56,22 @@ dist-node: dist-tools ## dist/npm/voipsign-VERSION.tgz and voipsign-linux-x64-gn
 	packaging/node/build.sh $(CURDIR) $(DIST) $(DIST_WORK) $(DIST_VENV) $(VERSION)
 
 dist-go: dist-c ## dist/go: the Go module proxy (the module with lib/linux_amd64/libvoipsign.a)
-	packaging/go/build.sh $(CURDIR) $(DIST) $(DIST_WORK) $(VERSION)
+	$(MAKE) --no-print-directory dist-go-pack
 
 dist-php: dist-c ## dist/composer/voipsign-voipsign-VERSION.zip (bundles libvoipsign.so)
+	$(MAKE) --no-print-directory dist-php-pack
+
+# The packing steps of dist-go and dist-php alone, on dist-c's build (make test runs
+# them as suites of their own once dist-c has passed).
+dist-go-pack:
+	packaging/go/build.sh $(CURDIR) $(DIST) $(DIST_WORK) $(VERSION)
+
+dist-php-pack:
 	packaging/php/build.sh $(CURDIR) $(DIST) $(DIST_WORK) $(VERSION)
+
+# make test's first dist step: the tools, and no dist/ of an earlier run.
+dist-begin: dist-tools
+	rm -rf $(DIST)
 
 dist-java: dist-tools ## dist/maven: a local Maven repository with the Java binding's jar (zig-built JNI library)
 	@test -f bindings/java/pom.xml || { echo "dist-java: no bindings/java/pom.xml" >&2; exit 1; }

@@ -24,14 +24,16 @@ for tool in cc c++ ar ranlib; do
     cc|c++) args="-- -g -fno-sanitize=all -target $zt \"\$@\"" ;;
     *)      args="-- \"\$@\"" ;;
   esac
-  cat > "$wrap/zig$name" <<SH
+  # Written beside and renamed: two builds side by side (make test runs the dist
+  # builds in parallel) never see a half-written wrapper.
+  cat > "$wrap/zig$name.$$" <<SH
 #!/bin/sh
 export CARGO_ZIGBUILD_ZIG_VERSION=$zig_version
 export CARGO_ZIGBUILD_ZIG_COMMAND=$venv/bin/python
 export CARGO_ZIGBUILD_ZIG_COMMAND_ARGS='-m ziglang'
 exec "$venv/bin/cargo-zigbuild" zig $tool $args
 SH
-  chmod +x "$wrap/zig$name"
+  chmod +x "$wrap/zig$name.$$" && mv -f "$wrap/zig$name.$$" "$wrap/zig$name"
 done
 export CC_x86_64_unknown_linux_gnu="$wrap/zigcc"
 export CXX_x86_64_unknown_linux_gnu="$wrap/zigcxx"
