@@ -11,11 +11,36 @@ TOOLS := $(CURDIR)/build/tools
 CBINDGEN := $(TOOLS)/bin/cbindgen
 # The Rust tools of the build (cbindgen, cargo-c, cargo-fuzz), compiled on a fresh
 # clone: unoptimised and without debug info (they only drive cargo or parse
-# source; a release build of cargo-c took 4x as long), all in one target directory
-# so that the dependencies they share are compiled once.
+# source, nothing that takes time), all in one target directory so that the
+# dependencies they share are compiled once.
 TOOL_INSTALL := CARGO_PROFILE_DEV_DEBUG=0 CARGO_TARGET_DIR=$(TOOLS)/target $(CARGO) install --locked --debug --root $(TOOLS)
 export TOOL_INSTALL
-LIBDIR := $(CURDIR)/target/release
+# The native library the C suites, Go, PHP and the C benchmark link. By default the
+# development build of `make ffi` (target/release). `make test` sets
+# VOIPSIGN_ARTIFACTS=dist: then it is the release build of `make dist-c`
+# (build/dist/native: cargo-c with zig against glibc 2.17, the library the C
+# tarball, the Go module and the Composer package carry), so that every suite runs
+# against what ships and nothing is compiled twice; the bindings' Makefiles read
+# the same variable (Node's addon, Java's JNI library). LIB_BUILD is what the
+# programs that link it depend on: the target that builds it, or under dist the
+# file itself (the dist-c suite built it; without it make says so).
+VOIPSIGN_ARTIFACTS ?= dev
+DEV_LIBDIR := $(CURDIR)/target/release
+ifeq ($(VOIPSIGN_ARTIFACTS),dist)
+LIBDIR := $(CURDIR)/build/dist/native
+LIB_BUILD := $(LIBDIR)/libvoipsign.a
+else ifeq ($(VOIPSIGN_ARTIFACTS),dev)
+LIBDIR := $(DEV_LIBDIR)
+LIB_BUILD := ffi
+else
+$(error VOIPSIGN_ARTIFACTS is '$(VOIPSIGN_ARTIFACTS)': dev or dist)
+endif
+export VOIPSIGN_ARTIFACTS
+export VOIPSIGN_LIBDIR := $(LIBDIR)
+ifeq ($(VOIPSIGN_ARTIFACTS),dist)
+$(LIBDIR)/libvoipsign.a $(LIBDIR)/libvoipsign.so:
+	@echo "$@ is missing: VOIPSIGN_ARTIFACTS=dist tests the release build of make dist-c; run that first" >&2; exit 1
+endif
 PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 
@@ -72,11 +97,11 @@ build/c/vectors.h: tests/vectors/signatures.json tests/vectors/diagnose.json tes
 	@mkdir -p build/c
 	python3 tests/c/gen_vectors.py tests/vectors/signatures.json tests/vectors/diagnose.json > $@
 
-build/c/test_asan: tests/c/test_voipsign.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h ffi
+build/c/test_asan: tests/c/test_voipsign.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h $(LIB_BUILD)
 	$(CC) $(C_FLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	  $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-build/c/test_plain: tests/c/test_voipsign.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h ffi
+build/c/test_plain: tests/c/test_voipsign.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h $(LIB_BUILD)
 	$(CC) $(C_FLAGS) -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
 # The room ledger (docs/ROOMS.md): tests/vectors/rooms.json as C tables, and its suite
@@ -85,21 +110,21 @@ build/c/rooms.h: tests/vectors/rooms.json tests/c/gen_rooms.py
 	@mkdir -p build/c
 	python3 tests/c/gen_rooms.py tests/vectors/rooms.json > $@.tmp && mv $@.tmp $@
 
-build/c/test_rooms_asan: tests/c/test_rooms.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h ffi
+build/c/test_rooms_asan: tests/c/test_rooms.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h $(LIB_BUILD)
 	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L -fsanitize=address,undefined -fno-sanitize-recover=all \
 	  -fno-omit-frame-pointer $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-build/c/test_rooms_plain: tests/c/test_rooms.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h ffi
+build/c/test_rooms_plain: tests/c/test_rooms.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h $(LIB_BUILD)
 	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
 # The room ledger on the Redis store (voipsign_ledger_new_redis) against the servers of
 # tests/redis/servers.sh: the scenarios on a server and a cluster, 4 processes x 8
 # threads racing for one room, passwords, a private server killed, restarted, paused.
-build/c/test_rooms_redis_asan: tests/c/test_rooms_redis.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h ffi
+build/c/test_rooms_redis_asan: tests/c/test_rooms_redis.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h $(LIB_BUILD)
 	$(CC) $(C_FLAGS) -D_DEFAULT_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=all \
 	  -fno-omit-frame-pointer $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-build/c/test_rooms_redis_plain: tests/c/test_rooms_redis.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h ffi
+build/c/test_rooms_redis_plain: tests/c/test_rooms_redis.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h $(LIB_BUILD)
 	$(CC) $(C_FLAGS) -D_DEFAULT_SOURCE -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
 test-c-redis: tools build/c/test_rooms_redis_asan ## the C suite of the Redis store under ASan + UBSan (starts the test servers)
@@ -125,11 +150,15 @@ test-c-valgrind: tools build/c/test_plain build/c/test_rooms_plain ## the C suit
 
 # --- make test: every suite, side by side (mk/run_suites.py) ---
 # Each entry is NAME:TARGET:NEEDS:ESTIMATE (seconds on a fresh clone, used only to
-# start the longest chains first). Whatever two suites would both write (build/c,
+# start the longest chains first). The suites test the release artifacts
+# (VOIPSIGN_ARTIFACTS=dist): the C library, the Node addon and the Java library are
+# built once, by the dist-* suites, and every suite and the release packages use
+# that one build (the Python suite keeps its development wheel: see
+# bindings/python/Makefile). Whatever two suites would both write (build/c,
 # bindings/node/node_modules, a virtualenv, a Maven target/) is built by a suite of
-# its own that both need; the Redis test servers are shared (every test uses key
-# prefixes of its own; faults are drilled on private servers). TEST_JOBS suites run
-# at once (default: the CPUs); TEST_ONLY=a,b runs those suites and what they need.
+# its own that both need. The Redis test servers are shared: every test uses key
+# prefixes of its own and drills faults on private servers. TEST_JOBS suites run at
+# once (default: the CPUs); TEST_ONLY=a,b runs those suites and what they need.
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 TEST_ONLY ?=
 SUITES := \
@@ -137,38 +166,43 @@ SUITES := \
   clippy:clippy:deps:35 \
   header-check:header-check:deps:60 \
   rust:test-rust:deps:50 \
-  c-build:test-c-build:deps:45 \
+  cargo-c:dist-cargo-c:deps:200 \
+  dist-venv:dist-begin:deps:30 \
+  dist-c:dist-c:cargo-c,dist-venv:60 \
+  c-build:test-c-build:dist-c:40 \
   c-asan:test-c:c-build:5 \
   c-valgrind:test-c-valgrind:c-build:10 \
-  c-hardening:test-hardening:c-build:40 \
+  c-hardening:test-hardening:c-build:30 \
   go:test-go:c-build:85 \
   php:test-php:c-build:15 \
-  java:test-java:deps:120 \
   node-deps:node-deps:deps:10 \
-  node:test-node:node-deps:250 \
+  dist-node:dist-node:dist-venv,node-deps:65 \
+  node:test-node:dist-node:190 \
+  dist-java:dist-java:dist-venv:60 \
+  java:test-java:dist-java:80 \
   python:test-python:deps:330 \
+  dist-python:dist-python:dist-venv:60 \
+  python-release:test-python-release:dist-python:35 \
   fuzz:test-fuzz-smoke:deps:390 \
-  bench:test-bench-quick:c-build,python,node,java,go,php:115 \
-  dist-tools:dist-begin:deps:250 \
-  dist-c:dist-c:dist-tools:60 \
-  dist-python:dist-python:dist-tools:60 \
-  dist-node:dist-node:dist-tools,node-deps:65 \
-  dist-java:dist-java:dist-tools,java:60 \
+  bench:test-bench-quick:c-build,python,node,java,go,php:90 \
   dist-go:dist-go-pack:dist-c:5 \
   dist-php:dist-php-pack:dist-c:5 \
   dist-check:dist-check:dist-c,dist-python,dist-node,dist-java,dist-go,dist-php:5 \
-  test-dist:test-dist:dist-check:120
+  test-dist:test-dist:dist-check:90
 
-.PHONY: test-deps node-deps test-c-build check
+.PHONY: test-deps node-deps test-c-build test-python-release check
+
+test-python-release: ## the Python suite on the release wheel of dist/ (make dist-python first)
+	$(MAKE) --no-print-directory -C bindings/python test-release-wheel
 
 test: ## every test of every language, side by side, then the timing table (CI runs this); starts and stops the Redis test servers
 	@trap 'tests/redis/servers.sh stop' EXIT; \
 	servers="$$(tests/redis/servers.sh start)" || exit 1; eval "$$servers"; \
-	export VOIPSIGN_REDIS_REQUIRED=1; \
+	export VOIPSIGN_REDIS_REQUIRED=1 VOIPSIGN_ARTIFACTS=dist; \
 	python3 mk/run_suites.py --jobs $(TEST_JOBS) --times build/test-times.txt --logs build/test-logs \
 	  $(if $(TEST_ONLY),--only $(TEST_ONLY)) $(SUITES)
 
-# The sequential run of every suite (one after the other, no table).
+# Every suite one after the other (no table), on the development builds.
 test-all: test-deps clippy header-check test-rust test-c test-c-valgrind test-hardening $(addprefix test-,$(BINDINGS)) test-fuzz-smoke test-bench-quick dist test-dist
 
 # Every Debian package a suite needs, in one apt-get (as root), before the suites
@@ -192,7 +226,7 @@ C_TEST_BINS := build/c/test_asan build/c/test_plain build/c/test_rooms_asan buil
   build/c/test_threads_plain build/c/test_secrets_asan build/c/test_secrets_plain \
   build/c/test_panic_asan build/c/test_panic_plain build/c/sign_example
 test-c-build: ## the C library, its test-panic build and every C test program
-	$(MAKE) --no-print-directory ffi ffi-test-panic
+	$(MAKE) --no-print-directory $(LIB_BUILD) ffi-test-panic
 	$(MAKE) --no-print-directory $(C_TEST_BINS)
 
 # --- make check: the edit-test loop ---
@@ -221,27 +255,28 @@ check-c: build/c/test_plain build/c/test_rooms_plain build/c/test_rooms_redis_pl
 	build/c/test_rooms_plain
 	build/c/test_rooms_redis_plain
 
-$(addprefix check-,$(BINDINGS)): check-%: ffi
+# (Go and PHP build or check the C library they link themselves: `lib`.)
+$(addprefix check-,$(BINDINGS)): check-%:
 	$(MAKE) -C bindings/$* check
 
-$(addprefix test-,$(BINDINGS)): test-%: ffi
+$(addprefix test-,$(BINDINGS)): test-%:
 	$(MAKE) -C bindings/$* test
 
-build/c/sign_example: examples/c/sign_example.c include/voipsign.h ffi
+build/c/sign_example: examples/c/sign_example.c include/voipsign.h $(LIB_BUILD)
 	@mkdir -p build/c
 	$(CC) $(C_FLAGS) $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
 demo-core: cli build/c/sign_example
 	@echo "== CLI: the documentation's example"
-	VOIPSIGN_DEMO_KEY='gDyVgzwa0mFz9uUP7M6GQQ==' $(LIBDIR)/voipsign sign --app-id wx20afc706a711eefc \
+	VOIPSIGN_DEMO_KEY='gDyVgzwa0mFz9uUP7M6GQQ==' $(DEV_LIBDIR)/voipsign sign --app-id wx20afc706a711eefc \
 	  --group-id 1559129713_672975982 --nonce 8AP6DT9ybtniUJfb --timestamp 1559129714 --session-key-env VOIPSIGN_DEMO_KEY
 	@echo "== CLI: a join ticket for wx.joinVoIPChat"
-	VOIPSIGN_DEMO_KEY='gDyVgzwa0mFz9uUP7M6GQQ==' $(LIBDIR)/voipsign issue --app-id wx20afc706a711eefc \
+	VOIPSIGN_DEMO_KEY='gDyVgzwa0mFz9uUP7M6GQQ==' $(DEV_LIBDIR)/voipsign issue --app-id wx20afc706a711eefc \
 	  --group-id room-42 --session-key-env VOIPSIGN_DEMO_KEY
 	@echo "== C: examples/c/sign_example.c"
 	build/c/sign_example
 	@echo "== CLI: the room rules at work (200 phones, 20 rooms, 10 simulated minutes)"
-	$(LIBDIR)/voipsign rooms simulate --phones 200 --rooms 20 --seconds 600
+	$(DEV_LIBDIR)/voipsign rooms simulate --phones 200 --rooms 20 --seconds 600
 
 demo: demo-core ## the main job: sign the documentation's example (CLI, C, every binding) and issue a ticket
 	@for b in $(BINDINGS); do echo "== $$b"; $(MAKE) --no-print-directory -C bindings/$$b demo || exit 1; done
@@ -259,13 +294,17 @@ FUZZ_SECONDS ?= 60
 fuzz: ## run every fuzz target for FUZZ_SECONDS each (cargo-fuzz, ASan via RUSTC_BOOTSTRAP=1)
 	$(MAKE) -C fuzz fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-test-fuzz-smoke: ## replay the fuzz regressions and seeds, then 20 s per fuzz target
-	$(MAKE) -C fuzz smoke
+# make test's smoke run: every regression and seed replayed, then FUZZ_SMOKE_SECONDS
+# of fuzzing per target (5; 20 before issue 20): enough to show each target builds,
+# runs and its checks hold. Finding new inputs is `make fuzz`'s (60 s a target).
+FUZZ_SMOKE_SECONDS ?= 5
+test-fuzz-smoke: ## replay the fuzz regressions and seeds, then FUZZ_SMOKE_SECONDS (5) per fuzz target
+	$(MAKE) -C fuzz smoke SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
 install: ffi ## install libvoipsign, voipsign.h and voipsign.pc under PREFIX (default /usr/local)
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 $(LIBDIR)/libvoipsign.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(LIBDIR)/libvoipsign.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(DEV_LIBDIR)/libvoipsign.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(DEV_LIBDIR)/libvoipsign.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/voipsign.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' ffi/voipsign.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/voipsign.pc
 
@@ -285,19 +324,24 @@ HARDENING_VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=defi
 
 .PHONY: ffi-test-panic test-ffi-panic test-symbols test-c-hardening test-c-hardening-valgrind test-python-valgrind test-hardening
 
+# A test-only build, so optimised without LTO and with 16 codegen units (quicker
+# to build on 2 cores): what its tests check (a panic becomes
+# VOIPSIGN_INTERNAL, the exported symbols) does not depend on them.
+TEST_PANIC_PROFILE := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+export TEST_PANIC_PROFILE
 ffi-test-panic: ## the test-only library (cargo feature test-panic: voipsign_test_panic) in target/test-panic/release
-	$(CARGO) build --release -p voipsign-ffi --features test-panic --target-dir $(TEST_PANIC_TARGET)
+	$(TEST_PANIC_PROFILE) $(CARGO) build --release -p voipsign-ffi --features test-panic --target-dir $(TEST_PANIC_TARGET)
 
 test-ffi-panic: ## the panic boundary from Rust (unit tests of ffi with the feature test-panic)
 	RUST_BACKTRACE=0 $(CARGO) test -p voipsign-ffi --features test-panic --target-dir $(TEST_PANIC_TARGET)
 
-test-symbols: ffi ffi-test-panic ## libvoipsign.so exports only the voipsign_* functions voipsign.h declares
+test-symbols: $(LIB_BUILD) ffi-test-panic ## libvoipsign.so exports only the voipsign_* functions voipsign.h declares
 	tests/c/check_symbols.sh include/voipsign.h $(LIBDIR)/libvoipsign.so $(TEST_PANIC_LIBDIR)/libvoipsign.so
 
-build/c/test_threads_asan build/c/test_secrets_asan: build/c/test_%_asan: tests/c/test_%.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h ffi
+build/c/test_threads_asan build/c/test_secrets_asan: build/c/test_%_asan: tests/c/test_%.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h $(LIB_BUILD)
 	$(CC) $(HARDENING_CFLAGS) $(HARDENING_ASAN) $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-build/c/test_threads_plain build/c/test_secrets_plain: build/c/test_%_plain: tests/c/test_%.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h ffi
+build/c/test_threads_plain build/c/test_secrets_plain: build/c/test_%_plain: tests/c/test_%.c tests/c/check.h tests/c/call_op.h build/c/vectors.h include/voipsign.h $(LIB_BUILD)
 	$(CC) $(HARDENING_CFLAGS) -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
 build/c/test_panic_asan: tests/c/test_panic.c tests/c/check.h include/voipsign.h ffi-test-panic

@@ -26,7 +26,7 @@ DIST_APT := php-cli php-fpm php-zip composer libfcgi-bin pkg-config unzip
 # DIST_WITH_JAVA=0 leaves it out of `make dist`.
 DIST_WITH_JAVA ?= 1
 
-.PHONY: dist dist-begin dist-go-pack dist-php-pack dist-tools dist-apt dist-c dist-python dist-node dist-go dist-php dist-java dist-check test-dist dist-clean
+.PHONY: dist dist-begin dist-cargo-c dist-go-pack dist-php-pack dist-tools dist-apt dist-c dist-python dist-node dist-go dist-php dist-java dist-check test-dist dist-clean
 
 $(DIST_VENV)/.installed:
 	python3 -m venv $(DIST_VENV)
@@ -69,9 +69,12 @@ dist-go-pack:
 dist-php-pack:
 	packaging/php/build.sh $(CURDIR) $(DIST) $(DIST_WORK) $(VERSION)
 
-# make test's first dist step: the tools, and no dist/ of an earlier run.
-dist-begin: dist-tools
+# make test's first dist steps: the PyPI tools (zig) and no dist/ of an earlier run;
+# cargo-c (3.5 minutes on 2 cores) in a suite of its own, which only dist-c needs.
+dist-begin: $(DIST_VENV)/.installed dist-apt
 	rm -rf $(DIST)
+
+dist-cargo-c: $(CARGO_C)
 
 dist-java: dist-tools ## dist/maven: a local Maven repository with the Java binding's jar (zig-built JNI library)
 	@test -f bindings/java/pom.xml || { echo "dist-java: no bindings/java/pom.xml" >&2; exit 1; }

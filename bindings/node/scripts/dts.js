@@ -5,6 +5,11 @@
 //
 //   node scripts/dts.js          warn if the committed binding.d.ts differs (build)
 //   node scripts/dts.js --write  copy the fresh one over binding.d.ts (npm run dts)
+//   node scripts/dts.js --from F write target/napi/binding.d.ts from F, the file the
+//                                release build (`napi build --js`, make dist-node)
+//                                generated, less the one declaration its loader adds
+//                                (`__napiBindingTarget`, of the generated binding.js
+//                                the package ships, not of the addon)
 'use strict'
 
 const fs = require('node:fs')
@@ -14,6 +19,20 @@ const root = path.join(__dirname, '..')
 const fresh = path.join(root, 'target', 'napi', 'binding.d.ts')
 const committed = path.join(root, 'binding.d.ts')
 
+const from = process.argv.indexOf('--from')
+if (from !== -1) {
+  const src = process.argv[from + 1]
+  const loaderOnly = /\/\*\*(?:(?!\*\/)[\s\S])*?\*\/\nexport declare const __napiBindingTarget: [^\n]*\n\n/
+  const text = fs.readFileSync(src, 'utf8')
+  if (!loaderOnly.test(text)) {
+    console.error(`scripts/dts.js: ${src} has no __napiBindingTarget declaration to leave out`)
+    process.exit(1)
+  }
+  fs.mkdirSync(path.dirname(fresh), { recursive: true })
+  fs.writeFileSync(fresh, text.replace(loaderOnly, ''))
+  console.log(`target/napi/binding.d.ts written from ${src} (less __napiBindingTarget)`)
+  process.exit(0)
+}
 if (!fs.existsSync(fresh)) {
   console.error(`scripts/dts.js: ${path.relative(root, fresh)} not found; run npm run build first`)
   process.exit(1)

@@ -80,9 +80,18 @@ function lsan(files) {
   return failed === 0
 }
 
-/** A leak of at most one block per class at one of napi-rs's one-time allocations. */
-const isOneTime = (e) =>
-  e.kind.startsWith('Leak_') && e.blocks <= CLASSES && e.frames.slice(0, 6).some((f) => ONE_TIME.some((re) => re.test(f.fn)))
+/**
+ * A leak of at most one block per class at one of napi-rs's one-time allocations;
+ * at the per-environment one (napi_register_module_v1: a constructor's napi_ref),
+ * one per class and environment: with VOIPSIGN_ADDON one addon is loaded in all
+ * ENVIRONMENTS (`make test` runs it so: 8 blocks of 40 bytes, 2 classes x 4 workers).
+ */
+const isOneTime = (e) => {
+  const top = e.frames.slice(0, 6)
+  if (!e.kind.startsWith('Leak_') || !top.some((f) => ONE_TIME.some((re) => re.test(f.fn)))) return false
+  const perEnvironment = top.some((f) => ONE_TIME[0].test(f.fn))
+  return e.blocks <= (perEnvironment ? CLASSES * ENVIRONMENTS : CLASSES)
+}
 
 if (file === '--lsan') {
   const ok = lsan(process.argv.slice(3))
@@ -125,7 +134,7 @@ const others = errors.filter((e) => !e.addon)
 console.log(`valgrind: ${errors.length} reports in all (${count(errors)})`)
 console.log(`  node/V8/libc only (not judged): ${count(others)}`)
 const bytes = oneTime.reduce((n, e) => n + e.bytes, 0)
-console.log(`  napi-rs's one-time registrations, at most ${CLASSES} blocks each (not judged): ${count(oneTime)}; ${bytes} bytes`)
+console.log(`  napi-rs's one-time registrations, at most ${CLASSES} blocks each, ${CLASSES * ENVIRONMENTS} at napi_register_module_v1 (not judged): ${count(oneTime)}; ${bytes} bytes`)
 console.log(`  with a frame of the addon: ${count(ours)}`)
 for (const e of ours) {
   console.log(`\n${e.kind}: ${e.what}`)
