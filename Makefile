@@ -149,46 +149,52 @@ test-c-valgrind: tools build/c/test_plain build/c/test_rooms_plain ## the C suit
 	$(MAKE) --no-print-directory test-c-redis-valgrind
 
 # --- make test: every suite, side by side (mk/run_suites.py) ---
-# Each entry is NAME:TARGET:NEEDS:ESTIMATE (seconds on a fresh clone, used only to
-# start the longest chains first). The suites test the release artifacts
-# (VOIPSIGN_ARTIFACTS=dist): the C library, the Node addon and the Java library are
-# built once, by the dist-* suites, and every suite and the release packages use
-# that one build (the Python suite keeps its development wheel: see
-# bindings/python/Makefile). Whatever two suites would both write (build/c,
-# bindings/node/node_modules, a virtualenv, a Maven target/) is built by a suite of
-# its own that both need. The Redis test servers are shared: every test uses key
-# prefixes of its own and drills faults on private servers. TEST_JOBS suites run at
-# once (default: the CPUs); TEST_ONLY=a,b runs those suites and what they need.
+# Each entry is NAME:TARGET:NEEDS:ESTIMATE (seconds, as measured on a fresh clone
+# with two suites at a time; used only to start the longest chains first).
+#
+# The suites test the release artifacts (VOIPSIGN_ARTIFACTS=dist): the C library,
+# the Node addon and the Java library are built once, by the dist-* suites, and the
+# suites and the release packages use that one build (the Python suite keeps its
+# development wheel, see bindings/python/Makefile, and also runs on the release
+# wheel: python-release). Whatever two suites would both write (build/c,
+# bindings/node/node_modules, a virtualenv, a Maven target/) is made by a suite of
+# its own that both need. The test-panic builds of the C library and of the Node
+# addon share target/test-panic (the same profile and locked crates: panic-lib
+# compiles the dependencies once for both). The Redis test servers are shared:
+# every test uses key prefixes of its own and drills faults on private servers.
+# TEST_JOBS suites run at once (default: the CPUs); TEST_ONLY=a,b runs those suites
+# and what they need.
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 TEST_ONLY ?=
 SUITES := \
   deps:test-deps::5 \
-  clippy:clippy:deps:35 \
-  header-check:header-check:deps:60 \
-  rust:test-rust:deps:50 \
-  cargo-c:dist-cargo-c:deps:200 \
-  dist-venv:dist-begin:deps:30 \
-  dist-c:dist-c:cargo-c,dist-venv:60 \
-  c-build:test-c-build:dist-c:40 \
+  clippy:clippy:deps:70 \
+  header-check:header-check:deps:40 \
+  rust:test-rust:deps:120 \
+  cargo-c:dist-cargo-c:deps:270 \
+  dist-venv:dist-begin:deps:15 \
+  dist-c:dist-c:cargo-c,dist-venv:95 \
+  panic-lib:ffi-test-panic:deps:100 \
+  c-build:test-c-build:dist-c,panic-lib:10 \
   c-asan:test-c:c-build:5 \
-  c-valgrind:test-c-valgrind:c-build:10 \
-  c-hardening:test-hardening:c-build:30 \
-  go:test-go:c-build:85 \
-  php:test-php:c-build:15 \
-  node-deps:node-deps:deps:10 \
-  dist-node:dist-node:dist-venv,node-deps:65 \
-  node:test-node:dist-node:190 \
-  dist-java:dist-java:dist-venv:60 \
-  java:test-java:dist-java:80 \
-  python:test-python:deps:330 \
-  dist-python:dist-python:dist-venv:60 \
-  python-release:test-python-release:dist-python:35 \
-  fuzz:test-fuzz-smoke:deps:390 \
-  bench:test-bench-quick:c-build,python,node,java,go,php:90 \
+  c-valgrind:test-c-valgrind:c-build:12 \
+  c-hardening:test-hardening:c-build:50 \
+  go:test-go:c-build:40 \
+  php:test-php:c-build:10 \
+  node-deps:node-deps:deps:6 \
+  dist-node:dist-node:dist-venv,node-deps:120 \
+  node:test-node:dist-node,panic-lib:150 \
+  dist-java:dist-java:dist-venv:115 \
+  java:test-java:dist-java:150 \
+  python:test-python:deps:420 \
+  dist-python:dist-python:dist-venv:105 \
+  python-release:test-python-release:dist-python:30 \
+  fuzz:test-fuzz-smoke:deps:280 \
+  bench:test-bench-quick:c-build,python,node,java,go,php,rust:90 \
   dist-go:dist-go-pack:dist-c:5 \
-  dist-php:dist-php-pack:dist-c:5 \
-  dist-check:dist-check:dist-c,dist-python,dist-node,dist-java,dist-go,dist-php:5 \
-  test-dist:test-dist:dist-check:90
+  dist-php:dist-php-pack:dist-c:2 \
+  dist-check:dist-check:dist-c,dist-python,dist-node,dist-java,dist-go,dist-php:2 \
+  test-dist:test-dist:dist-check,python:90
 
 .PHONY: test-deps node-deps test-c-build test-python-release check
 
@@ -298,8 +304,10 @@ fuzz: ## run every fuzz target for FUZZ_SECONDS each (cargo-fuzz, ASan via RUSTC
 # of fuzzing per target (5; 20 before issue 20): enough to show each target builds,
 # runs and its checks hold. Finding new inputs is `make fuzz`'s (60 s a target).
 FUZZ_SMOKE_SECONDS ?= 5
+# Its build keeps line tables only (crash reports still name file and line; the
+# campaigns of `make fuzz` keep fuzz/Cargo.toml's debug = 1).
 test-fuzz-smoke: ## replay the fuzz regressions and seeds, then FUZZ_SMOKE_SECONDS (5) per fuzz target
-	$(MAKE) -C fuzz smoke SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS)
+	CARGO_PROFILE_RELEASE_DEBUG=line-tables-only $(MAKE) -C fuzz smoke SMOKE_SECONDS=$(FUZZ_SMOKE_SECONDS)
 
 install: ffi ## install libvoipsign, voipsign.h and voipsign.pc under PREFIX (default /usr/local)
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
@@ -327,10 +335,17 @@ HARDENING_VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=defi
 # A test-only build, so optimised without LTO and with 16 codegen units (quicker
 # to build on 2 cores): what its tests check (a panic becomes
 # VOIPSIGN_INTERNAL, the exported symbols) does not depend on them.
+# Built for the host's triple named (--target), as napi-rs builds the Node addon's
+# test-panic build into the same directory, so that the two share the compiled
+# dependencies; the libraries are then copied to target/test-panic/release.
 TEST_PANIC_PROFILE := CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 export TEST_PANIC_PROFILE
+HOST_TRIPLE := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
 ffi-test-panic: ## the test-only library (cargo feature test-panic: voipsign_test_panic) in target/test-panic/release
-	$(TEST_PANIC_PROFILE) $(CARGO) build --release -p voipsign-ffi --features test-panic --target-dir $(TEST_PANIC_TARGET)
+	$(TEST_PANIC_PROFILE) $(CARGO) build --release -p voipsign-ffi --features test-panic --target-dir $(TEST_PANIC_TARGET) \
+	  --target $(HOST_TRIPLE)
+	@mkdir -p $(TEST_PANIC_LIBDIR)
+	cp -p $(TEST_PANIC_TARGET)/$(HOST_TRIPLE)/release/libvoipsign.a $(TEST_PANIC_TARGET)/$(HOST_TRIPLE)/release/libvoipsign.so $(TEST_PANIC_LIBDIR)/
 
 test-ffi-panic: ## the panic boundary from Rust (unit tests of ffi with the feature test-panic)
 	RUST_BACKTRACE=0 $(CARGO) test -p voipsign-ffi --features test-panic --target-dir $(TEST_PANIC_TARGET)

@@ -94,8 +94,10 @@ dist: ## every release artifact into dist/ (zig builds against glibc 2.17), then
 	  || { echo "make dist: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; }; \
 	echo "make dist: dist/ written in $$(( $$(date +%s) - start )) s"
 
+# Under make test (VOIPSIGN_ARTIFACTS=dist) the sdist's build reuses the registry
+# crates of the Python suite's build (packaging/test-dist.sh: python-sdist).
 test-dist: dist-apt ## install each artifact of dist/ as its users do (no cargo/rustc on PATH) and run the example
-	packaging/test-dist.sh $(DIST)
+	$(if $(filter dist,$(VOIPSIGN_ARTIFACTS)),VOIPSIGN_SDIST_TARGET_DIR=$(CURDIR)/bindings/python/target) packaging/test-dist.sh $(DIST)
 
 dist-clean: ## remove dist/ and the release build's work and target directories
 	rm -rf $(DIST) $(DIST_WORK) target/dist-c target/dist-python target/dist-node target/dist-java

@@ -92,7 +92,11 @@ t_python_sdist() { # needs Rust: the one test with cargo on PATH
   echo "sdist: $(tar -tzf "$dist/voipsign-$VERSION.tar.gz" | wc -l) files"
   python3 -m venv venv
   # From the sdist alone; maturin comes from PyPI (build isolation), crates from crates.io.
-  CARGO_TARGET_DIR="$PWD/cargo-target" venv/bin/pip install --disable-pip-version-check --no-binary voipsign \
+  # VOIPSIGN_SDIST_TARGET_DIR (make test: the Python suite's target directory) lets
+  # cargo reuse the registry crates it has compiled with the same profile; the
+  # sdist's own crates (the binding and the core, at paths inside the sdist) are
+  # compiled from the sdist whatever the directory holds.
+  CARGO_TARGET_DIR="${VOIPSIGN_SDIST_TARGET_DIR:-$PWD/cargo-target}" venv/bin/pip install --disable-pip-version-check --no-binary voipsign \
     "$dist/voipsign-$VERSION.tar.gz"
   cd /tmp && "$OLDPWD/venv/bin/python" "$consumers/python/example.py"
 }
