@@ -168,6 +168,7 @@ TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 TEST_ONLY ?=
 SUITES := \
   deps:test-deps::5 \
+  runner:test-runner::2 \
   clippy:clippy:deps:70 \
   header-check:header-check:deps:40 \
   rust:test-rust:deps:120 \
@@ -196,7 +197,10 @@ SUITES := \
   dist-check:dist-check:dist-c,dist-python,dist-node,dist-java,dist-go,dist-php:2 \
   test-dist:test-dist:dist-check,python:90
 
-.PHONY: test-deps node-deps test-c-build test-python-release check
+.PHONY: test-deps test-runner node-deps test-c-build test-python-release check
+
+test-runner: ## the tests of mk/run_suites.py (a fake make: order, needs, failures, --only, the table)
+	python3 -m unittest -v mk/test_run_suites.py
 
 test-python-release: ## the Python suite on the release wheel of dist/ (make dist-python first)
 	$(MAKE) --no-print-directory -C bindings/python test-release-wheel

@@ -49,6 +49,9 @@ class Suite:
     seconds: float = 0.0
     cpu: float = 0.0
     pid: int = 0
+    # Kept while the suite runs: a Popen that is garbage-collected unwaited is reaped
+    # by the subprocess module's own clean-up, and os.wait4 would never see it end.
+    proc: Optional[subprocess.Popen] = None
     log: Optional[Path] = None
     note: str = ""
     chain: float = field(default=0.0)  # estimate of this suite and the longest chain after it
@@ -100,7 +103,7 @@ def start(s: Suite, logs: Path, make: str, t0: float) -> None:
         stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
     )
     out.close()
-    s.pid, s.start, s.result = proc.pid, time.monotonic(), "running"
+    s.proc, s.pid, s.start, s.result = proc, proc.pid, time.monotonic(), "running"
     print(f"{stamp(t0)} start {s.name} (make {s.target})", flush=True)
 
 
@@ -109,6 +112,9 @@ def finish(s: Suite, status: int, cpu: float, t0: float) -> None:
     s.seconds = time.monotonic() - s.start
     s.cpu = cpu
     code = os.waitstatus_to_exitcode(status)
+    if s.proc is not None:
+        s.proc.returncode = code  # reaped here: the Popen must not wait for it again
+        s.proc = None
     s.result = "passed" if code == 0 else "FAILED"
     if code != 0:
         s.note = f"exit status {code}" if code > 0 else f"killed by signal {-code}"

@@ -82,9 +82,12 @@ start() {
 }
 
 stop() {
-  for p in "$single" "$protected" "${cluster[@]}"; do
-    redis-cli -p "$p" shutdown nosave >/dev/null 2>&1 || redis-cli -p "$p" -a "$password" --no-auth-warning shutdown nosave >/dev/null 2>&1 || true
+  # redis-cli exits 0 on an error reply (NOAUTH), so the password server is asked
+  # with its password, not as a fallback (it was left running before).
+  for p in "$single" "${cluster[@]}"; do
+    redis-cli -p "$p" shutdown nosave >/dev/null 2>&1 || true
   done
+  redis-cli -p "$protected" -a "$password" --no-auth-warning shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
 
