@@ -205,12 +205,17 @@ test-runner: ## the tests of mk/run_suites.py (a fake make: order, needs, failur
 test-python-release: ## the Python suite on the release wheel of dist/ (make dist-python first)
 	$(MAKE) --no-print-directory -C bindings/python test-release-wheel
 
-test: ## every test of every language, side by side, then the timing table (CI runs this); starts and stops the Redis test servers
-	@trap 'tests/redis/servers.sh stop' EXIT; \
+# $(call run-suites,NAME,SPECS,ENV): the Redis test servers started (and stopped at
+# the end, also on failure), then mk/run_suites.py on SPECS with the environment ENV;
+# the table in build/NAME-times.txt, the logs in build/NAME-logs/.
+run-suites = trap 'tests/redis/servers.sh stop' EXIT; \
 	servers="$$(tests/redis/servers.sh start)" || exit 1; eval "$$servers"; \
-	export VOIPSIGN_REDIS_REQUIRED=1 VOIPSIGN_ARTIFACTS=dist; \
-	python3 mk/run_suites.py --jobs $(TEST_JOBS) --times build/test-times.txt --logs build/test-logs \
-	  $(if $(TEST_ONLY),--only $(TEST_ONLY)) $(SUITES)
+	export VOIPSIGN_REDIS_REQUIRED=1 $(3); \
+	python3 mk/run_suites.py --jobs $(TEST_JOBS) --times build/$(1)-times.txt --logs build/$(1)-logs \
+	  $(if $(TEST_ONLY),--only $(TEST_ONLY)) $(2)
+
+test: ## every test of every language, side by side, then the timing table (CI runs this); starts and stops the Redis test servers
+	@$(call run-suites,test,$(SUITES),VOIPSIGN_ARTIFACTS=dist)
 
 # Every suite one after the other (no table), on the development builds.
 test-all: test-deps clippy header-check test-rust test-c test-c-valgrind test-hardening $(addprefix test-,$(BINDINGS)) test-fuzz-smoke test-bench-quick dist test-dist
@@ -253,11 +258,7 @@ CHECK_SUITES := \
   python:check-python::90
 
 check: ## every language's vectors and unit tests, side by side, no sanitizers or packaging (the edit-test loop)
-	@trap 'tests/redis/servers.sh stop' EXIT; \
-	servers="$$(tests/redis/servers.sh start)" || exit 1; eval "$$servers"; \
-	export VOIPSIGN_REDIS_REQUIRED=1; \
-	python3 mk/run_suites.py --jobs $(TEST_JOBS) --times build/check-times.txt --logs build/check-logs \
-	  $(if $(TEST_ONLY),--only $(TEST_ONLY)) $(CHECK_SUITES)
+	@$(call run-suites,check,$(CHECK_SUITES),VOIPSIGN_ARTIFACTS=dev)
 
 .PHONY: check-c $(addprefix check-,$(BINDINGS))
 check-c: build/c/test_plain build/c/test_rooms_plain build/c/test_rooms_redis_plain ## the C suite without sanitizers (signing, rooms, the Redis store)
