@@ -81,7 +81,7 @@ dist-java: dist-tools ## dist/maven: a local Maven repository with the Java bind
 	packaging/java/build.sh $(CURDIR) $(DIST) $(DIST_WORK) $(DIST_VENV) $(VERSION)
 
 dist-check: ## the GLIBC floor of every native library in dist/, dist/SHA256SUMS and the sizes
-	set -o pipefail; python3 packaging/glibc-floors.py $(DIST) $(DIST_WORK)/zig/zigcc | tee $(DIST_WORK)/glibc-floors.txt
+	set -o pipefail; python3 packaging/glibc-floors.py $(DIST) $(DIST_WORK)/zig | tee $(DIST_WORK)/glibc-floors.txt
 	cd $(DIST) && find . -type f ! -name SHA256SUMS | LC_ALL=C sort | xargs sha256sum > SHA256SUMS
 	@cd $(DIST) && find . -type f ! -name SHA256SUMS ! -path './go/*/@v/*.info' ! -path './go/*/@v/*.mod' \
 	  ! -path './go/*/@v/list' ! -path './maven/*' | LC_ALL=C sort | xargs du -h --apparent-size

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The GLIBC floor of every native library in dist/ (mk/dist.mk: `make dist-check`).
 
-    python3 packaging/glibc-floors.py DIST ZIGCC [--max 2.17]
+    python3 packaging/glibc-floors.py DIST ZIGDIR [--max 2.17]
 
 Opens each artifact (tar.gz, wheel, npm .tgz, Composer zip, Go module zip, jar),
 finds its ELF shared objects and static archives, and prints, for each, the
@@ -10,9 +10,13 @@ highest GLIBC_x.y symbol version it needs:
 - a shared object (.so, .node): the highest GLIBC_ entry of its version needs
   (readelf -V);
 - a static archive (.a): it carries no symbol versions, so it is linked alone,
-  whole, into a shared object against glibc's 2.17 stubs with zig (ZIGCC, the
-  wrapper packaging/with-zig.sh writes) with -z defs: a symbol glibc 2.17 lacks
-  fails the link; the result's highest GLIBC_ version is printed.
+  whole, into a shared object against glibc's 2.17 stubs with zig (ZIGDIR/TRIPLE/zigcc,
+  the wrapper packaging/with-zig.sh writes, for the archive's machine: x86_64 or
+  aarch64) with -z defs: a symbol glibc 2.17 lacks fails the link; the result's
+  highest GLIBC_ version is printed.
+
+The libraries of the musl, macOS and Windows targets (`make dist-all`) have no
+GLIBC floor: packaging/check-foreign.py checks them.
 
 Exits 1 when any library needs more than --max (default 2.17) or cannot be checked.
 """
@@ -79,6 +83,22 @@ def members_of_bytes(data, suffix):
         yield from members(f.name)
 
 
+# ELF e_machine -> the Rust triple whose zig wrapper links it.
+MACHINES = {62: "x86_64-unknown-linux-gnu", 183: "aarch64-unknown-linux-gnu"}
+FOREIGN = re.compile(r"musl|macos|darwin|windows|win32")
+
+
+def machine(data):
+    """The Rust triple of an ELF object, or of the first ELF member of an archive."""
+    at = data.find(b"\x7fELF")
+    if at < 0:
+        raise RuntimeError("no ELF object inside")
+    m = int.from_bytes(data[at + 18:at + 20], "little")
+    if m not in MACHINES:
+        raise RuntimeError(f"unexpected ELF machine {m}")
+    return MACHINES[m]
+
+
 def main():
     args = sys.argv[1:]
     global MAX
@@ -86,7 +106,7 @@ def main():
         i = args.index("--max")
         MAX = vkey(args[i + 1])
         del args[i:i + 2]
-    dist, zigcc = args
+    dist, zigdir = args
     rows, bad, seen = [], 0, {}
     for root, dirs, files in sorted(os.walk(dist)):
         dirs.sort()
@@ -99,6 +119,8 @@ def main():
             for name, data in members(art):
                 if not data.startswith((b"\x7fELF", b"!<arch>\n")):
                     continue
+                if FOREIGN.search(os.path.relpath(art, dist) + "!" + name):
+                    continue
                 with tempfile.NamedTemporaryFile(suffix=os.path.splitext(name)[1]) as tmp:
                     tmp.write(data)
                     tmp.flush()
@@ -106,6 +128,7 @@ def main():
                         if data.startswith(b"!<arch>\n"):
                             key = hashlib.sha256(data).hexdigest()  # the same .a in the tarball and the Go zip
                             if key not in seen:
+                                zigcc = os.path.join(zigdir, machine(data), "zigcc")
                                 seen[key] = static_floor(tmp.name, zigcc, STATIC_LIBS)
                             floor = seen[key]
                         else:

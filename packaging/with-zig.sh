@@ -1,44 +1,112 @@
 #!/usr/bin/env bash
-# Run a command (cargo cbuild, cargo build, ...) with zig as the C compiler and
-# linker for x86_64-unknown-linux-gnu, against glibc $ZIG_GLIBC (default 2.17):
-# the environment `cargo zigbuild --target x86_64-unknown-linux-gnu.2.17` sets up,
-# for cargo subcommands cargo-zigbuild cannot wrap (cargo-c's cbuild).
+# Run a command (cargo cbuild, cargo build, maturin, napi build, ...) with zig as
+# the C compiler and linker of one Rust target: the environment `cargo zigbuild`
+# sets up, for every tool that runs cargo (cargo-c's cinstall cannot be wrapped by
+# cargo-zigbuild itself, and one mechanism for all keeps the builds alike).
 #
-#   packaging/with-zig.sh VENV WRAPDIR -- COMMAND ARGS...
+#   packaging/with-zig.sh VENV WRAPDIR [--target RUST_TRIPLE] -- COMMAND ARGS...
 #
 # VENV: a virtualenv with the PyPI packages ziglang and cargo-zigbuild (whose
 # `cargo-zigbuild zig cc` filters the arguments rustc passes, as under zigbuild);
-# WRAPDIR: where the wrapper scripts are written. The command is run with
-# --target x86_64-unknown-linux-gnu semantics in mind: the CC/AR/linker variables
-# are keyed by that triple (with host == target they also link build scripts).
+# WRAPDIR: where the wrapper scripts are written (one subfolder per target).
+# RUST_TRIPLE (default x86_64-unknown-linux-gnu) is one of packaging/targets.txt;
+# its zig target and the floor it builds for (glibc 2.17, musl, macOS 11.0 /
+# 10.12, Windows x64 with mingw-w64) come from that table. The CC/AR/linker
+# variables are keyed by the triple (with host == target they also link build
+# scripts).
+#
+# macOS: rustls-native-certs is compiled (redis's tls-rustls feature names it)
+# but never called (core uses webpki-roots there, core/Cargo.toml), yet its
+# security-framework dependency asks the linker for `-framework Security
+# -framework CoreFoundation`, which exist on every Mac but in no SDK here. The
+# wrapper drops those two arguments; the link then fails if anything still
+# refers to them. zig's Mach-O linker reports undefined symbols before it strips
+# dead code (ld64 after), so the link is told `-undefined dynamic_lookup`, and
+# packaging/check-foreign.py then fails any Mach-O file that still imports a
+# symbol by dynamic lookup (a Python extension: only CPython's own) or names a
+# library outside /usr/lib and /System.
+#
+# Windows (mingw-w64): rustc makes import libraries with dlltool; the wrapper
+# directory carries `x86_64-w64-mingw32-dlltool` (zig's) and goes first on PATH.
 set -euo pipefail
 venv=$(cd "$1" && pwd); wrap=$2; shift 2
+triple=x86_64-unknown-linux-gnu
+if [ "${1:-}" = "--target" ]; then triple=$2; shift 2; fi
 [ "${1:-}" = "--" ] && shift
-glibc=${ZIG_GLIBC:-2.17}
-zt="x86_64-linux-gnu.$glibc"
+here=$(cd "$(dirname "$0")" && pwd)
+row=$(grep -v "^#" "$here/targets.txt" | awk -v t="$triple" '$1 == t')
+[ -n "$row" ] || { echo "with-zig.sh: unknown target $triple (packaging/targets.txt)" >&2; exit 1; }
+zt=$(echo "$row" | awk '{print $3}')
+case $triple in
+  x86_64-unknown-linux-gnu) zt="x86_64-linux-gnu.${ZIG_GLIBC:-2.17}" ;;
+esac
+key=$(echo "$triple" | tr '-' '_')
+KEY=$(echo "$key" | tr '[:lower:]' '[:upper:]')
+wrap="$wrap/$triple"
 mkdir -p "$wrap"; wrap=$(cd "$wrap" && pwd)
 zig_version=$("$venv/bin/python" -m ziglang version)
+filter="" extra=""
+case $triple in
+  *-apple-darwin) extra="-Wl,-undefined,dynamic_lookup" ;;
+esac
+case $triple in
+  *-apple-darwin) filter='
+# Drop the frameworks no SDK here provides (see packaging/with-zig.sh).
+n=$#; i=0; skip=0
+for a in "$@"; do
+  i=$((i+1))
+  if [ $skip = 1 ]; then skip=0
+  elif [ "$a" = -framework ]; then
+    eval "next=\${$((i+1))}"
+    case $next in Security|CoreFoundation) skip=1; continue ;; esac
+    set -- "$@" "$a"
+  else set -- "$@" "$a"; fi
+done
+shift $n' ;;
+esac
 for tool in cc c++ ar ranlib; do
   name=$tool; [ "$tool" = c++ ] && name=cxx
   case $tool in
-    cc|c++) args="-- -g -fno-sanitize=all -target $zt \"\$@\"" ;;
+    cc|c++) args="-- -g -fno-sanitize=all -target $zt $extra \"\$@\"" ;;
     *)      args="-- \"\$@\"" ;;
   esac
   # Written beside and renamed: two builds side by side (make test runs the dist
   # builds in parallel) never see a half-written wrapper.
-  cat > "$wrap/zig$name.$$" <<SH
-#!/bin/sh
+  {
+    echo '#!/bin/sh'
+    [ "$tool" = cc ] && [ -n "$filter" ] && echo "$filter"
+    cat <<SH
 export CARGO_ZIGBUILD_ZIG_VERSION=$zig_version
 export CARGO_ZIGBUILD_ZIG_COMMAND=$venv/bin/python
 export CARGO_ZIGBUILD_ZIG_COMMAND_ARGS='-m ziglang'
 exec "$venv/bin/cargo-zigbuild" zig $tool $args
 SH
+  } > "$wrap/zig$name.$$"
   chmod +x "$wrap/zig$name.$$" && mv -f "$wrap/zig$name.$$" "$wrap/zig$name"
 done
-export CC_x86_64_unknown_linux_gnu="$wrap/zigcc"
-export CXX_x86_64_unknown_linux_gnu="$wrap/zigcxx"
-export AR_x86_64_unknown_linux_gnu="$wrap/zigar"
-export RANLIB_x86_64_unknown_linux_gnu="$wrap/zigranlib"
-export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER="$wrap/zigcc"
-export CARGO_ZIGBUILD_TARGET="$zt" CARGO_ZIGBUILD_TARGET_x86_64_unknown_linux_gnu="$zt"
+case $triple in
+  *-windows-gnu)
+    cat > "$wrap/dlltool.$$" <<SH
+#!/bin/sh
+export CARGO_ZIGBUILD_ZIG_VERSION=$zig_version
+export CARGO_ZIGBUILD_ZIG_COMMAND=$venv/bin/python
+export CARGO_ZIGBUILD_ZIG_COMMAND_ARGS='-m ziglang'
+exec "$venv/bin/cargo-zigbuild" zig dlltool -- "\$@"
+SH
+    chmod +x "$wrap/dlltool.$$" && mv -f "$wrap/dlltool.$$" "$wrap/x86_64-w64-mingw32-dlltool"
+    export PATH="$wrap:$PATH" ;;
+esac
+export "CC_$key=$wrap/zigcc" "CXX_$key=$wrap/zigcxx" "AR_$key=$wrap/zigar" "RANLIB_$key=$wrap/zigranlib"
+export "CARGO_TARGET_${KEY}_LINKER=$wrap/zigcc"
+export CARGO_ZIGBUILD_TARGET="$zt" "CARGO_ZIGBUILD_TARGET_$key=$zt"
+# Shared libraries on musl: Rust's musl targets link the C runtime statically by
+# default, which rules out a cdylib; the static CLI is built with the default
+# (packaging/build-target.sh passes VOIPSIGN_MUSL_STATIC=1).
+case $triple in
+  *-linux-musl) [ "${VOIPSIGN_MUSL_STATIC:-0}" = 1 ] || export "CARGO_TARGET_${KEY}_RUSTFLAGS=-C target-feature=-crt-static" ;;
+esac
+case $triple in
+  aarch64-apple-darwin) export MACOSX_DEPLOYMENT_TARGET=11.0 ;;
+  x86_64-apple-darwin) export MACOSX_DEPLOYMENT_TARGET=10.12 ;;
+esac
 exec "$@"

@@ -15,7 +15,7 @@ set -euo pipefail
 root=$1 dist=$2 work=$3 venv=$4 version=$5
 jdir="$root/bindings/java"
 out="$work/java" proj="$work/java/project"
-rm -rf "$out" "$dist/maven" && mkdir -p "$proj" "$out/cargo/release" "$dist/maven"
+rm -rf "$proj" "$out/cargo" "$dist/maven" && mkdir -p "$proj" "$out/cargo/release" "$dist/maven"
 MVN=(mvn -B -q --no-transfer-progress)
 
 want=$(sed -n '/<artifactId>voipsign<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;}' "$jdir/pom.xml" | head -1)
@@ -35,6 +35,13 @@ cp "$jdir/pom.xml" "$proj/" && mkdir -p "$proj/src" && cp -r "$jdir/src/main" "$
 jar="$proj/target/voipsign-$version.jar"
 unzip -p "$jar" native/linux-x86_64/libvoipsign_jni.so | cmp -s - "$lib" \
   || { echo "dist-java: the jar does not carry the zig-built libvoipsign_jni.so" >&2; exit 1; }
+
+# The other targets of `make dist-all` (packaging/build-target.sh: WORK/java/native/DIR/),
+# each in the folder NativeLoader.platform() names.
+if [ -d "$work/java/native" ] && [ -n "$(ls -A "$work/java/native")" ]; then
+  (cd "$work/java" && jar --update --file "$jar" native)
+  unzip -l "$jar" 'native/*'
+fi
 
 # Into the local repository directory.
 "${MVN[@]}" -f "$proj/pom.xml" install:install-file -Dfile="$jar" -DpomFile="$jdir/pom.xml" \

@@ -18,16 +18,28 @@ rm -rf "$work/php" "$dist/composer" && mkdir -p "$pkg/lib/linux-x86_64" "$pkg/bi
 
 cp -r "$src/src" "$src/preload.php" "$src/voipsign_ffi.h" "$src/README.md" "$pkg/"
 install -m 755 "$work/native/libvoipsign.so" "$pkg/lib/linux-x86_64/libvoipsign.so"
+# The other targets of `make dist-all` (packaging/build-target.sh), each in the
+# folder VoipSign\Library::platform() names (packaging/targets.txt, column 5).
+platforms="Linux x86_64 (glibc >= 2.17)"
+for nat in "$work"/native/*/; do
+  [ -d "$nat" ] || continue
+  t=$(basename "$nat")
+  dir=$(grep -v '^#' "$root/packaging/targets.txt" | awk -v t="$t" '$1 == t {print $5}')
+  [ -n "$dir" ] || continue
+  for f in libvoipsign.so libvoipsign.dylib voipsign.dll; do
+    [ -f "$nat/$f" ] && install -D -m 755 "$nat/$f" "$pkg/lib/$dir/$f" && platforms="$platforms, $dir"
+  done
+done
 install -m 755 "$root/packaging/php/voipsign-ffi-header" "$pkg/bin/"
 cp "$root/packaging/licenses/LICENSE-MIT" "$root/packaging/licenses/LICENSE-APACHE" "$pkg/"
 php -r '
   $p = json_decode(file_get_contents($argv[1]), true, 16, JSON_THROW_ON_ERROR);
   unset($p["require-dev"], $p["autoload-dev"], $p["scripts"]);
   $p["version"] = $argv[3];
-  $p["description"] .= " (bundles libvoipsign for Linux x86_64, glibc >= 2.17)";
+  $p["description"] .= " (bundles libvoipsign for " . $argv[4] . ")";
   $p["bin"] = ["bin/voipsign-ffi-header"];
   file_put_contents($argv[2], json_encode($p, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES) . "\n");
-' "$src/composer.json" "$pkg/composer.json" "$version"
+' "$src/composer.json" "$pkg/composer.json" "$version" "$platforms"
 php -l "$pkg/bin/voipsign-ffi-header" >/dev/null
 
 # The zip, in sorted order with fixed times; file modes kept (the bin, the .so).

@@ -13,8 +13,8 @@ use FFI;
  * Order: an explicit path (Signer::useLibrary()), else the FFI scope 'voipsign'
  * when php.ini preloads voipsign_ffi.h (ffi.preload, the FPM setup), else
  * FFI::cdef() with the VOIPSIGN_LIB environment variable, else the library the
- * Composer release package bundles (lib/<os>-<machine>/libvoipsign.so beside src/,
- * by absolute path), else the installed library name libvoipsign.so (found by the
+ * Composer release package bundles for this platform (lib/<platform>/ beside
+ * src/, by absolute path: see bundledPath()), else the installed library name libvoipsign.so (found by the
  * dynamic loader).
  */
 final class Library
@@ -104,12 +104,51 @@ final class Library
 
     /**
      * The absolute path of the library the Composer release package bundles for
-     * this platform (lib/linux-x86_64/libvoipsign.so beside src/); a checkout of
-     * the repository has none.
+     * this platform: lib/<platform()>/ beside src/, holding libvoipsign.so (Linux),
+     * libvoipsign.dylib (macOS) or voipsign.dll (Windows); a checkout of the
+     * repository has none.
      */
     public static function bundledPath(): string
     {
-        return \dirname(__DIR__) . '/lib/' . strtolower(PHP_OS_FAMILY) . '-' . php_uname('m') . '/libvoipsign.so';
+        $file = match (PHP_OS_FAMILY) {
+            'Darwin' => 'libvoipsign.dylib',
+            'Windows' => 'voipsign.dll',
+            default => 'libvoipsign.so',
+        };
+        return \dirname(__DIR__) . '/lib/' . self::platform() . '/' . $file;
+    }
+
+    /**
+     * This process's platform as the release package names its lib/ folders:
+     * linux-x86_64, linux-aarch64, linux-x86_64-musl, linux-aarch64-musl,
+     * macos-aarch64, macos-x86_64, windows-x86_64 (other machines keep
+     * php_uname('m')'s name and find no bundled library).
+     *
+     * musl (Alpine) is told from glibc by the C library this process has mapped
+     * (/proc/self/maps names ld-musl), not by what is installed: a glibc system
+     * may have musl's loader installed too.
+     */
+    public static function platform(): string
+    {
+        $os = match (PHP_OS_FAMILY) {
+            'Darwin' => 'macos',
+            'Windows' => 'windows',
+            default => strtolower(PHP_OS_FAMILY),
+        };
+        $machine = strtolower(php_uname('m'));
+        $arch = match ($machine) {
+            'x86_64', 'amd64', 'x64' => 'x86_64',
+            'aarch64', 'arm64', 'armv8', 'armv8l' => 'aarch64',
+            default => $machine,
+        };
+        $platform = $os . '-' . $arch;
+        if ($os === 'linux') {
+            $maps = @file_get_contents('/proc/self/maps');
+            if (\is_string($maps) && str_contains($maps, 'ld-musl-')) {
+                $platform .= '-musl';
+            }
+        }
+        return $platform;
     }
 
     /**

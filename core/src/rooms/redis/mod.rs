@@ -15,6 +15,7 @@
 
 mod keys;
 mod pool;
+mod signals;
 mod url;
 
 use std::fmt;

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
@@ -15,7 +16,8 @@ import java.util.Locale;
  *   <li>the file named by the system property {@value #PATH_PROPERTY}, when set (a
  *       failure there is final: the property was meant);</li>
  *   <li>{@code System.loadLibrary("voipsign_jni")}: a library on {@code java.library.path};</li>
- *   <li>the jar's resource {@code native/<os>-<arch>/libvoipsign_jni.so}, copied to a new
+ *   <li>the jar's resource {@code native/<platform>/}{@code System.mapLibraryName("voipsign_jni")}
+ *       (platform(): linux-x86_64, linux-aarch64-musl, macos-aarch64, …), copied to a new
  *       private temporary file (owner-only permissions, a unique name per process, so
  *       two JVMs never share or overwrite one), loaded, then deleted (Linux keeps the
  *       loaded mapping).</li>
@@ -87,7 +89,8 @@ final class NativeLoader {
                         + PATH_PROPERTY + "=/path/to/" + System.mapLibraryName(LIBRARY));
             }
             // createTempFile: a new file (never an existing one) with permissions rw-------.
-            copy = Files.createTempFile("voipsign_jni-", ".so");
+            String name = System.mapLibraryName(LIBRARY);
+            copy = Files.createTempFile("voipsign_jni-", name.substring(name.lastIndexOf('.')));
             try {
                 Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException | RuntimeException e) {
@@ -107,7 +110,14 @@ final class NativeLoader {
         return copy.toString();
     }
 
-    /** {@code linux-x86_64}, {@code linux-aarch64}, {@code macos-x86_64}, … */
+    /**
+     * This JVM's platform as the jar names its {@code native/} folders: {@code
+     * linux-x86_64}, {@code linux-aarch64}, {@code linux-x86_64-musl}, {@code
+     * linux-aarch64-musl}, {@code macos-aarch64}, {@code macos-x86_64}, {@code
+     * windows-x86_64}. musl (Alpine) is told from glibc by the C library this process
+     * has mapped ({@code /proc/self/maps} names {@code ld-musl}), not by what is
+     * installed: a glibc system may have musl's loader installed too.
+     */
     static String platform() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
@@ -120,9 +130,23 @@ final class NativeLoader {
         }
         if (arch.equals("amd64") || arch.equals("x86_64")) {
             arch = "x86_64";
-        } else if (arch.equals("arm64")) {
+        } else if (arch.equals("arm64") || arch.equals("aarch64")) {
             arch = "aarch64";
         }
-        return os + "-" + arch;
+        String platform = os + "-" + arch;
+        return os.equals("linux") && mapsMusl() ? platform + "-musl" : platform;
+    }
+
+    private static boolean mapsMusl() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/maps"))) {
+                if (line.contains("/ld-musl-")) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // No /proc: not Linux as we know it; glibc is the safe guess.
+        }
+        return false;
     }
 }
