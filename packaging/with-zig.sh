@@ -15,16 +15,12 @@
 # variables are keyed by the triple (with host == target they also link build
 # scripts).
 #
-# macOS: rustls-native-certs is compiled (redis's tls-rustls feature names it)
-# but never called (core uses webpki-roots there, core/Cargo.toml), yet its
-# security-framework dependency asks the linker for `-framework Security
-# -framework CoreFoundation`, which exist on every Mac but in no SDK here. The
-# wrapper drops those two arguments; the link then fails if anything still
-# refers to them. zig's Mach-O linker reports undefined symbols before it strips
-# dead code (ld64 after), so the link is told `-undefined dynamic_lookup`, and
-# packaging/check-foreign.py then fails any Mach-O file that still imports a
-# symbol by dynamic lookup (a Python extension: only CPython's own) or names a
-# library outside /usr/lib and /System.
+# macOS: Apple's CoreFoundation and Security frameworks (security-framework, through
+# rustls-native-certs: the Keychain's CA roots for `rediss://`) are linked against
+# the link stubs in packaging/macos/Frameworks (what an SDK ships: install names
+# and exported symbols; packaging/macos/stubs.py), so every symbol binds to the
+# real framework by two-level namespace, as on a Mac. VOIPSIGN_MACOS_STUBS=0 links
+# with `-undefined dynamic_lookup` instead (only to regenerate the stubs).
 #
 # Windows (mingw-w64): rustc makes import libraries with dlltool; the wrapper
 # directory carries `x86_64-w64-mingw32-dlltool` (zig's) and goes first on PATH.
@@ -45,24 +41,11 @@ KEY=$(echo "$key" | tr '[:lower:]' '[:upper:]')
 wrap="$wrap/$triple"
 mkdir -p "$wrap"; wrap=$(cd "$wrap" && pwd)
 zig_version=$("$venv/bin/python" -m ziglang version)
-filter="" extra=""
+extra=""
 case $triple in
-  *-apple-darwin) extra="-Wl,-undefined,dynamic_lookup" ;;
-esac
-case $triple in
-  *-apple-darwin) filter='
-# Drop the frameworks no SDK here provides (see packaging/with-zig.sh).
-n=$#; i=0; skip=0
-for a in "$@"; do
-  i=$((i+1))
-  if [ $skip = 1 ]; then skip=0
-  elif [ "$a" = -framework ]; then
-    eval "next=\${$((i+1))}"
-    case $next in Security|CoreFoundation) skip=1; continue ;; esac
-    set -- "$@" "$a"
-  else set -- "$@" "$a"; fi
-done
-shift $n' ;;
+  *-apple-darwin)
+    if [ "${VOIPSIGN_MACOS_STUBS:-1}" = 1 ]; then extra="-F $here/macos/Frameworks"
+    else extra="-Wl,-undefined,dynamic_lookup"; fi ;;
 esac
 for tool in cc c++ ar ranlib; do
   name=$tool; [ "$tool" = c++ ] && name=cxx
@@ -74,7 +57,6 @@ for tool in cc c++ ar ranlib; do
   # builds in parallel) never see a half-written wrapper.
   {
     echo '#!/bin/sh'
-    [ "$tool" = cc ] && [ -n "$filter" ] && echo "$filter"
     cat <<SH
 export CARGO_ZIGBUILD_ZIG_VERSION=$zig_version
 export CARGO_ZIGBUILD_ZIG_COMMAND=$venv/bin/python
