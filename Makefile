@@ -175,6 +175,7 @@ SUITES := \
   cargo-c:dist-cargo-c:deps:270 \
   dist-venv:dist-begin:deps:15 \
   dist-c:dist-c:cargo-c,dist-venv:95 \
+  arm64-smoke:dist-arm64-smoke:cargo-c,dist-venv:240 \
   panic-lib:ffi-test-panic:deps:100 \
   c-build:test-c-build:dist-c,panic-lib:10 \
   c-asan:test-c:c-build:5 \

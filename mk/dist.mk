@@ -26,7 +26,7 @@ DIST_APT := php-cli php-fpm php-zip composer libfcgi-bin pkg-config unzip
 # DIST_WITH_JAVA=0 leaves it out of `make dist`.
 DIST_WITH_JAVA ?= 1
 
-.PHONY: dist dist-begin dist-cargo-c dist-go-pack dist-php-pack dist-tools dist-apt dist-c dist-python dist-node dist-go dist-php dist-java dist-check test-dist dist-clean
+.PHONY: dist-all dist-targets dist-host-cli test-dist-all dist-arm64-smoke dist dist-begin dist-cargo-c dist-go-pack dist-php-pack dist-tools dist-apt dist-c dist-python dist-node dist-go dist-php dist-java dist-check test-dist dist-clean
 
 $(DIST_VENV)/.installed:
 	python3 -m venv $(DIST_VENV)
@@ -87,8 +87,8 @@ dist-check: ## the GLIBC floor of every native library in dist/, dist/SHA256SUMS
 	  ! -path './go/*/@v/list' ! -path './maven/*' | LC_ALL=C sort | xargs du -h --apparent-size
 	@[ ! -d $(DIST)/maven ] || (cd $(DIST) && find maven -name '*.jar' | xargs du -h --apparent-size)
 
-dist: ## every release artifact into dist/ (zig builds against glibc 2.17), then dist-check
-	@start=$$(date +%s); rm -rf $(DIST); \
+dist: ## every release artifact of the host (x86_64 glibc) into dist/ (zig builds against glibc 2.17), then dist-check
+	@start=$$(date +%s); rm -rf $(DIST) $(DIST_OTHER_WORK); \
 	$(MAKE) --no-print-directory dist-c dist-python dist-node dist-go dist-php \
 	  $(if $(filter 1,$(DIST_WITH_JAVA)),dist-java) dist-check \
 	  || { echo "make dist: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; }; \
@@ -101,3 +101,43 @@ test-dist: dist-apt ## install each artifact of dist/ as its users do (no cargo/
 
 dist-clean: ## remove dist/ and the release build's work and target directories
 	rm -rf $(DIST) $(DIST_WORK) target/dist-c target/dist-python target/dist-node target/dist-java
+
+# ---- every platform (issue 21) ------------------------------------------------
+# The other targets (packaging/targets.txt): built by packaging/build-target.sh
+# into dist/ (C and CLI tarballs, wheels) and build/dist (libraries, addons, JNI
+# libraries the host packaging steps then bundle: the Go module, the Composer zip,
+# the npm packages, the jar).
+DIST_TARGETS := aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl \
+  aarch64-apple-darwin x86_64-apple-darwin x86_64-pc-windows-gnu
+DIST_OTHER_WORK := $(DIST_WORK)/native/*/ $(DIST_WORK)/node/addons $(DIST_WORK)/java/native
+# The arm64 Debian userland the install tests run under qemu-user.
+QEMU_ROOT := $(CURDIR)/build/qemu/arm64
+QEMU_PACKAGES := libc6 libgcc-s1 python3 nodejs php8.2-cli
+
+dist-targets: dist-tools ## the native artifacts of every target but the host's (packaging/build-target.sh)
+	@for t in $(DIST_TARGETS); do \
+	  packaging/build-target.sh $(CURDIR) $(DIST) $(DIST_WORK) $(DIST_VENV) $(TOOLS)/bin $(VERSION) $$t || exit 1; \
+	done
+
+dist-host-cli: dist-tools ## dist/cli/voipsign-VERSION-x86_64-linux-gnu.tar.gz (the voipsign command; zig, glibc 2.17)
+	packaging/build-target.sh $(CURDIR) $(DIST) $(DIST_WORK) $(DIST_VENV) $(TOOLS)/bin $(VERSION) x86_64-unknown-linux-gnu cli
+
+dist-all: ## every release artifact of every platform into dist/ (dist + dist-targets, packed together), then dist-check
+	@start=$$(date +%s); rm -rf $(DIST) $(DIST_OTHER_WORK); \
+	$(MAKE) --no-print-directory dist-c dist-python dist-targets dist-host-cli dist-node dist-go dist-php \
+	  $(if $(filter 1,$(DIST_WITH_JAVA)),dist-java) dist-check \
+	  || { echo "make dist-all: FAILED after $$(( $$(date +%s) - start )) s"; exit 1; }; \
+	echo "make dist-all: dist/ written in $$(( $$(date +%s) - start )) s"
+
+test-dist-all: dist-apt ## run or check every artifact of every platform in dist/ (qemu for arm64, static musl, Mach-O/PE checks); prints the table
+	packaging/qemu/userland.sh $(QEMU_ROOT) $(QEMU_PACKAGES)
+	packaging/test-dist-all.sh $(DIST) $(DIST_WORK) $(QEMU_ROOT)
+
+# make test's arm64 smoke (suite arm64-smoke): the C tarball and the wheel for
+# aarch64-unknown-linux-gnu, run under qemu on Debian's arm64 python3.
+ARM64_SMOKE := $(CURDIR)/build/arm64-smoke
+dist-arm64-smoke: dist-tools
+	rm -rf $(ARM64_SMOKE)/dist
+	packaging/build-target.sh $(CURDIR) $(ARM64_SMOKE)/dist $(ARM64_SMOKE)/work $(DIST_VENV) $(TOOLS)/bin $(VERSION) aarch64-unknown-linux-gnu "c python"
+	packaging/qemu/userland.sh $(QEMU_ROOT) libc6 libgcc-s1 python3
+	packaging/test-dist-all.sh $(ARM64_SMOKE)/dist $(ARM64_SMOKE)/work $(QEMU_ROOT) --only arm64-c,arm64-python

@@ -21,6 +21,8 @@
 set -euo pipefail
 root=$1 dist=$2 work=$3 venv=$4 tools_bin=$5 version=$6 triple=$7
 parts=${8:-c cli python node java}
+mkdir -p "$dist" "$work"
+dist=$(cd "$dist" && pwd) work=$(cd "$work" && pwd) venv=$(cd "$venv" && pwd) root=$(cd "$root" && pwd)
 row=$(grep -v '^#' "$root/packaging/targets.txt" | awk -v t="$triple" '$1 == t')
 [ -n "$row" ] || { echo "build-target: unknown target $triple" >&2; exit 1; }
 read -r _ npm_platform zig_target go_dir native_dir wheel_floor _ <<<"$row"
