@@ -24,10 +24,10 @@ fi
 command -v qemu-aarch64-static >/dev/null || need_update=1
 stamp="$dir.debs/.apt-updated"
 if [ $need_update = 1 ] || [ ! -f "$stamp" ]; then
-  apt-get update -qq
+  apt-get -o DPkg::Lock::Timeout=300 update -qq
   mkdir -p "$dir.debs" && touch "$stamp"
 fi
-command -v qemu-aarch64-static >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static
+command -v qemu-aarch64-static >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq qemu-user-static
 
 want=$(printf '%s:arm64 ' "$@")
 # The closure: every package name apt-cache prints at the start of a line.
