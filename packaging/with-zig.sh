@@ -47,6 +47,23 @@ case $triple in
     if [ "${VOIPSIGN_MACOS_STUBS:-1}" = 1 ]; then extra="-F $here/macos/Frameworks"
     else extra="-Wl,-undefined,dynamic_lookup"; fi ;;
 esac
+# zig's Mach-O linker wants x.y.z versions (cargo-c passes -compatibility_version
+# 0.1), and a C tarball's dylib is named @rpath/… (cargo-c names it by the staging
+# prefix, /libvoipsign-…/lib/…, which exists nowhere).
+fix=""
+case $triple in
+  *-apple-darwin) fix='
+n=$#
+for a in "$@"; do
+  case $a in
+    -Wl,*-compatibility_version,*|-Wl,*-install_name,/libvoipsign-*)
+      a=$(printf "%s" "$a" | sed -E -e "s/(-compatibility_version,)([0-9]+[.][0-9]+)(,|\$)/\\1\\2.0\\3/" \
+        -e "s|(-install_name,)/libvoipsign-[^,]*/lib/([^,/]+)|\\1@rpath/\\2|") ;;
+  esac
+  set -- "$@" "$a"
+done
+shift $n' ;;
+esac
 for tool in cc c++ ar ranlib; do
   name=$tool; [ "$tool" = c++ ] && name=cxx
   case $tool in
@@ -57,6 +74,7 @@ for tool in cc c++ ar ranlib; do
   # builds in parallel) never see a half-written wrapper.
   {
     echo '#!/bin/sh'
+    [ "$tool" = cc ] && [ -n "$fix" ] && echo "$fix"
     cat <<SH
 export CARGO_ZIGBUILD_ZIG_VERSION=$zig_version
 export CARGO_ZIGBUILD_ZIG_COMMAND=$venv/bin/python
