@@ -75,6 +75,8 @@ fill("cgo_dist.go", "cgo_dist.go", CGO_LINES=cgo.rstrip("\n"))
 fill("unsupported.go.txt", "unsupported.go", SUPPORTED=supported, LIST=lst)
 fill("includebuild.go.txt", "includebuild.go", LIB_IMPORTS=imports)
 PY
+# gofmt writes the generated build constraint in its canonical form.
+"$(go env GOROOT)/bin/gofmt" -w "$mod/cgo_dist.go" "$mod/unsupported.go" "$mod/includebuild.go"
 cp "$root/include/voipsign.h" "$mod/include/"
 cp "$tmpl/include.go.txt" "$mod/include/include.go"
 cp "$root/packaging/licenses/LICENSE-MIT" "$root/packaging/licenses/LICENSE-APACHE" "$mod/"
