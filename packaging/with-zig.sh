@@ -64,6 +64,20 @@ for a in "$@"; do
 done
 shift $n' ;;
 esac
+case $triple in
+  # zig's COFF linker has no --output-def (cargo-c asks for the DLL's .def): the
+  # wrapper drops it and copies the .def rustc wrote for the link (its exports).
+  *-windows-gnu) fix='
+n=$#; def_out=""; def_in=""
+for a in "$@"; do
+  case $a in
+    -Wl,--output-def,*) def_out=${a#-Wl,--output-def,}; continue ;;
+    -Wl,*.def) def_in=${a#-Wl,} ;;
+  esac
+  set -- "$@" "$a"
+done
+shift $n' ;;
+esac
 for tool in cc c++ ar ranlib; do
   name=$tool; [ "$tool" = c++ ] && name=cxx
   case $tool in
@@ -79,8 +93,13 @@ for tool in cc c++ ar ranlib; do
 export CARGO_ZIGBUILD_ZIG_VERSION=$zig_version
 export CARGO_ZIGBUILD_ZIG_COMMAND=$venv/bin/python
 export CARGO_ZIGBUILD_ZIG_COMMAND_ARGS='-m ziglang'
-exec "$venv/bin/cargo-zigbuild" zig $tool $args
 SH
+    if [ "$tool" = cc ] && [ "${triple#*-windows-}" != "$triple" ]; then
+      echo "\"$venv/bin/cargo-zigbuild\" zig $tool $args || exit \$?"
+      echo '[ -z "$def_out" ] || [ -z "$def_in" ] || cp "$def_in" "$def_out"'
+    else
+      echo "exec \"$venv/bin/cargo-zigbuild\" zig $tool $args"
+    fi
   } > "$wrap/zig$name.$$"
   chmod +x "$wrap/zig$name.$$" && mv -f "$wrap/zig$name.$$" "$wrap/zig$name"
 done
