@@ -90,9 +90,12 @@ def macho(label, data, arch, minos, linux_public, python):
     libs = [c.name for c in b.commands if isinstance(c, lief.MachO.DylibCommand)
             and c.command != lief.MachO.LoadCommand.TYPE.ID_DYLIB]
     check(all(MAC_LIBS.match(n) for n in libs), f"{label}: imports system libraries only {sorted(set(libs))}")
+    # A Python extension and a Node addon take their host's API from the process
+    # that loads them (-undefined dynamic_lookup): CPython's _Py*, Node's _napi_*.
+    host = {"python": ("_Py", "__Py"), "node": ("_napi_",)}.get(python or "", ())
     flat = [s.name for s in b.imported_symbols if s.library_ordinal in (-2, 0, 254)
-            and not (python and s.name.startswith(("_Py", "__Py")))]
-    check(not flat, f"{label}: no symbol left to dynamic lookup{' but CPython' if python else ''} ({flat[:5]})")
+            and not (host and s.name.startswith(host))]
+    check(not flat, f"{label}: no symbol left to dynamic lookup{' but the host API ' + str(host) if host else ''} ({flat[:5]})")
     if linux_public is not None:
         mine = public(b)
         check(mine == linux_public, f"{label}: public exports = Linux x86_64's ({len(mine)}: {sorted(mine ^ linux_public)[:5] or 'equal'})")
@@ -123,7 +126,7 @@ def linux_public_of(path, pattern):
 
 
 def main_dist(dist, work):
-    v = re.search(r"libvoipsign-(.+?)-x86_64-linux-gnu\.tar\.gz", " ".join(os.listdir(dist))).group(1)
+    v = re.search(r"libvoipsign-([0-9][0-9.]*)-x86_64-linux-gnu\.tar\.gz", " ".join(os.listdir(dist))).group(1)
     host = {
         "c": linux_public_of(f"{dist}/libvoipsign-{v}-x86_64-linux-gnu.tar.gz", r"\.so\.\d+\.\d+\.\d+$"),
         "python": linux_public_of(next(f"{dist}/{f}" for f in os.listdir(dist) if f.endswith("manylinux_2_17_x86_64.manylinux2014_x86_64.whl") or ("x86_64" in f and "manylinux" in f and f.endswith(".whl"))), r"_native"),
@@ -147,8 +150,8 @@ def main_dist(dist, work):
                 wheel = z.read(f"voipsign-{v}.dist-info/WHEEL").decode()
             check(f"Tag: cp310-abi3-{tag}" in wheel, f"{w}: WHEEL says Tag: cp310-abi3-{tag}")
             for n, data in members(f"{dist}/{w}"):
-                macho(f"Python {tag}", data, arch, minos, host["python"], True)
-        npm_pkg(dist, v, npm, "darwin", "arm64" if arch == "arm64" else "x64", None, lambda d: macho(f"Node {npm}", d, arch, minos, host["node"], False))
+                macho(f"Python {tag}", data, arch, minos, host["python"], "python")
+        npm_pkg(dist, v, npm, "darwin", "arm64" if arch == "arm64" else "x64", None, lambda d: macho(f"Node {npm}", d, arch, minos, host["node"], "node"))
         if jar:
             found = [(n, d) for n, d in members(jar) if n.startswith(f"native/{jdir}/")]
             check([n for n, _ in found] == [f"native/{jdir}/libvoipsign_jni.dylib"], f"jar carries native/{jdir}/libvoipsign_jni.dylib")

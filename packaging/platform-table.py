@@ -62,7 +62,7 @@ def member_size(path, pattern):
 def main():
     dist, logs = sys.argv[1:3]
     names = os.listdir(dist)
-    v = re.search(r"libvoipsign-(.+?)-x86_64-linux-gnu\.tar\.gz", " ".join(names)).group(1)
+    v = re.search(r"libvoipsign-([0-9][0-9.]*)-x86_64-linux-gnu\.tar\.gz", " ".join(names)).group(1)
     passed = {}
     for f in os.listdir(logs):
         if f.endswith(".log"):
@@ -71,7 +71,7 @@ def main():
     jar = next((os.path.join(r, f) for r, _, fs in os.walk(f"{dist}/maven") for f in fs if f.endswith(f"voipsign-{v}.jar")), None)
     gozip = f"{dist}/go/github.com/voipsign/voipsign/bindings/go/@v/v{v}.zip"
     comp = f"{dist}/composer/voipsign-voipsign-{v}.zip"
-    width = 20
+    width = 24
     print(f"{'target':<18}" + "".join(f"{a:<{width}}" for a in ARTIFACTS))
     for plat, zname, godir, ndir, how in ROWS:
         cells = []
@@ -93,9 +93,9 @@ def main():
             elif a == "Go":
                 n = member_size(gozip, rf"/lib/{godir}/libvoipsign\.a$")
             elif a == "PHP":
-                n = member_size(comp, rf"^lib/{ndir}/")
+                n = member_size(comp, rf"^lib/{ndir}/[^/]+$")
             elif a == "Java" and jar:
-                n = member_size(jar, rf"^native/{ndir}/")
+                n = member_size(jar, rf"^native/{ndir}/[^/]+$")
             if kind == "-":
                 cell = "- (not shipped)"
             elif n is None:
