@@ -46,14 +46,8 @@ c)
     --includedir include --pkgconfigdir lib/pkgconfig
   top="$stage/$pkg"
   # cargo-c puts a Windows DLL into bin/ (with its import library in lib/).
+  packaging/c/finish-tree.sh "$top" "$version"
   pc="$top/lib/pkgconfig/voipsign.pc"
-  sed -i -e 's|^prefix=.*|prefix=${pcfiledir}/../..|' -e 's|^libdir=.*|libdir=${prefix}/lib|' \
-    -e 's|^includedir=.*|includedir=${prefix}/include|' "$pc"
-  cmp -s "$top/include/voipsign.h" include/voipsign.h || { echo "build-target: the installed header is not include/voipsign.h" >&2; exit 1; }
-  install -d "$top/share/doc/voipsign/examples"
-  install -m 644 examples/c/sign_example.c "$top/share/doc/voipsign/examples/"
-  install -m 644 packaging/licenses/LICENSE-MIT packaging/licenses/LICENSE-APACHE "$top/"
-  sed "s/@VERSION@/$version/g" packaging/c/README.tarball.md > "$top/README.md"
   tarball "$stage" "$dist/$pkg.tar.gz" "$pkg"
   nat="$work/native/$triple"; rm -rf "$nat" && mkdir -p "$nat"
   install -m 644 "$top/lib/libvoipsign.a" "$nat/"

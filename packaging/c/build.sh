@@ -27,14 +27,7 @@ PATH="$tools_bin:$venv/bin:$PATH" packaging/with-zig.sh "$venv" "$work/zig" -- \
     --includedir include --pkgconfigdir lib/pkgconfig
 
 top="$stage/$name"
-pc="$top/lib/pkgconfig/voipsign.pc"
-sed -i -e 's|^prefix=.*|prefix=${pcfiledir}/../..|' -e 's|^libdir=.*|libdir=${prefix}/lib|' \
-  -e 's|^includedir=.*|includedir=${prefix}/include|' "$pc"
-cmp -s "$top/include/voipsign.h" include/voipsign.h || { echo "dist-c: the installed header is not include/voipsign.h" >&2; exit 1; }
-install -d "$top/share/doc/voipsign/examples"
-install -m 644 examples/c/sign_example.c "$top/share/doc/voipsign/examples/"
-install -m 644 packaging/licenses/LICENSE-MIT packaging/licenses/LICENSE-APACHE "$top/"
-sed "s/@VERSION@/$version/g" packaging/c/README.tarball.md > "$top/README.md"
+packaging/c/finish-tree.sh "$top" "$version"
 
 # Reproducible-ish: fixed owner, sorted names, the commit's time.
 mtime=$(git -C "$root" log -1 --format=%cI 2>/dev/null || date -u +%FT%TZ)
