@@ -114,7 +114,7 @@ DIST_OTHER_WORK := $(DIST_WORK)/native/*/ $(DIST_WORK)/node/addons $(DIST_WORK)/
 QEMU_ROOT := $(CURDIR)/build/qemu/arm64
 QEMU_PACKAGES := libc6 libgcc-s1 python3 nodejs php8.2-cli
 
-dist-targets: dist-tools ## the native artifacts of every target but the host's (packaging/build-target.sh)
+dist-targets: dist-tools node-deps ## the native artifacts of every target but the host's (packaging/build-target.sh)
 	@for t in $(DIST_TARGETS); do \
 	  packaging/build-target.sh $(CURDIR) $(DIST) $(DIST_WORK) $(DIST_VENV) $(TOOLS)/bin $(VERSION) $$t || exit 1; \
 	done
