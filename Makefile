@@ -50,7 +50,7 @@ BINDINGS := $(patsubst bindings/%/Makefile,%,$(wildcard bindings/*/Makefile))
 C_LIBS := -lpthread -ldl -lm
 C_FLAGS := -std=c11 -Wall -Wextra -Werror -g -Iinclude -Ibuild/c
 
-.PHONY: help ffi cli header header-check clippy test test-all test-rust test-c test-c-redis test-c-redis-valgrind test-c-valgrind \
+.PHONY: help ffi cli header header-check gen gen-check clippy test test-all test-rust test-c test-c-redis test-c-redis-valgrind test-c-valgrind \
         demo demo-core bench bench-core test-bench-quick fuzz test-fuzz-smoke install tools redis-servers redis-servers-stop $(addprefix test-,$(BINDINGS))
 
 help: ## list the targets
@@ -73,6 +73,15 @@ header-check: $(CBINDGEN) ## fail if include/voipsign.h differs from what cbindg
 	$(CBINDGEN) --config ffi/cbindgen.toml --crate voipsign-ffi --output build/voipsign.h ffi
 	diff -u include/voipsign.h build/voipsign.h
 	@echo "header-check: include/voipsign.h is up to date"
+
+gen: ## write every binding's generated declarations (errors, codes, enums, records, options) and the docs' tables from core's contract description, then the C header
+	$(CARGO) run -q -p voipsign-gen --
+	$(MAKE) --no-print-directory header
+
+gen-check: ## fail if any generated file differs from what core's description generates; the generator's own tests (the fixture)
+	$(CARGO) test -q -p voipsign-gen
+	$(CARGO) run -q -p voipsign-gen -- --check
+	@echo "gen-check: every generated file is up to date"
 
 tools: ## install the system tools the tests need when missing (apt-get, as root)
 	@missing=""; for t in valgrind python3 $(CC); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
@@ -171,6 +180,7 @@ SUITES := \
   runner:test-runner::2 \
   clippy:clippy:deps:70 \
   header-check:header-check:deps:40 \
+  gen-check:gen-check:deps:30 \
   rust:test-rust:deps:120 \
   cargo-c:dist-cargo-c:deps:270 \
   dist-venv:dist-begin:deps:15 \

@@ -37,51 +37,75 @@
 #define VOIPSIGN_ERROR_MESSAGE_CAP 256
 
 // The result of every fallible `voipsign_*` function. `VOIPSIGN_OK` is 0; every
-// other value names one error code of docs/CONTRACT.md. Values are stable forever: new
-// codes are only appended.
+// other value names one error code of docs/CONTRACT.md. Values are stable forever:
+// new codes are only appended.
 typedef enum voipsign_status {
   // Success.
   VOIPSIGN_OK = 0,
-  // appId is not 1–64 bytes of printable ASCII.
+  // appId is not 1–64 bytes of printable ASCII. [input]
   VOIPSIGN_INVALID_APP_ID = 1,
-  // groupId is not 1–1024 bytes of UTF-8 without control characters.
+  // groupId is not 1–1024 bytes of UTF-8 without control characters. [input]
   VOIPSIGN_INVALID_GROUP_ID = 2,
-  // nonceStr is not 1–127 characters of printable ASCII.
+  // nonceStr is not 1–127 characters of printable ASCII. [input]
   VOIPSIGN_INVALID_NONCE = 3,
-  // timeStamp is not whole seconds in 1..=9999999999 (13 digits: milliseconds).
+  // timeStamp is not whole seconds in 1..=9 999 999 999 (13 digits are milliseconds). [input]
   VOIPSIGN_INVALID_TIMESTAMP = 4,
-  // The session_key is not the 24-character base64 string code2Session returns.
+  // The session_key is not the 24-character base64 string code2Session returns. [input]
   VOIPSIGN_INVALID_SESSION_KEY = 5,
-  // The signature to verify is not 64 hex digits.
+  // A signature to verify is not 64 hex digits. [input]
   VOIPSIGN_INVALID_SIGNATURE = 6,
-  // A required pointer was NULL (or NULL with a non-zero length).
+  // A required pointer was NULL, or NULL with a non-zero length (C ABI only). [input]
   VOIPSIGN_NULL_ARGUMENT = 7,
-  // A string argument was not valid UTF-8.
+  // A string argument has no UTF-8 form. [input]
   VOIPSIGN_INVALID_UTF8 = 8,
-  // An output buffer was too small; nothing was written to it.
+  // A caller buffer was too small for the output; nothing was written (C ABI only). [input]
   VOIPSIGN_BUFFER_TOO_SMALL = 9,
-  // The operating system's random number generator failed.
+  // The operating system's random number generator failed. [internal]
   VOIPSIGN_RNG_FAILURE = 10,
-  // A panic was caught inside the library: a bug, never expected.
+  // A panic was caught at a language boundary: a bug, never expected. [internal]
   VOIPSIGN_INTERNAL = 11,
-  // roomType is neither "voice" nor "video".
+  // roomType is neither `voice` nor `video`. [input]
   VOIPSIGN_INVALID_ROOM_TYPE = 12,
-  // The room ledger: every seat of the room is taken by other members.
+  // The room ledger: every seat of the room is taken by other members. [refusal]
   VOIPSIGN_ROOM_FULL = 13,
-  // The room ledger: opening the room would exceed today's limit of openings.
+  // The room ledger: the admission would open a room and today's openings reached the daily limit. [refusal]
   VOIPSIGN_DAILY_ROOM_LIMIT = 14,
-  // The room ledger: the member holds no live seat (admit it again).
+  // The room ledger: the member holds no live seat (admit it again). [refusal]
   VOIPSIGN_NOT_ADMITTED = 15,
-  // A member id (openid) is not 1–128 bytes of printable ASCII.
+  // A member id (openid) is not 1–128 bytes of printable ASCII. [input]
   VOIPSIGN_INVALID_MEMBER_ID = 16,
-  // Room ledger rules out of range.
+  // A ledger option is unknown, of the wrong type or out of range. [input]
   VOIPSIGN_INVALID_RULES = 17,
-  // The room ledger's store cannot be reached (with on_unavailable = refuse).
+  // The room ledger's store cannot be reached (with `on_unavailable = refuse`). [outage]
   VOIPSIGN_LEDGER_UNAVAILABLE = 18,
-  // A Redis store URL is malformed or has an unknown scheme (the message never
-  // shows the URL: it may carry a password).
+  // A Redis store URL is malformed or uses an unknown scheme (it is never echoed: it may carry a password). [input]
   VOIPSIGN_INVALID_REDIS_URL = 19,
+  // A ledger was used after `close()` (language bindings only). [input] Never returned by the C ABI (its bindings report it).
+  VOIPSIGN_LEDGER_CLOSED = 20,
 } voipsign_status;
+
+// The kind of a status (docs/CONTRACT.md, "Error kinds"): what every binding
+// maps to one base type.
+typedef enum voipsign_kind {
+  // `VOIPSIGN_OK`.
+  VOIPSIGN_KIND_OK = 0,
+  // A bad argument.
+  VOIPSIGN_KIND_INPUT = 1,
+  // The ledger refused (a full room, the day's limit, no seat).
+  VOIPSIGN_KIND_REFUSAL = 2,
+  // The ledger's store cannot be reached.
+  VOIPSIGN_KIND_OUTAGE = 3,
+  // A bug or a failure of the machine; also any number this library does not know.
+  VOIPSIGN_KIND_INTERNAL = 4,
+} voipsign_kind;
+
+// How the caller spells option names, and so how core's messages name them.
+typedef enum voipsign_spelling {
+  // `daily_room_limit` (C, Python, Rust).
+  VOIPSIGN_SPELLING_SNAKE = 0,
+  // `dailyRoomLimit` (Go, PHP, Node, Java).
+  VOIPSIGN_SPELLING_CAMEL = 1,
+} voipsign_spelling;
 
 // A room ledger: WeChat's room rules over a store. Create with
 // `voipsign_ledger_new_memory` (one process's rooms) or
@@ -513,8 +537,9 @@ enum voipsign_status voipsign_ledger_leave(const struct voipsign_ledger *ledger,
 // (`wx.onVoIPChatMembersChanged`), then write the room as JSON to `out`:
 // `{"members":[{"memberId":"…","since":…,"expires":…}],"generation":1,"live":true}`.
 // `open_ids` / `open_id_lens` give `count` ids (both may be NULL when `count` is
-// 0). `*out_len` as in `voipsign_canonical`; 332 bytes per member plus 64 always
-// suffice (a member id of 128 quotes or backslashes doubles when escaped). On
+// 0). `*out_len` as in `voipsign_canonical`; `voipsign_room_json_bound(capacity +
+// count)` bytes always suffice (a member id of 128 quotes or backslashes doubles
+// when escaped). On
 // `VOIPSIGN_BUFFER_TOO_SMALL` the sync has been applied: read the room with
 // `voipsign_ledger_room` rather than syncing again.
 //
@@ -564,6 +589,38 @@ enum voipsign_status voipsign_ledger_usage(const struct voipsign_ledger *ledger,
                                            int64_t now_ms,
                                            struct voipsign_usage *out,
                                            struct voipsign_error *err);
+
+// The kind of `status`, so that a binding built against an older header maps a
+// newer code to its kind's base type. Thread safety: reentrant.
+enum voipsign_kind voipsign_status_kind(int32_t status);
+
+// Bytes that always hold the JSON form of a room of at most `seats` seats, as
+// `voipsign_ledger_room` and `voipsign_ledger_sync` write it: pass the ledger's
+// capacity, plus the number of listed ids for a sync (it adopts them beyond
+// the capacity). Saturates instead of overflowing. Thread safety: reentrant.
+size_t voipsign_room_json_bound(size_t seats);
+
+// Create a ledger from options given by name: over a memory store when
+// `redis_url` is NULL, else over the Redis server or cluster at
+// `(redis_url, redis_url_len)` (checked first: `VOIPSIGN_INVALID_REDIS_URL`).
+// `(options, options_len)` is a JSON object such as `{"dailyRoomLimit":5}`
+// (`(NULL, 0)`: every default); core refuses an unknown name, a Redis option on
+// a memory ledger, a wrong type or a value out of range with
+// `VOIPSIGN_INVALID_RULES`, naming the option as `spelling` spells it. On
+// success `*out` receives a ledger the caller releases with
+// `voipsign_ledger_free`; on failure `*out` is untouched. The URL never
+// appears in an error.
+//
+// # Safety
+// Each `(ptr, len)` pair `(NULL, 0)` or readable; `out` writable; `err` NULL or
+// writable.
+enum voipsign_status voipsign_ledger_open(const char *redis_url,
+                                          size_t redis_url_len,
+                                          const char *options,
+                                          size_t options_len,
+                                          int32_t spelling,
+                                          struct voipsign_ledger **out,
+                                          struct voipsign_error *err);
 
 // The default Redis options: connect and command timeouts of 250 ms, the key
 // prefix `"voipsign"` (`key_prefix` NULL, `key_prefix_len` 0). Thread safety:

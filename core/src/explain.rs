@@ -23,6 +23,17 @@ pub enum Cause {
 }
 
 impl Cause {
+    /// Every cause, in the stable order.
+    pub const ALL: [Cause; 7] = [
+        Cause::AlreadyInRoom,
+        Cause::DeviceBusy,
+        Cause::JoinInterrupted,
+        Cause::SystemError,
+        Cause::InvalidSignature,
+        Cause::DailyRoomLimit,
+        Cause::Unknown,
+    ];
+
     /// The code name, e.g. `"INVALID_SIGNATURE"`.
     pub const fn name(self) -> &'static str {
         match self {

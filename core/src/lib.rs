@@ -23,6 +23,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod contract;
 mod diagnose;
 mod error;
 mod explain;
@@ -35,13 +36,14 @@ mod sign;
 mod signature;
 mod ticket;
 
+pub use contract::{Kind, Spelling};
 pub use diagnose::{diagnose, Diagnosis, Mistake, Verdict};
 pub use error::{Error, ErrorCode};
 pub use explain::{explain, Cause, Explanation};
 pub use key::{parse_session_keys, validate_session_key, SessionKey, SESSION_KEY_LEN};
 pub use params::{
     validate_app_id, validate_group_id, validate_nonce, validate_timestamp, Params, MAX_APP_ID_LEN,
-    MAX_GROUP_ID_LEN, MAX_NONCE_LEN, MAX_TIMESTAMP,
+    MAX_GROUP_ID_LEN, MAX_MEMBER_ID_LEN, MAX_NONCE_LEN, MAX_TIMESTAMP,
 };
 pub use sign::{canonical, session_signature, sign, sign_many, verify};
 pub use signature::{validate_signature, Signature, SIGNATURE_LEN};

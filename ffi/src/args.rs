@@ -270,3 +270,14 @@ pub(crate) unsafe fn id_list<'a>(
     // SAFETY: forwarded contract.
     unsafe { text_list(ptrs, lens, count, list, id) }
 }
+
+/// The JSON form of a result; a serialisation failure (never expected) is
+/// `INTERNAL`, never an empty string with `VOIPSIGN_OK`.
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string(value).map_err(|_| {
+        Error::new(
+            ErrorCode::Internal,
+            "the result could not be written as JSON",
+        )
+    })
+}

@@ -64,7 +64,7 @@ pub unsafe extern "C" fn voipsign_diagnose(
             )?;
             require(out, "out")?;
             let d = request::diagnose(app, group, nonce, timestamp, key, rejected, &others)?;
-            write_text(out, out_cap, out_len, d.to_json().as_bytes())
+            write_text(out, out_cap, out_len, crate::args::json(&d)?.as_bytes())
         }
     })
 }
@@ -97,7 +97,7 @@ pub unsafe extern "C" fn voipsign_explain(
                 out,
                 out_cap,
                 out_len,
-                voipsign::explain(err_code, msg).to_json().as_bytes(),
+                crate::args::json(&voipsign::explain(err_code, msg))?.as_bytes(),
             )
         }
     })

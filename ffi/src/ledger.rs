@@ -328,7 +328,12 @@ pub unsafe extern "C" fn voipsign_ledger_admit_and_issue(
                 return Err(crate::args::too_small(TICKET_MAX, ticket_cap));
             }
             let (a, t) = l.admit_and_issue(app, group, member, key, room, unset(now_ms))?;
-            write_text(ticket, ticket_cap, ticket_len, t.to_json().as_bytes())?;
+            write_text(
+                ticket,
+                ticket_cap,
+                ticket_len,
+                crate::args::json(&t)?.as_bytes(),
+            )?;
             *out = VoipsignAdmission::from(&a);
             Ok(())
         }
@@ -408,8 +413,9 @@ pub unsafe extern "C" fn voipsign_ledger_leave(
 /// (`wx.onVoIPChatMembersChanged`), then write the room as JSON to `out`:
 /// `{"members":[{"memberId":"…","since":…,"expires":…}],"generation":1,"live":true}`.
 /// `open_ids` / `open_id_lens` give `count` ids (both may be NULL when `count` is
-/// 0). `*out_len` as in `voipsign_canonical`; 332 bytes per member plus 64 always
-/// suffice (a member id of 128 quotes or backslashes doubles when escaped). On
+/// 0). `*out_len` as in `voipsign_canonical`; `voipsign_room_json_bound(capacity +
+/// count)` bytes always suffice (a member id of 128 quotes or backslashes doubles
+/// when escaped). On
 /// `VOIPSIGN_BUFFER_TOO_SMALL` the sync has been applied: read the room with
 /// `voipsign_ledger_room` rather than syncing again.
 ///
@@ -441,7 +447,7 @@ pub unsafe extern "C" fn voipsign_ledger_sync(
             let ids = id_list(open_ids, open_id_lens, count, "openIds")?;
             require(out, "out")?;
             let room = l.sync(app, group, &ids, unset(now_ms))?;
-            write_text(out, out_cap, out_len, room_json(&room).as_bytes())
+            write_text(out, out_cap, out_len, room_json(&room)?.as_bytes())
         }
     })
 }
@@ -472,7 +478,7 @@ pub unsafe extern "C" fn voipsign_ledger_room(
             let group = str_arg(group_id, group_id_len, "groupId")?;
             require(out, "out")?;
             let room = l.room(app, group, unset(now_ms))?;
-            write_text(out, out_cap, out_len, room_json(&room).as_bytes())
+            write_text(out, out_cap, out_len, room_json(&room)?.as_bytes())
         }
     })
 }
@@ -510,6 +516,6 @@ pub unsafe extern "C" fn voipsign_ledger_usage(
     })
 }
 
-fn room_json(room: &voipsign::rooms::Room) -> String {
-    serde_json::to_string(room).unwrap_or_default()
+fn room_json(room: &voipsign::rooms::Room) -> Result<String, Error> {
+    crate::args::json(room)
 }

@@ -24,8 +24,10 @@
 mod args;
 mod diagnose;
 mod ledger;
+mod options;
 mod redis;
 mod status;
+mod status_codes;
 #[cfg(feature = "test-panic")]
 mod test_panic;
 
@@ -42,6 +44,10 @@ pub use ledger::{
     voipsign_ledger_room, voipsign_ledger_sync, voipsign_ledger_usage,
     voipsign_on_unavailable_from_name, voipsign_rules_default, VoipsignAdmission, VoipsignLedger,
     VoipsignRules, VoipsignUsage, VOIPSIGN_UNSET,
+};
+pub use options::{
+    voipsign_ledger_open, voipsign_room_json_bound, voipsign_status_kind, VoipsignKind,
+    VoipsignSpelling,
 };
 pub use redis::{voipsign_ledger_new_redis, voipsign_redis_options_default, VoipsignRedisOptions};
 pub use status::{VoipsignError, VoipsignStatus, VOIPSIGN_ERROR_MESSAGE_CAP};
@@ -227,7 +233,12 @@ pub unsafe extern "C" fn voipsign_issue(
             };
             require(out, "out")?;
             let ticket = request::issue(app, group, key, room)?;
-            write_text(out, out_cap, out_len, ticket.to_json().as_bytes())
+            write_text(
+                out,
+                out_cap,
+                out_len,
+                crate::args::json(&ticket)?.as_bytes(),
+            )
         }
     })
 }

@@ -30,6 +30,20 @@ pub enum Mistake {
 }
 
 impl Mistake {
+    /// Every mistake, in the stable order.
+    pub const ALL: [Mistake; 10] = [
+        Mistake::NotSorted,
+        Mistake::CommaJoined,
+        Mistake::KeyBase64Decoded,
+        Mistake::KeyMessageSwapped,
+        Mistake::KeyWhitespace,
+        Mistake::TimestampMilliseconds,
+        Mistake::UppercaseHex,
+        Mistake::Base64Digest,
+        Mistake::PlainSha256,
+        Mistake::StaleSessionKey,
+    ];
+
     /// The code name, e.g. `"NOT_SORTED"`.
     pub const fn name(self) -> &'static str {
         match self {

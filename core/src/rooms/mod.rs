@@ -27,12 +27,16 @@ mod rules;
 mod store;
 
 #[cfg(feature = "redis")]
+pub(crate) use self::redis::check_key_prefix;
+#[cfg(feature = "redis")]
 pub use self::redis::{
     RedisOptions, RedisStore, DEFAULT_TIMEOUT_MS, EXPIRY_MARGIN_MS, KEY_PREFIX,
     MAX_EXPLICIT_TIME_MS, MAX_TIMEOUT_MS,
 };
 pub use memory::{MemoryStore, FORGET_EMPTY_ROOMS_MS};
-pub use model::{Admission, Room, Seat, Usage};
+pub use model::{
+    room_json_bound, Admission, Room, Seat, Usage, ROOM_JSON_FIXED, ROOM_JSON_PER_SEAT,
+};
 pub use rules::{
     Limits, OnUnavailable, Rules, MAX_CAPACITY, MAX_DAILY_ROOM_LIMIT, MAX_TTL_MS, MIN_TTL_MS,
 };
@@ -87,6 +91,37 @@ impl Ledger {
             limits,
             store: Box::new(store),
         })
+    }
+
+    /// A ledger from options as a binding's user gave them (name → value, see
+    /// [`crate::contract::options`]): over a new memory store when `redis_url`
+    /// is `None`, else over a [`RedisStore`] at the URL. Checks the URL first
+    /// (`INVALID_REDIS_URL`), then the options (`INVALID_RULES`: an unknown name,
+    /// a Redis option on a memory ledger, a wrong type, a value out of range, in
+    /// the description's order), every message in the caller's spelling.
+    pub fn open<K: AsRef<str>>(
+        redis_url: Option<&str>,
+        options: &[(K, crate::contract::Value)],
+        sp: crate::contract::Spelling,
+    ) -> Result<Ledger, Error> {
+        match redis_url {
+            None => {
+                let s = crate::contract::parse_options(options, false, sp)?;
+                Ledger::memory(s.rules)
+            }
+            #[cfg(feature = "redis")]
+            Some(url) => {
+                RedisStore::check_url(url)?;
+                let s = crate::contract::parse_options(options, true, sp)?;
+                let store = RedisStore::open_as(url, &s.redis, sp)?;
+                Ledger::new(s.rules, Box::new(store))
+            }
+            #[cfg(not(feature = "redis"))]
+            Some(_) => Err(Error::new(
+                ErrorCode::InvalidRedisUrl,
+                "this build of voipsign has no Redis store",
+            )),
+        }
     }
 
     /// The rules in force, every default filled in.

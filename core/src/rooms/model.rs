@@ -45,6 +45,20 @@ pub struct Seat {
     pub expires: i64,
 }
 
+/// Bytes of a room's JSON form (`Room`, as the C ABI writes it) besides its
+/// seats.
+pub const ROOM_JSON_FIXED: usize = 64;
+/// The most bytes one seat takes in a room's JSON form: a 128-byte member id
+/// whose every byte is escaped (`\"`) plus the keys and two 20-digit times.
+pub const ROOM_JSON_PER_SEAT: usize = 332;
+
+/// A buffer of this many bytes always holds the JSON form of a room of at most
+/// `seats` seats (`sync` may adopt listed members beyond the capacity: pass
+/// capacity + the number listed).
+pub const fn room_json_bound(seats: usize) -> usize {
+    ROOM_JSON_FIXED + ROOM_JSON_PER_SEAT * seats
+}
+
 /// A room as the ledger sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Room {

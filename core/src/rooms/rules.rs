@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use crate::contract::options::check_rules;
+use crate::contract::Spelling;
 use crate::error::{Error, ErrorCode};
 
 /// What an operation does when the store cannot be reached.
@@ -119,75 +121,25 @@ fn invalid(message: String) -> Error {
     Error::new(ErrorCode::InvalidRules, message)
 }
 
-fn check(name: &str, value: i64, min: i64, max: i64, why: &str) -> Result<(), Error> {
-    if (min..=max).contains(&value) {
-        Ok(())
-    } else {
-        Err(invalid(format!(
-            "{name} is {value}; it must be {min}-{max}{why}"
-        )))
-    }
-}
-
 impl Rules {
-    /// Check every setting, in declaration order; the result has every default
-    /// filled in.
+    /// Check every setting, in the order of `contract::options::OPTIONS`; the
+    /// result has every default filled in. Messages spell names snake_case.
     pub fn validate(&self) -> Result<Limits, Error> {
-        check(
-            "capacity",
-            self.capacity,
-            1,
-            MAX_CAPACITY,
-            " (WeChat seats at most 10 people in a room)",
-        )?;
-        check(
-            "daily_room_limit",
-            self.daily_room_limit,
-            1,
-            MAX_DAILY_ROOM_LIMIT,
-            " (WeChat opens at most 100000 rooms a day per mini program)",
-        )?;
-        let warning = self
-            .daily_room_warning
-            .unwrap_or(self.daily_room_limit * 9 / 10);
-        check(
-            "daily_room_warning",
-            warning,
-            0,
-            self.daily_room_limit,
-            " (at most daily_room_limit)",
-        )?;
-        check(
-            "reserve_ttl_ms",
-            self.reserve_ttl_ms,
-            MIN_TTL_MS,
-            MAX_TTL_MS,
-            "",
-        )?;
-        check(
-            "lease_ttl_ms",
-            self.lease_ttl_ms,
-            MIN_TTL_MS,
-            MAX_TTL_MS,
-            "",
-        )?;
-        let grace = self.sync_grace_ms.unwrap_or(self.reserve_ttl_ms);
-        check("sync_grace_ms", grace, 0, MAX_TTL_MS, "")?;
-        check(
-            "day_offset_minutes",
-            self.day_offset_minutes,
-            -720,
-            840,
-            " (UTC-12:00 to UTC+14:00)",
-        )?;
+        self.validate_as(Spelling::Snake)
+    }
+
+    /// [`Rules::validate`], naming the options as `sp` spells them.
+    pub fn validate_as(&self, sp: Spelling) -> Result<Limits, Error> {
+        let v = check_rules(self, sp)?;
+        let get = |name: &str| v.iter().find(|(n, _)| *n == name).map_or(0, |e| e.1);
         Ok(Limits {
-            capacity: self.capacity as u32,
-            daily_room_limit: self.daily_room_limit as u64,
-            daily_room_warning: warning as u64,
-            reserve_ttl_ms: self.reserve_ttl_ms,
-            lease_ttl_ms: self.lease_ttl_ms,
-            sync_grace_ms: grace,
-            day_offset_ms: self.day_offset_minutes * 60_000,
+            capacity: get("capacity") as u32,
+            daily_room_limit: get("daily_room_limit") as u64,
+            daily_room_warning: get("daily_room_warning") as u64,
+            reserve_ttl_ms: get("reserve_ttl_ms"),
+            lease_ttl_ms: get("lease_ttl_ms"),
+            sync_grace_ms: get("sync_grace_ms"),
+            day_offset_ms: get("day_offset_minutes") * 60_000,
             on_unavailable: self.on_unavailable,
         })
     }

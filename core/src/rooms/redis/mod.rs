@@ -27,6 +27,8 @@ use redis::{RedisError, Script, Value};
 use super::model::{Admission, Room, Seat, Usage};
 use super::rules::Limits;
 use super::store::Store;
+use crate::contract::options::check_timeout;
+use crate::contract::Spelling;
 use crate::error::{Error, ErrorCode};
 
 pub use keys::PREFIX as KEY_PREFIX;
@@ -66,20 +68,8 @@ impl Default for RedisOptions {
     }
 }
 
-impl RedisOptions {
-    fn check(name: &str, v: i64) -> Result<Duration, Error> {
-        if (1..=MAX_TIMEOUT_MS).contains(&v) {
-            Ok(Duration::from_millis(v as u64))
-        } else {
-            Err(Error::new(
-                ErrorCode::InvalidRules,
-                format!("{name} is {v}; it must be 1-{MAX_TIMEOUT_MS} ms"),
-            ))
-        }
-    }
-}
-
-fn check_prefix(p: &str) -> Result<(), Error> {
+/// `INVALID_RULES` unless `p` is a usable key prefix (named as `sp` spells it).
+pub(crate) fn check_key_prefix(p: &str, sp: Spelling) -> Result<(), Error> {
     let why = if p.is_empty() || p.len() > 64 {
         format!("is {} bytes; it must be 1-64", p.len())
     } else if !p.bytes().all(|b| (0x21..=0x7e).contains(&b)) {
@@ -91,7 +81,7 @@ fn check_prefix(p: &str) -> Result<(), Error> {
     };
     Err(Error::new(
         ErrorCode::InvalidRules,
-        format!("key_prefix {why}"),
+        format!("{} {why}", sp.spell("key_prefix")),
     ))
 }
 
@@ -161,10 +151,16 @@ impl RedisStore {
     /// connected yet: an unreachable server is found by the first call, which then
     /// follows the ledger's `on_unavailable`.
     pub fn open(url: &str, options: &RedisOptions) -> Result<RedisStore, Error> {
+        RedisStore::open_as(url, options, Spelling::Snake)
+    }
+
+    /// [`RedisStore::open`], naming the options as `sp` spells them.
+    pub fn open_as(url: &str, options: &RedisOptions, sp: Spelling) -> Result<RedisStore, Error> {
         let target = url::parse(url)?;
-        let connect = RedisOptions::check("connect_timeout_ms", options.connect_timeout_ms)?;
-        let command = RedisOptions::check("command_timeout_ms", options.command_timeout_ms)?;
-        check_prefix(&options.key_prefix)?;
+        let ms = |name, v| check_timeout(name, v, sp).map(|v| Duration::from_millis(v as u64));
+        let connect = ms("connect_timeout_ms", options.connect_timeout_ms)?;
+        let command = ms("command_timeout_ms", options.command_timeout_ms)?;
+        check_key_prefix(&options.key_prefix, sp)?;
         if target.tls {
             // rustls needs a process-wide crypto provider; keep one the host
             // program installed.
@@ -179,6 +175,11 @@ impl RedisStore {
             scripts: Scripts::new(),
             options: options.clone(),
         })
+    }
+
+    /// `INVALID_REDIS_URL` unless `url` parses (nothing is connected).
+    pub fn check_url(url: &str) -> Result<(), Error> {
+        url::parse(url).map(|_| ())
     }
 
     /// Whether `url` carries a password (so that a tool can refuse to take it from

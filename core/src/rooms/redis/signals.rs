@@ -63,7 +63,6 @@ mod unix {
             }
         }
     }
-
 }
 
 #[cfg(not(unix))]
