@@ -505,9 +505,70 @@ static void test_small_buffers(void) {
     voipsign_ledger_free(l);
 }
 
+/* voipsign_ledger_open: options by name (JSON), parsed by core in the caller's
+ * spelling; voipsign_status_kind; voipsign_room_json_bound. */
+static voipsign_status open_err(const char *url, size_t url_len, const char *json, size_t len, int sp,
+                                voipsign_error *e) {
+    voipsign_ledger *l = NULL;
+    voipsign_status st = voipsign_ledger_open(url, url_len, json, len, sp, &l, e);
+    CHECK(st != VOIPSIGN_OK || l != NULL, "open: OK without a ledger");
+    CHECK(st == VOIPSIGN_OK || l == NULL, "open: *out written on failure");
+    voipsign_ledger_free(l);
+    return st;
+}
+
+static void test_open(void) {
+    voipsign_ledger *l = NULL;
+    voipsign_error e;
+    voipsign_status st = voipsign_ledger_open(NULL, 0, S("{\"capacity\":2,\"dailyRoomLimit\":5}"),
+                                              VOIPSIGN_SPELLING_CAMEL, &l, &e);
+    CHECK_STATUS(st, VOIPSIGN_OK, "open(memory, camel)");
+    voipsign_admission a;
+    voipsign_usage u;
+    CHECK_STATUS(voipsign_ledger_admit(l, S(APP), S(GROUP), S("m1"), STRESS_BASE, &a, NULL), VOIPSIGN_OK, "admit 1");
+    CHECK_STATUS(voipsign_ledger_admit(l, S(APP), S(GROUP), S("m2"), STRESS_BASE, &a, NULL), VOIPSIGN_OK, "admit 2");
+    CHECK_STATUS(voipsign_ledger_admit(l, S(APP), S(GROUP), S("m3"), STRESS_BASE, &a, NULL), VOIPSIGN_ROOM_FULL,
+                 "admit 3 (capacity 2 from the JSON)");
+    st = voipsign_ledger_usage(l, S(APP), VOIPSIGN_UNSET, STRESS_BASE, &u, NULL);
+    CHECK(st == VOIPSIGN_OK && u.daily_room_limit == 5 && u.rooms == 1, "usage: limit %llu", (unsigned long long)u.daily_room_limit);
+    voipsign_ledger_free(l);
+    CHECK_STATUS(open_err(NULL, 0, NULL, 0, VOIPSIGN_SPELLING_SNAKE, &e), VOIPSIGN_OK, "open(memory, no options)");
+
+    st = open_err(NULL, 0, S("{\"daily_room_limit\":5}"), VOIPSIGN_SPELLING_CAMEL, &e);
+    CHECK(st == VOIPSIGN_INVALID_RULES && strstr(e.message, "did you mean dailyRoomLimit?"), "camel: %s", e.message);
+    st = open_err(NULL, 0, S("{\"daily_room_warning\":6,\"daily_room_limit\":5}"), VOIPSIGN_SPELLING_SNAKE, &e);
+    CHECK(st == VOIPSIGN_INVALID_RULES &&
+              strcmp(e.message, "daily_room_warning is 6; it must be 0-5 (at most daily_room_limit)") == 0,
+          "snake: %s", e.message);
+    st = open_err(NULL, 0, S("{\"keyPrefix\":\"t\"}"), VOIPSIGN_SPELLING_CAMEL, &e);
+    CHECK(st == VOIPSIGN_INVALID_RULES && strstr(e.message, "Redis ledger only"), "memory + keyPrefix: %s", e.message);
+    st = open_err(NULL, 0, S("{\"capacity\":\"2\"}"), VOIPSIGN_SPELLING_SNAKE, &e);
+    CHECK(st == VOIPSIGN_INVALID_RULES && strstr(e.message, "not a string"), "a string capacity: %s", e.message);
+    CHECK_STATUS(open_err(NULL, 0, S("[1]"), VOIPSIGN_SPELLING_SNAKE, &e), VOIPSIGN_INVALID_RULES, "not an object");
+    CHECK_STATUS(open_err(NULL, 0, S("{}"), 7, &e), VOIPSIGN_INVALID_RULES, "spelling 7");
+    /* The URL is checked before the options; the message never shows it. */
+    st = open_err(S("http://user:hunter2@h:1"), S("{\"capacity\":0}"), VOIPSIGN_SPELLING_CAMEL, &e);
+    CHECK(st == VOIPSIGN_INVALID_REDIS_URL && !strstr(e.message, "hunter2"), "url first: %s", e.message);
+    st = open_err(S("redis://127.0.0.1:1"), S("{\"connectTimeoutMs\":0}"), VOIPSIGN_SPELLING_CAMEL, &e);
+    CHECK(st == VOIPSIGN_INVALID_RULES && strstr(e.message, "connectTimeoutMs is 0"), "redis option: %s", e.message);
+    CHECK_STATUS(voipsign_ledger_open(NULL, 0, S("{}"), 0, NULL, NULL), VOIPSIGN_NULL_ARGUMENT, "open(out NULL)");
+
+    CHECK(voipsign_status_kind(VOIPSIGN_OK) == VOIPSIGN_KIND_OK, "kind OK");
+    CHECK(voipsign_status_kind(VOIPSIGN_INVALID_APP_ID) == VOIPSIGN_KIND_INPUT, "kind input");
+    CHECK(voipsign_status_kind(VOIPSIGN_ROOM_FULL) == VOIPSIGN_KIND_REFUSAL, "kind refusal");
+    CHECK(voipsign_status_kind(VOIPSIGN_NOT_ADMITTED) == VOIPSIGN_KIND_REFUSAL, "kind refusal (not admitted)");
+    CHECK(voipsign_status_kind(VOIPSIGN_LEDGER_UNAVAILABLE) == VOIPSIGN_KIND_OUTAGE, "kind outage");
+    CHECK(voipsign_status_kind(VOIPSIGN_RNG_FAILURE) == VOIPSIGN_KIND_INTERNAL, "kind internal");
+    CHECK(voipsign_status_kind(9999) == VOIPSIGN_KIND_INTERNAL, "kind of an unknown number");
+    CHECK(voipsign_room_json_bound(0) > 0 && voipsign_room_json_bound(11) - voipsign_room_json_bound(10) >= 300,
+          "room_json_bound");
+    CHECK(voipsign_room_json_bound(SIZE_MAX) == SIZE_MAX, "room_json_bound saturates");
+}
+
 int main(void) {
     test_vectors();
     test_rules();
+    test_open();
     test_member_ids();
     test_nulls();
     test_small_buffers();

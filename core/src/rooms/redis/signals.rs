@@ -25,7 +25,9 @@ mod unix {
     /// signal of its own (Go's preemption signal, SIGURG, lands on the calling
     /// thread); SIGPROF (profilers), SIGCHLD and the signal handlers of Python, PHP,
     /// the JVM and libuv do the same. Deferred, the signals are delivered when the
-    /// call ends (at most the connect and command timeouts later). Synchronous
+    /// call ends: at most 2 × connect_timeout + 6 × command_timeout later (two
+    /// connection attempts, three commands each: docs/ROOMS.md, "Signals during a
+    /// call"). Synchronous
     /// signals (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS) and SIGABRT are
     /// never blocked; glibc keeps its internal signals out of a full set by itself.
     /// Cost: two `rt_sigprocmask` calls, well under a microsecond next to a network
