@@ -35,13 +35,17 @@ def text(rev, path):
 
 
 def measure(rev=None, show=False):
-    files = git("ls-tree", "-r", "--name-only", rev, "bindings") if rev else git("ls-files", "bindings")
+    files = (git("ls-tree", "-r", "--name-only", rev, "bindings") if rev
+             else git("ls-files", "--cached", "--others", "--exclude-standard", "bindings"))
     totals = {}
     for path in files.split():
         lang = path.split("/")[1]
         if lang not in LANGS or not path.endswith(EXTS) or SKIP.search(path):
             continue
-        body = text(rev, path)
+        try:
+            body = text(rev, path)
+        except FileNotFoundError:
+            continue  # deleted in the work tree
         if GENERATED.search("\n".join(body.splitlines()[:3])):
             continue
         n = len(body.splitlines())

@@ -1,6 +1,7 @@
 //! The generator on a fixture: core's description plus one error code, one enum
-//! value and one option. Every generated file of every language must change,
-//! and each must carry what it declares of the additions.
+//! value, one option and one field in every record. Every generated file of
+//! every language must change, and each must carry what it declares of the
+//! additions.
 
 use voipsign_gen::model::Description;
 use voipsign_gen::{generate, Generated};
@@ -44,6 +45,11 @@ fn fixture() -> Description {
             "doc": "Seats one member may take per day."
         }),
     );
+    for r in v["records"].as_array_mut().unwrap() {
+        r["fields"].as_array_mut().unwrap().push(serde_json::json!({
+            "name": "trace_id", "json": "traceId", "ty": "string", "doc": "The request's trace id."
+        }));
+    }
     Description::parse(&v.to_string())
 }
 
@@ -65,6 +71,9 @@ fn every_generated_file_changes_with_the_fixture() {
         "screen",
         "Screen",
         "SCREEN",
+        "trace_id",
+        "traceId",
+        "TraceId",
     ];
     for (a, b) in base.iter().zip(&more) {
         assert_eq!(a.path, b.path);

@@ -2,11 +2,13 @@
 //!
 //! Each entry runs its body in [`jni::EnvUnowned::with_env`], which catches
 //! panics, and resolves the outcome with [`ThrowVoipSign`]: a core error becomes
-//! `io.voipsign.VoipSignException` with the core's code name and message (which
-//! never hold a session_key: the core guarantees it), a panic becomes the same
-//! exception with code `INTERNAL`, and a use of a closed ledger an
-//! `IllegalStateException`. Nothing here calls `fatal_error` or lets a panic
-//! unwind into the JVM.
+//! the exception class of its code's kind (`ErrorCode::kind`: input →
+//! `InputException`, refusal → `RefusalException`, outage → `OutageException`,
+//! internal → `VoipSignException`) with the core's code name and message (which
+//! never hold a session_key: the core guarantees it); a panic becomes a
+//! `VoipSignException` of the internal code. The C ABI's own codes (scope `c`:
+//! not Java codes) are thrown as the internal code. Nothing here calls
+//! `fatal_error` or lets a panic unwind into the JVM.
 
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -14,19 +16,18 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use jni::errors::{Error as JniError, ErrorPolicy};
 use jni::objects::{JThrowable, JValue};
 use jni::{jni_sig, jni_str, Env};
+use voipsign::contract::{Kind, Scope};
 use voipsign::ErrorCode;
 
 /// Why a native method did not return a value.
 #[derive(Debug)]
 pub enum Failure {
-    /// The core refused an input or a state (`ROOM_FULL`, …); also the errors of
-    /// reading an argument (`INVALID_UTF8`, `NULL_ARGUMENT`).
+    /// The core refused an input or a state (a full room, …); also the errors of
+    /// reading an argument (a lone surrogate) and a closed ledger.
     Core(voipsign::Error),
     /// A JNI call failed; when it left a Java exception pending, that exception
     /// is what the caller sees.
     Jni(JniError),
-    /// The `Ledger` handle was closed (`IllegalStateException`).
-    Closed,
 }
 
 impl From<JniError> for Failure {
@@ -57,18 +58,10 @@ impl<T: Default> ErrorPolicy<T, Failure> for ThrowVoipSign {
         err: Failure,
     ) -> jni::errors::Result<T> {
         match err {
-            Failure::Core(e) => throw(env, e.code().name(), e.message())?,
+            Failure::Core(e) => throw(env, e.code(), e.message())?,
             // An OutOfMemoryError (or another exception) a JNI call left pending.
             Failure::Jni(_) if env.exception_check() => {}
-            Failure::Jni(e) => throw(
-                env,
-                ErrorCode::Internal.name(),
-                &format!("a JNI call failed: {e}"),
-            )?,
-            Failure::Closed => thrown(env.throw_new(
-                jni_str!("java/lang/IllegalStateException"),
-                jni_str!("this Ledger is closed"),
-            ))?,
+            Failure::Jni(e) => throw(env, ErrorCode::Internal, &format!("a JNI call failed: {e}"))?,
         }
         Ok(T::default())
     }
@@ -83,24 +76,34 @@ impl<T: Default> ErrorPolicy<T, Failure> for ThrowVoipSign {
             std::mem::forget(again);
         }
         // The panic replaces whatever a JNI call may have left pending. The
-        // payload is not quoted: INTERNAL carries the core's fixed description.
+        // payload is not quoted: the internal code carries the core's fixed description.
         if env.exception_check() {
             env.exception_clear();
         }
         let code = ErrorCode::Internal;
-        throw(env, code.name(), code.description())?;
+        throw(env, code, code.description())?;
         Ok(T::default())
     }
 }
 
-/// Throw `new VoipSignException(code, message)`.
-fn throw(env: &mut Env<'_>, code: &str, message: &str) -> jni::errors::Result<()> {
-    let code = env.new_string(code)?;
+/// Throw `new <class of the code's kind>(codeName, message)`.
+fn throw(env: &mut Env<'_>, code: ErrorCode, message: &str) -> jni::errors::Result<()> {
+    let code = match code.describe().scope {
+        Scope::C => ErrorCode::Internal,
+        _ => code,
+    };
+    let class = match code.kind() {
+        Kind::Input => jni_str!("io/voipsign/InputException"),
+        Kind::Refusal => jni_str!("io/voipsign/RefusalException"),
+        Kind::Outage => jni_str!("io/voipsign/OutageException"),
+        Kind::Internal => jni_str!("io/voipsign/VoipSignException"),
+    };
+    let name = env.new_string(code.name())?;
     let message = env.new_string(message)?;
     let exception = env.new_object(
-        jni_str!("io/voipsign/VoipSignException"),
+        class,
         jni_sig!("(Ljava/lang/String;Ljava/lang/String;)V"),
-        &[JValue::Object(&code), JValue::Object(&message)],
+        &[JValue::Object(&name), JValue::Object(&message)],
     )?;
     let exception = env.cast_local::<JThrowable>(exception)?;
     thrown(env.throw(exception))

@@ -10,6 +10,7 @@
 use jni::objects::{JByteArray, JClass, JObjectArray, JString};
 use jni::sys::{jboolean, jlong, jsize};
 use jni::{jni_mangle, Env, EnvUnowned};
+use voipsign::contract::Scope;
 use voipsign::{request, ErrorCode};
 
 use crate::errors::{Result, ThrowVoipSign};
@@ -287,15 +288,18 @@ pub fn version<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>) -> J
         .resolve::<ThrowVoipSign>()
 }
 
-/// `Native.errorCodes()`: every code name of the core, in the order of their
-/// numbers (the tests check `VoipSignException.Code` against it).
+/// `Native.errorCodes()`: every code name a binding shows (not the C ABI's own), in the order of their
+/// numbers (the tests check `Code` against it).
 #[jni_mangle("io.voipsign.Native")]
 pub fn error_codes<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
 ) -> JObjectArray<'local, JString<'local>> {
     env.with_env(|env| -> Result<_> {
-        let names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.name()).collect();
+        let codes = ErrorCode::ALL
+            .iter()
+            .filter(|c| c.describe().scope != Scope::C);
+        let names: Vec<&str> = codes.map(|c| c.name()).collect();
         string_array(env, &names)
     })
     .resolve::<ThrowVoipSign>()

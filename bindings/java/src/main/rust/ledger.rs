@@ -7,7 +7,7 @@
 //! A Java `Ledger` holds a handle: the key of its core [`Ledger`] in a
 //! process-wide table, never a pointer. `ledgerClose` removes the entry, so a
 //! handle used after close (even by a thread racing the close) finds nothing and
-//! throws `IllegalStateException`; a call already running keeps its own `Arc` and
+//! throws `LEDGER_CLOSED`; a call already running keeps its own `Arc` and
 //! finishes on a ledger that is freed when the last such call returns. Handles
 //! are never reused. No `unsafe`, no crash on any misuse.
 //!
@@ -24,12 +24,13 @@ use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 use jni::objects::{JClass, JLongArray, JObject, JObjectArray, JString};
 use jni::sys::{jboolean, jlong};
 use jni::{jni_mangle, Env, EnvUnowned};
-use voipsign::rooms::{Admission, Ledger, OnUnavailable, RedisOptions, Room, Rules};
-use voipsign::ErrorCode;
+use voipsign::contract::options::{from_json, Group, OPTIONS};
+use voipsign::rooms::{Admission, Ledger, OnUnavailable, RedisStore, Room};
+use voipsign::{ErrorCode, Spelling};
 
 use crate::errors::{Failure, Result, ThrowVoipSign};
 use crate::functions::{string_array, ticket_array};
-use crate::text::{null_argument, read, read_all, read_secret};
+use crate::text::{read, read_all, read_secret};
 
 static LEDGERS: LazyLock<RwLock<HashMap<jlong, Arc<Ledger>>>> =
     LazyLock::new(|| RwLock::new(HashMap::new()));
@@ -43,10 +44,12 @@ pub fn register(ledger: Ledger) -> jlong {
     handle
 }
 
-/// The ledger of `handle`, or [`Failure::Closed`].
+/// The ledger of `handle`, or `LEDGER_CLOSED`.
 fn ledger(handle: jlong) -> Result<Arc<Ledger>> {
     let table = LEDGERS.read().unwrap_or_else(PoisonError::into_inner);
-    table.get(&handle).cloned().ok_or(Failure::Closed)
+    let closed = || ErrorCode::LedgerClosed;
+    let closed = || Failure::Core(voipsign::Error::new(closed(), closed().description()));
+    table.get(&handle).cloned().ok_or_else(closed)
 }
 
 /// `Some(now_ms)` when given.
@@ -54,107 +57,43 @@ fn time(has_now: jboolean, now_ms: jlong) -> Option<i64> {
     has_now.then_some(now_ms)
 }
 
-/// The seven numbers of the rules as Java passed them (unchecked), with the
-/// default `on_unavailable`.
-fn rule_numbers(env: &Env<'_>, numbers: &JLongArray<'_>, given: [bool; 2]) -> Result<Rules> {
-    if numbers.is_null() {
-        return Err(null_argument("rules"));
-    }
-    let mut n = [0_i64; 7];
-    numbers.get_region(env, 0, &mut n)?;
-    let [capacity, limit, warning, reserve, lease, grace, offset] = n;
-    Ok(Rules {
-        capacity,
-        daily_room_limit: limit,
-        daily_room_warning: given[0].then_some(warning),
-        reserve_ttl_ms: reserve,
-        lease_ttl_ms: lease,
-        sync_grace_ms: given[1].then_some(grace),
-        day_offset_minutes: offset,
-        on_unavailable: OnUnavailable::default(),
-    })
-}
-
-/// `onUnavailable` parsed by the core (`None`: not given, the default).
-fn parse_on_unavailable(
-    env: &Env<'_>,
-    name: &JString<'_>,
-) -> Result<Option<std::result::Result<OnUnavailable, voipsign::Error>>> {
-    if name.is_null() {
-        return Ok(None);
-    }
-    let name = read(env, name, "onUnavailable")?;
-    Ok(Some(name.as_str().parse()))
-}
-
-/// `Native.ledgerMemory(rules, hasWarning, hasGrace, onUnavailable)`: the
-/// handle of a new memory ledger. `rules` = capacity, dailyRoomLimit,
-/// dailyRoomWarning, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes.
+/// `Native.ledgerOpen(url, options)`: the handle of a new ledger, over memory
+/// (`url` null) or Redis (nothing is connected yet). `options` is the JSON object
+/// of `Rules` and `RedisOptions`, camelCase names as the user set them: the core
+/// checks the url, then every option in its one order, and words its messages in
+/// camelCase.
 #[jni_mangle("io.voipsign.Native")]
-pub fn ledger_memory<'local>(
+pub fn ledger_open<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
-    numbers: JLongArray<'local>,
-    has_warning: jboolean,
-    has_grace: jboolean,
-    on_unavailable: JString<'local>,
+    url: JString<'local>,
+    options: JString<'local>,
 ) -> jlong {
     env.with_env(|env| -> Result<_> {
-        let mut rules = rule_numbers(env, &numbers, [has_warning, has_grace])?;
-        let parsed = parse_on_unavailable(env, &on_unavailable)?;
-        // As the Python and Node bindings: the numbers (in the order of
-        // ROOMS.md), then onUnavailable, a name the core parses.
-        rules.validate()?;
-        if let Some(parsed) = parsed {
-            rules.on_unavailable = parsed?;
-        }
-        Ok(register(Ledger::memory(rules)?))
+        // The URL may hold a password: read (and zeroed) as a secret.
+        let url = match url.is_null() {
+            true => None,
+            false => Some(read_secret(env, &url, "url")?),
+        };
+        let entries = from_json(read(env, &options, "options")?.as_str())?;
+        let url = url.as_ref().map(|u| u.as_str());
+        Ok(register(Ledger::open(url, &entries, Spelling::Camel)?))
     })
     .resolve::<ThrowVoipSign>()
 }
 
-/// `Native.ledgerRedis(url, rules, hasWarning, hasGrace, onUnavailable,
-/// connectTimeoutMs, commandTimeoutMs, keyPrefix)`: the handle of a new Redis
-/// ledger (nothing is connected yet). The core checks the url
-/// (`INVALID_REDIS_URL`), then the rules, then the options; onUnavailable, the
-/// last rule, comes after the other rules and before the options, as in Python.
+/// `Native.redactedUrl(url)`: the url as `Ledger.toString` shows it (the core's
+/// redaction), `?` when it does not parse.
 #[jni_mangle("io.voipsign.Native")]
-#[allow(clippy::too_many_arguments)]
-pub fn ledger_redis<'local>(
+pub fn redacted_url<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     url: JString<'local>,
-    numbers: JLongArray<'local>,
-    has_warning: jboolean,
-    has_grace: jboolean,
-    on_unavailable_name: JString<'local>,
-    connect_timeout_ms: jlong,
-    command_timeout_ms: jlong,
-    key_prefix: JString<'local>,
-) -> jlong {
+) -> JString<'local> {
     env.with_env(|env| -> Result<_> {
-        // The URL may hold a password: read (and zeroed) as a secret.
         let url = read_secret(env, &url, "url")?;
-        let mut rules = rule_numbers(env, &numbers, [has_warning, has_grace])?;
-        let parsed = parse_on_unavailable(env, &on_unavailable_name)?;
-        let prefix = read(env, &key_prefix, "keyPrefix")?;
-        if let Some(Ok(chosen)) = &parsed {
-            rules.on_unavailable = *chosen;
-        }
-        let options = RedisOptions {
-            connect_timeout_ms,
-            command_timeout_ms,
-            key_prefix: prefix.as_str().to_owned(),
-        };
-        let made = match Ledger::redis(url.as_str(), rules, options) {
-            Err(e) if e.code() == ErrorCode::InvalidRedisUrl => return Err(e.into()),
-            made => made,
-        };
-        rules.validate()?;
-        if let Some(parsed) = parsed {
-            parsed?;
-        }
-        Ok(register(made?))
+        let shown = RedisStore::redacted_url(url.as_str());
+        Ok(env.new_string(shown.as_deref().unwrap_or("?"))?)
     })
     .resolve::<ThrowVoipSign>()
 }
@@ -174,31 +113,44 @@ pub fn ledger_close<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>,
     .resolve::<ThrowVoipSign>()
 }
 
-/// `Native.ledgerLimits(handle, out)`: the rules in force, every default filled
-/// in: the seven numbers of `ledgerMemory`, then onUnavailable (0 allow, 1 refuse).
+/// `Native.ledgerRules(handle)`: the rules in force, every default filled in,
+/// as name, value, name, value, … in the core's option order (camelCase names,
+/// numbers in decimal).
 #[jni_mangle("io.voipsign.Native")]
-pub fn ledger_limits<'local>(
+pub fn ledger_rules<'local>(
     mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     handle: jlong,
-    out: JLongArray<'local>,
-) {
+) -> JObjectArray<'local, JString<'local>> {
     env.with_env(|env| -> Result<_> {
         let ledger = ledger(handle)?;
         let l = ledger.limits();
-        let values = [
-            i64::from(l.capacity),
-            count(l.daily_room_limit),
-            count(l.daily_room_warning),
-            l.reserve_ttl_ms,
-            l.lease_ttl_ms,
-            l.sync_grace_ms,
-            l.day_offset_ms / 60_000,
-            i64::from(l.on_unavailable == OnUnavailable::Refuse),
-        ];
-        Ok(out.set_region(env, 0, &values)?)
+        let mut pairs = Vec::new();
+        for d in OPTIONS.iter().filter(|d| d.group == Group::Rules) {
+            let value = match d.name {
+                "capacity" => l.capacity.to_string(),
+                "daily_room_limit" => l.daily_room_limit.to_string(),
+                "daily_room_warning" => l.daily_room_warning.to_string(),
+                "reserve_ttl_ms" => l.reserve_ttl_ms.to_string(),
+                "lease_ttl_ms" => l.lease_ttl_ms.to_string(),
+                "sync_grace_ms" => l.sync_grace_ms.to_string(),
+                "day_offset_minutes" => (l.day_offset_ms / 60_000).to_string(),
+                "on_unavailable" => on_unavailable(l.on_unavailable).to_owned(),
+                _ => continue, // an option newer than this binding: not in Limits
+            };
+            pairs.extend([Spelling::Camel.spell(d.name).into_owned(), value]);
+        }
+        let pairs: Vec<&str> = pairs.iter().map(String::as_str).collect();
+        string_array(env, &pairs)
     })
     .resolve::<ThrowVoipSign>()
+}
+
+fn on_unavailable(o: OnUnavailable) -> &'static str {
+    match o {
+        OnUnavailable::Allow => "allow",
+        OnUnavailable::Refuse => "refuse",
+    }
 }
 
 /// A count of the core as a Java `long` (saturated; never reached).

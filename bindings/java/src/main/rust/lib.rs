@@ -9,8 +9,10 @@
 //!
 //! Every exported function runs its body inside `EnvUnowned::with_env` (which
 //! catches panics) and resolves it with [`errors::ThrowVoipSign`]: a core error is
-//! thrown as `io.voipsign.VoipSignException` with the core's code and message, a
-//! panic as the same exception with code `INTERNAL`. The JVM never aborts.
+//! thrown as the exception class of its code's kind (`io.voipsign.InputException`,
+//! `RefusalException`, `OutageException`, `VoipSignException`) with the core's code
+//! and message, a panic as a `VoipSignException` with code `INTERNAL`. The JVM
+//! never aborts.
 
 mod errors;
 mod functions;

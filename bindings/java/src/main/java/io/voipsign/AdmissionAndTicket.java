@@ -1,5 +1,7 @@
 package io.voipsign;
 
+import java.util.Objects;
+
 /**
  * The result of {@link Ledger#admitAndIssue}: the seat, and the join ticket to return
  * to the mini program. Immutable.
@@ -29,6 +31,17 @@ public final class AdmissionAndTicket {
      */
     public JoinTicket getTicket() {
         return ticket;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AdmissionAndTicket && ((AdmissionAndTicket) o).admission.equals(admission)
+                && ((AdmissionAndTicket) o).ticket.equals(ticket);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(admission, ticket);
     }
 
     @Override

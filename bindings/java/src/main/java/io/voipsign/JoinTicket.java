@@ -3,6 +3,7 @@ package io.voipsign;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Everything a mini program needs for {@code wx.joinVoIPChat}: the room, a fresh nonce,
@@ -74,7 +75,7 @@ public final class JoinTicket {
     /**
      * The room type as {@code wx.joinVoIPChat} takes it.
      *
-     * @return {@code "voice"} or {@code "video"}
+     * @return {@link RoomType#wireName()}: {@code "voice"} or {@code "video"}
      */
     public String getRoomType() {
         return roomType;
@@ -108,12 +109,17 @@ public final class JoinTicket {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof JoinTicket && ((JoinTicket) o).json.equals(json);
+        if (!(o instanceof JoinTicket)) {
+            return false;
+        }
+        JoinTicket t = (JoinTicket) o;
+        return groupId.equals(t.groupId) && nonceStr.equals(t.nonceStr) && timeStamp == t.timeStamp
+                && signature.equals(t.signature) && roomType.equals(t.roomType);
     }
 
     @Override
     public int hashCode() {
-        return json.hashCode();
+        return Objects.hash(groupId, nonceStr, timeStamp, signature, roomType);
     }
 
     /** {@code JoinTicket{...}} with the JSON fields. */

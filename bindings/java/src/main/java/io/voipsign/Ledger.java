@@ -1,12 +1,13 @@
 package io.voipsign;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The room ledger (docs/ROOMS.md): WeChat's room rules — at most 10 people in a room,
  * at most 100,000 rooms opened a day per mini program, a room destroyed when its last
  * member leaves — enforced before a ticket is issued, so that a refusal is a named
- * error ({@code ROOM_FULL}, {@code DAILY_ROOM_LIMIT}) instead of an opaque
+ * error (a {@link RefusalException}: the room is full, the day's limit is reached) instead of an opaque
  * {@code wx.joinVoIPChat} failure.
  *
  * <p>Thread-safe: share one per process (every operation is atomic in the store).
@@ -25,7 +26,7 @@ import java.util.List;
  * try (Ledger ledger = Ledger.memory(Rules.builder().capacity(4).build())) {
  *     AdmissionAndTicket a = ledger.admitAndIssue(appId, groupId, openId, sessionKey);
  *     return a.getTicket().toJson();
- * } // VoipSignException ROOM_FULL / DAILY_ROOM_LIMIT: tell the user before WeChat is asked
+ * } // RefusalException (a full room, the day's limit): tell the user before WeChat is asked
  * }</pre>
  */
 public final class Ledger implements AutoCloseable {
@@ -53,14 +54,12 @@ public final class Ledger implements AutoCloseable {
      *
      * @param rules the rules
      * @return the ledger
-     * @throws VoipSignException {@code INVALID_RULES}: a rule is out of range (the numbers
-     *     first, in the order of ROOMS.md, then onUnavailable)
+     * @throws InputException an option the core refuses: it checks every option in one
+     *     order and names the first bad one (a Redis option included)
      * @throws NullPointerException {@code rules} is null
      */
     public static Ledger memory(Rules rules) {
-        Args.notNull(rules, "rules");
-        long handle = Native.ledgerMemory(rules.numbers(), rules.getDailyRoomWarning() != null,
-                rules.getSyncGraceMs() != null, rules.getOnUnavailable());
+        long handle = Native.ledgerOpen(null, Options.json(Args.notNull(rules, "rules").toMap()));
         return new Ledger(handle, "memory(");
     }
 
@@ -70,7 +69,7 @@ public final class Ledger implements AutoCloseable {
      *
      * @param url see {@link #redis(String, Rules, RedisOptions)}
      * @return the ledger
-     * @throws VoipSignException {@code INVALID_REDIS_URL}
+     * @throws InputException the url is malformed
      * @throws NullPointerException {@code url} is null
      */
     public static Ledger redis(String url) {
@@ -83,7 +82,7 @@ public final class Ledger implements AutoCloseable {
      * @param url see {@link #redis(String, Rules, RedisOptions)}
      * @param rules the rules
      * @return the ledger
-     * @throws VoipSignException {@code INVALID_REDIS_URL}, then {@code INVALID_RULES}
+     * @throws InputException the url is malformed, then a bad rule
      * @throws NullPointerException an argument is null
      */
     public static Ledger redis(String url, Rules rules) {
@@ -100,7 +99,7 @@ public final class Ledger implements AutoCloseable {
      * the server within the timeouts follows {@link Rules#getOnUnavailable()}: with
      * {@code allow}, {@link #admit} answers a {@link Admission#isDegraded() degraded},
      * uncounted admission and {@link #heartbeat} a fresh lease; with {@code refuse} they
-     * throw {@code LEDGER_UNAVAILABLE}; the other operations throw it either way. The
+     * throw an {@link OutageException}; the other operations throw it either way. The
      * same ledger works again once the server is back. Calls block the calling thread
      * while they wait for the server.
      *
@@ -111,61 +110,20 @@ public final class Ledger implements AutoCloseable {
      * @param rules the rules
      * @param options timeouts and key prefix
      * @return the ledger
-     * @throws VoipSignException {@code INVALID_REDIS_URL} (checked first), then
-     *     {@code INVALID_RULES} for a rule, then for an option
+     * @throws InputException the url is malformed (checked first), then the first bad
+     *     rule or option, in the core's order
      * @throws NullPointerException an argument is null
      */
     public static Ledger redis(String url, Rules rules, RedisOptions options) {
         Args.notNull(url, "url");
-        Args.notNull(rules, "rules");
-        Args.notNull(options, "options");
-        long handle = Native.ledgerRedis(url, rules.numbers(), rules.getDailyRoomWarning() != null,
-                rules.getSyncGraceMs() != null, rules.getOnUnavailable(), options.getConnectTimeoutMs(),
-                options.getCommandTimeoutMs(), options.getKeyPrefix());
-        return new Ledger(handle, "redis(" + shownUrl(url) + ", " + options + ", ");
-    }
-
-    /**
-     * The url as {@link #toString()} shows it: scheme, hosts and database, the
-     * credentials as {@code ***}, no query.
-     */
-    static String shownUrl(String url) {
-        int scheme = url.indexOf("://");
-        if (scheme < 0) {
-            return "?";
-        }
-        String rest = url.substring(scheme + 3);
-        int end = rest.length();
-        for (char c : new char[] {'/', '?', '#'}) {
-            int i = rest.indexOf(c);
-            if (i >= 0 && i < end) {
-                end = i;
-            }
-        }
-        String authority = rest.substring(0, end);
-        int at = authority.lastIndexOf('@');
-        String hosts = at < 0 ? authority : "***@" + authority.substring(at + 1);
-        String path = rest.substring(end);
-        String db = "";
-        if (path.startsWith("/")) {
-            int stop = path.length();
-            for (char c : new char[] {'?', '#'}) {
-                int i = path.indexOf(c);
-                if (i >= 0 && i < stop) {
-                    stop = i;
-                }
-            }
-            String digits = path.substring(1, stop);
-            if (!digits.isEmpty() && digits.chars().allMatch(Character::isDigit)) {
-                db = "/" + digits;
-            }
-        }
-        return url.substring(0, scheme) + "://" + hosts + db;
+        String json = Options.json(Args.notNull(rules, "rules").toMap(), Args.notNull(options, "options").toMap());
+        long handle = Native.ledgerOpen(url, json);
+        return new Ledger(handle, "redis(" + Native.redactedUrl(url) + ", " + options + ", ");
     }
 
     private long handle() {
         if (closed) {
-            throw new IllegalStateException("this Ledger is closed");
+            throw new InputException(Code.LEDGER_CLOSED, "the ledger is closed");
         }
         return handle;
     }
@@ -176,9 +134,13 @@ public final class Ledger implements AutoCloseable {
      * @return the rules
      */
     public Rules getRules() {
-        long[] out = new long[8];
-        Native.ledgerLimits(handle(), out);
-        return Rules.ofLimits(out);
+        String[] pairs = Native.ledgerRules(handle());
+        Rules.Builder b = Rules.builder();
+        for (int i = 0; i < pairs.length; i += 2) {
+            boolean number = pairs[i + 1].matches("-?[0-9]+");
+            b.set(pairs[i], number ? (Object) Long.valueOf(pairs[i + 1]) : pairs[i + 1]);
+        }
+        return b.build();
     }
 
     /**
@@ -188,8 +150,9 @@ public final class Ledger implements AutoCloseable {
      * @param groupId the room
      * @param memberId the user's openid (1–128 printable ASCII characters)
      * @return the admission
-     * @throws VoipSignException {@code ROOM_FULL}, {@code DAILY_ROOM_LIMIT},
-     *     {@code LEDGER_UNAVAILABLE}, or a bad input (appId, groupId, memberId, in that order)
+     * @throws RefusalException the room is full, or opening it would pass the day's limit
+     * @throws OutageException the store cannot be reached (with {@code onUnavailable = refuse})
+     * @throws InputException a bad input (appId, groupId, memberId, in that order)
      */
     public Admission admit(String appId, String groupId, String memberId) {
         return admit(appId, groupId, memberId, false, 0);
@@ -203,7 +166,7 @@ public final class Ledger implements AutoCloseable {
      * @param memberId the user's openid
      * @param nowMs the time of the call, Unix ms
      * @return the admission
-     * @throws VoipSignException as {@link #admit(String, String, String)}
+     * @throws RuntimeException as {@link #admit(String, String, String)}
      */
     public Admission admit(String appId, String groupId, String memberId, long nowMs) {
         return admit(appId, groupId, memberId, true, nowMs);
@@ -213,9 +176,9 @@ public final class Ledger implements AutoCloseable {
         Args.notNull(appId, "appId");
         Args.notNull(groupId, "groupId");
         Args.notNull(memberId, "memberId");
-        long[] out = new long[Admission.FIELDS];
+        long[] out = new long[9];
         Native.ledgerAdmit(handle(), appId, groupId, memberId, hasNow, nowMs, out);
-        return Admission.of(out);
+        return admission(out);
     }
 
     /**
@@ -227,7 +190,7 @@ public final class Ledger implements AutoCloseable {
      * @param memberId the user's openid
      * @param sessionKey the user's session_key
      * @return the admission and the ticket
-     * @throws VoipSignException as {@link #admit(String, String, String)}; inputs in the
+     * @throws RuntimeException as {@link #admit(String, String, String)}; inputs in the
      *     order appId, groupId, sessionKey, memberId, roomType
      */
     public AdmissionAndTicket admitAndIssue(String appId, String groupId, String memberId, String sessionKey) {
@@ -243,7 +206,7 @@ public final class Ledger implements AutoCloseable {
      * @param sessionKey the user's session_key
      * @param roomType voice or video
      * @return the admission and the ticket
-     * @throws VoipSignException as {@link #admitAndIssue(String, String, String, String)}
+     * @throws RuntimeException as {@link #admitAndIssue(String, String, String, String)}
      */
     public AdmissionAndTicket admitAndIssue(String appId, String groupId, String memberId, String sessionKey,
             RoomType roomType) {
@@ -253,7 +216,7 @@ public final class Ledger implements AutoCloseable {
 
     /**
      * {@link #admitAndIssue(String, String, String, String)} with the room type as the
-     * front end sent it ({@code "voice"} or {@code "video"}, else {@code INVALID_ROOM_TYPE}).
+     * front end sent it ({@code "voice"} or {@code "video"}, else an {@link InputException}).
      *
      * @param appId the mini program's appId
      * @param groupId the room
@@ -261,7 +224,7 @@ public final class Ledger implements AutoCloseable {
      * @param sessionKey the user's session_key
      * @param roomType {@code "voice"} or {@code "video"}
      * @return the admission and the ticket
-     * @throws VoipSignException as {@link #admitAndIssue(String, String, String, String)}
+     * @throws RuntimeException as {@link #admitAndIssue(String, String, String, String)}
      */
     public AdmissionAndTicket admitAndIssue(String appId, String groupId, String memberId, String sessionKey,
             String roomType) {
@@ -279,8 +242,8 @@ public final class Ledger implements AutoCloseable {
      * @param roomType voice or video
      * @param nowMs the time of the call, Unix ms
      * @return the admission and the ticket
-     * @throws VoipSignException as {@link #admitAndIssue(String, String, String, String)},
-     *     and {@code INVALID_TIMESTAMP} for a time whose seconds are out of range
+     * @throws RuntimeException as {@link #admitAndIssue(String, String, String, String)},
+     *     and an {@link InputException} for a time whose seconds are out of range
      */
     public AdmissionAndTicket admitAndIssue(String appId, String groupId, String memberId, String sessionKey,
             RoomType roomType, long nowMs) {
@@ -298,7 +261,7 @@ public final class Ledger implements AutoCloseable {
      * @param roomType {@code "voice"} or {@code "video"}
      * @param nowMs the time of the call, Unix ms
      * @return the admission and the ticket
-     * @throws VoipSignException as {@link #admitAndIssue(String, String, String, String, RoomType, long)}
+     * @throws RuntimeException as {@link #admitAndIssue(String, String, String, String, RoomType, long)}
      */
     public AdmissionAndTicket admitAndIssue(String appId, String groupId, String memberId, String sessionKey,
             String roomType, long nowMs) {
@@ -312,10 +275,15 @@ public final class Ledger implements AutoCloseable {
         Args.notNull(groupId, "groupId");
         Args.notNull(memberId, "memberId");
         Args.notNull(sessionKey, "sessionKey");
-        long[] out = new long[Admission.FIELDS];
+        long[] out = new long[9];
         String[] ticket = Native.ledgerAdmitAndIssue(handle(), appId, groupId, memberId, sessionKey, roomType,
                 hasNow, nowMs, out);
-        return new AdmissionAndTicket(Admission.of(out), JoinTicket.of(ticket));
+        return new AdmissionAndTicket(admission(out), JoinTicket.of(ticket));
+    }
+
+    /** From the native library's opened, renewed, members, … (booleans as 0/1). */
+    private static Admission admission(long[] v) {
+        return new Admission(v[0] != 0, v[1] != 0, (int) v[2], v[3], v[4], v[5], v[6] != 0, v[7], v[8] != 0);
     }
 
     /**
@@ -325,8 +293,8 @@ public final class Ledger implements AutoCloseable {
      * @param groupId the room
      * @param memberId the user's openid
      * @return the new lease expiry, Unix ms
-     * @throws VoipSignException {@code NOT_ADMITTED}: the seat expired, admit again (with
-     *     {@code onUnavailable = refuse} also {@code LEDGER_UNAVAILABLE})
+     * @throws RefusalException the member holds no live seat (it expired): admit again
+     * @throws OutageException the store cannot be reached (with {@code onUnavailable = refuse})
      */
     public long heartbeat(String appId, String groupId, String memberId) {
         return heartbeat(appId, groupId, memberId, false, 0);
@@ -340,7 +308,7 @@ public final class Ledger implements AutoCloseable {
      * @param memberId the user's openid
      * @param nowMs the time of the call, Unix ms
      * @return the new lease expiry, Unix ms
-     * @throws VoipSignException as {@link #heartbeat(String, String, String)}
+     * @throws RuntimeException as {@link #heartbeat(String, String, String)}
      */
     public long heartbeat(String appId, String groupId, String memberId, long nowMs) {
         return heartbeat(appId, groupId, memberId, true, nowMs);
@@ -361,7 +329,8 @@ public final class Ledger implements AutoCloseable {
      * @param groupId the room
      * @param memberId the user's openid
      * @return whether there was a live seat
-     * @throws VoipSignException a bad input, or {@code LEDGER_UNAVAILABLE}
+     * @throws InputException a bad input
+     * @throws OutageException the store cannot be reached
      */
     public boolean leave(String appId, String groupId, String memberId) {
         return leave(appId, groupId, memberId, false, 0);
@@ -375,7 +344,7 @@ public final class Ledger implements AutoCloseable {
      * @param memberId the user's openid
      * @param nowMs the time of the call, Unix ms
      * @return whether there was a live seat
-     * @throws VoipSignException as {@link #leave(String, String, String)}
+     * @throws RuntimeException as {@link #leave(String, String, String)}
      */
     public boolean leave(String appId, String groupId, String memberId, long nowMs) {
         return leave(appId, groupId, memberId, true, nowMs);
@@ -397,8 +366,9 @@ public final class Ledger implements AutoCloseable {
      * @param groupId the room
      * @param openIds the members WeChat says are in the room (duplicates ignored)
      * @return the room after
-     * @throws VoipSignException a bad input (a bad id refuses the whole call, named
-     *     {@code openIds[i]}), or {@code LEDGER_UNAVAILABLE}
+     * @throws InputException a bad input (a bad id refuses the whole call, named
+     *     {@code openIds[i]})
+     * @throws OutageException the store cannot be reached
      */
     public Room sync(String appId, String groupId, List<String> openIds) {
         return sync(appId, groupId, openIds, false, 0);
@@ -412,7 +382,7 @@ public final class Ledger implements AutoCloseable {
      * @param openIds the members WeChat says are in the room
      * @param nowMs the time of the call, Unix ms
      * @return the room after
-     * @throws VoipSignException as {@link #sync(String, String, List)}
+     * @throws RuntimeException as {@link #sync(String, String, List)}
      */
     public Room sync(String appId, String groupId, List<String> openIds, long nowMs) {
         return sync(appId, groupId, openIds, true, nowMs);
@@ -422,7 +392,18 @@ public final class Ledger implements AutoCloseable {
         Args.notNull(appId, "appId");
         Args.notNull(groupId, "groupId");
         String[] ids = Args.strings(openIds, "openIds");
-        return Room.of(Native.ledgerSync(handle(), appId, groupId, ids, hasNow, nowMs));
+        return room(Native.ledgerSync(handle(), appId, groupId, ids, hasNow, nowMs));
+    }
+
+    /** From the native library's {long[] {generation, live, since, expires, …}, String[] memberIds}. */
+    private static Room room(Object[] parts) {
+        long[] n = (long[]) parts[0];
+        String[] ids = (String[]) parts[1];
+        List<Seat> seats = new ArrayList<>(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            seats.add(new Seat(ids[i], n[2 + 2 * i], n[3 + 2 * i]));
+        }
+        return new Room(seats, n[0], n[1] != 0);
     }
 
     /**
@@ -431,7 +412,8 @@ public final class Ledger implements AutoCloseable {
      * @param appId the mini program's appId
      * @param groupId the room
      * @return the room
-     * @throws VoipSignException a bad input, or {@code LEDGER_UNAVAILABLE}
+     * @throws InputException a bad input
+     * @throws OutageException the store cannot be reached
      */
     public Room room(String appId, String groupId) {
         return room(appId, groupId, false, 0);
@@ -444,7 +426,7 @@ public final class Ledger implements AutoCloseable {
      * @param groupId the room
      * @param nowMs the time of the call, Unix ms
      * @return the room
-     * @throws VoipSignException as {@link #room(String, String)}
+     * @throws RuntimeException as {@link #room(String, String)}
      */
     public Room room(String appId, String groupId, long nowMs) {
         return room(appId, groupId, true, nowMs);
@@ -453,7 +435,7 @@ public final class Ledger implements AutoCloseable {
     private Room room(String appId, String groupId, boolean hasNow, long nowMs) {
         Args.notNull(appId, "appId");
         Args.notNull(groupId, "groupId");
-        return Room.of(Native.ledgerRoom(handle(), appId, groupId, hasNow, nowMs));
+        return room(Native.ledgerRoom(handle(), appId, groupId, hasNow, nowMs));
     }
 
     /**
@@ -461,7 +443,8 @@ public final class Ledger implements AutoCloseable {
      *
      * @param appId the mini program's appId
      * @return the usage
-     * @throws VoipSignException a bad appId, or {@code LEDGER_UNAVAILABLE}
+     * @throws InputException a bad appId
+     * @throws OutageException the store cannot be reached
      */
     public Usage usage(String appId) {
         return usage(appId, false, 0, false, 0);
@@ -473,7 +456,7 @@ public final class Ledger implements AutoCloseable {
      * @param appId the mini program's appId
      * @param day days since 1970-01-01 in the rules' UTC offset
      * @return the usage
-     * @throws VoipSignException as {@link #usage(String)}
+     * @throws RuntimeException as {@link #usage(String)}
      */
     public Usage usage(String appId, long day) {
         return usage(appId, true, day, false, 0);
@@ -486,7 +469,7 @@ public final class Ledger implements AutoCloseable {
      * @param day days since 1970-01-01 in the rules' UTC offset, or {@code null}: the day of {@code nowMs}
      * @param nowMs the time of the call, Unix ms
      * @return the usage
-     * @throws VoipSignException as {@link #usage(String)}
+     * @throws RuntimeException as {@link #usage(String)}
      */
     public Usage usage(String appId, Long day, long nowMs) {
         return usage(appId, day != null, day == null ? 0 : day, true, nowMs);
@@ -496,11 +479,11 @@ public final class Ledger implements AutoCloseable {
         Args.notNull(appId, "appId");
         long[] out = new long[3];
         Native.ledgerUsage(handle(), appId, hasDay, day, hasNow, nowMs, out);
-        return Usage.of(out);
+        return new Usage(out[0], out[1], out[2]);
     }
 
     /**
-     * Free the ledger. Idempotent; later calls throw {@link IllegalStateException}. A call
+     * Free the ledger. Idempotent; later calls throw {@code LEDGER_CLOSED}. A call
      * running in another thread finishes first (on its own reference).
      */
     @Override
@@ -528,7 +511,7 @@ public final class Ledger implements AutoCloseable {
     public String toString() {
         try {
             return "Ledger." + description + getRules() + ")";
-        } catch (IllegalStateException e) {
+        } catch (InputException e) {
             return "Ledger(closed)";
         }
     }

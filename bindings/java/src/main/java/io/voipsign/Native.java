@@ -55,19 +55,18 @@ final class Native {
     /** {cause, meaning, action}. */
     static native String[] explain(long errCode, String errMsg);
 
-    /** rules = capacity, dailyRoomLimit, dailyRoomWarning, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes. */
-    static native long ledgerMemory(long[] rules, boolean hasWarning, boolean hasGrace, String onUnavailable);
+    /** A memory ledger (url null) or a Redis one; options: a JSON object, names camelCase. */
+    static native long ledgerOpen(String url, String options);
 
-    /** Nothing connects here; the url is checked first, then the rules, then the options. */
-    static native long ledgerRedis(String url, long[] rules, boolean hasWarning, boolean hasGrace,
-            String onUnavailable, long connectTimeoutMs, long commandTimeoutMs, String keyPrefix);
+    /** The url as it may be shown: credentials as {@code ***}, no query ({@code ?} when malformed). */
+    static native String redactedUrl(String url);
 
     static native void ledgerClose(long handle);
 
-    /** out: the seven rules, then onUnavailable (0 allow, 1 refuse). */
-    static native void ledgerLimits(long handle, long[] out);
+    /** The rules in force: name, value, name, value, … (numbers in decimal). */
+    static native String[] ledgerRules(long handle);
 
-    /** out: see {@link Admission#of(long[])}. */
+    /** out: the fields of {@link Admission} in order (booleans as 0/1). */
     static native void ledgerAdmit(long handle, String appId, String groupId, String memberId,
             boolean hasNow, long nowMs, long[] out);
 
@@ -80,7 +79,7 @@ final class Native {
     static native boolean ledgerLeave(long handle, String appId, String groupId, String memberId,
             boolean hasNow, long nowMs);
 
-    /** {long[] numbers, String[] memberIds}: see {@link Room#of(Object[])}. */
+    /** {long[] {generation, live, since, expires, …}, String[] memberIds}. */
     static native Object[] ledgerSync(long handle, String appId, String groupId, String[] openIds,
             boolean hasNow, long nowMs);
 

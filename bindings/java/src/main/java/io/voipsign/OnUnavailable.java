@@ -1,13 +1,10 @@
 package io.voipsign;
 
-/** What the room ledger does when its store cannot be reached. */
+/** What a ledger operation does when its store cannot be reached ({@link Rules#getOnUnavailable()}). */
 public enum OnUnavailable {
-    /**
-     * Admit anyway, flagged {@link Admission#isDegraded() degraded} (the default: WeChat
-     * still enforces its own rules; a ledger outage should not lock users out).
-     */
+    /** Admit anyway, flagged {@link Admission#isDegraded() degraded} (the default). */
     ALLOW("allow"),
-    /** Refuse with {@code LEDGER_UNAVAILABLE}. */
+    /** Refuse with {@code LEDGER_UNAVAILABLE} ({@link OutageException}). */
     REFUSE("refuse");
 
     private final String wireName;
@@ -17,11 +14,27 @@ public enum OnUnavailable {
     }
 
     /**
-     * The setting's name in every language's rules.
+     * The name the core and the other languages use.
      *
      * @return {@code "allow"} or {@code "refuse"}
      */
     public String wireName() {
         return wireName;
+    }
+
+    /** The wire name, as {@link #wireName()}. */
+    @Override
+    public String toString() {
+        return wireName;
+    }
+
+    /** The value, or the value of a wire name; {@code null} for anything else. */
+    static OnUnavailable of(Object value) {
+        for (OnUnavailable o : values()) {
+            if (o == value || o.wireName.equals(value)) {
+                return o;
+            }
+        }
+        return null;
     }
 }

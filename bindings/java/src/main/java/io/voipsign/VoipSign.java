@@ -1,5 +1,6 @@
 package io.voipsign;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -16,10 +17,10 @@ import java.util.List;
  * voipsign. Every method is static and thread-safe.
  *
  * <p>Every value is checked by the core; a value that breaks a rule is a
- * {@link VoipSignException} whose {@link VoipSignException#getCode() code} names the
- * rule. With several bad values, the first in the order appId, groupId, nonceStr,
- * timeStamp, session_key, then the operation's own inputs is reported. A {@code null}
- * argument is a {@link NullPointerException} naming the parameter, and a string holding
+ * {@link InputException} (an {@link IllegalArgumentException}) whose
+ * {@link InputException#code() code} names the rule. With several bad values, the first
+ * in the order appId, groupId, nonceStr, timeStamp, session_key, then the operation's
+ * own inputs is reported. A {@code null} argument is a {@link NullPointerException} naming the parameter, and a string holding
  * a lone surrogate (no UTF-8 form) is {@code INVALID_UTF8}: nothing is ever replaced by
  * {@code ?}. Messages never contain the session_key.
  *
@@ -44,7 +45,7 @@ public final class VoipSign {
      * @param timeStamp Unix time in <b>seconds</b> (a 13-digit value is refused as milliseconds)
      * @param sessionKey the 24-character base64 string code2Session returned, as a string
      * @return 64 lowercase hex digits
-     * @throws VoipSignException a value breaks a rule (the first in parameter order)
+     * @throws InputException a value breaks a rule (the first in parameter order)
      * @throws NullPointerException an argument is null
      */
     public static String sign(String appId, String groupId, String nonceStr, long timeStamp, String sessionKey) {
@@ -70,7 +71,7 @@ public final class VoipSign {
      * @param sessionKey the user's session_key
      * @param signature the signature to check
      * @return {@code true} when it matches
-     * @throws VoipSignException {@code INVALID_SIGNATURE} when {@code signature} is not 64
+     * @throws InputException when {@code signature} is not 64
      *     hex digits (or carries the {@code _tag} of WeChat's cloud signing), or another
      *     value breaks a rule
      * @throws NullPointerException an argument is null
@@ -94,7 +95,7 @@ public final class VoipSign {
      * @param nonceStr the nonce
      * @param timeStamp Unix seconds
      * @return the sorted, joined values
-     * @throws VoipSignException a value breaks a rule
+     * @throws InputException a value breaks a rule
      * @throws NullPointerException an argument is null
      */
     public static String canonical(String appId, String groupId, String nonceStr, long timeStamp) {
@@ -112,7 +113,8 @@ public final class VoipSign {
      * @param groupId the room
      * @param sessionKey the user's session_key (it stays on the server)
      * @return the ticket
-     * @throws VoipSignException a value breaks a rule, or {@code RNG_FAILURE}
+     * @throws InputException a value breaks a rule
+     * @throws VoipSignException {@code RNG_FAILURE}
      * @throws NullPointerException an argument is null
      */
     public static JoinTicket issue(String appId, String groupId, String sessionKey) {
@@ -128,7 +130,8 @@ public final class VoipSign {
      * @param sessionKey the user's session_key (it stays on the server)
      * @param roomType voice or video
      * @return the ticket
-     * @throws VoipSignException a value breaks a rule, or {@code RNG_FAILURE}
+     * @throws InputException a value breaks a rule
+     * @throws VoipSignException {@code RNG_FAILURE}
      * @throws NullPointerException an argument is null
      */
     public static JoinTicket issue(String appId, String groupId, String sessionKey, RoomType roomType) {
@@ -144,7 +147,7 @@ public final class VoipSign {
      * @param sessionKey the user's session_key (it stays on the server)
      * @param roomType exactly {@code "voice"} or {@code "video"}
      * @return the ticket
-     * @throws VoipSignException {@code INVALID_ROOM_TYPE} for any other roomType (after
+     * @throws InputException for any other roomType (after
      *     the other values' errors), or another refusal as {@link #issue(String, String, String)}
      * @throws NullPointerException an argument is null
      */
@@ -166,7 +169,7 @@ public final class VoipSign {
      * @param timeStamp Unix seconds
      * @param sessionKeys the members' session_keys
      * @return the signatures, in the order of {@code sessionKeys} (unmodifiable)
-     * @throws VoipSignException a value breaks a rule; a bad key's message starts with
+     * @throws InputException a value breaks a rule; a bad key's message starts with
      *     its index ({@code sessionKeys[2]: …})
      * @throws NullPointerException an argument or a key is null
      */
@@ -192,7 +195,7 @@ public final class VoipSign {
      * @param sessionKey the user's session_key
      * @param body the bytes to sign (a JSON body as its UTF-8 bytes)
      * @return 64 lowercase hex digits
-     * @throws VoipSignException {@code INVALID_SESSION_KEY}
+     * @throws InputException the session_key is not the 24-character base64 string
      * @throws NullPointerException an argument is null
      */
     public static String sessionSignature(String sessionKey, byte[] body) {
@@ -209,7 +212,7 @@ public final class VoipSign {
      *
      * @param sessionKey the user's session_key
      * @return 64 lowercase hex digits
-     * @throws VoipSignException {@code INVALID_SESSION_KEY}
+     * @throws InputException the session_key is not the 24-character base64 string
      * @throws NullPointerException {@code sessionKey} is null
      */
     public static String sessionSignature(String sessionKey) {
@@ -231,7 +234,7 @@ public final class VoipSign {
      * @param rejectedSignature the signature WeChat refused, in any form (a finding)
      * @param otherSessionKeys older session_keys of the same user, tried for {@code STALE_SESSION_KEY}
      * @return the diagnosis
-     * @throws VoipSignException a value breaks a rule of {@link #sign}; an older key is
+     * @throws InputException a value breaks a rule of {@link #sign}; an older key is
      *     named by its index ({@code otherSessionKeys[1]: …})
      * @throws NullPointerException an argument or a key is null
      */
@@ -243,7 +246,7 @@ public final class VoipSign {
         Args.notNull(sessionKey, "sessionKey");
         Args.notNull(rejectedSignature, "rejectedSignature");
         String[] others = Args.strings(otherSessionKeys, "otherSessionKeys");
-        return Diagnosis.of(Native.diagnose(appId, groupId, nonceStr, timeStamp, sessionKey,
+        return diagnosis(Native.diagnose(appId, groupId, nonceStr, timeStamp, sessionKey,
                 rejectedSignature, others));
     }
 
@@ -257,7 +260,7 @@ public final class VoipSign {
      * @param sessionKey the user's current session_key
      * @param rejectedSignature the signature WeChat refused
      * @return the diagnosis
-     * @throws VoipSignException a value breaks a rule of {@link #sign}
+     * @throws InputException a value breaks a rule of {@link #sign}
      * @throws NullPointerException an argument is null
      */
     public static Diagnosis diagnose(String appId, String groupId, String nonceStr, long timeStamp,
@@ -277,7 +280,8 @@ public final class VoipSign {
      * @return the explanation
      */
     public static Explanation explain(long errCode, String errMsg) {
-        return Explanation.of(Native.explain(errCode, errMsg == null ? "" : errMsg));
+        String[] f = Native.explain(errCode, errMsg == null ? "" : errMsg);
+        return new Explanation(Explanation.Cause.valueOf(f[0]), f[1], f[2]);
     }
 
     /**
@@ -297,5 +301,14 @@ public final class VoipSign {
     public static String nativeLibrary() {
         Native.version();
         return NativeLoader.loadedFrom();
+    }
+
+    /** From the native library's {verdict, message, expected, canonical, mistake…}. */
+    private static Diagnosis diagnosis(String[] f) {
+        List<Diagnosis.Mistake> mistakes = new ArrayList<>();
+        for (int i = 4; i < f.length; i++) {
+            mistakes.add(Diagnosis.Mistake.valueOf(f[i]));
+        }
+        return new Diagnosis(Diagnosis.Verdict.valueOf(f[0]), mistakes, f[1], f[2], f[3]);
     }
 }

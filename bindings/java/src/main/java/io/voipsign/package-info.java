@@ -9,9 +9,13 @@
  *       {@code signMany}, {@code sessionSignature}, {@code diagnose}, {@code explain};</li>
  *   <li>{@link io.voipsign.Ledger}: WeChat's room rules (10 seats, 100,000 rooms a
  *       day) over an in-process store, configured by {@link io.voipsign.Rules};</li>
- *   <li>{@link io.voipsign.VoipSignException}: every refusal, an unchecked exception
- *       with a {@link io.voipsign.VoipSignException.Code} shared with every other
- *       language of voipsign. Messages never contain the session_key.</li>
+ *   <li>{@link io.voipsign.VoipSignError}: every exception, with a
+ *       {@link io.voipsign.Code} shared with every other language of voipsign: a bad
+ *       argument is an {@link io.voipsign.InputException} (an
+ *       {@code IllegalArgumentException}), a refusal of the ledger a
+ *       {@link io.voipsign.RefusalException}, an unreachable store an
+ *       {@link io.voipsign.OutageException} (an {@code UncheckedIOException}).
+ *       Messages never contain the session_key.</li>
  * </ul>
  *
  * <p>Every class is immutable or thread-safe. The native library

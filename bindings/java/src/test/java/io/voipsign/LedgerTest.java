@@ -5,10 +5,12 @@ import static io.voipsign.Vectors.GROUP;
 import static io.voipsign.Vectors.KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,33 +29,99 @@ class LedgerTest {
         try (Ledger ledger = Ledger.memory(Rules.builder().capacity(2).dailyRoomLimit(5)
                 .onUnavailable(OnUnavailable.REFUSE).build())) {
             Rules r = ledger.getRules();
-            assertEquals(2, r.getCapacity());
-            assertEquals(5, r.getDailyRoomLimit());
+            assertEquals(2L, r.getCapacity());
+            assertEquals(5L, r.getDailyRoomLimit());
             assertEquals(Long.valueOf(4), r.getDailyRoomWarning());
             assertEquals(Long.valueOf(60_000), r.getSyncGraceMs());
-            assertEquals("refuse", r.getOnUnavailable());
+            assertEquals(OnUnavailable.REFUSE, r.getOnUnavailable());
             assertTrue(ledger.toString().startsWith("Ledger.memory(Rules{capacity=2, dailyRoomLimit=5, dailyRoomWarning=4"));
         }
         Rules d = Rules.defaults();
+        assertNull(d.getCapacity());
         assertNull(d.getDailyRoomWarning());
-        assertNull(d.getSyncGraceMs());
-        assertEquals("allow", d.getOnUnavailable());
+        assertNull(d.getOnUnavailable());
+        assertTrue(d.toMap().isEmpty());
+        assertEquals(OnUnavailable.ALLOW, Rules.builder().set("onUnavailable", "allow").build().getOnUnavailable());
     }
 
     @Test
-    void invalidRulesNumbersFirstThenTheName() {
-        VoipSignException e = assertThrows(VoipSignException.class,
-                () -> Ledger.memory(Rules.builder().dailyRoomLimit(0).onUnavailable("maybe").build()));
-        assertEquals(VoipSignException.Code.INVALID_RULES, e.getCode());
-        assertTrue(e.getMessage().startsWith("daily_room_limit is 0; it must be 1-100000"), e.getMessage());
-        e = assertThrows(VoipSignException.class, () -> Ledger.memory(Rules.builder().onUnavailable("Allow").build()));
-        assertEquals(VoipSignException.Code.INVALID_RULES, e.getCode());
-        e = assertThrows(VoipSignException.class, () -> Ledger.memory(Rules.builder().capacity(11).build()));
-        assertEquals(VoipSignException.Code.INVALID_RULES, e.getCode());
+    void rulesHoldWhatWasSetAndCompareByIt() {
+        Rules a = Rules.builder().capacity(4).leaseTtlMs(Duration.ofSeconds(30)).build();
+        Rules b = Rules.builder().set("leaseTtlMs", 30_000).set("capacity", 4L).build();
+        assertEquals(a, b);
+        assertEquals(a.hashCode(), b.hashCode());
+        assertEquals(Long.valueOf(30_000), a.getLeaseTtlMs());
+        assertNotEquals(a, Rules.builder().capacity(5).leaseTtlMs(30_000).build());
+        assertNotEquals(a, Rules.builder().capacity(4).build());
+        assertEquals("Rules{capacity=4, leaseTtlMs=30000}", a.toString());
+        assertEquals(Rules.defaults(), Rules.builder().capacity(3).set("capacity", null).build());
+        RedisOptions o = RedisOptions.builder().connectTimeoutMs(Duration.ofMillis(1500)).keyPrefix("p").build();
+        assertEquals(Long.valueOf(1500), o.getConnectTimeoutMs());
+        assertEquals(o, RedisOptions.builder().set("connectTimeoutMs", 1500).set("keyPrefix", "p").build());
+        assertNotEquals(o.hashCode(), RedisOptions.defaults().hashCode());
+        try (Ledger ledger = Ledger.memory(Rules.builder().reserveTtlMs(Duration.ofMinutes(2)).build())) {
+            assertEquals(Long.valueOf(120_000), ledger.getRules().getReserveTtlMs());
+            assertEquals(Long.valueOf(120_000), ledger.getRules().getSyncGraceMs());
+            assertEquals(ledger.getRules(), ledger.getRules());
+        }
+    }
+
+    @Test
+    void invalidRulesAreTheCoresInCamelCase() {
+        VoipSignError e = Vectors.error(() -> Ledger.memory(Rules.builder().dailyRoomLimit(0).set("onUnavailable", "maybe").build()));
+        assertEquals(Code.INVALID_RULES, e.code());
+        assertTrue(e instanceof IllegalArgumentException);
+        assertTrue(e.getMessage().startsWith("dailyRoomLimit is 0; it must be 1-100000"), e.getMessage());
+        e = Vectors.error(() -> Ledger.memory(Rules.builder().set("onUnavailable", "Allow").build()));
+        assertEquals(Code.INVALID_RULES, e.code());
+        assertTrue(e.getMessage().startsWith("onUnavailable "), e.getMessage());
+        e = Vectors.error(() -> Ledger.memory(Rules.builder().capacity(11).build()));
+        assertEquals(Code.INVALID_RULES, e.code());
+        assertTrue(e.getMessage().startsWith("capacity is 11"), e.getMessage());
         // A warning of Long.MIN_VALUE is a value like any other, not "unset".
-        e = assertThrows(VoipSignException.class,
-                () -> Ledger.memory(Rules.builder().dailyRoomWarning(Long.MIN_VALUE).build()));
-        assertEquals(VoipSignException.Code.INVALID_RULES, e.getCode());
+        e = Vectors.error(() -> Ledger.memory(Rules.builder().dailyRoomWarning(Long.MIN_VALUE).build()));
+        assertEquals(Code.INVALID_RULES, e.code());
+        // Unknown names, wrong types and Redis options on a memory ledger: refused by the core.
+        e = Vectors.error(() -> Ledger.memory(Rules.builder().set("dailyRoomLimt", 5).build()));
+        assertEquals(Code.INVALID_RULES, e.code());
+        assertTrue(e.getMessage().startsWith("unknown option dailyRoomLimt"), e.getMessage());
+        assertTrue(e.getMessage().contains("dailyRoomLimit"), e.getMessage());
+        assertFalse(e.getMessage().contains("daily_room_limit"), e.getMessage());
+        e = Vectors.error(() -> Ledger.memory(Rules.builder().set("daily_room_limit", 5).build()));
+        assertTrue(e.getMessage().startsWith("unknown option daily_room_limit (did you mean dailyRoomLimit?)"),
+                e.getMessage());
+        e = Vectors.error(() -> Ledger.memory(Rules.builder().set("capacity", "ten").build()));
+        assertEquals(Code.INVALID_RULES, e.code());
+        assertTrue(e.getMessage().contains("capacity"), e.getMessage());
+        e = Vectors.error(() -> Ledger.memory(Rules.builder().set("keyPrefix", "p").build()));
+        assertEquals(Code.INVALID_RULES, e.code());
+        assertTrue(e.getMessage().contains("keyPrefix"), e.getMessage());
+        e = Vectors.error(() -> Ledger.memory(Rules.builder().set("capacity", 2.5).build()));
+        assertEquals(Code.INVALID_RULES, e.code());
+    }
+
+    @Test
+    void theKindsOfErrors() {
+        VoipSignError input = Vectors.error(() -> VoipSign.sign("", "g", "n", 1, "k"));
+        assertTrue(input instanceof IllegalArgumentException);
+        assertEquals(Code.INVALID_APP_ID, input.code());
+        assertEquals(Code.Kind.INPUT, Code.INVALID_APP_ID.kind());
+        try (Ledger ledger = Ledger.memory(Rules.builder().capacity(1).build())) {
+            ledger.admit(APP, GROUP, "a", NOW);
+            VoipSignError full = Vectors.error(() -> ledger.admit(APP, GROUP, "b", NOW));
+            assertEquals(Code.ROOM_FULL, full.code());
+            assertFalse(full instanceof IllegalArgumentException);
+            assertTrue(full instanceof RefusalException && full instanceof VoipSignException);
+            assertEquals(Code.Kind.REFUSAL, Code.ROOM_FULL.kind());
+        }
+        assertEquals(Code.Kind.OUTAGE, Code.LEDGER_UNAVAILABLE.kind());
+        assertTrue(java.io.UncheckedIOException.class.isAssignableFrom(OutageException.class));
+        OutageException outage = new OutageException(Code.LEDGER_UNAVAILABLE, "down");
+        assertEquals("down", outage.getCause().getMessage());
+        assertEquals(Code.LEDGER_UNAVAILABLE, outage.code());
+        assertEquals(Code.Kind.INPUT, Code.LEDGER_CLOSED.kind());
+        assertEquals(Code.Kind.INTERNAL, Code.INTERNAL.kind());
+        assertNull(Code.fromName("NULL_ARGUMENT"), "a C-only code is not a Java code");
     }
 
     @Test
@@ -64,10 +132,10 @@ class LedgerTest {
         ledger.close();
         assertTrue(ledger.isClosed());
         assertEquals("Ledger(closed)", ledger.toString());
-        assertThrows(IllegalStateException.class, () -> ledger.admit(APP, GROUP, "a", NOW));
-        assertThrows(IllegalStateException.class, () -> ledger.room(APP, GROUP));
-        assertThrows(IllegalStateException.class, ledger::getRules);
-        assertThrows(IllegalStateException.class, () -> ledger.usage(APP));
+        assertEquals(Code.LEDGER_CLOSED, Vectors.error(() -> ledger.admit(APP, GROUP, "a", NOW)).code());
+        assertEquals(Code.LEDGER_CLOSED, Vectors.error(() -> ledger.room(APP, GROUP)).code());
+        assertEquals(Code.LEDGER_CLOSED, Vectors.error(ledger::getRules).code());
+        assertEquals(Code.LEDGER_CLOSED, Vectors.error(() -> ledger.usage(APP)).code());
     }
 
     @Test
@@ -85,7 +153,8 @@ class LedgerTest {
                             try {
                                 ledger.admit(APP, "room-" + thread, "m" + (i % 10), NOW);
                                 ledger.leave(APP, "room-" + thread, "m" + (i % 10), NOW);
-                            } catch (IllegalStateException e) {
+                            } catch (InputException e) {
+                                assertEquals(Code.LEDGER_CLOSED, e.code());
                                 closedSeen++;
                             }
                         }
@@ -100,7 +169,7 @@ class LedgerTest {
             } finally {
                 pool.shutdown();
             }
-            assertThrows(IllegalStateException.class, () -> ledger.admit(APP, GROUP, "m", NOW));
+            assertEquals(Code.LEDGER_CLOSED, Vectors.error(() -> ledger.admit(APP, GROUP, "m", NOW)).code());
         }
     }
 
@@ -112,13 +181,11 @@ class LedgerTest {
             assertEquals("video", a.getTicket().getRoomType());
             assertEquals(NOW / 1000, a.getTicket().getTimeStamp());
             ledger.admitAndIssue(APP, GROUP, "openid-b", KEY, "voice", NOW);
-            VoipSignException full = assertThrows(VoipSignException.class,
-                    () -> ledger.admitAndIssue(APP, GROUP, "openid-c", KEY, RoomType.VOICE, NOW));
-            assertEquals(VoipSignException.Code.ROOM_FULL, full.getCode());
+            VoipSignError full = Vectors.error(() -> ledger.admitAndIssue(APP, GROUP, "openid-c", KEY, RoomType.VOICE, NOW));
+            assertEquals(Code.ROOM_FULL, full.code());
             // A bad key takes no seat.
-            VoipSignException bad = assertThrows(VoipSignException.class,
-                    () -> ledger.admitAndIssue(APP, "other", "openid-c", "x", RoomType.VOICE, NOW));
-            assertEquals(VoipSignException.Code.INVALID_SESSION_KEY, bad.getCode());
+            VoipSignError bad = Vectors.error(() -> ledger.admitAndIssue(APP, "other", "openid-c", "x", RoomType.VOICE, NOW));
+            assertEquals(Code.INVALID_SESSION_KEY, bad.code());
             assertFalse(ledger.room(APP, "other", NOW).isLive());
 
             assertEquals(NOW + 15_000 + 45_000, ledger.heartbeat(APP, GROUP, "openid-a", NOW + 15_000));
@@ -132,9 +199,8 @@ class LedgerTest {
             assertEquals(room, ledger.room(APP, GROUP, NOW + 30_000));
             assertTrue(ledger.leave(APP, GROUP, "openid-a", NOW + 31_000));
             assertFalse(ledger.leave(APP, GROUP, "openid-a", NOW + 31_000));
-            VoipSignException gone = assertThrows(VoipSignException.class,
-                    () -> ledger.heartbeat(APP, GROUP, "openid-a", NOW + 32_000));
-            assertEquals(VoipSignException.Code.NOT_ADMITTED, gone.getCode());
+            VoipSignError gone = Vectors.error(() -> ledger.heartbeat(APP, GROUP, "openid-a", NOW + 32_000));
+            assertEquals(Code.NOT_ADMITTED, gone.code());
 
             Usage u = ledger.usage(APP, null, NOW);
             assertEquals(1, u.getRooms());
@@ -154,9 +220,8 @@ class LedgerTest {
             assertEquals(40, room.getMembers().size());
             assertEquals(1, room.getGeneration());
             assertEquals(ids.get(39), room.getMembers().get(39).getMemberId());
-            VoipSignException e = assertThrows(VoipSignException.class,
-                    () -> ledger.sync(APP, GROUP, Arrays.asList("ok", "bad id"), NOW));
-            assertEquals(VoipSignException.Code.INVALID_MEMBER_ID, e.getCode());
+            VoipSignError e = Vectors.error(() -> ledger.sync(APP, GROUP, Arrays.asList("ok", "bad id"), NOW));
+            assertEquals(Code.INVALID_MEMBER_ID, e.code());
             assertTrue(e.getMessage().startsWith("openIds[1]: "), e.getMessage());
         }
     }

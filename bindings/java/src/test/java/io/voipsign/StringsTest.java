@@ -62,30 +62,30 @@ class StringsTest {
             assertEquals(reference(APP, g, NONCE, TS, KEY), VoipSign.sign(APP, g, NONCE, TS, KEY));
         }
         // One byte too many: the core's rule, not a buffer's.
-        assertCode(VoipSignException.Code.INVALID_GROUP_ID, () -> VoipSign.sign(APP, ascii + "x", NONCE, TS, KEY));
-        assertCode(VoipSignException.Code.INVALID_GROUP_ID, () -> VoipSign.sign(APP, emoji + "x", NONCE, TS, KEY));
+        assertCode(Code.INVALID_GROUP_ID, () -> VoipSign.sign(APP, ascii + "x", NONCE, TS, KEY));
+        assertCode(Code.INVALID_GROUP_ID, () -> VoipSign.sign(APP, emoji + "x", NONCE, TS, KEY));
     }
 
     @Test
     void loneSurrogatesAreInvalidUtf8() {
         for (String g : new String[] {"\uD83D", "\uDE00", "room-\uD83D", "\uDE00\uD83D", "a\uD800b",
                 repeat("x", 400) + "\uDBFF"}) {
-            VoipSignException e = assertCode(VoipSignException.Code.INVALID_UTF8, () -> VoipSign.sign(APP, g, NONCE, TS, KEY));
+            VoipSignError e = assertCode(Code.INVALID_UTF8, () -> VoipSign.sign(APP, g, NONCE, TS, KEY));
             assertEquals("groupId contains a lone surrogate, which has no UTF-8 form", e.getMessage());
         }
-        VoipSignException k = assertCode(VoipSignException.Code.INVALID_UTF8,
+        VoipSignError k = assertCode(Code.INVALID_UTF8,
                 () -> VoipSign.sign(APP, GROUP, NONCE, TS, KEY.substring(0, 20) + "\uD800=="));
         assertEquals("sessionKey contains a lone surrogate, which has no UTF-8 form", k.getMessage());
         assertFalse(k.getMessage().contains(KEY.substring(0, 20)));
-        VoipSignException l = assertCode(VoipSignException.Code.INVALID_UTF8,
+        VoipSignError l = assertCode(Code.INVALID_UTF8,
                 () -> VoipSign.signMany(APP, GROUP, NONCE, TS, Arrays.asList(KEY, "\uDC00")));
         assertEquals("sessionKeys[1] contains a lone surrogate, which has no UTF-8 form", l.getMessage());
-        assertCode(VoipSignException.Code.INVALID_UTF8,
+        assertCode(Code.INVALID_UTF8,
                 () -> VoipSign.diagnose(APP, GROUP, NONCE, TS, KEY, "\uD800", Collections.emptyList()));
-        assertCode(VoipSignException.Code.INVALID_UTF8,
+        assertCode(Code.INVALID_UTF8,
                 () -> VoipSign.issue(APP, GROUP, KEY, "vo\uD800ice"));
         try (Ledger ledger = Ledger.memory()) {
-            VoipSignException m = assertCode(VoipSignException.Code.INVALID_UTF8,
+            VoipSignError m = assertCode(Code.INVALID_UTF8,
                     () -> ledger.sync(APP, GROUP, Arrays.asList("a", "\uD800"), 1L));
             assertEquals("openIds[1] contains a lone surrogate, which has no UTF-8 form", m.getMessage());
         }
@@ -95,25 +95,25 @@ class StringsTest {
     void readingErrorsComeFirstInParameterOrder() {
         // A lone surrogate in the key is reported before the bad appId: reading an
         // argument comes before checking the values (docs/CONTRACT.md).
-        VoipSignException e = assertCode(VoipSignException.Code.INVALID_UTF8,
+        VoipSignError e = assertCode(Code.INVALID_UTF8,
                 () -> VoipSign.sign("", "", NONCE, 0, "\uD800"));
         assertEquals("sessionKey contains a lone surrogate, which has no UTF-8 form", e.getMessage());
         assertEquals("groupId contains a lone surrogate, which has no UTF-8 form",
-                assertCode(VoipSignException.Code.INVALID_UTF8, () -> VoipSign.sign("", "\uD800", "\uD800", 0, KEY))
+                assertCode(Code.INVALID_UTF8, () -> VoipSign.sign("", "\uD800", "\uD800", 0, KEY))
                         .getMessage());
     }
 
     @Test
     void controlCharactersAndEmptyStrings() {
-        assertCode(VoipSignException.Code.INVALID_GROUP_ID, () -> VoipSign.sign(APP, "a\u0000b", NONCE, TS, KEY));
-        assertCode(VoipSignException.Code.INVALID_GROUP_ID, () -> VoipSign.sign(APP, "a\u007fb", NONCE, TS, KEY));
-        assertCode(VoipSignException.Code.INVALID_APP_ID, () -> VoipSign.sign("", GROUP, NONCE, TS, KEY));
-        assertCode(VoipSignException.Code.INVALID_APP_ID, () -> VoipSign.sign("wx测试", GROUP, NONCE, TS, KEY));
+        assertCode(Code.INVALID_GROUP_ID, () -> VoipSign.sign(APP, "a\u0000b", NONCE, TS, KEY));
+        assertCode(Code.INVALID_GROUP_ID, () -> VoipSign.sign(APP, "a\u007fb", NONCE, TS, KEY));
+        assertCode(Code.INVALID_APP_ID, () -> VoipSign.sign("", GROUP, NONCE, TS, KEY));
+        assertCode(Code.INVALID_APP_ID, () -> VoipSign.sign("wx测试", GROUP, NONCE, TS, KEY));
     }
 
-    private static VoipSignException assertCode(VoipSignException.Code code, Executable call) {
-        VoipSignException e = assertThrows(VoipSignException.class, call);
-        assertEquals(code, e.getCode(), e.getMessage());
+    private static VoipSignError assertCode(Code code, Executable call) {
+        VoipSignError e = Vectors.error(call);
+        assertEquals(code, e.code(), e.getMessage());
         return e;
     }
 

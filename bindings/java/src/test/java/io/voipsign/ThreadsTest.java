@@ -89,8 +89,8 @@ class ThreadsTest {
                                 assertTrue(a.getMembers() <= 3, a.toString());
                                 admitted.incrementAndGet();
                                 assertTrue(ledger.leave(APP, "room", member, now));
-                            } catch (VoipSignException e) {
-                                assertEquals(VoipSignException.Code.ROOM_FULL, e.getCode());
+                            } catch (RefusalException e) {
+                                assertEquals(Code.ROOM_FULL, e.code());
                                 full.incrementAndGet();
                             }
                         }

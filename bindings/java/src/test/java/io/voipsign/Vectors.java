@@ -1,12 +1,19 @@
 package io.voipsign;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The shared tables of tests/vectors, read from the repository (the directory is the
@@ -21,7 +28,31 @@ final class Vectors {
     static final String KEY = "gDyVgzwa0mFz9uUP7M6GQQ==";
     static final String DOC_SIGNATURE = "b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617";
 
+    /** The class each kind of code is thrown as. */
+    static final Map<Code.Kind, Class<?>> CLASS_OF_KIND = new EnumMap<>(Code.Kind.class);
+
+    static {
+        CLASS_OF_KIND.put(Code.Kind.INPUT, InputException.class);
+        CLASS_OF_KIND.put(Code.Kind.REFUSAL, RefusalException.class);
+        CLASS_OF_KIND.put(Code.Kind.OUTAGE, OutageException.class);
+        CLASS_OF_KIND.put(Code.Kind.INTERNAL, VoipSignException.class);
+    }
+
     private Vectors() {}
+
+    /** What {@code call} throws: a VoipSignError, of exactly the class of its code's kind. */
+    static VoipSignError error(Executable call, String where) {
+        RuntimeException e = assertThrows(RuntimeException.class, call, where);
+        assertTrue(e instanceof VoipSignError, where + ": " + e);
+        VoipSignError v = (VoipSignError) e;
+        assertEquals(CLASS_OF_KIND.get(v.code().kind()), e.getClass(), where + ": " + e);
+        assertEquals(v.code().name(), v.codeName(), where);
+        return v;
+    }
+
+    static VoipSignError error(Executable call) {
+        return error(call, "");
+    }
 
     static JsonNode load(String name) {
         String dir = System.getProperty("voipsign.vectors");
