@@ -29,17 +29,34 @@
 //     every instance sharing a Redis server or cluster) enforces WeChat's room
 //     rules (seats per room, rooms per day) before a ticket is handed out:
 //     [Ledger.AdmitAndIssue] on join, [Ledger.Heartbeat], [Ledger.Sync],
-//     [Ledger.Leave], with [ErrRoomFull] and [ErrDailyRoomLimit] instead of
+//     [Ledger.Leave], with named refusals ([ErrRefusal]) instead of
 //     WeChat's late failures.
 //
 // # Errors
 //
-// Invalid input is refused with an [*Error] carrying a stable [Code] (the same
-// names in every language, e.g. INVALID_NONCE) and a message naming the field
-// and the reason. The message never contains the session_key, so it may be
-// logged or returned to a client. Test for a code with errors.Is:
+// Every failure is an [*Error] carrying a stable [Code] (the same names in every
+// language, e.g. INVALID_NONCE) and a message naming the field and the reason.
+// The message never contains the session_key, so it may be logged or returned
+// to a client. Test for a code, or for its [Kind], with errors.Is:
 //
-//	if errors.Is(err, voipsign.ErrInvalidTimestamp) { … }
+//	errors.Is(err, voipsign.ErrInvalidTimestamp) // one code
+//	errors.Is(err, voipsign.ErrInput)            // a bad argument (every INVALID_* code; a closed Ledger)
+//	errors.Is(err, voipsign.ErrRefusal)          // the ledger's rules (a full room, the day's limit): not ErrInput
+//	errors.Is(err, voipsign.ErrOutage)           // the ledger's store cannot be reached
+//	errors.Is(err, voipsign.ErrInternal)         // a bug, or the machine's random number generator failed
+//
+// Codes, kinds, sentinels, enums, records and options are generated from
+// core's contract description (contract_gen.go, `make gen`).
+//
+// # Ledger options and contexts
+//
+// A Ledger's options are functional options, one With… function per option
+// (WithCapacity, WithReserveTTL, WithKeyPrefix, …): an option not given is the
+// library's default, a given one is its value (0 included), and the library
+// checks them all, refusing a bad one (an input error) naming it in
+// camelCase. Every Ledger method takes a context.Context first, checked before
+// the call (a done context is ctx.Err()); a call in flight is not interrupted,
+// but bounded by the Redis timeouts.
 //
 // The package checks no value itself: the library decides what is refused and,
 // when several inputs are bad, reports the first in the order every voipsign

@@ -5,62 +5,14 @@ package voipsign
 */
 import "C"
 
-// Code is the stable code of a failure, the same in every language voipsign
-// supports. Its values mirror the C enum voipsign_status; String returns the
-// name defined by the library (voipsign_status_name), e.g. "INVALID_NONCE".
-type Code int
+// The codes, kinds and sentinels are generated from core's contract description
+// (contract_gen.go); this file is the error type and its plumbing.
 
-// The codes. CodeOK is never carried by an *Error.
-const (
-	CodeOK                Code = C.VOIPSIGN_OK                  // 0 "OK"
-	CodeInvalidAppID      Code = C.VOIPSIGN_INVALID_APP_ID      // 1 "INVALID_APP_ID"
-	CodeInvalidGroupID    Code = C.VOIPSIGN_INVALID_GROUP_ID    // 2 "INVALID_GROUP_ID"
-	CodeInvalidNonce      Code = C.VOIPSIGN_INVALID_NONCE       // 3 "INVALID_NONCE"
-	CodeInvalidTimestamp  Code = C.VOIPSIGN_INVALID_TIMESTAMP   // 4 "INVALID_TIMESTAMP"
-	CodeInvalidSessionKey Code = C.VOIPSIGN_INVALID_SESSION_KEY // 5 "INVALID_SESSION_KEY"
-	CodeInvalidSignature  Code = C.VOIPSIGN_INVALID_SIGNATURE   // 6 "INVALID_SIGNATURE"
-	CodeNullArgument      Code = C.VOIPSIGN_NULL_ARGUMENT       // 7 "NULL_ARGUMENT"
-	CodeInvalidUTF8       Code = C.VOIPSIGN_INVALID_UTF8        // 8 "INVALID_UTF8"
-	CodeBufferTooSmall    Code = C.VOIPSIGN_BUFFER_TOO_SMALL    // 9 "BUFFER_TOO_SMALL"
-	CodeRNGFailure        Code = C.VOIPSIGN_RNG_FAILURE         // 10 "RNG_FAILURE"
-	CodeInternal          Code = C.VOIPSIGN_INTERNAL            // 11 "INTERNAL"
-	CodeInvalidRoomType   Code = C.VOIPSIGN_INVALID_ROOM_TYPE   // 12 "INVALID_ROOM_TYPE"
-	CodeRoomFull          Code = C.VOIPSIGN_ROOM_FULL           // 13 "ROOM_FULL"
-	CodeDailyRoomLimit    Code = C.VOIPSIGN_DAILY_ROOM_LIMIT    // 14 "DAILY_ROOM_LIMIT"
-	CodeNotAdmitted       Code = C.VOIPSIGN_NOT_ADMITTED        // 15 "NOT_ADMITTED"
-	CodeInvalidMemberID   Code = C.VOIPSIGN_INVALID_MEMBER_ID   // 16 "INVALID_MEMBER_ID"
-	CodeInvalidRules      Code = C.VOIPSIGN_INVALID_RULES       // 17 "INVALID_RULES"
-	CodeLedgerUnavailable Code = C.VOIPSIGN_LEDGER_UNAVAILABLE  // 18 "LEDGER_UNAVAILABLE"
-	CodeInvalidRedisURL   Code = C.VOIPSIGN_INVALID_REDIS_URL   // 19 "INVALID_REDIS_URL"
-	maxKnownCode               = CodeInvalidRedisURL
-)
-
-// codeNames caches the library's static names of the known codes.
-var codeNames = func() (names [maxKnownCode + 1]string) {
-	for c := range names {
-		names[c] = staticString(C.voipsign_status_name(C.int32_t(c)))
-	}
-	return names
-}()
-
-// String returns the code's name as docs/CONTRACT.md spells it
-// ("INVALID_NONCE"), or "UNKNOWN" for a number the linked library does not define.
-func (c Code) String() string {
-	if c >= 0 && c <= maxKnownCode {
-		return codeNames[c]
-	}
-	if int64(c) != int64(int32(c)) {
-		return "UNKNOWN"
-	}
-	return staticString(C.voipsign_status_name(C.int32_t(c)))
-}
-
-// Error is the error every function of the package returns for invalid input:
-// a stable Code and a message that names the field and the reason. The message
-// never contains the session_key or any part of it.
-//
-// Test for a code with errors.Is(err, voipsign.ErrInvalidNonce) (Is compares
-// codes only), or get the details with errors.As.
+// Error is the error every function of the package returns: a stable Code and a
+// message that names the field and the reason (never the session_key or any
+// part of it). Test with errors.Is for a code (voipsign.ErrRoomFull) or a kind
+// (voipsign.ErrInput, ErrRefusal, ErrOutage, ErrInternal), or get the details
+// with errors.As.
 type Error struct {
 	Code    Code
 	Message string
@@ -74,41 +26,32 @@ func (e *Error) Error() string {
 	return "voipsign: " + e.Code.String() + ": " + e.Message
 }
 
-// Is reports whether target is an *Error with the same Code, so that
-// errors.Is(err, voipsign.ErrInvalidNonce) matches every INVALID_NONCE error.
+// Is reports whether target is an *Error with the same Code, or the Kind of
+// e's Code: errors.Is(err, voipsign.ErrInvalidNonce), errors.Is(err, voipsign.ErrInput).
 func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && e != nil && t != nil && t.Code == e.Code
+	switch t := target.(type) {
+	case *Error:
+		return e != nil && t != nil && t.Code == e.Code
+	case Kind:
+		return e != nil && e.Code.Kind() == t
+	}
+	return false
 }
 
-// Sentinel errors, one per code, for errors.Is. Their messages are the
-// library's generic descriptions; a returned error carries the specific reason.
-var (
-	ErrInvalidAppID      = sentinel(CodeInvalidAppID)
-	ErrInvalidGroupID    = sentinel(CodeInvalidGroupID)
-	ErrInvalidNonce      = sentinel(CodeInvalidNonce)
-	ErrInvalidTimestamp  = sentinel(CodeInvalidTimestamp)
-	ErrInvalidSessionKey = sentinel(CodeInvalidSessionKey)
-	ErrInvalidSignature  = sentinel(CodeInvalidSignature)
-	ErrInvalidRoomType   = sentinel(CodeInvalidRoomType)
-	ErrNullArgument      = sentinel(CodeNullArgument)
-	ErrInvalidUTF8       = sentinel(CodeInvalidUTF8)
-	ErrBufferTooSmall    = sentinel(CodeBufferTooSmall)
-	ErrRNGFailure        = sentinel(CodeRNGFailure)
-	ErrInternal          = sentinel(CodeInternal)
+// libraryName is the linked library's name of a code ("UNKNOWN" if none).
+func libraryName(c Code) string {
+	if int64(c) != int64(int32(c)) {
+		return "UNKNOWN"
+	}
+	return staticString(C.voipsign_status_name(C.int32_t(c)))
+}
 
-	// The room ledger's codes (see Ledger).
-	ErrRoomFull          = sentinel(CodeRoomFull)          // every seat is taken by other members
-	ErrDailyRoomLimit    = sentinel(CodeDailyRoomLimit)    // opening the room would exceed today's limit
-	ErrNotAdmitted       = sentinel(CodeNotAdmitted)       // the member holds no live seat: admit again
-	ErrInvalidMemberID   = sentinel(CodeInvalidMemberID)   // a member id (openid) is not 1–128 printable ASCII bytes
-	ErrInvalidRules      = sentinel(CodeInvalidRules)      // Rules or RedisOptions out of range (NewMemoryLedger, NewRedisLedger)
-	ErrLedgerUnavailable = sentinel(CodeLedgerUnavailable) // the store cannot be reached (OnUnavailableRefuse)
-	ErrInvalidRedisURL   = sentinel(CodeInvalidRedisURL)   // NewRedisLedger's url is malformed (never echoed: it may carry a password)
-)
-
-func sentinel(c Code) *Error {
-	return &Error{Code: c, Message: staticString(C.voipsign_status_message(C.int32_t(c)))}
+// libraryKind is the linked library's kind of a code (internal if unknown).
+func libraryKind(c Code) Kind {
+	if int64(c) != int64(int32(c)) {
+		return KindInternal
+	}
+	return Kind(C.voipsign_status_kind(C.int32_t(c)))
 }
 
 // newError builds the *Error of a failed call. first is the status of the call
@@ -116,13 +59,13 @@ func sentinel(c Code) *Error {
 // filled e. They agree unless the library is not deterministic, in which case the
 // first status wins with the library's generic message.
 func newError(first, second uint32, e *C.voipsign_error) error {
-	code := Code(first)
+	code := codeOf(first)
+	msg := staticString(C.voipsign_status_message(C.int32_t(first)))
 	if second == first && e.status == first {
-		n := int(e.message_len)
-		if n > len(e.message) {
-			n = len(e.message)
-		}
-		return &Error{Code: code, Message: C.GoStringN(&e.message[0], C.int(n))}
+		msg = C.GoStringN(&e.message[0], C.int(min(int(e.message_len), len(e.message))))
 	}
-	return &Error{Code: code, Message: staticString(C.voipsign_status_message(C.int32_t(first)))}
+	if code != Code(first) {
+		msg = libraryName(Code(first)) + " (a bug of the Go binding): " + msg
+	}
+	return &Error{Code: code, Message: msg}
 }

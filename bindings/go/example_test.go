@@ -92,7 +92,7 @@ func ExampleSessionSignature() {
 }
 
 func ExampleIssue() {
-	ticket, err := voipsign.Issue("wx20afc706a711eefc", "1559129713_672975982", "gDyVgzwa0mFz9uUP7M6GQQ==", voipsign.Video)
+	ticket, err := voipsign.Issue("wx20afc706a711eefc", "1559129713_672975982", "gDyVgzwa0mFz9uUP7M6GQQ==", voipsign.RoomTypeVideo)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func Example_httpHandler() {
 	sessionKeyOf := func(r *http.Request) string { return "gDyVgzwa0mFz9uUP7M6GQQ==" }
 
 	handler := func(w http.ResponseWriter, r *http.Request) {
-		ticket, err := voipsign.Issue(appID, r.URL.Query().Get("groupId"), sessionKeyOf(r), voipsign.Voice)
+		ticket, err := voipsign.Issue(appID, r.URL.Query().Get("groupId"), sessionKeyOf(r), voipsign.RoomTypeVoice)
 		switch {
 		case errors.Is(err, voipsign.ErrInvalidGroupID), errors.Is(err, voipsign.ErrInvalidUTF8):
 			http.Error(w, err.Error(), http.StatusBadRequest) // safe: no secret in it

@@ -136,7 +136,7 @@ func TestSecretsInvalidVectors(t *testing.T) {
 			noKey(t, "Diagnose(older key)", err, key, docKey, otherKey)
 			noKey(t, "Diagnose(older key) result", d, key, docKey, otherKey)
 			if keyErr {
-				_, err = Issue(docParams.AppID, docParams.GroupID, key, Video)
+				_, err = Issue(docParams.AppID, docParams.GroupID, key, RoomTypeVideo)
 				wantErr(t, "Issue", err, c.Error)
 				noKey(t, "Issue", err, key)
 				_, err = SessionSignature(key, []byte(key))
@@ -170,7 +170,7 @@ func TestSecretsErrorsAfterTheKey(t *testing.T) {
 		{"Verify(cloud suffix holding the key)", "INVALID_SIGNATURE",
 			func() (any, error) { return Verify(docParams, docKey, docSig+"_"+docKey) }},
 		{"Issue(room type)", "INVALID_ROOM_TYPE", func() (any, error) { return Issue(docParams.AppID, docParams.GroupID, docKey, "Video") }},
-		{"Issue(bad group)", "INVALID_GROUP_ID", func() (any, error) { return Issue(docParams.AppID, "a\nb", docKey, Voice) }},
+		{"Issue(bad group)", "INVALID_GROUP_ID", func() (any, error) { return Issue(docParams.AppID, "a\nb", docKey, RoomTypeVoice) }},
 		{"SignMany(bad third key)", "INVALID_SESSION_KEY",
 			func() (any, error) { return SignMany(docParams, []string{docKey, otherKey, docKey[:23]}) }},
 		{"SignMany(bad nonce)", "INVALID_NONCE", func() (any, error) { return SignMany(bad, []string{docKey, otherKey}) }},
@@ -191,7 +191,7 @@ func TestSecretsErrorsAfterTheKey(t *testing.T) {
 
 // The results that are made with a key: tickets and diagnoses.
 func TestSecretsInResults(t *testing.T) {
-	ticket, err := Issue(docParams.AppID, docParams.GroupID, docKey, Video)
+	ticket, err := Issue(docParams.AppID, docParams.GroupID, docKey, RoomTypeVideo)
 	if err != nil {
 		t.Fatal(err)
 	}

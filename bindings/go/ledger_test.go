@@ -1,6 +1,7 @@
 package voipsign
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -12,11 +13,11 @@ import (
 
 const ledgerApp = "wx20afc706a711eefc"
 
-func newLedger(t *testing.T, r Rules) *Ledger {
+func newLedger(t *testing.T, opts ...Option) *Ledger {
 	t.Helper()
-	l, err := NewMemoryLedger(r)
+	l, err := NewMemoryLedger(opts...)
 	if err != nil {
-		t.Fatalf("NewMemoryLedger(%+v): %v", r, err)
+		t.Fatalf("NewMemoryLedger: %v", err)
 	}
 	t.Cleanup(func() { l.Close() })
 	return l
@@ -29,7 +30,7 @@ func newLedger(t *testing.T, r Rules) *Ledger {
 // openings the goroutines saw are the openings the quota counted.
 func TestLedgerConcurrentRooms(t *testing.T) {
 	const capacity, rooms, workers, ops = 3, 3, 8, 3000
-	l := newLedger(t, Rules{Capacity: capacity})
+	l := newLedger(t, WithCapacity(capacity))
 	var wg sync.WaitGroup
 	opened := make([]int, workers)
 	for w := 0; w < workers; w++ {
@@ -45,7 +46,7 @@ func TestLedgerConcurrentRooms(t *testing.T) {
 				group := fmt.Sprintf("room-%d", r)
 				switch (rnd >> 16) % 5 {
 				case 0, 1:
-					a, err := l.Admit(ledgerApp, group, member)
+					a, err := l.Admit(bg, ledgerApp, group, member)
 					switch {
 					case errors.Is(err, ErrRoomFull) && !seated[r]:
 					case err != nil:
@@ -61,20 +62,20 @@ func TestLedgerConcurrentRooms(t *testing.T) {
 						seated[r] = true
 					}
 				case 2:
-					_, err := l.Heartbeat(ledgerApp, group, member)
+					_, err := l.Heartbeat(bg, ledgerApp, group, member)
 					if seated[r] && err != nil || !seated[r] && !errors.Is(err, ErrNotAdmitted) {
 						t.Errorf("%s Heartbeat(%s): %v (seated %v)", member, group, err, seated[r])
 						return
 					}
 				case 3:
-					removed, err := l.Leave(ledgerApp, group, member)
+					removed, err := l.Leave(bg, ledgerApp, group, member)
 					if err != nil || removed != seated[r] {
 						t.Errorf("%s Leave(%s) = %v, %v (seated %v)", member, group, removed, err, seated[r])
 						return
 					}
 					seated[r] = false
 				case 4:
-					room, err := l.Room(ledgerApp, group)
+					room, err := l.Room(bg, ledgerApp, group)
 					if err != nil || len(room.Members) > capacity || room.Live != (len(room.Members) > 0) {
 						t.Errorf("Room(%s) = %+v, %v", group, room, err)
 						return
@@ -88,7 +89,7 @@ func TestLedgerConcurrentRooms(t *testing.T) {
 	for _, n := range opened {
 		total += n
 	}
-	u, err := l.Usage(ledgerApp)
+	u, err := l.Usage(bg, ledgerApp)
 	if err != nil || u.Rooms != total || total == 0 {
 		t.Errorf("Usage = %+v, %v; the goroutines saw %d openings", u, err, total)
 	}
@@ -97,7 +98,7 @@ func TestLedgerConcurrentRooms(t *testing.T) {
 // Close while goroutines are calling: each call either completes or returns
 // ErrLedgerClosed, never touches a freed ledger (run under -race too).
 func TestLedgerCloseWhileInUse(t *testing.T) {
-	l, err := NewMemoryLedger(Rules{})
+	l, err := NewMemoryLedger()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,15 +110,15 @@ func TestLedgerCloseWhileInUse(t *testing.T) {
 			defer wg.Done()
 			member := fmt.Sprintf("m%d", w)
 			for i := 0; ; i++ {
-				_, err := l.Admit(ledgerApp, "room", member)
+				_, err := l.Admit(bg, ledgerApp, "room", member)
 				if i == 10 {
 					started <- struct{}{}
 				}
 				if err == nil {
-					_, err = l.Sync(ledgerApp, "room", []string{member})
+					_, err = l.Sync(bg, ledgerApp, "room", []string{member})
 				}
 				if err == nil {
-					_, err = l.Leave(ledgerApp, "room", member)
+					_, err = l.Leave(bg, ledgerApp, "room", member)
 				}
 				if err != nil {
 					if err != ErrLedgerClosed {
@@ -137,31 +138,65 @@ func TestLedgerCloseWhileInUse(t *testing.T) {
 	wg.Wait()
 }
 
-// A closed ledger refuses every method with ErrLedgerClosed (a NULL_ARGUMENT
-// *Error); Close twice is fine.
+// A closed ledger refuses every method with ErrLedgerClosed (its own code,
+// LEDGER_CLOSED, an input error); Close twice is fine.
 func TestLedgerClosedWhileIdle(t *testing.T) {
-	l, err := NewMemoryLedger(Rules{})
+	l, err := NewMemoryLedger()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Admit(ledgerApp, "room", "alice"); err != nil {
+	if _, err := l.Admit(bg, ledgerApp, "room", "alice"); err != nil {
 		t.Fatal(err)
 	}
 	if l.Close() != nil || l.Close() != nil {
 		t.Fatal("Close returned an error")
 	}
 	now := time.Now()
-	_, err1 := l.Admit(ledgerApp, "room", "alice")
-	_, _, err2 := l.AdmitAndIssueAt(ledgerApp, "room", "alice", docKey, Voice, now)
-	_, err3 := l.Heartbeat(ledgerApp, "room", "alice")
-	_, err4 := l.LeaveAt(ledgerApp, "room", "alice", now)
-	_, err5 := l.Sync(ledgerApp, "room", nil)
-	_, err6 := l.RoomAt(ledgerApp, "room", now)
-	_, err7 := l.UsageOfDay(ledgerApp, 1)
+	_, err1 := l.Admit(bg, ledgerApp, "room", "alice")
+	_, _, err2 := l.AdmitAndIssueAt(bg, ledgerApp, "room", "alice", docKey, RoomTypeVoice, now)
+	_, err3 := l.Heartbeat(bg, ledgerApp, "room", "alice")
+	_, err4 := l.LeaveAt(bg, ledgerApp, "room", "alice", now)
+	_, err5 := l.Sync(bg, ledgerApp, "room", nil)
+	_, err6 := l.RoomAt(bg, ledgerApp, "room", now)
+	_, err7 := l.UsageOfDay(bg, ledgerApp, 1)
 	for i, err := range []error{err1, err2, err3, err4, err5, err6, err7} {
-		if err != ErrLedgerClosed || !errors.Is(err, ErrNullArgument) {
+		if err != ErrLedgerClosed || !errors.Is(err, ErrInput) || errors.Is(err, ErrRefusal) {
 			t.Errorf("call %d after Close: %v", i+1, err)
 		}
+		checkCode(t, fmt.Sprintf("call %d after Close", i+1), err, "LEDGER_CLOSED", "")
+	}
+	var e *Error
+	if !errors.As(ErrLedgerClosed, &e) || e.Code.String() != "LEDGER_CLOSED" || e.Code.Kind() != KindInput {
+		t.Errorf("ErrLedgerClosed = %#v", ErrLedgerClosed)
+	}
+	// A done context is refused before the library is called, on a closed
+	// ledger too.
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	if _, err := l.Admit(ctx, ledgerApp, "room", "alice"); err != context.Canceled {
+		t.Errorf("Admit(cancelled ctx) = %v", err)
+	}
+}
+
+// A context that is done is ctx.Err() and nothing happens; a live one changes
+// nothing.
+func TestLedgerContext(t *testing.T) {
+	l := newLedger(t)
+	ctx, cancel := context.WithTimeout(bg, time.Hour)
+	if _, err := l.Admit(ctx, ledgerApp, "ctx", "alice"); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if _, err := l.Admit(ctx, ledgerApp, "ctx", "bob"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Admit(cancelled) = %v", err)
+	}
+	past, cancel2 := context.WithDeadline(bg, time.Now().Add(-time.Second))
+	defer cancel2()
+	if _, err := l.Sync(past, ledgerApp, "ctx", []string{"carol"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Sync(past deadline) = %v", err)
+	}
+	if r, err := l.Room(bg, ledgerApp, "ctx"); err != nil || len(r.Members) != 1 || r.Members[0].MemberID != "alice" {
+		t.Errorf("a done context changed the room: %+v, %v", r, err)
 	}
 }
 
@@ -169,11 +204,11 @@ func TestLedgerClosedWhileIdle(t *testing.T) {
 func TestLedgerFinalizer(t *testing.T) {
 	before := liveLedgers.Load()
 	for i := 0; i < 50; i++ {
-		l, err := NewMemoryLedger(Rules{})
+		l, err := NewMemoryLedger()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := l.Admit(ledgerApp, "room", "alice"); err != nil {
+		if _, err := l.Admit(bg, ledgerApp, "room", "alice"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -192,85 +227,108 @@ func TestLedgerFinalizer(t *testing.T) {
 
 func TestLedgerRules(t *testing.T) {
 	bad := []struct {
-		rules Rules
+		opts  []Option
 		field string
 	}{
-		{Rules{Capacity: 11}, "capacity"},
-		{Rules{Capacity: -1}, "capacity"},
-		{Rules{Capacity: ExplicitZero}, "capacity"},
-		{Rules{DailyRoomLimit: 100001}, "daily_room_limit"},
-		{Rules{DailyRoomLimit: 5, DailyRoomWarning: 6}, "daily_room_warning"},
-		{Rules{ReserveTTL: time.Second - time.Microsecond}, "reserve_ttl_ms"}, // 999 ms: rounded down
-		{Rules{LeaseTTL: time.Hour + time.Millisecond}, "lease_ttl_ms"},
-		{Rules{SyncGrace: -time.Nanosecond}, "sync_grace_ms"}, // -1 ms: rounded down
-		{Rules{DayOffsetMinutes: 841}, "day_offset_minutes"},
-		{Rules{OnUnavailable: 2}, "on_unavailable"},
+		{[]Option{WithCapacity(11)}, "capacity"},
+		{[]Option{WithCapacity(-1)}, "capacity"},
+		{[]Option{WithCapacity(0)}, "capacity"},
+		{[]Option{WithDailyRoomLimit(100001)}, "dailyRoomLimit"},
+		{[]Option{WithDailyRoomLimit(5), WithDailyRoomWarning(6)}, "dailyRoomWarning"},
+		{[]Option{WithReserveTTL(time.Second - time.Millisecond)}, "reserveTtlMs"},
+		{[]Option{WithReserveTTL(time.Second + time.Microsecond)}, "reserveTtlMs"}, // not whole ms: refused, not rounded
+		{[]Option{WithLeaseTTL(time.Hour + time.Millisecond)}, "leaseTtlMs"},
+		{[]Option{WithSyncGrace(-time.Millisecond)}, "syncGraceMs"},
+		{[]Option{WithDayOffsetMinutes(841)}, "dayOffsetMinutes"},
+		{[]Option{WithOnUnavailable("maybe")}, "onUnavailable"},
+		{[]Option{WithKeyPrefix("tests")}, "keyPrefix"}, // a Redis option on a memory ledger
+		{[]Option{WithCommandTimeout(time.Second)}, "commandTimeoutMs"},
 	}
-	for _, c := range bad {
-		l, err := NewMemoryLedger(c.rules)
-		checkCode(t, fmt.Sprintf("NewMemoryLedger(%+v)", c.rules), err, "INVALID_RULES", "")
+	for i, c := range bad {
+		l, err := NewMemoryLedger(c.opts...)
+		what := fmt.Sprintf("NewMemoryLedger(case %d)", i)
+		checkCode(t, what, err, "INVALID_RULES", "")
 		if l != nil || err != nil && !strings.Contains(err.Error(), c.field) {
-			t.Errorf("NewMemoryLedger(%+v) = %v, %v; want a message naming %s", c.rules, l, err, c.field)
+			t.Errorf("%s = %v, %v; want a message naming %s", what, l, err, c.field)
+		}
+		if !errors.Is(err, ErrInput) || errors.Is(err, ErrRefusal) {
+			t.Errorf("%s: %v is not an input error", what, err)
 		}
 	}
-	if OnUnavailableAllow.String() != "allow" || OnUnavailableRefuse.String() != "refuse" || OnUnavailable(7).String() != "OnUnavailable(7)" {
-		t.Error("OnUnavailable.String")
+	// An unknown name (only reachable through the JSON the options become) is
+	// refused by the library, named as Go users spell options.
+	_, err := openJSON(nil, map[string]any{"dailyRoomLimt": 5})
+	checkCode(t, "unknown option", err, "INVALID_RULES", "")
+	if err == nil || !strings.Contains(err.Error(), "dailyRoomLimt") || !strings.Contains(err.Error(), "dailyRoomLimit") {
+		t.Errorf("unknown option: %v; want it named and dailyRoomLimit suggested", err)
+	}
+	_, err = openJSON(nil, map[string]any{"capacity": "4"})
+	if err == nil || !strings.Contains(err.Error(), "capacity") || strings.Contains(err.Error(), "daily_room") {
+		t.Errorf("capacity as a string: %v", err)
+	}
+	// The last of repeated options wins.
+	l := newLedger(t, WithCapacity(11), WithCapacity(1))
+	if _, err := l.Admit(bg, ledgerApp, "one", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Admit(bg, ledgerApp, "one", "b"); !errors.Is(err, ErrRoomFull) {
+		t.Errorf("capacity 1: %v", err)
 	}
 
-	// ExplicitZero is a real 0: days in UTC, no sync grace, warning from 0.
-	l := newLedger(t, Rules{DayOffsetMinutes: ExplicitZero, SyncGrace: ExplicitZero, DailyRoomWarning: ExplicitZero})
+	// 0 is a real 0: days in UTC, no sync grace, warning from 0.
+	l = newLedger(t, WithDayOffsetMinutes(0), WithSyncGrace(0), WithDailyRoomWarning(0))
 	at := time.Date(2024, 6, 30, 23, 0, 0, 0, time.UTC) // 07:00 on July 1st in Beijing
-	u, err := l.UsageAt(ledgerApp, at)
+	u, err := l.UsageAt(bg, ledgerApp, at)
 	if err != nil || u.Day != at.Unix()/86400 {
 		t.Errorf("UsageAt: %+v, %v; want the UTC day %d", u, err, at.Unix()/86400)
 	}
-	a, err := l.AdmitAt(ledgerApp, "room", "alice", at)
-	if err != nil || !a.QuotaWarning || !a.LeaseExpiresAt.Equal(at.Add(time.Minute)) {
+	a, err := l.AdmitAt(bg, ledgerApp, "room", "alice", at)
+	if err != nil || !a.QuotaWarning || !a.LeaseExpiresAt.Time().Equal(at.Add(time.Minute)) {
 		t.Errorf("AdmitAt = %+v, %v", a, err)
 	}
-	r, err := l.SyncAt(ledgerApp, "room", nil, at) // alice is 0 ms old: no grace
+	r, err := l.SyncAt(bg, ledgerApp, "room", nil, at) // alice is 0 ms old: no grace
 	if err != nil || r.Live || r.Generation != 1 || r.Members == nil {
 		t.Errorf("SyncAt(no ids) = %+v, %v", r, err)
 	}
-	// The zero Rules: Beijing days, 60 s reservations on the store's clock.
-	l = newLedger(t, Rules{})
-	u, _ = l.UsageAt(ledgerApp, at)
+	// No options: Beijing days, 60 s reservations on the store's clock.
+	l = newLedger(t)
+	u, _ = l.UsageAt(bg, ledgerApp, at)
 	if u.Day != at.Unix()/86400+1 || u.DailyRoomLimit != 100000 {
-		t.Errorf("Rules{}: UsageAt = %+v", u)
+		t.Errorf("defaults: UsageAt = %+v", u)
 	}
 	before := time.Now()
-	a, err = l.Admit(ledgerApp, "room", "alice")
-	if err != nil || a.LeaseExpiresAt.Before(before.Add(time.Minute-time.Millisecond)) || a.LeaseExpiresAt.After(time.Now().Add(time.Minute)) {
+	a, err = l.Admit(bg, ledgerApp, "room", "alice")
+	if err != nil || a.LeaseExpiresAt.Time().Before(before.Add(time.Minute-time.Millisecond)) || a.LeaseExpiresAt.Time().After(time.Now().Add(time.Minute)) {
 		t.Errorf("Admit on the store's clock = %+v, %v (called at %v)", a, err, before)
 	}
 }
 
 func TestLedgerInputErrors(t *testing.T) {
-	l := newLedger(t, Rules{})
+	l := newLedger(t)
 	now := time.UnixMilli(1717214400000)
 	for _, id := range []string{"", "bad id", strings.Repeat("m", 129), "caf\u00e9", "tab\there", "del\x7f"} {
-		_, err := l.AdmitAt(ledgerApp, "room", id, now)
+		_, err := l.AdmitAt(bg, ledgerApp, "room", id, now)
 		checkCode(t, fmt.Sprintf("AdmitAt(%q)", id), err, "INVALID_MEMBER_ID", "")
-		_, err = l.HeartbeatAt(ledgerApp, "room", id, now)
+		_, err = l.HeartbeatAt(bg, ledgerApp, "room", id, now)
 		checkCode(t, fmt.Sprintf("HeartbeatAt(%q)", id), err, "INVALID_MEMBER_ID", "")
-		_, err = l.LeaveAt(ledgerApp, "room", id, now)
+		_, err = l.LeaveAt(bg, ledgerApp, "room", id, now)
 		checkCode(t, fmt.Sprintf("LeaveAt(%q)", id), err, "INVALID_MEMBER_ID", "")
-		_, err = l.SyncAt(ledgerApp, "room", []string{"alice", id}, now)
+		_, err = l.SyncAt(bg, ledgerApp, "room", []string{"alice", id}, now)
 		checkCode(t, fmt.Sprintf("SyncAt(%q)", id), err, "INVALID_MEMBER_ID", "")
 	}
-	_, err := l.AdmitAt(ledgerApp, "room", "m\xff", now)
+	_, err := l.AdmitAt(bg, ledgerApp, "room", "m\xff", now)
 	checkCode(t, "AdmitAt(invalid UTF-8)", err, "INVALID_UTF8", "")
-	_, err = l.AdmitAt("", "", "bad id", now)
+	_, err = l.AdmitAt(bg, "", "", "bad id", now)
 	checkCode(t, "AdmitAt(all bad)", err, "INVALID_APP_ID", "")
 
 	// roomType "" is refused like any other bad value, and takes no seat.
-	_, _, err = l.AdmitAndIssueAt(ledgerApp, "room", "alice", docKey, "", now)
+	_, _, err = l.AdmitAndIssueAt(bg, ledgerApp, "room", "alice", docKey, "", now)
 	checkCode(t, `AdmitAndIssueAt(roomType "")`, err, "INVALID_ROOM_TYPE", docKey)
-	if r, _ := l.RoomAt(ledgerApp, "room", now); r.Generation != 0 || len(r.Members) != 0 {
+	if r, _ := l.RoomAt(bg, ledgerApp, "room", now); r.Generation != 0 || len(r.Members) != 0 {
 		t.Errorf("a refused AdmitAndIssue took a seat: %+v", r)
 	}
-	a, ticket, err := l.AdmitAndIssue(ledgerApp, "room", "alice", docKey, Video)
-	if err != nil || !a.Opened || ticket.RoomType != Video || ticket.GroupID != "room" {
+	a, ticket, err := l.AdmitAndIssue(bg, ledgerApp, "room", "alice", docKey, RoomTypeVideo)
+	if err != nil || !a.Opened || ticket.RoomType != RoomTypeVideo || ticket.GroupID != "room" {
 		t.Errorf("AdmitAndIssue = %+v, %+v, %v", a, ticket, err)
 	}
 	if d := time.Now().Unix() - ticket.TimeStamp; d < 0 || d > 5 {
@@ -281,22 +339,22 @@ func TestLedgerInputErrors(t *testing.T) {
 // A room whose JSON outgrows the first buffer of Sync (ids of 128 '"', each
 // escaped in JSON): the sync is applied once and the room read back whole.
 func TestLedgerSyncLargeRoom(t *testing.T) {
-	l := newLedger(t, Rules{})
+	l := newLedger(t)
 	now := time.UnixMilli(1717214400000)
 	ids := make([]string, 40)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("%03d", i) + strings.Repeat(`"\`, 62) + "x"
 	}
-	r, err := l.SyncAt(ledgerApp, "room", ids, now)
+	r, err := l.SyncAt(bg, ledgerApp, "room", ids, now)
 	if err != nil || len(r.Members) != len(ids) || !r.Live || r.Generation != 1 {
 		t.Fatalf("SyncAt = %d members, %v, %v", len(r.Members), r.Generation, err)
 	}
 	for i, s := range r.Members {
-		if s.MemberID != ids[i] || !s.Since.Equal(now) || !s.Expires.Equal(now.Add(45*time.Second)) {
+		if s.MemberID != ids[i] || !s.Since.Time().Equal(now) || !s.Expires.Time().Equal(now.Add(45*time.Second)) {
 			t.Errorf("seat %d = %+v", i, s)
 		}
 	}
-	if u, _ := l.UsageAt(ledgerApp, now); u.Rooms != 0 {
+	if u, _ := l.UsageAt(bg, ledgerApp, now); u.Rooms != 0 {
 		t.Errorf("sync charged the quota: %+v", u)
 	}
 }

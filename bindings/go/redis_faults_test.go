@@ -83,13 +83,13 @@ func timed(f func()) time.Duration {
 func TestRedisKilledServerThenRestarted(t *testing.T) {
 	s := startPrivate(t)
 	const timeout = 250 * time.Millisecond
-	opts := RedisOptions{ConnectTimeout: timeout, CommandTimeout: timeout}
-	allow := newRedis(t, s.url(), Rules{}, opts)
-	refuse := newRedis(t, s.url(), Rules{OnUnavailable: OnUnavailableRefuse}, opts)
-	if a, err := allow.Admit(ledgerApp, "g", "m1"); err != nil || !a.Opened {
+	opts := []Option{WithConnectTimeout(timeout), WithCommandTimeout(timeout)}
+	allow := newRedis(t, s.url(), opts...)
+	refuse := newRedis(t, s.url(), append(opts, WithOnUnavailable(OnUnavailableRefuse))...)
+	if a, err := allow.Admit(bg, ledgerApp, "g", "m1"); err != nil || !a.Opened {
 		t.Fatalf("before the kill: %+v, %v", a, err)
 	}
-	if _, err := refuse.Room(ledgerApp, "g"); err != nil {
+	if _, err := refuse.Room(bg, ledgerApp, "g"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -108,27 +108,27 @@ func TestRedisKilledServerThenRestarted(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		var a Admission
 		var err error
-		d := timed(func() { a, err = allow.Admit(ledgerApp, "g", "m2") })
+		d := timed(func() { a, err = allow.Admit(bg, ledgerApp, "g", "m2") })
 		check("Admit (allow)", d, err, "")
 		if !a.Degraded || a.Opened || a.Members != 0 || a.Generation != 0 {
 			t.Errorf("killed: Admit (allow) = %+v", a)
 		}
-		d = timed(func() { _, err = refuse.Admit(ledgerApp, "g", "m2") })
+		d = timed(func() { _, err = refuse.Admit(bg, ledgerApp, "g", "m2") })
 		check("Admit (refuse)", d, err, "LEDGER_UNAVAILABLE")
 		if err != nil && !strings.Contains(err.Error(), "127.0.0.1") {
 			t.Errorf("the error names no server: %v", err)
 		}
-		d = timed(func() { _, err = allow.Heartbeat(ledgerApp, "g", "m1") })
+		d = timed(func() { _, err = allow.Heartbeat(bg, ledgerApp, "g", "m1") })
 		check("Heartbeat (allow)", d, err, "")
-		d = timed(func() { _, err = refuse.Heartbeat(ledgerApp, "g", "m1") })
+		d = timed(func() { _, err = refuse.Heartbeat(bg, ledgerApp, "g", "m1") })
 		check("Heartbeat (refuse)", d, err, "LEDGER_UNAVAILABLE")
-		d = timed(func() { _, err = allow.Leave(ledgerApp, "g", "m1") })
+		d = timed(func() { _, err = allow.Leave(bg, ledgerApp, "g", "m1") })
 		check("Leave", d, err, "LEDGER_UNAVAILABLE")
-		d = timed(func() { _, err = allow.Sync(ledgerApp, "g", []string{"m1"}) })
+		d = timed(func() { _, err = allow.Sync(bg, ledgerApp, "g", []string{"m1"}) })
 		check("Sync", d, err, "LEDGER_UNAVAILABLE")
-		d = timed(func() { _, err = allow.Room(ledgerApp, "g") })
+		d = timed(func() { _, err = allow.Room(bg, ledgerApp, "g") })
 		check("Room", d, err, "LEDGER_UNAVAILABLE")
-		d = timed(func() { _, err = allow.Usage(ledgerApp) })
+		d = timed(func() { _, err = allow.Usage(bg, ledgerApp) })
 		check("Usage", d, err, "LEDGER_UNAVAILABLE")
 	}
 	if worst >= 2*timeout {
@@ -138,10 +138,10 @@ func TestRedisKilledServerThenRestarted(t *testing.T) {
 
 	// Restarted on the same port: the same Ledgers work again (the data is gone).
 	s.start()
-	if a, err := allow.Admit(ledgerApp, "g", "m3"); err != nil || a.Degraded || !a.Opened || a.Generation != 1 {
+	if a, err := allow.Admit(bg, ledgerApp, "g", "m3"); err != nil || a.Degraded || !a.Opened || a.Generation != 1 {
 		t.Errorf("restarted: Admit = %+v, %v", a, err)
 	}
-	if room, err := refuse.Room(ledgerApp, "g"); err != nil || len(room.Members) != 1 {
+	if room, err := refuse.Room(bg, ledgerApp, "g"); err != nil || len(room.Members) != 1 {
 		t.Errorf("restarted: Room = %+v, %v", room, err)
 	}
 }
@@ -149,8 +149,8 @@ func TestRedisKilledServerThenRestarted(t *testing.T) {
 func TestRedisPausedServerTimesOut(t *testing.T) {
 	s := startPrivate(t)
 	const timeout = 200 * time.Millisecond
-	l := newRedis(t, s.url(), Rules{OnUnavailable: OnUnavailableRefuse}, RedisOptions{ConnectTimeout: timeout, CommandTimeout: timeout})
-	if _, err := l.Admit(ledgerApp, "g", "m1"); err != nil {
+	l := newRedis(t, s.url(), WithOnUnavailable(OnUnavailableRefuse), WithConnectTimeout(timeout), WithCommandTimeout(timeout))
+	if _, err := l.Admit(bg, ledgerApp, "g", "m1"); err != nil {
 		t.Fatal(err)
 	}
 	// Stopping and continuing the child sends this process a SIGCHLD, which Go
@@ -160,7 +160,7 @@ func TestRedisPausedServerTimesOut(t *testing.T) {
 	s.cmd.Process.Signal(syscall.SIGSTOP)
 	time.Sleep(50 * time.Millisecond)
 	var err error
-	d := timed(func() { _, err = l.Admit(ledgerApp, "g", "m2") })
+	d := timed(func() { _, err = l.Admit(bg, ledgerApp, "g", "m2") })
 	checkCode(t, "paused: Admit", err, "LEDGER_UNAVAILABLE", "")
 	if err != nil && !strings.Contains(err.Error(), "within 200 ms") {
 		t.Errorf("paused: %v", err)
@@ -168,17 +168,17 @@ func TestRedisPausedServerTimesOut(t *testing.T) {
 	if d < 150*time.Millisecond || d >= 2*2*timeout {
 		t.Errorf("paused: Admit answered after %v (timeouts %v)", d, timeout)
 	}
-	d = timed(func() { _, err = l.Room(ledgerApp, "g") })
+	d = timed(func() { _, err = l.Room(bg, ledgerApp, "g") })
 	checkCode(t, "paused: Room (a new connection)", err, "LEDGER_UNAVAILABLE", "")
 	if d >= 2*2*timeout {
 		t.Errorf("paused: Room answered after %v", d)
 	}
 	s.cmd.Process.Signal(syscall.SIGCONT)
 	time.Sleep(50 * time.Millisecond)
-	if room, err := l.Room(ledgerApp, "g"); err != nil || len(room.Members) < 1 || len(room.Members) > 2 {
+	if room, err := l.Room(bg, ledgerApp, "g"); err != nil || len(room.Members) < 1 || len(room.Members) > 2 {
 		t.Errorf("resumed: Room = %+v, %v", room, err)
 	}
-	if _, err := l.Admit(ledgerApp, "g", "m3"); err != nil {
+	if _, err := l.Admit(bg, ledgerApp, "g", "m3"); err != nil {
 		t.Errorf("resumed: %v", err)
 	}
 }
@@ -186,7 +186,7 @@ func TestRedisPausedServerTimesOut(t *testing.T) {
 // Many goroutines share one Redis ledger (one per process, as documented).
 func TestRedisLedgerSharedByGoroutines(t *testing.T) {
 	url := redisURL(t, "VOIPSIGN_REDIS_URL")
-	l := newRedis(t, url, Rules{Capacity: 4}, RedisOptions{KeyPrefix: uniquePrefix("shared")})
+	l := newRedis(t, url, WithCapacity(4), WithKeyPrefix(uniquePrefix("shared")))
 	var wg sync.WaitGroup
 	var seated atomic.Int64
 	for g := 0; g < 32; g++ {
@@ -195,7 +195,7 @@ func TestRedisLedgerSharedByGoroutines(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 20; i++ {
 				group := fmt.Sprintf("room-%d", i)
-				a, err := l.Admit(ledgerApp, group, fmt.Sprintf("m%d", g))
+				a, err := l.Admit(bg, ledgerApp, group, fmt.Sprintf("m%d", g))
 				switch {
 				case errors.Is(err, ErrRoomFull):
 				case err != nil || a.Members > 4:
@@ -220,7 +220,7 @@ func TestRedisLedgerSharedByGoroutines(t *testing.T) {
 // SIGCHLD when a child process ends, SIGPROF while CPU profiling.
 func TestRedisSignalsDoNotInterruptCalls(t *testing.T) {
 	url := redisURL(t, "VOIPSIGN_REDIS_URL")
-	l := newRedis(t, url, Rules{OnUnavailable: OnUnavailableRefuse}, RedisOptions{KeyPrefix: uniquePrefix("eintr")})
+	l := newRedis(t, url, WithOnUnavailable(OnUnavailableRefuse), WithKeyPrefix(uniquePrefix("eintr")))
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() { // SIGCHLD, which Go handles, to the whole process, all the time
@@ -238,9 +238,9 @@ func TestRedisSignalsDoNotInterruptCalls(t *testing.T) {
 	failed := 0
 	var first error
 	for i := 0; i < 2000; i++ {
-		a, err := l.Admit(ledgerApp, "g", "m")
+		a, err := l.Admit(bg, ledgerApp, "g", "m")
 		if err == nil && !a.Renewed {
-			_, err = l.Leave(ledgerApp, "g", "m")
+			_, err = l.Leave(bg, ledgerApp, "g", "m")
 		} else if err == nil {
 			err = fmt.Errorf("admission %d answered Renewed after a leave", i)
 		}

@@ -129,12 +129,12 @@ func raceRounds(t *testing.T, url string) {
 	// Their SIGCHLD has come: a signal landing in a blocking read of the library
 	// fails the call (EINTR; see TestRedisPausedServerTimesOut).
 	time.Sleep(20 * time.Millisecond)
-	l := newRedis(t, url, Rules{}, RedisOptions{KeyPrefix: prefix})
-	if u, err := l.Usage(ledgerApp); err != nil || u.Rooms != rounds {
+	l := newRedis(t, url, WithKeyPrefix(prefix))
+	if u, err := l.Usage(bg, ledgerApp); err != nil || u.Rooms != rounds {
 		t.Errorf("usage after %d rounds: %+v, %v", rounds, u, err)
 	}
 	// (Its generation is forgotten EXPIRY_MARGIN_MS after the room empties.)
-	if room, err := l.Room(ledgerApp, raceRoom); err != nil || room.Live {
+	if room, err := l.Room(bg, ledgerApp, raceRoom); err != nil || room.Live {
 		t.Errorf("the room after the race: %+v, %v", room, err)
 	}
 	t.Logf("%d processes x %d goroutines, %d rounds of 64 admissions: %v", raceProcs, raceGoroutines, rounds, elapsed)
@@ -153,8 +153,8 @@ func TestRedisRaceWorker(t *testing.T) {
 		fmt.Fprintf(out, format+"\n", args...)
 		out.Flush()
 	}
-	l, err := NewRedisLedger(os.Getenv("VOIPSIGN_RACE_URL"), Rules{Capacity: raceCapacity},
-		RedisOptions{KeyPrefix: os.Getenv("VOIPSIGN_RACE_PREFIX")})
+	l, err := NewRedisLedger(os.Getenv("VOIPSIGN_RACE_URL"), WithCapacity(raceCapacity),
+		WithKeyPrefix(os.Getenv("VOIPSIGN_RACE_PREFIX")))
 	if err != nil {
 		say("fail %v", err)
 		return
@@ -176,7 +176,7 @@ func TestRedisRaceWorker(t *testing.T) {
 					<-gate // every goroutine admits at once
 					for j := 0; j < 2; j++ {
 						member := fmt.Sprintf("m%d", (id*raceGoroutines+g)*2+j)
-						a, err := l.Admit(ledgerApp, raceRoom, member)
+						a, err := l.Admit(bg, ledgerApp, raceRoom, member)
 						switch {
 						case errors.Is(err, ErrRoomFull):
 							mine[g][j] = false
@@ -208,7 +208,7 @@ func TestRedisRaceWorker(t *testing.T) {
 						continue
 					}
 					member := fmt.Sprintf("m%d", (id*raceGoroutines+g)*2+j)
-					if removed, err := l.Leave(ledgerApp, raceRoom, member); err != nil || !removed {
+					if removed, err := l.Leave(bg, ledgerApp, raceRoom, member); err != nil || !removed {
 						say("fail Leave(%s) = %v, %v", member, removed, err)
 						return
 					}

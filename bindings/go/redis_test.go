@@ -54,9 +54,9 @@ func uniquePrefix(what string) string {
 	return fmt.Sprintf("vstest-go-%s-%d-%d-%d", b.String(), os.Getpid(), prefixCounter.Add(1), time.Now().UnixNano()%1e12)
 }
 
-func newRedis(t *testing.T, url string, r Rules, o RedisOptions) *Ledger {
+func newRedis(t *testing.T, url string, opts ...Option) *Ledger {
 	t.Helper()
-	l, err := NewRedisLedger(url, r, o)
+	l, err := NewRedisLedger(url, opts...)
 	if err != nil {
 		t.Fatalf("NewRedisLedger: %v", err)
 	}
@@ -68,8 +68,8 @@ func TestRedisRoomVectors(t *testing.T) {
 	for _, store := range []struct{ name, env string }{{"server", "VOIPSIGN_REDIS_URL"}, {"cluster", "VOIPSIGN_REDIS_CLUSTER_URL"}} {
 		t.Run(store.name, func(t *testing.T) {
 			url := redisURL(t, store.env)
-			runRoomVectors(t, func(name string, r Rules) (*Ledger, error) {
-				return NewRedisLedger(url, r, RedisOptions{KeyPrefix: uniquePrefix(name)})
+			runRoomVectors(t, func(name string, opts []Option) (*Ledger, error) {
+				return NewRedisLedger(url, append(opts, WithKeyPrefix(uniquePrefix(name)))...)
 			})
 		})
 	}
@@ -81,34 +81,33 @@ func TestRedisLedgerOptions(t *testing.T) {
 	cases := []struct {
 		what string
 		url  string
-		r    Rules
-		o    RedisOptions
+		opts []Option
 		want string // "" = OK
 	}{
-		{"defaults", dead, Rules{}, RedisOptions{}, ""},
-		{"a cluster", "redis+cluster://127.0.0.1:1,127.0.0.1:2", Rules{}, RedisOptions{}, ""},
-		{"TLS with a password", "rediss://:pw@cache.example:6380/2", Rules{}, RedisOptions{}, ""},
-		{"timeouts 1 ms and 60 s", dead, Rules{}, RedisOptions{ConnectTimeout: time.Millisecond, CommandTimeout: time.Minute}, ""},
-		{"a prefix", dead, Rules{}, RedisOptions{KeyPrefix: "staging"}, ""},
-		{"an empty url", "", Rules{}, RedisOptions{}, "INVALID_REDIS_URL"},
-		{"no scheme", "127.0.0.1:6379", Rules{}, RedisOptions{}, "INVALID_REDIS_URL"},
-		{"http", "http://127.0.0.1", Rules{}, RedisOptions{}, "INVALID_REDIS_URL"},
-		{"two hosts", "redis://a:1,b:2", Rules{}, RedisOptions{}, "INVALID_REDIS_URL"},
-		{"a cluster database", "redis+cluster://a:1/3", Rules{}, RedisOptions{}, "INVALID_REDIS_URL"},
-		{"not UTF-8", "redis://h\xff", Rules{}, RedisOptions{}, "INVALID_UTF8"},
-		{"0.5 ms", dead, Rules{}, RedisOptions{ConnectTimeout: 500 * time.Microsecond}, "INVALID_RULES"},
-		{"negative", dead, Rules{}, RedisOptions{CommandTimeout: -time.Second}, "INVALID_RULES"},
-		{"61 s", dead, Rules{}, RedisOptions{CommandTimeout: 61 * time.Second}, "INVALID_RULES"},
-		{"a prefix with a brace", dead, Rules{}, RedisOptions{KeyPrefix: "a{b}"}, "INVALID_RULES"},
-		{"a prefix with a space", dead, Rules{}, RedisOptions{KeyPrefix: "a b"}, "INVALID_RULES"},
-		{"a prefix of 65 bytes", dead, Rules{}, RedisOptions{KeyPrefix: strings.Repeat("x", 65)}, "INVALID_RULES"},
-		{"bad rules", dead, Rules{Capacity: 11}, RedisOptions{}, "INVALID_RULES"},
-		{"url first", "nope", Rules{Capacity: 11}, RedisOptions{KeyPrefix: "{"}, "INVALID_REDIS_URL"},
-		{"url before on_unavailable", "nope", Rules{OnUnavailable: 7}, RedisOptions{}, "INVALID_REDIS_URL"},
-		{"on_unavailable", dead, Rules{OnUnavailable: 7}, RedisOptions{}, "INVALID_RULES"},
+		{"defaults", dead, []Option{}, ""},
+		{"a cluster", "redis+cluster://127.0.0.1:1,127.0.0.1:2", []Option{}, ""},
+		{"TLS with a password", "rediss://:pw@cache.example:6380/2", []Option{}, ""},
+		{"timeouts 1 ms and 60 s", dead, []Option{WithConnectTimeout(time.Millisecond), WithCommandTimeout(time.Minute)}, ""},
+		{"a prefix", dead, []Option{WithKeyPrefix("staging")}, ""},
+		{"an empty url", "", []Option{}, "INVALID_REDIS_URL"},
+		{"no scheme", "127.0.0.1:6379", []Option{}, "INVALID_REDIS_URL"},
+		{"http", "http://127.0.0.1", []Option{}, "INVALID_REDIS_URL"},
+		{"two hosts", "redis://a:1,b:2", []Option{}, "INVALID_REDIS_URL"},
+		{"a cluster database", "redis+cluster://a:1/3", []Option{}, "INVALID_REDIS_URL"},
+		{"not UTF-8", "redis://h\xff", []Option{}, "INVALID_UTF8"},
+		{"0.5 ms", dead, []Option{WithConnectTimeout(500 * time.Microsecond)}, "INVALID_RULES"},
+		{"negative", dead, []Option{WithCommandTimeout(-time.Second)}, "INVALID_RULES"},
+		{"61 s", dead, []Option{WithCommandTimeout(61 * time.Second)}, "INVALID_RULES"},
+		{"a prefix with a brace", dead, []Option{WithKeyPrefix("a{b}")}, "INVALID_RULES"},
+		{"a prefix with a space", dead, []Option{WithKeyPrefix("a b")}, "INVALID_RULES"},
+		{"a prefix of 65 bytes", dead, []Option{WithKeyPrefix(strings.Repeat("x", 65))}, "INVALID_RULES"},
+		{"bad rules", dead, []Option{WithCapacity(11)}, "INVALID_RULES"},
+		{"url first", "nope", []Option{WithCapacity(11), WithKeyPrefix("{")}, "INVALID_REDIS_URL"},
+		{"url before onUnavailable", "nope", []Option{WithOnUnavailable("sometimes")}, "INVALID_REDIS_URL"},
+		{"onUnavailable", dead, []Option{WithOnUnavailable("sometimes")}, "INVALID_RULES"},
 	}
 	for _, c := range cases {
-		l, err := NewRedisLedger(c.url, c.r, c.o)
+		l, err := NewRedisLedger(c.url, c.opts...)
 		if c.want == "" {
 			if err != nil {
 				t.Errorf("%s: %v", c.what, err)
@@ -122,17 +121,22 @@ func TestRedisLedgerOptions(t *testing.T) {
 			t.Errorf("%s: a ledger with the error", c.what)
 		}
 	}
-	_, err := NewRedisLedger(dead, Rules{Capacity: 11}, RedisOptions{ConnectTimeout: -1})
+	_, err := NewRedisLedger(dead, WithCapacity(11), WithConnectTimeout(-1))
 	if !errors.Is(err, ErrInvalidRules) || !strings.Contains(err.Error(), "capacity") {
 		t.Errorf("rules are checked before options: %v", err)
 	}
-	_, err = NewRedisLedger(dead, Rules{}, RedisOptions{KeyPrefix: "a}"})
-	if !errors.Is(err, ErrInvalidRules) || !strings.Contains(err.Error(), "key_prefix") {
+	_, err = NewRedisLedger(dead, WithKeyPrefix("a}"))
+	if !errors.Is(err, ErrInvalidRules) || !strings.Contains(err.Error(), "keyPrefix") {
 		t.Errorf("a bad prefix: %v", err)
 	}
+	// An unknown name: refused, named in camelCase (Redis options are known names).
+	_, err = openJSON(&[]string{dead}[0], map[string]any{"keyPrefx": "x"})
+	if !errors.Is(err, ErrInvalidRules) || !strings.Contains(err.Error(), "keyPrefx") || !strings.Contains(err.Error(), "keyPrefix") {
+		t.Errorf("an unknown Redis option: %v", err)
+	}
 	// Explicit times beyond 2^52 ms: refused before any I/O.
-	l := newRedis(t, dead, Rules{}, RedisOptions{})
-	_, err = l.AdmitAt(ledgerApp, "g", "m", time.UnixMilli(1<<53))
+	l := newRedis(t, dead)
+	_, err = l.AdmitAt(bg, ledgerApp, "g", "m", time.UnixMilli(1<<53))
 	checkCode(t, "AdmitAt(2^53 ms)", err, "INVALID_TIMESTAMP", "")
 }
 
@@ -155,8 +159,8 @@ func TestRedisPasswordsNeverShow(t *testing.T) {
 			}
 		}
 	}
-	l := newRedis(t, url, Rules{}, RedisOptions{KeyPrefix: prefix})
-	if a, err := l.Admit(ledgerApp, "g", "m1"); err != nil || !a.Opened || a.Degraded {
+	l := newRedis(t, url, WithKeyPrefix(prefix))
+	if a, err := l.Admit(bg, ledgerApp, "g", "m1"); err != nil || !a.Opened || a.Degraded {
 		t.Fatalf("the right password: %+v, %v", a, err)
 	}
 	shown("the ledger", l)
@@ -166,30 +170,30 @@ func TestRedisPasswordsNeverShow(t *testing.T) {
 		{"no password", strings.Replace(url, ":"+pw+"@", "", 1)},
 		{"a dead port", "redis://:" + pw + "@127.0.0.1:1"},
 	} {
-		refuse := newRedis(t, bad.url, Rules{OnUnavailable: OnUnavailableRefuse}, RedisOptions{KeyPrefix: prefix})
-		allow := newRedis(t, bad.url, Rules{}, RedisOptions{KeyPrefix: prefix})
+		refuse := newRedis(t, bad.url, WithOnUnavailable(OnUnavailableRefuse), WithKeyPrefix(prefix))
+		allow := newRedis(t, bad.url, WithKeyPrefix(prefix))
 		calls := map[string]error{}
-		_, calls["Admit (refuse)"] = refuse.Admit(ledgerApp, "g", "m2")
-		_, _, calls["AdmitAndIssue (refuse)"] = refuse.AdmitAndIssue(ledgerApp, "g", "m2", docKey, Voice)
-		_, calls["Heartbeat (refuse)"] = refuse.Heartbeat(ledgerApp, "g", "m1")
-		_, calls["Leave"] = allow.Leave(ledgerApp, "g", "m1")
-		_, calls["Sync"] = allow.Sync(ledgerApp, "g", []string{"m1"})
-		_, calls["Room"] = allow.Room(ledgerApp, "g")
-		_, calls["Usage"] = allow.Usage(ledgerApp)
+		_, calls["Admit (refuse)"] = refuse.Admit(bg, ledgerApp, "g", "m2")
+		_, _, calls["AdmitAndIssue (refuse)"] = refuse.AdmitAndIssue(bg, ledgerApp, "g", "m2", docKey, RoomTypeVoice)
+		_, calls["Heartbeat (refuse)"] = refuse.Heartbeat(bg, ledgerApp, "g", "m1")
+		_, calls["Leave"] = allow.Leave(bg, ledgerApp, "g", "m1")
+		_, calls["Sync"] = allow.Sync(bg, ledgerApp, "g", []string{"m1"})
+		_, calls["Room"] = allow.Room(bg, ledgerApp, "g")
+		_, calls["Usage"] = allow.Usage(bg, ledgerApp)
 		for op, err := range calls {
 			checkCode(t, bad.what+": "+op, err, "LEDGER_UNAVAILABLE", "")
 			shown(bad.what+": "+op, err)
 		}
-		if a, err := allow.Admit(ledgerApp, "g", "m2"); err != nil || !a.Degraded || a.Opened || a.Members != 0 {
+		if a, err := allow.Admit(bg, ledgerApp, "g", "m2"); err != nil || !a.Degraded || a.Opened || a.Members != 0 {
 			t.Errorf("%s: Admit (allow) = %+v, %v", bad.what, a, err)
 		}
-		if exp, err := allow.Heartbeat(ledgerApp, "g", "m1"); err != nil || exp.Before(time.Now()) {
+		if exp, err := allow.Heartbeat(bg, ledgerApp, "g", "m1"); err != nil || exp.Time().Before(time.Now()) {
 			t.Errorf("%s: Heartbeat (allow) = %v, %v", bad.what, exp, err)
 		}
 	}
 	for _, form := range []string{"redis://:%s@127.0.0.1:notaport", "http://:%s@127.0.0.1", "redis://:%s@h1:1,h2:2",
 		"redis+cluster://:%s@h1:1/3", "redis://:%s@"} {
-		_, err := NewRedisLedger(fmt.Sprintf(form, pw), Rules{}, RedisOptions{})
+		_, err := NewRedisLedger(fmt.Sprintf(form, pw))
 		checkCode(t, form, err, "INVALID_REDIS_URL", "")
 		if !errors.Is(err, ErrInvalidRedisURL) {
 			t.Errorf("%s: errors.Is(err, ErrInvalidRedisURL) is false", form)

@@ -1,6 +1,7 @@
 package voipsign_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log"
@@ -19,15 +20,16 @@ func ExampleLedger() {
 	// sessionKeyOf stands for your session store (code2Session's session_key).
 	sessionKeyOf := func(openID string) string { return "gDyVgzwa0mFz9uUP7M6GQQ==" }
 
-	ledger, err := voipsign.NewMemoryLedger(voipsign.Rules{Capacity: 2}) // the rest: WeChat's defaults
+	ledger, err := voipsign.NewMemoryLedger(voipsign.WithCapacity(2)) // the rest: WeChat's defaults
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer ledger.Close()
+	ctx := context.Background() // a request's context
 
 	// POST /voip/join: admit, then hand the ticket to the phone.
 	join := func(openID string) {
-		admission, ticket, err := ledger.AdmitAndIssue(appID, groupID, openID, sessionKeyOf(openID), voipsign.Voice)
+		admission, ticket, err := ledger.AdmitAndIssue(ctx, appID, groupID, openID, sessionKeyOf(openID), voipsign.RoomTypeVoice)
 		switch {
 		case errors.Is(err, voipsign.ErrRoomFull):
 			fmt.Println(openID, "refused: the room is full")
@@ -48,20 +50,20 @@ func ExampleLedger() {
 	join("carol")
 
 	// POST /voip/heartbeat, every 15 s: ErrNotAdmitted means "join again".
-	expires, err := ledger.Heartbeat(appID, groupID, "alice")
-	fmt.Println("alice's seat is held:", err == nil && time.Until(expires) > 0)
+	expires, err := ledger.Heartbeat(ctx, appID, groupID, "alice")
+	fmt.Println("alice's seat is held:", err == nil && time.Until(expires.Time()) > 0)
 
 	// POST /voip/members, from wx.onVoIPChatMembersChanged's openIdList.
-	room, err := ledger.Sync(appID, groupID, []string{"alice", "bob"})
+	room, err := ledger.Sync(ctx, appID, groupID, []string{"alice", "bob"})
 	fmt.Println("in the room:", len(room.Members), room.Live, err)
 
 	// POST /voip/leave, on wx.exitVoIPChat (and when the page unloads).
-	left, _ := ledger.Leave(appID, groupID, "alice")
-	_, err = ledger.Heartbeat(appID, groupID, "alice")
+	left, _ := ledger.Leave(ctx, appID, groupID, "alice")
+	_, err = ledger.Heartbeat(ctx, appID, groupID, "alice")
 	fmt.Println("alice left:", left, errors.Is(err, voipsign.ErrNotAdmitted))
 	join("carol")
 
-	usage, _ := ledger.Usage(appID)
+	usage, _ := ledger.Usage(ctx, appID)
 	fmt.Println("rooms opened today:", usage.Rooms, "of", usage.DailyRoomLimit)
 	// Output:
 	// alice joins; opened: true members: 1 ticket for 1559129713_672975982
@@ -74,26 +76,27 @@ func ExampleLedger() {
 	// rooms opened today: 1 of 100000
 }
 
-// Rules in Go: a zero field is its default; ExplicitZero is a real 0.
-func ExampleRules() {
-	rules := voipsign.Rules{
-		Capacity:         4,                     // seats per room (WeChat allows 10)
-		ReserveTTL:       30 * time.Second,      // time for the phone to call wx.joinVoIPChat
-		DayOffsetMinutes: voipsign.ExplicitZero, // count the quota's days in UTC, not Beijing time
-	}
-	ledger, err := voipsign.NewMemoryLedger(rules)
+// Options in Go: one With… function per option; an option not given is the
+// library's default, a given one (0 included) is the value itself.
+func ExampleOption() {
+	ledger, err := voipsign.NewMemoryLedger(
+		voipsign.WithCapacity(4),                // seats per room (WeChat allows 10)
+		voipsign.WithReserveTTL(30*time.Second), // time for the phone to call wx.joinVoIPChat
+		voipsign.WithDayOffsetMinutes(0),        // count the quota's days in UTC, not Beijing time
+	)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer ledger.Close()
+	ctx := context.Background()
 	at := time.Date(2024, 7, 1, 20, 0, 0, 0, time.UTC) // July 2nd, 04:00 in Beijing
-	a, _ := ledger.AdmitAt("wx20afc706a711eefc", "room-1", "alice", at)
-	u, _ := ledger.UsageAt("wx20afc706a711eefc", at)
-	fmt.Println(a.LeaseExpiresAt.UTC().Format(time.TimeOnly), time.Unix(u.Day*86400, 0).UTC().Format(time.DateOnly))
+	a, _ := ledger.AdmitAt(ctx, "wx20afc706a711eefc", "room-1", "alice", at)
+	u, _ := ledger.UsageAt(ctx, "wx20afc706a711eefc", at)
+	fmt.Println(a.LeaseExpiresAt.Time().UTC().Format(time.TimeOnly), time.Unix(u.Day*86400, 0).UTC().Format(time.DateOnly))
 
-	_, err = voipsign.NewMemoryLedger(voipsign.Rules{Capacity: 11})
-	fmt.Println(err)
+	_, err = voipsign.NewMemoryLedger(voipsign.WithCapacity(11))
+	fmt.Println(err, errors.Is(err, voipsign.ErrInput))
 	// Output:
 	// 20:00:30 2024-07-01
-	// voipsign: INVALID_RULES: capacity is 11; it must be 1-10 (WeChat seats at most 10 people in a room)
+	// voipsign: INVALID_RULES: capacity is 11; it must be 1-10 (WeChat seats at most 10 people in a room) true
 }

@@ -48,7 +48,7 @@ type invalidCase struct {
 	SessionKey        string   `json:"sessionKey"`
 	Signature         string   `json:"signature"`
 	SessionKeys       []string `json:"sessionKeys"`
-	RoomType          *string  `json:"roomType"` // absent: Voice, the default
+	RoomType          *string  `json:"roomType"` // absent: RoomTypeVoice, the default
 	RejectedSignature string   `json:"rejectedSignature"`
 	OtherSessionKeys  []string `json:"otherSessionKeys"`
 	Body              string   `json:"body"`
@@ -100,11 +100,11 @@ func (c invalidCase) call(t *testing.T) (result any, err error) {
 	return result, err
 }
 
-// roomTypeOf is a vector's roomType: Voice when the vector gives none (the
+// roomTypeOf is a vector's roomType: RoomTypeVoice when the vector gives none (the
 // default of the languages with optional arguments), else the value as given.
 func roomTypeOf(v *string) RoomType {
 	if v == nil {
-		return Voice
+		return RoomTypeVoice
 	}
 	return RoomType(*v)
 }
@@ -252,7 +252,7 @@ func checkSignCaseElsewhere(t *testing.T, c invalidCase) {
 		}
 		_, err = SessionSignature(c.SessionKey, nil)
 		checkCode(t, "SessionSignature", err, c.Error, c.SessionKey)
-		_, err = Issue(docParams.AppID, docParams.GroupID, c.SessionKey, Voice)
+		_, err = Issue(docParams.AppID, docParams.GroupID, c.SessionKey, RoomTypeVoice)
 		checkCode(t, "Issue", err, c.Error, c.SessionKey)
 		return
 	}
@@ -261,7 +261,7 @@ func checkSignCaseElsewhere(t *testing.T, c invalidCase) {
 	_, err = SignMany(p, nil)
 	checkCode(t, "SignMany(no keys)", err, c.Error, c.SessionKey)
 	if c.TimeStamp == docParams.TimeStamp && c.NonceStr == docParams.NonceStr {
-		_, err = Issue(c.AppID, c.GroupID, c.SessionKey, Video)
+		_, err = Issue(c.AppID, c.GroupID, c.SessionKey, RoomTypeVideo)
 		checkCode(t, "Issue", err, c.Error, c.SessionKey)
 	}
 }

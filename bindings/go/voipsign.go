@@ -42,29 +42,14 @@ type Params struct {
 	TimeStamp int64  `json:"timeStamp"`
 }
 
-// RoomType is the roomType of wx.joinVoIPChat.
-type RoomType string
-
-// The room types wx.joinVoIPChat accepts. Voice is the default of every other
-// voipsign language's optional roomType: pass it when the caller chose none. Any
-// other value, the zero RoomType ("") included, is refused with
-// ErrInvalidRoomType, as "" is in every language.
-const (
-	Voice RoomType = "voice"
-	Video RoomType = "video"
-)
-
-// JoinTicket is what Issue returns: json.Marshal(ticket) is exactly the object
-// wx.joinVoIPChat takes, with timeStamp as a JSON number:
+// Voice and Video are the names RoomTypeVoice and RoomTypeVideo had before the
+// enums were generated from core's description.
 //
-//	{"groupId":"…","nonceStr":"…","timeStamp":1559129714,"signature":"…","roomType":"voice"}
-type JoinTicket struct {
-	GroupID   string   `json:"groupId"`
-	NonceStr  string   `json:"nonceStr"`
-	TimeStamp int64    `json:"timeStamp"`
-	Signature string   `json:"signature"`
-	RoomType  RoomType `json:"roomType"`
-}
+// Deprecated: use RoomTypeVoice and RoomTypeVideo.
+const (
+	Voice = RoomTypeVoice
+	Video = RoomTypeVideo
+)
 
 // cstr passes a Go string to C as (pointer, length) without copying; the empty
 // string is (NULL, 0). This is allowed by the cgo pointer rules because the
@@ -120,7 +105,7 @@ func Sign(p Params, sessionKey string) (string, error) {
 
 // Verify reports whether signature is the signature of p under sessionKey,
 // compared in constant time. A wrong signature is (false, nil); a malformed one
-// (not 64 hex digits, or a cloud-issued "<hex>_<tag>") is ErrInvalidSignature.
+// (not 64 hex digits, or a cloud-issued "<hex>_<tag>") is an input error.
 func Verify(p Params, sessionKey, signature string) (bool, error) {
 	a, al := cstr(p.AppID)
 	g, gl := cstr(p.GroupID)
@@ -171,8 +156,8 @@ func Canonical(p Params) (string, error) {
 
 // Issue creates a join ticket for groupId: a fresh 32-character nonceStr from
 // the operating system's CSPRNG, the current time in seconds and the signature.
-// roomType is Voice (the usual choice) or Video; anything else, "" included, is
-// ErrInvalidRoomType. Send json.Marshal(ticket) to the mini program and pass it to
+// roomType is RoomTypeVoice (the usual choice) or RoomTypeVideo; anything else, "" included, is
+// an input error. Send json.Marshal(ticket) to the mini program and pass it to
 // wx.joinVoIPChat.
 func Issue(appID, groupID, sessionKey string, roomType RoomType) (JoinTicket, error) {
 	a, al := cstr(appID)

@@ -1,6 +1,7 @@
 package voipsign
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"regexp"
@@ -10,7 +11,8 @@ import (
 	"time"
 )
 
-// sentinels maps every code name of docs/CONTRACT.md to its exported sentinel.
+// sentinels maps every code name of a binding (docs/CONTRACT.md) to its
+// exported sentinel.
 var sentinels = map[string]*Error{
 	"INVALID_APP_ID":      ErrInvalidAppID,
 	"INVALID_GROUP_ID":    ErrInvalidGroupID,
@@ -19,11 +21,9 @@ var sentinels = map[string]*Error{
 	"INVALID_SESSION_KEY": ErrInvalidSessionKey,
 	"INVALID_SIGNATURE":   ErrInvalidSignature,
 	"INVALID_ROOM_TYPE":   ErrInvalidRoomType,
-	"NULL_ARGUMENT":       ErrNullArgument,
 	"INVALID_UTF8":        ErrInvalidUTF8,
-	"BUFFER_TOO_SMALL":    ErrBufferTooSmall,
 	"RNG_FAILURE":         ErrRNGFailure,
-	"INTERNAL":            ErrInternal,
+	"INTERNAL":            ErrInternalError,
 	"ROOM_FULL":           ErrRoomFull,
 	"DAILY_ROOM_LIMIT":    ErrDailyRoomLimit,
 	"NOT_ADMITTED":        ErrNotAdmitted,
@@ -31,7 +31,21 @@ var sentinels = map[string]*Error{
 	"INVALID_RULES":       ErrInvalidRules,
 	"LEDGER_UNAVAILABLE":  ErrLedgerUnavailable,
 	"INVALID_REDIS_URL":   ErrInvalidRedisURL,
+	"LEDGER_CLOSED":       ErrLedgerClosed,
 }
+
+// kinds is the kind of every code (docs/CONTRACT.md, "Error kinds").
+var kinds = map[string]error{
+	"INVALID_APP_ID": ErrInput, "INVALID_GROUP_ID": ErrInput, "INVALID_NONCE": ErrInput,
+	"INVALID_TIMESTAMP": ErrInput, "INVALID_SESSION_KEY": ErrInput, "INVALID_SIGNATURE": ErrInput,
+	"INVALID_ROOM_TYPE": ErrInput, "INVALID_UTF8": ErrInput, "INVALID_MEMBER_ID": ErrInput,
+	"INVALID_RULES": ErrInput, "INVALID_REDIS_URL": ErrInput, "LEDGER_CLOSED": ErrInput,
+	"ROOM_FULL": ErrRefusal, "DAILY_ROOM_LIMIT": ErrRefusal, "NOT_ADMITTED": ErrRefusal,
+	"LEDGER_UNAVAILABLE": ErrOutage,
+	"RNG_FAILURE":        ErrInternal, "INTERNAL": ErrInternal,
+}
+
+var bg = context.Background()
 
 const (
 	docKey = "gDyVgzwa0mFz9uUP7M6GQQ=="
@@ -72,6 +86,11 @@ func checkCode(t *testing.T, what string, err error, name, key string) {
 	for other, s := range sentinels {
 		if other != name && errors.Is(err, s) {
 			t.Errorf("%s: errors.Is(err, %s) is true too", what, other)
+		}
+	}
+	for _, k := range []error{ErrInput, ErrRefusal, ErrOutage, ErrInternal} {
+		if errors.Is(err, k) != (k == kinds[name]) {
+			t.Errorf("%s: errors.Is(%v, %v) is %v", what, err, k, !(k == kinds[name]))
 		}
 	}
 	checkNoKey(t, what, err, key)
@@ -120,30 +139,46 @@ func TestErrorFormat(t *testing.T) {
 	}
 }
 
+// The generated codes agree with the linked library: numbers, names, kinds.
 func TestCodeNames(t *testing.T) {
-	want := []string{"OK", "INVALID_APP_ID", "INVALID_GROUP_ID", "INVALID_NONCE", "INVALID_TIMESTAMP",
-		"INVALID_SESSION_KEY", "INVALID_SIGNATURE", "NULL_ARGUMENT", "INVALID_UTF8",
-		"BUFFER_TOO_SMALL", "RNG_FAILURE", "INTERNAL", "INVALID_ROOM_TYPE", "ROOM_FULL",
-		"DAILY_ROOM_LIMIT", "NOT_ADMITTED", "INVALID_MEMBER_ID", "INVALID_RULES", "LEDGER_UNAVAILABLE",
-		"INVALID_REDIS_URL"}
-	for i, name := range want {
-		if got := Code(i).String(); got != name {
-			t.Errorf("Code(%d).String() = %q, want %q", i, got, name)
+	if len(sentinels) != len(kinds) {
+		t.Fatalf("%d sentinels, %d kinds", len(sentinels), len(kinds))
+	}
+	for name, s := range sentinels {
+		c := s.Code
+		if c.String() != name || libraryName(c) != name {
+			t.Errorf("Code(%d): %q, the library's %q, want %q", int(c), c.String(), libraryName(c), name)
 		}
-		if i > 0 && sentinels[name].Code != Code(i) {
-			t.Errorf("the sentinel for %s has code %d", name, sentinels[name].Code)
+		if c.Kind() != libraryKind(c) || !errors.Is(s, kinds[name]) {
+			t.Errorf("%s: kind %v, the library's %v", name, c.Kind(), libraryKind(c))
+		}
+		if !errors.Is(s, s) || s.Message == "" {
+			t.Errorf("sentinel %s: %v", name, s)
 		}
 	}
-	for _, c := range []Code{-1, 20, 1000, 1 << 40} {
-		if got := c.String(); got != "UNKNOWN" {
+	if errors.Is(ErrLedgerClosed, ErrInvalidRules) || errors.Is(ErrRoomFull, ErrInput) || !errors.Is(ErrRoomFull, ErrRefusal) {
+		t.Error("the kind split")
+	}
+	if !errors.Is(ErrInvalidAppID, ErrInput) || errors.Is(ErrInvalidAppID, ErrRefusal) || !errors.Is(ErrLedgerUnavailable, ErrOutage) {
+		t.Error("the kind split")
+	}
+	// Numbers this package does not know: the library's name and kind; the C
+	// ABI's own codes are a bug of the binding, INTERNAL.
+	for _, c := range []Code{-1, 0, 21, 1000, 1 << 40} {
+		if got := c.String(); got != "UNKNOWN" && c != 0 {
 			t.Errorf("Code(%d).String() = %q", int(c), got)
 		}
+		if c != 0 && (c.Kind() != KindInternal || !errors.Is(&Error{Code: c}, ErrInternal)) {
+			t.Errorf("Code(%d).Kind() = %v", int(c), c.Kind())
+		}
 	}
-	if len(want) != int(maxKnownCode)+1 {
-		t.Errorf("%d names for codes 0..%d", len(want), maxKnownCode)
+	if libraryKind(7) != KindInput || codeOf(7) != CodeInternal || codeOf(9) != CodeInternal || codeOf(13) != CodeRoomFull {
+		t.Error("codeOf / libraryKind of the C ABI's own codes")
 	}
-	if len(sentinels) != int(maxKnownCode) {
-		t.Errorf("%d sentinels for %d codes", len(sentinels), maxKnownCode)
+	for k, want := range map[Kind]string{KindInput: "input", KindRefusal: "refusal", KindOutage: "outage", KindInternal: "internal"} {
+		if k.String() != want || !strings.Contains(k.Error(), want) {
+			t.Errorf("Kind %d: %q, %q", int(k), k.String(), k.Error())
+		}
 	}
 }
 
@@ -181,7 +216,7 @@ func TestVerifyCloudSignature(t *testing.T) {
 var ticketJSON = regexp.MustCompile(`^\{"groupId":"[^"]*","nonceStr":"[A-Za-z0-9]{32}","timeStamp":[0-9]{10},"signature":"[0-9a-f]{64}","roomType":"(voice|video)"\}$`)
 
 func TestIssueRoundTrip(t *testing.T) {
-	for _, rt := range []RoomType{Voice, Video} {
+	for _, rt := range []RoomType{RoomTypeVoice, RoomTypeVideo} {
 		before := time.Now().Unix()
 		ticket, err := Issue(docParams.AppID, "房间-42", docKey, rt)
 		after := time.Now().Unix()
@@ -205,8 +240,8 @@ func TestIssueRoundTrip(t *testing.T) {
 		}
 	}
 
-	a, _ := Issue(docParams.AppID, docParams.GroupID, docKey, Voice)
-	b, _ := Issue(docParams.AppID, docParams.GroupID, docKey, Voice)
+	a, _ := Issue(docParams.AppID, docParams.GroupID, docKey, RoomTypeVoice)
+	b, _ := Issue(docParams.AppID, docParams.GroupID, docKey, RoomTypeVoice)
 	if a.NonceStr == b.NonceStr {
 		t.Error("two tickets share a nonceStr")
 	}
@@ -219,14 +254,14 @@ func TestIssueRoundTrip(t *testing.T) {
 	// to C as a non-NULL empty string, never as the absent (NULL, 0)).
 	_, err = Issue(docParams.AppID, docParams.GroupID, docKey, "")
 	checkCode(t, `Issue("")`, err, "INVALID_ROOM_TYPE", docKey)
-	_, err = Issue(docParams.AppID, strings.Repeat("g", 1025), docKey, Voice)
+	_, err = Issue(docParams.AppID, strings.Repeat("g", 1025), docKey, RoomTypeVoice)
 	checkCode(t, "Issue(long groupId)", err, "INVALID_GROUP_ID", docKey)
 }
 
 func TestIssueLongGroupID(t *testing.T) {
 	// The largest groupId of characters JSON may escape still fits and round-trips.
 	group := strings.Repeat("\"\\<>&\u2028", 1024/8)
-	ticket, err := Issue(docParams.AppID, group, docKey, Video)
+	ticket, err := Issue(docParams.AppID, group, docKey, RoomTypeVideo)
 	if err != nil {
 		t.Fatalf("Issue: %v", err)
 	}
@@ -301,7 +336,7 @@ func TestSessionKeyNeverInError(t *testing.T) {
 		checkCode(t, "SignMany", err, "INVALID_SESSION_KEY", key)
 		_, err = SessionSignature(key, []byte(key))
 		checkCode(t, "SessionSignature", err, "INVALID_SESSION_KEY", key)
-		_, err = Issue(docParams.AppID, docParams.GroupID, key, Voice)
+		_, err = Issue(docParams.AppID, docParams.GroupID, key, RoomTypeVoice)
 		checkCode(t, "Issue", err, "INVALID_SESSION_KEY", key)
 		// Another field is wrong too: its error must not quote the key either.
 		p := docParams

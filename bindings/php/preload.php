@@ -19,14 +19,10 @@
 
 declare(strict_types=1);
 
-require_once __DIR__ . '/src/VoipSignException.php';
+require_once __DIR__ . '/src/contract_gen.php';
 require_once __DIR__ . '/src/LibraryException.php';
 require_once __DIR__ . '/src/Library.php';
 require_once __DIR__ . '/src/CStrings.php';
 require_once __DIR__ . '/src/NativeCalls.php';
 require_once __DIR__ . '/src/Signer.php';
-require_once __DIR__ . '/src/Admission.php';
-require_once __DIR__ . '/src/Seat.php';
-require_once __DIR__ . '/src/Room.php';
-require_once __DIR__ . '/src/Usage.php';
 require_once __DIR__ . '/src/Ledger.php';

@@ -24,7 +24,21 @@ typedef enum voipsign_status {
   VOIPSIGN_INVALID_RULES = 17,
   VOIPSIGN_LEDGER_UNAVAILABLE = 18,
   VOIPSIGN_INVALID_REDIS_URL = 19,
+  VOIPSIGN_LEDGER_CLOSED = 20,
 } voipsign_status;
+
+typedef enum voipsign_kind {
+  VOIPSIGN_KIND_OK = 0,
+  VOIPSIGN_KIND_INPUT = 1,
+  VOIPSIGN_KIND_REFUSAL = 2,
+  VOIPSIGN_KIND_OUTAGE = 3,
+  VOIPSIGN_KIND_INTERNAL = 4,
+} voipsign_kind;
+
+typedef enum voipsign_spelling {
+  VOIPSIGN_SPELLING_SNAKE = 0,
+  VOIPSIGN_SPELLING_CAMEL = 1,
+} voipsign_spelling;
 
 typedef struct voipsign_ledger voipsign_ledger;
 
@@ -275,6 +289,18 @@ enum voipsign_status voipsign_ledger_usage(const struct voipsign_ledger *ledger,
                                            int64_t now_ms,
                                            struct voipsign_usage *out,
                                            struct voipsign_error *err);
+
+enum voipsign_kind voipsign_status_kind(int32_t status);
+
+size_t voipsign_room_json_bound(size_t seats);
+
+enum voipsign_status voipsign_ledger_open(const char *redis_url,
+                                          size_t redis_url_len,
+                                          const char *options,
+                                          size_t options_len,
+                                          int32_t spelling,
+                                          struct voipsign_ledger **out,
+                                          struct voipsign_error *err);
 
 struct voipsign_redis_options voipsign_redis_options_default(void);
 

@@ -17,9 +17,10 @@ use FFI\CData;
  * Seats have leases: admit() reserves one for reserveTtlMs, heartbeat() and sync()
  * extend it by leaseTtlMs, leave() frees it, and an expired seat is gone. Every
  * method takes an optional $nowMs (unix milliseconds) for tests and replays; null is
- * the store's clock. Errors are VoipSignException with the code names of
- * docs/CONTRACT.md: ROOM_FULL, DAILY_ROOM_LIMIT, NOT_ADMITTED, INVALID_MEMBER_ID,
- * INVALID_RULES, LEDGER_UNAVAILABLE, INVALID_REDIS_URL and the input codes.
+ * the store's clock. Every exception implements VoipSignException: a refusal of the
+ * rules is a RefusalError (a full room, the day's limit, no seat: a \RuntimeException,
+ * not an \InvalidArgumentException), an unreachable store an OutageError, a bad
+ * argument an InputError; each code has its class (contract_gen.php).
  *
  * ```php
  * $ledger = Ledger::memory(capacity: 4);                       // this process's rooms
@@ -60,42 +61,22 @@ final class Ledger
     /**
      * A ledger over an in-process memory store: the rooms of this process (a
      * long-running worker, tests). Under PHP-FPM each worker would have its own
-     * rooms. A null rule is its default; from an array: Ledger::memory(...$rules).
+     * rooms.
      *
-     * @param int|null    $capacity         seats per room, 1–10 (default 10)
-     * @param int|null    $dailyRoomLimit   openings per appId per day, 1–100000 (default 100000)
-     * @param int|null    $dailyRoomWarning openings from which admissions report quotaWarning,
-     *                                      0–dailyRoomLimit (default 90 % of the limit)
-     * @param int|null    $reserveTtlMs     lease of a new seat, 1000–3600000 (default 60000)
-     * @param int|null    $leaseTtlMs       lease after a heartbeat or sync, 1000–3600000 (default 45000)
-     * @param int|null    $syncGraceMs      age under which sync() never removes a seat,
-     *                                      0–3600000 (default reserveTtlMs)
-     * @param int|null    $dayOffsetMinutes UTC offset of the quota's day, -720–840 (default 480, Beijing)
-     * @param string|null $onUnavailable    'allow' (admit, flagged degraded; the default) or 'refuse'
+     * The rules are named arguments (Ledger::memory(capacity: 4)), a Rules value
+     * object (Ledger::memory(new Rules(capacity: 4))), or an array
+     * (Ledger::memory(...$rules)): capacity, dailyRoomLimit, dailyRoomWarning,
+     * reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable
+     * (OnUnavailable::ALLOW / REFUSE or 'allow' / 'refuse'); see Rules for the
+     * ranges and defaults. Every value goes to the library as given (null: the
+     * default), which checks them all in its one order and refuses an unknown name,
+     * a wrong type or a value out of range with InvalidRules naming the option.
      *
-     * @throws VoipSignException INVALID_RULES when a rule is out of range
+     * @throws InputError (InvalidRules) when the library refuses an option
      */
-    public static function memory(
-        ?int $capacity = null,
-        ?int $dailyRoomLimit = null,
-        ?int $dailyRoomWarning = null,
-        ?int $reserveTtlMs = null,
-        ?int $leaseTtlMs = null,
-        ?int $syncGraceMs = null,
-        ?int $dayOffsetMinutes = null,
-        ?string $onUnavailable = null
-    ): self {
-        $ffi = Signer::ffi();
-        $rules = self::rules($ffi, $capacity, $dailyRoomLimit, $dailyRoomWarning, $reserveTtlMs, $leaseTtlMs, $syncGraceMs, $dayOffsetMinutes, $onUnavailable);
-        // A scalar pointer CData, passed by address: PHP 8.2's FFI leaks about 120
-        // bytes each time an element of a fresh `voipsign_ledger *[1]` is read.
-        $handle = $ffi->new('voipsign_ledger *');
-        $err = $ffi->new('voipsign_error[1]');
-        $status = $ffi->voipsign_ledger_new_memory(FFI::addr($rules), FFI::addr($handle), $err);
-        if ($status !== 0) {
-            throw self::exception($ffi, $err, $status);
-        }
-        return new self($ffi, $handle);
+    public static function memory(mixed ...$rules): self
+    {
+        return self::open(null, $rules);
     }
 
     /**
@@ -103,14 +84,14 @@ final class Ledger
      * backend process and machine using the same URL and key prefix, so that the
      * rooms and the daily quota are counted once for all of them. Each operation is
      * one server-side script, atomic against every other process, timed by the
-     * server's clock. The rules are memory()'s named arguments; from arrays:
-     * Ledger::redis($url, ...$rules, ...$options).
+     * server's clock. The options are memory()'s rules plus connectTimeoutMs,
+     * commandTimeoutMs and keyPrefix (see RedisOptions), as named arguments, Rules
+     * and RedisOptions objects, or arrays: Ledger::redis($url, ...$rules, ...$options).
      *
      * Nothing is connected here: an unreachable server shows in the calls, as
-     * $onUnavailable says ('allow': admissions flagged degraded; 'refuse':
-     * LEDGER_UNAVAILABLE; leave(), sync(), room() and usage() throw
-     * LEDGER_UNAVAILABLE either way), within the timeouts: every call blocks on
-     * the network, at most about $connectTimeoutMs + 2 x $commandTimeoutMs when
+     * onUnavailable says ('allow': admissions flagged degraded; 'refuse':
+     * an OutageError; leave(), sync(), room() and usage() throw it either way), within the timeouts: every call blocks on
+     * the network, at most about connectTimeoutMs + 2 x commandTimeoutMs when
      * the server is slow or gone. After a restart of the server the same Ledger
      * works again. The URL may carry a password: it never appears in an exception's
      * message, and #[\SensitiveParameter] keeps it out of stack traces.
@@ -118,129 +99,53 @@ final class Ledger
      * Keep one Ledger per process and reuse it (README.md: "Redis"): under PHP-FPM
      * PHP frees every object when the request ends, so there it is one per request.
      *
-     * @param string      $url              redis://[user:password@]host[:port][/db], rediss://… (TLS),
-     *                                      redis+cluster://[user:password@]host:port[,host:port…] or
-     *                                      rediss+cluster://… (a Redis Cluster, by seed nodes)
-     * @param int|null    $connectTimeoutMs opening a connection (TCP, TLS, AUTH), 1–60000 ms (default 250)
-     * @param int|null    $commandTimeoutMs each command, 1–60000 ms (default 250)
-     * @param string|null $keyPrefix        the first part of every key (null or '': 'voipsign'): 1–64
-     *                                      printable ASCII bytes without { or }; ledgers with different
-     *                                      prefixes on one server are independent (staging, tests)
+     * @param string $url redis://[user:password@]host[:port][/db], rediss://… (TLS),
+     *                    redis+cluster://[user:password@]host:port[,host:port…] or
+     *                    rediss+cluster://… (a Redis Cluster, by seed nodes)
      *
-     * @throws VoipSignException INVALID_REDIS_URL for a malformed URL (checked first), then INVALID_RULES
-     *                           for a rule or an option out of range
+     * @throws InputError for a malformed URL (checked first; the message never shows
+     *                    it), then for an option the library refuses
      */
-    public static function redis(
-        #[\SensitiveParameter] string $url,
-        ?int $capacity = null,
-        ?int $dailyRoomLimit = null,
-        ?int $dailyRoomWarning = null,
-        ?int $reserveTtlMs = null,
-        ?int $leaseTtlMs = null,
-        ?int $syncGraceMs = null,
-        ?int $dayOffsetMinutes = null,
-        ?string $onUnavailable = null,
-        ?int $connectTimeoutMs = null,
-        ?int $commandTimeoutMs = null,
-        ?string $keyPrefix = null
-    ): self {
-        $ffi = Signer::ffi();
-        $pending = null;
-        try {
-            $rules = self::rules($ffi, $capacity, $dailyRoomLimit, $dailyRoomWarning, $reserveTtlMs, $leaseTtlMs, $syncGraceMs, $dayOffsetMinutes, $onUnavailable);
-        } catch (VoipSignException $e) {
-            // An onUnavailable name with no C value: the library still checks the URL
-            // first, given a number it refuses (7) in its place.
-            $pending = $e;
-            $rules = $ffi->voipsign_rules_default();
-            $rules->on_unavailable = 7;
-        }
-        $options = $ffi->voipsign_redis_options_default();
-        if ($connectTimeoutMs !== null) {
-            $options->connect_timeout_ms = $connectTimeoutMs;
-        }
-        if ($commandTimeoutMs !== null) {
-            $options->command_timeout_ms = $commandTimeoutMs;
-        }
-        $prefix = null; // the copy key_prefix points at, kept until the call returns
-        if ($keyPrefix !== null && $keyPrefix !== '') {
-            $n = \strlen($keyPrefix);
-            $prefix = $ffi->new("char[$n]");
-            FFI::memcpy($prefix, $keyPrefix, $n);
-            $options->key_prefix = $ffi->cast('const char *', $prefix);
-            $options->key_prefix_len = $n;
-        }
-        $handle = $ffi->new('voipsign_ledger *');
-        $err = $ffi->new('voipsign_error[1]');
-        $status = $ffi->voipsign_ledger_new_redis(
-            $url,
-            \strlen($url),
-            FFI::addr($rules),
-            FFI::addr($options),
-            FFI::addr($handle),
-            $err
-        );
-        unset($prefix);
-        if ($pending !== null) {
-            if ($status === 0) {
-                $ffi->voipsign_ledger_free($handle); // not reached: 7 is refused
-            }
-            throw $status === VoipSignException::INVALID_REDIS_URL ? self::exception($ffi, $err, $status) : $pending;
-        }
-        if ($status !== 0) {
-            throw self::exception($ffi, $err, $status);
-        }
-        return new self($ffi, $handle);
+    public static function redis(#[\SensitiveParameter] string $url, mixed ...$options): self
+    {
+        return self::open($url, $options);
     }
 
     /**
-     * voipsign_rules from the named rules (null: the default).
+     * voipsign_ledger_open with the options as a JSON object: Rules and
+     * RedisOptions objects unpacked, every other argument as given (a positional
+     * one by its number, which the library refuses as an unknown name).
      *
-     * @throws VoipSignException INVALID_RULES for an onUnavailable other than 'allow' / 'refuse'
+     * @param array<array-key, mixed> $given
      */
-    private static function rules(
-        FFI $ffi,
-        ?int $capacity,
-        ?int $dailyRoomLimit,
-        ?int $dailyRoomWarning,
-        ?int $reserveTtlMs,
-        ?int $leaseTtlMs,
-        ?int $syncGraceMs,
-        ?int $dayOffsetMinutes,
-        ?string $onUnavailable
-    ): CData {
-        $rules = $ffi->voipsign_rules_default();
-        $given = [
-            'capacity' => $capacity,
-            'daily_room_limit' => $dailyRoomLimit,
-            'daily_room_warning' => $dailyRoomWarning,
-            'reserve_ttl_ms' => $reserveTtlMs,
-            'lease_ttl_ms' => $leaseTtlMs,
-            'sync_grace_ms' => $syncGraceMs,
-            'day_offset_minutes' => $dayOffsetMinutes,
-        ];
-        foreach ($given as $field => $value) {
-            if ($value !== null) {
-                $rules->$field = $value;
+    private static function open(#[\SensitiveParameter] ?string $url, array $given): self
+    {
+        $options = [];
+        foreach ($given as $name => $value) {
+            if ($value instanceof Rules || $value instanceof RedisOptions) {
+                $options = $value->toArray() + $options;
+            } else {
+                $options[(string) $name] = $value;
             }
         }
-        if ($onUnavailable !== null) {
-            // The C ABI numbers the setting; the library maps the name (and refuses
-            // any other text with INVALID_RULES).
-            $number = $ffi->new('int64_t');
-            $err = $ffi->new('voipsign_error[1]');
-            $status = $ffi->voipsign_on_unavailable_from_name(
-                $onUnavailable,
-                \strlen($onUnavailable),
-                FFI::addr($number),
-                $err
-            );
-            if ($status !== 0) {
-                throw self::exception($ffi, $err, $status);
-            }
-            $rules->on_unavailable = $number->cdata;
+        // Bytes that are not UTF-8 become U+FFFD, which the library refuses in any option.
+        try {
+            $json = json_encode((object) $options, JSON_THROW_ON_ERROR | JSON_PRESERVE_ZERO_FRACTION | JSON_INVALID_UTF8_SUBSTITUTE);
+        } catch (\JsonException $e) {
+            // INF, NAN or a resource: no option takes one (the library never sees it).
+            $code = ErrorCode::INVALID_RULES;
+            throw new InvalidRules('an option is not a number, a string or null (INF, NAN or a resource)', $code->number(), $code->value, $e);
         }
-        return $rules;
+        $ffi = Signer::ffi();
+        // A scalar pointer CData, passed by address: PHP 8.2's FFI leaks about 120
+        // bytes each time an element of a fresh `voipsign_ledger *[1]` is read.
+        $handle = $ffi->new('voipsign_ledger *');
+        $err = $ffi->new('voipsign_error[1]');
+        $status = $ffi->voipsign_ledger_open($url, $url === null ? 0 : \strlen($url), $json, \strlen($json), 1, FFI::addr($handle), $err);
+        if ($status !== 0) {
+            throw Signer::failure($ffi, $err, $status);
+        }
+        return new self($ffi, $handle);
     }
 
     /** Free the native ledger. */
@@ -278,7 +183,7 @@ final class Ledger
      * when it is not live (charged to today's quota). A member who already holds a
      * seat is renewed, never refused or charged (a retry never double-counts).
      *
-     * @throws VoipSignException ROOM_FULL, DAILY_ROOM_LIMIT, LEDGER_UNAVAILABLE or an input code
+     * @throws RefusalError|OutageError|InputError a full room or the day's limit, the store unreachable, a bad argument
      */
     public function admit(string $appId, string $groupId, string $memberId, ?int $nowMs = null): Admission
     {
@@ -291,7 +196,7 @@ final class Ledger
             $this->admission,
             $this->err
         ));
-        return $this->admission();
+        return Admission::fromStruct($this->admission[0]);
     }
 
     /**
@@ -299,19 +204,20 @@ final class Ledger
      * input, the session_key included, is checked before anything is written: a bad
      * key takes no seat. With $nowMs the ticket's timeStamp is intdiv($nowMs, 1000).
      *
-     * @return array{0: Admission, 1: array{groupId: string, nonceStr: string, timeStamp: int, signature: string, roomType: string}}
-     *         the admission and the ticket: json_encode() it for wx.joinVoIPChat
+     * @return array{0: Admission, 1: JoinTicket} the admission and the ticket:
+     *         json_encode() it for wx.joinVoIPChat
      *
-     * @throws VoipSignException as admit(), INVALID_SESSION_KEY, INVALID_ROOM_TYPE, INVALID_TIMESTAMP
+     * @throws RefusalError|OutageError|InputError as admit(), or a bad session_key, roomType or time
      */
     public function admitAndIssue(
         string $appId,
         string $groupId,
         string $memberId,
         #[\SensitiveParameter] string $sessionKey,
-        string $roomType = 'voice',
+        RoomType|string $roomType = RoomType::VOICE,
         ?int $nowMs = null
     ): array {
+        $roomType = $roomType instanceof RoomType ? $roomType->value : $roomType;
         $ticket = $this->ffi->new('char[' . self::TICKET_CAP . ']');
         $this->check($this->ffi->voipsign_ledger_admit_and_issue(
             $this->handle,
@@ -325,9 +231,8 @@ final class Ledger
             $ticket, self::TICKET_CAP, $this->len,
             $this->err
         ));
-        /** @var array{groupId: string, nonceStr: string, timeStamp: int, signature: string, roomType: string} $t */
         $t = json_decode(FFI::string($ticket, $this->len[0]), true, 2, JSON_THROW_ON_ERROR);
-        return [$this->admission(), $t];
+        return [Admission::fromStruct($this->admission[0]), JoinTicket::fromArray($t)];
     }
 
     /**
@@ -335,7 +240,7 @@ final class Ledger
      *
      * @return int the new expiry, unix ms
      *
-     * @throws VoipSignException NOT_ADMITTED when the member holds no live seat (admit it again)
+     * @throws RefusalError when the member holds no live seat (admit it again)
      */
     public function heartbeat(string $appId, string $groupId, string $memberId, ?int $nowMs = null): int
     {
@@ -381,7 +286,7 @@ final class Ledger
      *
      * @param array<array-key, string> $openIds
      *
-     * @throws VoipSignException INVALID_MEMBER_ID for a bad id, or an input code
+     * @throws InputError for a bad id or another bad argument
      * @throws \TypeError        when an element of $openIds is not a string
      */
     public function sync(string $appId, string $groupId, array $openIds, ?int $nowMs = null): Room
@@ -389,9 +294,8 @@ final class Ledger
         $ffi = $this->ffi;
         $count = \count($openIds);
         [$ptrs, $lens, $copies] = CStrings::arrays($ffi, $openIds, __METHOD__, 3);
-        // "332 bytes per member plus 64 suffice" (include/voipsign.h): a full room
-        // plus every listed id.
-        $cap = 64 + 332 * (10 + $count);
+        // A full room plus every listed id always fits (include/voipsign.h).
+        $cap = $ffi->voipsign_room_json_bound(Native::MAX_CAPACITY + $count);
         $out = $ffi->new("char[$cap]");
         $status = $ffi->voipsign_ledger_sync(
             $this->handle,
@@ -403,7 +307,7 @@ final class Ledger
             $this->err
         );
         unset($copies);
-        if ($status === VoipSignException::BUFFER_TOO_SMALL) {
+        if ($status === Native::BUFFER_TOO_SMALL) {
             // The sync was applied (it is never repeated): read the room it left.
             return $this->readRoom($appId, $groupId, $nowMs, $this->len[0] + 1);
         }
@@ -419,7 +323,7 @@ final class Ledger
      */
     public function room(string $appId, string $groupId, ?int $nowMs = null): Room
     {
-        return $this->readRoom($appId, $groupId, $nowMs, 64 + 332 * 10);
+        return $this->readRoom($appId, $groupId, $nowMs, $this->ffi->voipsign_room_json_bound(Native::MAX_CAPACITY));
     }
 
     /**
@@ -439,8 +343,7 @@ final class Ledger
             $this->usageOut,
             $this->err
         ));
-        $u = $this->usageOut[0];
-        return new Usage($u->day, $u->rooms, $u->daily_room_limit);
+        return Usage::fromStruct($this->usageOut[0]);
     }
 
     /** voipsign_ledger_room with a buffer of $cap bytes, grown if the library asks. */
@@ -456,7 +359,7 @@ final class Ledger
                 $out, $cap, $this->len,
                 $this->err
             );
-            if ($status === VoipSignException::BUFFER_TOO_SMALL && $this->len[0] + 1 > $cap) {
+            if ($status === Native::BUFFER_TOO_SMALL && $this->len[0] + 1 > $cap) {
                 $cap = $this->len[0] + 1;
                 continue;
             }
@@ -465,30 +368,11 @@ final class Ledger
         }
     }
 
-    private function admission(): Admission
-    {
-        $a = $this->admission[0];
-        return new Admission(
-            $a->opened, $a->renewed, $a->members, $a->generation, $a->rooms_today,
-            $a->daily_room_limit, $a->quota_warning, $a->lease_expires_at, $a->degraded
-        );
-    }
-
     /** @throws VoipSignException when $status is not VOIPSIGN_OK */
     private function check(int $status): void
     {
         if ($status !== 0) {
-            throw self::exception($this->ffi, $this->err, $status);
+            throw Signer::failure($this->ffi, $this->err, $status);
         }
-    }
-
-    /** The exception of a failed call: the library's code name and message. */
-    private static function exception(FFI $ffi, CData $err, int $status): VoipSignException
-    {
-        $e = $err[0];
-        $message = $e->status === $status
-            ? FFI::string($e->message, $e->message_len)
-            : $ffi->voipsign_status_message($status);
-        return new VoipSignException($message, $status, $ffi->voipsign_status_name($status));
     }
 }

@@ -77,7 +77,7 @@ trait NativeCalls
     {
         while (true) {
             $status = $call($buf, $cap);
-            if ($status === VoipSignException::BUFFER_TOO_SMALL && self::$len[0] + 1 > $cap) {
+            if ($status === Native::BUFFER_TOO_SMALL && self::$len[0] + 1 > $cap) {
                 $cap = self::$len[0] + 1;
                 $buf = self::$ffi->new("char[$cap]");
                 continue;
@@ -89,14 +89,27 @@ trait NativeCalls
         }
     }
 
-    /** The exception for a failed call: the library's code name and message. */
+    /** The exception for a failed call of Signer. */
     private static function error(int $status): VoipSignException
     {
-        $ffi = self::$ffi;
-        $err = self::$err[0];
-        $message = $err->status === $status
-            ? FFI::string($err->message, $err->message_len)
+        return self::failure(self::$ffi, self::$err, $status);
+    }
+
+    /**
+     * The exception of a failed call: the code's class (a code this binding does
+     * not know: its kind's base, as voipsign_status_kind says), the library's code
+     * name and message.
+     *
+     * @internal
+     */
+    public static function failure(FFI $ffi, CData $err, int $status): VoipSignException
+    {
+        $e = $err[0];
+        $message = $e->status === $status
+            ? FFI::string($e->message, $e->message_len)
             : $ffi->voipsign_status_message($status);
-        return new VoipSignException($message, $status, $ffi->voipsign_status_name($status));
+        $class = ErrorCode::fromNumber($status)?->exceptionClass()
+            ?? ErrorKind::fromNumber($ffi->voipsign_status_kind($status))->exceptionClass();
+        return new $class($message, $status, $ffi->voipsign_status_name($status));
     }
 }

@@ -11,7 +11,9 @@ use FFI\CData;
  * Signatures for WeChat's wx.joinVoIPChat, computed by libvoipsign (the one Rust
  * core every voipsign binding shares) through FFI. This class computes and
  * checks nothing itself: it passes the arguments to the C ABI (the plumbing is in
- * NativeCalls) and turns its errors into VoipSignException. Which inputs are
+ * NativeCalls) and turns its errors into exceptions: every one implements
+ * VoipSignException, a bad argument is an InputError (\InvalidArgumentException),
+ * with a class per code (contract_gen.php). Which inputs are
  * refused, and which one is reported when several are bad, is the library's
  * decision, the same in every language (docs/CONTRACT.md): appId, groupId,
  * nonceStr, timeStamp, the session_key (or the first bad key of a list), then the
@@ -25,7 +27,8 @@ use FFI\CData;
  * $ticket = Signer::issue($appId, $groupId, $sessionKey);
  * ```
  *
- * The library is found as Library describes: Signer::useLibrary($path), else the
+ * Parameters named as sign()'s ($appId, $groupId, $nonceStr, $timeStamp, $sessionKey)
+ * mean the same everywhere. The library is found as Library describes: Signer::useLibrary($path), else the
  * preloaded FFI scope 'voipsign' (FPM), else $VOIPSIGN_LIB, else libvoipsign.so.
  */
 final class Signer
@@ -82,13 +85,8 @@ final class Signer
     /**
      * Check a signature, in constant time. A well-formed but wrong (or upper-case)
      * signature is false; one that is not 64 hex digits, or a cloud-issued one with a
-     * `_` suffix, is an INVALID_SIGNATURE error.
+     * `_` suffix, is an InputError.
      *
-     * @param string $appId      as for sign()
-     * @param string $groupId    as for sign()
-     * @param string $nonceStr   as for sign()
-     * @param int    $timeStamp  as for sign()
-     * @param string $sessionKey as for sign()
      * @param string $signature  the signature to check
      *
      * @throws VoipSignException when an input is refused
@@ -123,11 +121,6 @@ final class Signer
      * joined with no separator. It contains no secret: log it to compare with
      * another implementation.
      *
-     * @param string $appId     as for sign()
-     * @param string $groupId   as for sign()
-     * @param string $nonceStr  as for sign()
-     * @param int    $timeStamp as for sign()
-     *
      * @throws VoipSignException when an input is refused
      */
     public static function canonical(string $appId, string $groupId, string $nonceStr, int $timeStamp): string
@@ -149,23 +142,21 @@ final class Signer
      * CSPRNG, the current time in seconds and the signature. json_encode() the result
      * and hand it to the mini program, which passes it to wx.joinVoIPChat as is.
      *
-     * @param string $appId      as for sign()
-     * @param string $groupId    as for sign()
-     * @param string $sessionKey as for sign()
-     * @param string $roomType   'voice' or 'video'
+     * @param RoomType|string $roomType RoomType::VOICE or RoomType::VIDEO (or 'voice', 'video')
      *
-     * @return array{groupId: string, nonceStr: string, timeStamp: int, signature: string, roomType: string}
+     * @return JoinTicket readonly; json_encode() it for wx.joinVoIPChat
      *
-     * @throws VoipSignException when an input is refused (INVALID_ROOM_TYPE for a
-     *                           roomType other than 'voice' or 'video')
+     * @throws InputError when an input is refused (a roomType other than 'voice' or
+     *                    'video' too)
      */
     public static function issue(
         string $appId,
         string $groupId,
         #[\SensitiveParameter] string $sessionKey,
-        string $roomType = 'voice'
-    ): array {
+        RoomType|string $roomType = RoomType::VOICE
+    ): JoinTicket {
         $ffi = self::$ffi ?? self::boot();
+        $roomType = $roomType instanceof RoomType ? $roomType->value : $roomType;
         $json = self::text(self::$ticket, self::ISSUE_CAP, static fn (CData $out, int $cap): int => $ffi->voipsign_issue(
             $appId, \strlen($appId),
             $groupId, \strlen($groupId),
@@ -175,18 +166,13 @@ final class Signer
             self::$len,
             self::$err
         ));
-        /** @var array{groupId: string, nonceStr: string, timeStamp: int, signature: string, roomType: string} */
-        return json_decode($json, true, 2, JSON_THROW_ON_ERROR);
+        return JoinTicket::fromArray(json_decode($json, true, 2, JSON_THROW_ON_ERROR));
     }
 
     /**
      * Sign one room for many members at once (a matchmaker seating a full room): the
      * canonical string is built once, then one HMAC per session_key.
      *
-     * @param string               $appId       as for sign()
-     * @param string               $groupId     as for sign()
-     * @param string               $nonceStr    as for sign()
-     * @param int                  $timeStamp   as for sign()
      * @param array<array-key, string> $sessionKeys the members' session_keys
      *
      * @return array<array-key, string> the signatures, under the same keys and in the
@@ -273,19 +259,13 @@ final class Signer
      * the signature is right, the remaining causes in words a person can act on. A
      * 13-digit timestamp and a malformed $rejectedSignature are findings, not errors.
      *
-     * @param string        $appId             as for sign()
-     * @param string        $groupId           as for sign()
-     * @param string        $nonceStr          as for sign()
-     * @param int           $timeStamp         as for sign(), or the milliseconds that were sent
      * @param string        $sessionKey        the user's current session_key
      * @param string        $rejectedSignature the signature WeChat refused
      * @param list<string>  $otherSessionKeys  older session_keys of the same user, tried
      *                                         for STALE_SESSION_KEY
      *
-     * @return array{verdict: string, mistakes: list<string>, message: string, expected: string, canonical: string}
-     *         verdict 'CORRECT', 'MISTAKE_FOUND' or 'UNKNOWN'; mistakes their code
-     *         names ('NOT_SORTED', 'TIMESTAMP_MILLISECONDS', ...); the result never
-     *         contains a session_key
+     * @return Diagnosis readonly: verdict a Verdict, mistakes a list of Mistake (in the
+     *         stable order), message, expected, canonical; it never contains a session_key
      *
      * @throws VoipSignException when an input is refused
      * @throws \TypeError        when an element of $otherSessionKeys is not a string
@@ -298,7 +278,7 @@ final class Signer
         #[\SensitiveParameter] string $sessionKey,
         string $rejectedSignature,
         #[\SensitiveParameter] array $otherSessionKeys = []
-    ): array {
+    ): Diagnosis {
         $ffi = self::$ffi ?? self::boot();
         $count = \count($otherSessionKeys);
         [$ptrs, $lens, $copies] = CStrings::arrays($ffi, $otherSessionKeys, __METHOD__, 7);
@@ -319,7 +299,7 @@ final class Signer
         } finally {
             CStrings::wipe($copies);
         }
-        return json_decode($json, true, 3, JSON_THROW_ON_ERROR);
+        return Diagnosis::fromArray(json_decode($json, true, 3, JSON_THROW_ON_ERROR));
     }
 
     /**
@@ -329,13 +309,11 @@ final class Signer
      * @param int    $errCode the errCode the mini program received
      * @param string $errMsg  its errMsg, '' when unknown
      *
-     * @return array{cause: string, meaning: string, action: string} cause a code name:
-     *         'ALREADY_IN_ROOM', 'DEVICE_BUSY', 'JOIN_INTERRUPTED', 'SYSTEM_ERROR',
-     *         'INVALID_SIGNATURE', 'DAILY_ROOM_LIMIT' or 'UNKNOWN'
+     * @return Explanation readonly: cause (a Cause), meaning, action
      *
      * @throws VoipSignException when the library refuses the input
      */
-    public static function explain(int $errCode, string $errMsg = ''): array
+    public static function explain(int $errCode, string $errMsg = ''): Explanation
     {
         $ffi = self::$ffi ?? self::boot();
         $json = self::text(self::$ticket, self::ISSUE_CAP, static fn (CData $out, int $cap): int => $ffi->voipsign_explain(
@@ -345,7 +323,7 @@ final class Signer
             self::$len,
             self::$err
         ));
-        return json_decode($json, true, 2, JSON_THROW_ON_ERROR);
+        return Explanation::fromArray(json_decode($json, true, 2, JSON_THROW_ON_ERROR));
     }
 
     /**

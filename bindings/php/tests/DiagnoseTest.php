@@ -5,7 +5,13 @@ declare(strict_types=1);
 namespace VoipSign\Tests;
 
 use PHPUnit\Framework\TestCase;
+use VoipSign\Cause;
+use VoipSign\Diagnosis;
+use VoipSign\Explanation;
+use VoipSign\InvalidSessionKey;
+use VoipSign\Mistake;
 use VoipSign\Signer;
+use VoipSign\Verdict;
 use VoipSign\VoipSignException;
 
 /** diagnose() and explain() against tests/vectors/diagnose.json. */
@@ -55,10 +61,15 @@ final class DiagnoseTest extends TestCase
             $c['appId'], $c['groupId'], $c['nonceStr'], $c['timeStamp'], $c['sessionKey'],
             $c['signature'], $c['otherSessionKeys']
         );
-        self::assertSame(['verdict', 'mistakes', 'message', 'expected', 'canonical'], array_keys($report));
-        self::assertSame($c['verdict'], $report['verdict'], $report['message']);
-        self::assertSame($c['mistakes'], $report['mistakes'], $report['message']);
-        self::assertNotSame('', $report['message']);
+        self::assertInstanceOf(Diagnosis::class, $report);
+        self::assertSame(['verdict', 'mistakes', 'message', 'expected', 'canonical'], array_keys($report->jsonSerialize()));
+        self::assertSame(Verdict::from($c['verdict']), $report->verdict, $report->message);
+        self::assertSame(array_map(static fn ($m) => Mistake::from($m), $c['mistakes']), $report->mistakes, $report->message);
+        self::assertNotSame('', $report->message);
+        // json_encode gives the library's object back (the enums as their names).
+        $back = json_decode((string) json_encode($report), true);
+        self::assertSame($c['verdict'], $back['verdict']);
+        self::assertSame($c['mistakes'], $back['mistakes']);
         $text = json_encode($report, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
         foreach (array_merge([$c['sessionKey']], $c['otherSessionKeys']) as $key) {
             self::assertStringNotContainsString($key, (string) $text, 'the report leaks a session_key');
@@ -71,10 +82,17 @@ final class DiagnoseTest extends TestCase
             'wx20afc706a711eefc', '1559129713_672975982', '8AP6DT9ybtniUJfb', 1559129714,
             'gDyVgzwa0mFz9uUP7M6GQQ==', 'b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617'
         );
-        self::assertSame('CORRECT', $report['verdict']);
-        self::assertSame('b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617', $report['expected']);
-        self::assertSame('1559129713_67297598215591297148AP6DT9ybtniUJfbwx20afc706a711eefc', $report['canonical']);
-        self::assertStringContainsString('wx.login', $report['message']);
+        self::assertSame(Verdict::CORRECT, $report->verdict);
+        self::assertSame([], $report->mistakes);
+        self::assertSame('b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617', $report->expected);
+        self::assertSame('1559129713_67297598215591297148AP6DT9ybtniUJfbwx20afc706a711eefc', $report->canonical);
+        self::assertStringContainsString('wx.login', $report->message);
+        try {
+            $report->message = 'changed'; // @phpstan-ignore-line
+            self::fail('a Diagnosis is not readonly');
+        } catch (\Error $e) {
+            self::assertStringContainsString('readonly', $e->getMessage());
+        }
     }
 
     public function testDiagnoseRefusesABadSessionKey(): void
@@ -84,6 +102,8 @@ final class DiagnoseTest extends TestCase
             self::fail('accepted a bad session_key');
         } catch (VoipSignException $e) {
             self::assertSame('INVALID_SESSION_KEY', $e->getErrorName());
+            self::assertInstanceOf(InvalidSessionKey::class, $e);
+            self::assertInstanceOf(\InvalidArgumentException::class, $e);
         }
         $this->expectException(\TypeError::class);
         Signer::diagnose('wx20afc706a711eefc', 'g', 'n', 1559129714, 'gDyVgzwa0mFz9uUP7M6GQQ==', str_repeat('0', 64), [1]);
@@ -96,15 +116,16 @@ final class DiagnoseTest extends TestCase
     public function testExplain(array $c): void
     {
         $answer = Signer::explain($c['errCode'], $c['errMsg']);
-        self::assertSame(['cause', 'meaning', 'action'], array_keys($answer));
-        self::assertSame($c['cause'], $answer['cause']);
-        self::assertNotSame('', $answer['meaning']);
-        self::assertNotSame('', $answer['action']);
+        self::assertInstanceOf(Explanation::class, $answer);
+        self::assertSame(['cause', 'meaning', 'action'], array_keys($answer->jsonSerialize()));
+        self::assertSame(Cause::from($c['cause']), $answer->cause);
+        self::assertNotSame('', $answer->meaning);
+        self::assertNotSame('', $answer->action);
     }
 
     public function testExplainWithoutAMessage(): void
     {
-        self::assertSame('ALREADY_IN_ROOM', Signer::explain(-1)['cause']);
-        self::assertSame('UNKNOWN', Signer::explain(12345)['cause']);
+        self::assertSame(Cause::ALREADY_IN_ROOM, Signer::explain(-1)->cause);
+        self::assertSame(Cause::UNKNOWN, Signer::explain(12345)->cause);
     }
 }

@@ -5,9 +5,18 @@ declare(strict_types=1);
 namespace VoipSign\Tests;
 
 use PHPUnit\Framework\TestCase;
+use VoipSign\ErrorCode;
+use VoipSign\ErrorKind;
 use VoipSign\Admission;
+use VoipSign\InvalidRules;
+use VoipSign\JoinTicket;
 use VoipSign\Ledger;
+use VoipSign\RefusalError;
+use VoipSign\OnUnavailable;
 use VoipSign\Room;
+use VoipSign\RoomFull;
+use VoipSign\RoomType;
+use VoipSign\Rules;
 use VoipSign\Seat;
 use VoipSign\Signer;
 use VoipSign\Usage;
@@ -26,15 +35,25 @@ final class LedgerTest extends TestCase
         return [
             'capacity 0' => [['capacity' => 0], 'capacity is 0'],
             'capacity 11' => [['capacity' => 11], 'capacity is 11'],
-            'limit 100001' => [['dailyRoomLimit' => 100001], 'daily_room_limit'],
-            'warning above the limit' => [['dailyRoomLimit' => 5, 'dailyRoomWarning' => 6], 'daily_room_warning'],
-            'warning -1' => [['dailyRoomWarning' => -1], 'daily_room_warning'],
-            'reserve 999' => [['reserveTtlMs' => 999], 'reserve_ttl_ms'],
-            'lease 3600001' => [['leaseTtlMs' => 3600001], 'lease_ttl_ms'],
-            'grace -1' => [['syncGraceMs' => -1], 'sync_grace_ms'],
-            'offset 841' => [['dayOffsetMinutes' => 841], 'day_offset_minutes'],
-            'onUnavailable Refuse' => [['onUnavailable' => 'Refuse'], 'on_unavailable (6 bytes)'],
-            'onUnavailable empty, capacity 0' => [['onUnavailable' => '', 'capacity' => 0], 'on_unavailable (0 bytes)'],
+            'limit 100001' => [['dailyRoomLimit' => 100001], 'dailyRoomLimit is 100001'],
+            'warning above the limit' => [['dailyRoomLimit' => 5, 'dailyRoomWarning' => 6], 'dailyRoomWarning is 6; it must be 0-5'],
+            'warning -1' => [['dailyRoomWarning' => -1], 'dailyRoomWarning is -1'],
+            'reserve 999' => [['reserveTtlMs' => 999], 'reserveTtlMs is 999'],
+            'reserve 1000.5' => [['reserveTtlMs' => 1000.5], 'reserveTtlMs is 1000.5'],
+            'lease 3600001' => [['leaseTtlMs' => 3600001], 'leaseTtlMs'],
+            'grace -1' => [['syncGraceMs' => -1], 'syncGraceMs'],
+            'offset 841' => [['dayOffsetMinutes' => 841], 'dayOffsetMinutes'],
+            'onUnavailable Refuse' => [['onUnavailable' => 'Refuse'], 'onUnavailable'],
+            // The library's one order: capacity before onUnavailable, whatever the binding.
+            'onUnavailable empty, capacity 0' => [['onUnavailable' => '', 'capacity' => 0], 'capacity is 0'],
+            'capacity as a string' => [['capacity' => '4'], 'capacity must be a number'],
+            'capacity true' => [['capacity' => true], 'capacity'],
+            'an unknown name' => [['dailyRoomLimt' => 5], 'dailyRoomLimt'],
+            'a near miss' => [['capacty' => 5], 'unknown option capacty'],
+            'a positional argument' => [[4], 'unknown option 0'],
+            'a Redis option on a memory ledger' => [['keyPrefix' => 'x'], 'keyPrefix'],
+            'a Rules object' => [[new Rules(capacity: 11)], 'capacity is 11'],
+            'capacity INF (no JSON form)' => [['capacity' => INF], 'not a number, a string or null'],
         ];
     }
 
@@ -49,15 +68,18 @@ final class LedgerTest extends TestCase
             self::fail('accepted');
         } catch (VoipSignException $e) {
             self::assertSame('INVALID_RULES', $e->getErrorName());
-            self::assertSame(VoipSignException::INVALID_RULES, $e->getCode());
+            self::assertSame(ErrorCode::INVALID_RULES->number(), $e->getCode());
             self::assertStringContainsString($message, $e->getMessage());
+            self::assertInstanceOf(InvalidRules::class, $e);
+            self::assertInstanceOf(\InvalidArgumentException::class, $e);
+            self::assertStringNotContainsString('_', $e->getMessage(), 'camelCase names');
         }
     }
 
     public function testRules(): void
     {
         // Zero is a real value where it is in range: days in UTC, no grace, warn always.
-        $l = Ledger::memory(dayOffsetMinutes: 0, syncGraceMs: 0, dailyRoomWarning: 0, onUnavailable: 'refuse');
+        $l = Ledger::memory(dayOffsetMinutes: 0, syncGraceMs: 0, dailyRoomWarning: 0, onUnavailable: OnUnavailable::REFUSE);
         self::assertSame(intdiv(self::NOW, 86_400_000), $l->usage(self::APP_ID, null, self::NOW)->day);
         $a = $l->admit(self::APP_ID, 'room', 'alice', self::NOW);
         self::assertTrue($a->quotaWarning);
@@ -68,10 +90,19 @@ final class LedgerTest extends TestCase
         self::assertSame(self::NOW + 60_000, $l->admit(self::APP_ID, 'room', 'alice', self::NOW)->leaseExpiresAt);
         self::assertSame(self::NOW + 60_000, $l->heartbeat(self::APP_ID, 'room', 'alice', self::NOW)); // never shortened
         self::assertSame(self::NOW + 90_000, $l->heartbeat(self::APP_ID, 'room', 'alice', self::NOW + 45_000));
-        // An unknown rule is PHP's own error.
-        $this->expectException(\Error::class);
-        $this->expectExceptionMessage('Unknown named parameter $maxMembers');
-        Ledger::memory(...['maxMembers' => 3]);
+        // The same from a Rules object, and null is the default.
+        $l = Ledger::memory(new Rules(dayOffsetMinutes: 0, capacity: null));
+        self::assertSame(intdiv(self::NOW, 86_400_000), $l->usage(self::APP_ID, null, self::NOW)->day);
+        $l = Ledger::memory(capacity: null, dailyRoomLimit: 3.0); // a whole float is a number
+        self::assertSame(3, $l->usage(self::APP_ID, null, self::NOW)->dailyRoomLimit);
+        // An unknown rule: refused by the library, naming it as PHP spells it.
+        try {
+            Ledger::memory(...['maxMembers' => 3]);
+            self::fail('accepted maxMembers');
+        } catch (InvalidRules $e) {
+            self::assertStringContainsString('unknown option maxMembers', $e->getMessage());
+            self::assertStringContainsString('dailyRoomLimit', $e->getMessage());
+        }
     }
 
     public function testTheStoreClock(): void
@@ -83,8 +114,11 @@ final class LedgerTest extends TestCase
         self::assertTrue($a->opened);
         self::assertGreaterThanOrEqual($before + 60_000 - 1, $a->leaseExpiresAt);
         self::assertLessThanOrEqual($after + 60_000 + 1, $a->leaseExpiresAt);
-        self::assertSame('video', $ticket['roomType']);
-        self::assertTrue(Signer::verify(self::APP_ID, 'room', $ticket['nonceStr'], $ticket['timeStamp'], self::KEY, $ticket['signature']));
+        self::assertInstanceOf(JoinTicket::class, $ticket);
+        self::assertSame(RoomType::VIDEO, $ticket->roomType);
+        self::assertTrue(Signer::verify(self::APP_ID, 'room', $ticket->nonceStr, $ticket->timeStamp, self::KEY, $ticket->signature));
+        [, $again] = $l->admitAndIssue(self::APP_ID, 'room', 'alice', self::KEY, RoomType::VOICE);
+        self::assertSame(RoomType::VOICE, $again->roomType);
         self::assertSame(1, $l->usage(self::APP_ID)->rooms);
         self::assertSame(['alice'], array_map(static fn (Seat $s) => $s->memberId, $l->room(self::APP_ID, 'room')->members));
     }
@@ -114,6 +148,15 @@ final class LedgerTest extends TestCase
         $l->admit(self::APP_ID, 'room', 'alice', self::NOW);
         self::assertCode('ROOM_FULL', static fn () => $l->admit(self::APP_ID, 'room', 'bob', self::NOW), 'full');
         self::assertCode('DAILY_ROOM_LIMIT', static fn () => $l->admit(self::APP_ID, 'room-2', 'bob', self::NOW), 'limit');
+        try {
+            $l->admit(self::APP_ID, 'room', 'bob', self::NOW);
+            self::fail('a full room admitted bob');
+        } catch (\InvalidArgumentException $e) {
+            self::fail('a full room is an InvalidArgumentException');
+        } catch (RefusalError $e) {
+            self::assertInstanceOf(RoomFull::class, $e);
+            self::assertInstanceOf(\RuntimeException::class, $e);
+        }
     }
 
     public function testAWrongTypeIsATypeError(): void
@@ -204,7 +247,12 @@ final class LedgerTest extends TestCase
             self::fail("$what: no exception, want $name");
         } catch (VoipSignException $e) {
             self::assertSame($name, $e->getErrorName(), "$what: {$e->getMessage()}");
-            self::assertSame(\constant(VoipSignException::class . '::' . $name), $e->getCode(), $what);
+            self::assertSame(ErrorCode::from($name)->number(), $e->getCode(), $what);
+            self::assertSame(ErrorCode::from($name), $e->getErrorCode(), $what);
+            self::assertInstanceOf(ErrorCode::from($name)->exceptionClass(), $e, $what);
+            self::assertInstanceOf($e->getKind()->exceptionClass(), $e, $what);
+            // A refusal is not a bad argument: `catch (\InvalidArgumentException)` around input parsing does not swallow it.
+            self::assertSame($e->getKind() === ErrorKind::INPUT, $e instanceof \InvalidArgumentException, $what);
             self::assertStringNotContainsString(self::KEY, $e->getMessage());
         }
     }

@@ -5,6 +5,12 @@ declare(strict_types=1);
 namespace VoipSign\Tests;
 
 use PHPUnit\Framework\TestCase;
+use VoipSign\ErrorCode;
+use VoipSign\InputError;
+use VoipSign\OnUnavailable;
+use VoipSign\OutageError;
+use VoipSign\RedisOptions;
+use VoipSign\Rules;
 use VoipSign\Ledger;
 use VoipSign\VoipSignException;
 
@@ -81,7 +87,12 @@ final class RedisTest extends TestCase
             'a cluster' => ['redis+cluster://127.0.0.1:1,127.0.0.1:2', [], null],
             'TLS, a password, a database' => ['rediss://:pw@cache.example:6380/2', [], null],
             'every option' => [$dead, ['connectTimeoutMs' => 1, 'commandTimeoutMs' => 60000, 'keyPrefix' => 'staging'], null],
-            "keyPrefix ''" => [$dead, ['keyPrefix' => ''], null],
+            "keyPrefix null: the default" => [$dead, ['keyPrefix' => null], null],
+            'Rules and RedisOptions objects' => [$dead, [new Rules(capacity: 4, onUnavailable: OnUnavailable::REFUSE), new RedisOptions(keyPrefix: 'x')], null],
+            "keyPrefix '' (the library's call)" => [$dead, ['keyPrefix' => ''], 'INVALID_RULES'],
+            'an unknown option' => [$dead, ['keyPrefx' => 'x'], 'INVALID_RULES'],
+            'a timeout as a string' => [$dead, ['commandTimeoutMs' => '100'], 'INVALID_RULES'],
+            'a prefix not UTF-8' => [$dead, ['keyPrefix' => "a\xff"], 'INVALID_RULES'],
             'rules and options from arrays' => [$dead, ['capacity' => 4, 'onUnavailable' => 'refuse', 'keyPrefix' => 'x'], null],
             'an empty url' => ['', [], 'INVALID_REDIS_URL'],
             'no scheme' => ['127.0.0.1:6379', [], 'INVALID_REDIS_URL'],
@@ -115,28 +126,31 @@ final class RedisTest extends TestCase
             self::fail("accepted, want $error");
         } catch (VoipSignException $e) {
             self::assertSame($error, $e->getErrorName(), $e->getMessage());
-            self::assertSame(\constant(VoipSignException::class . '::' . $error), $e->getCode());
+            self::assertSame(ErrorCode::from($error)->number(), $e->getCode());
+            self::assertInstanceOf(InputError::class, $e);
         }
     }
 
     public function testTheMessagesNameTheSetting(): void
     {
         $messages = [];
-        foreach ([['onUnavailable' => 'maybe'], ['keyPrefix' => 'a}'], ['capacity' => 11, 'connectTimeoutMs' => -1], ['commandTimeoutMs' => 0]] as $args) {
+        foreach ([['onUnavailable' => 'maybe'], ['keyPrefix' => 'a}'], ['capacity' => 11, 'connectTimeoutMs' => -1], ['commandTimeoutMs' => 0], ['keyPrefx' => 'x']] as $args) {
             try {
                 Ledger::redis('redis://127.0.0.1:1', ...$args);
             } catch (VoipSignException $e) {
                 $messages[] = $e->getMessage();
             }
         }
-        self::assertCount(4, $messages);
-        self::assertStringStartsWith('on_unavailable (5 bytes)', $messages[0]);
-        self::assertStringStartsWith('key_prefix', $messages[1]);
+        self::assertCount(5, $messages);
+        self::assertStringStartsWith('onUnavailable', $messages[0]);
+        self::assertStringStartsWith('keyPrefix', $messages[1]);
         self::assertStringStartsWith('capacity', $messages[2]); // rules before options
-        self::assertStringStartsWith('command_timeout_ms', $messages[3]);
+        self::assertStringStartsWith('commandTimeoutMs', $messages[3]);
+        self::assertStringContainsString('keyPrefx', $messages[4]); // unknown, named as PHP spells options
+        self::assertStringContainsString('keyPrefix', $messages[4]);
         // An explicit time beyond 2^52 ms is refused before any I/O.
         $this->expectException(VoipSignException::class);
-        $this->expectExceptionCode(VoipSignException::INVALID_TIMESTAMP);
+        $this->expectExceptionCode(ErrorCode::INVALID_TIMESTAMP->number());
         $this->expectExceptionMessage('2^52 ms');
         Ledger::redis('redis://127.0.0.1:1')->admit(self::APP_ID, 'g', 'm', PHP_INT_MAX);
     }
@@ -202,6 +216,8 @@ final class RedisTest extends TestCase
                     self::fail("$what: $op succeeded");
                 } catch (VoipSignException $e) {
                     self::assertSame('LEDGER_UNAVAILABLE', $e->getErrorName(), "$what: $op: {$e->getMessage()}");
+                    self::assertInstanceOf(OutageError::class, $e);
+                    self::assertNotInstanceOf(\InvalidArgumentException::class, $e);
                     $hidden($e, "$what: $op");
                 }
             }
@@ -215,7 +231,7 @@ final class RedisTest extends TestCase
                 self::fail("$form accepted");
             } catch (VoipSignException $e) {
                 self::assertSame('INVALID_REDIS_URL', $e->getErrorName(), $form);
-                self::assertSame(VoipSignException::INVALID_REDIS_URL, $e->getCode());
+                self::assertSame(ErrorCode::INVALID_REDIS_URL->number(), $e->getCode());
                 $hidden($e, $form);
             }
         }

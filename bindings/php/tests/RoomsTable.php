@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace VoipSign\Tests;
 
+use VoipSign\ErrorCode;
+use VoipSign\JoinTicket;
 use VoipSign\Ledger;
 use VoipSign\Signer;
 use VoipSign\VoipSignException;
@@ -82,7 +84,8 @@ trait RoomsTable
                 [$admission, $ticket] = $ledger->admitAndIssue(
                     $s['appId'], $s['groupId'], $s['memberId'], $s['sessionKey'], ...(isset($s['roomType']) ? [$s['roomType']] : []), nowMs: $now
                 );
-                return ['admission' => $json($admission), 'ticket' => $ticket];
+                self::assertInstanceOf(JoinTicket::class, $ticket);
+                return ['admission' => $json($admission), 'ticket' => $json($ticket)];
             })(),
             'heartbeat' => ['leaseExpiresAt' => $ledger->heartbeat($s['appId'], $s['groupId'], $s['memberId'], $now)],
             'leave' => ['removed' => $ledger->leave($s['appId'], $s['groupId'], $s['memberId'], $now)],
@@ -135,7 +138,8 @@ trait RoomsTable
             self::fail("$what: no exception, want $name");
         } catch (VoipSignException $e) {
             self::assertSame($name, $e->getErrorName(), "$what: {$e->getMessage()}");
-            self::assertSame(\constant(VoipSignException::class . '::' . $name), $e->getCode(), $what);
+            self::assertSame(ErrorCode::from($name)->number(), $e->getCode(), $what);
+            self::assertInstanceOf(ErrorCode::from($name)->exceptionClass(), $e, $what);
             self::assertNotSame('', $e->getMessage());
             if (\strlen($key) >= 8) {
                 for ($i = 0; $i + 8 <= \strlen($key); $i++) {

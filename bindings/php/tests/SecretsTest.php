@@ -183,7 +183,7 @@ final class SecretsTest extends TestCase
         self::assertNotEmpty($file['diagnose']);
         foreach ($file['diagnose'] as $c) {
             $d = Signer::diagnose($c['appId'], $c['groupId'], $c['nonceStr'], $c['timeStamp'], $c['sessionKey'], $c['signature'], $c['otherSessionKeys']);
-            self::assertSame($c['verdict'], $d['verdict'], $c['name']);
+            self::assertSame($c['verdict'], $d->verdict->value, $c['name']);
             self::assertNoKey("diagnose {$c['name']}", json_encode($d, JSON_THROW_ON_ERROR) . print_r($d, true), array_merge([$c['sessionKey']], $c['otherSessionKeys']));
         }
         // A "rejected signature" that is the key, or holds it, is not quoted back.

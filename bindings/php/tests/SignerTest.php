@@ -5,6 +5,19 @@ declare(strict_types=1);
 namespace VoipSign\Tests;
 
 use PHPUnit\Framework\TestCase;
+use VoipSign\ErrorCode;
+use VoipSign\ErrorKind;
+use VoipSign\InputError;
+use VoipSign\InternalError;
+use VoipSign\InvalidAppId;
+use VoipSign\LedgerClosed;
+use VoipSign\LedgerUnavailable;
+use VoipSign\Native;
+use VoipSign\OutageError;
+use VoipSign\RefusalError;
+use VoipSign\RoomFull;
+use VoipSign\RoomType;
+use VoipSign\UnexpectedError;
 use VoipSign\Library;
 use VoipSign\LibraryException;
 use VoipSign\Signer;
@@ -68,7 +81,7 @@ final class SignerTest extends TestCase
                 self::fail("verify accepted '$bad'");
             } catch (VoipSignException $e) {
                 self::assertSame('INVALID_SIGNATURE', $e->getErrorName());
-                self::assertSame(VoipSignException::INVALID_SIGNATURE, $e->getCode());
+                self::assertSame(ErrorCode::INVALID_SIGNATURE->number(), $e->getCode());
             }
         }
     }
@@ -79,21 +92,22 @@ final class SignerTest extends TestCase
             $before = time();
             $ticket = Signer::issue(self::APP_ID, '房间-42', self::KEY, $roomType);
             $after = time();
-            self::assertSame(['groupId', 'nonceStr', 'timeStamp', 'signature', 'roomType'], array_keys($ticket));
-            self::assertSame('房间-42', $ticket['groupId']);
-            self::assertSame($roomType, $ticket['roomType']);
-            self::assertIsInt($ticket['timeStamp']);
-            self::assertGreaterThanOrEqual($before, $ticket['timeStamp']);
-            self::assertLessThanOrEqual($after, $ticket['timeStamp']);
-            self::assertMatchesRegularExpression('/^[A-Za-z0-9]{32}$/', $ticket['nonceStr']);
-            self::assertMatchesRegularExpression('/^[0-9a-f]{64}$/', $ticket['signature']);
-            self::assertTrue(Signer::verify(self::APP_ID, $ticket['groupId'], $ticket['nonceStr'], $ticket['timeStamp'], self::KEY, $ticket['signature']));
+            self::assertSame(['groupId', 'nonceStr', 'timeStamp', 'signature', 'roomType'], array_keys($ticket->jsonSerialize()));
+            self::assertSame('房间-42', $ticket->groupId);
+            self::assertSame(RoomType::from($roomType), $ticket->roomType);
+            self::assertIsInt($ticket->timeStamp);
+            self::assertGreaterThanOrEqual($before, $ticket->timeStamp);
+            self::assertLessThanOrEqual($after, $ticket->timeStamp);
+            self::assertMatchesRegularExpression('/^[A-Za-z0-9]{32}$/', $ticket->nonceStr);
+            self::assertMatchesRegularExpression('/^[0-9a-f]{64}$/', $ticket->signature);
+            self::assertTrue(Signer::verify(self::APP_ID, $ticket->groupId, $ticket->nonceStr, $ticket->timeStamp, self::KEY, $ticket->signature));
             self::assertSame(
-                $ticket['signature'],
-                Signer::sign(self::APP_ID, $ticket['groupId'], $ticket['nonceStr'], $ticket['timeStamp'], self::KEY)
+                $ticket->signature,
+                Signer::sign(self::APP_ID, $ticket->groupId, $ticket->nonceStr, $ticket->timeStamp, self::KEY)
             );
         }
-        self::assertSame('voice', Signer::issue(self::APP_ID, self::GROUP_ID, self::KEY)['roomType']);
+        self::assertSame(RoomType::VOICE, Signer::issue(self::APP_ID, self::GROUP_ID, self::KEY)->roomType);
+        self::assertSame(RoomType::VIDEO, Signer::issue(self::APP_ID, self::GROUP_ID, self::KEY, RoomType::VIDEO)->roomType);
     }
 
     public function testIssueJsonIsWhatJoinVoIPChatTakes(): void
@@ -110,7 +124,7 @@ final class SignerTest extends TestCase
     {
         $nonces = [];
         for ($i = 0; $i < 100; $i++) {
-            $nonces[] = Signer::issue(self::APP_ID, self::GROUP_ID, self::KEY)['nonceStr'];
+            $nonces[] = Signer::issue(self::APP_ID, self::GROUP_ID, self::KEY)->nonceStr;
         }
         self::assertCount(100, array_unique($nonces));
     }
@@ -130,6 +144,7 @@ final class SignerTest extends TestCase
                 self::fail("issue accepted $name");
             } catch (VoipSignException $e) {
                 self::assertSame(trim($name), $e->getErrorName());
+                self::assertInstanceOf(InputError::class, $e);
             }
         }
     }
@@ -205,7 +220,7 @@ final class SignerTest extends TestCase
             self::assertInstanceOf(\InvalidArgumentException::class, $e);
             self::assertSame('INVALID_NONCE', $e->getErrorName());
             self::assertSame(3, $e->getCode());
-            self::assertSame(VoipSignException::INVALID_NONCE, $e->getCode());
+            self::assertSame(ErrorCode::INVALID_NONCE->number(), $e->getCode());
             self::assertStringContainsString('nonceStr', $e->getMessage());
         }
         try {
@@ -217,16 +232,62 @@ final class SignerTest extends TestCase
         }
     }
 
-    public function testExceptionConstantsMatchTheLibrary(): void
+    /** The generated ErrorCode agrees with the library: numbers, names, kinds. */
+    public function testErrorCodesMatchTheLibrary(): void
     {
         $ffi = \FFI::cdef(Library::declarations(), (string) getenv('VOIPSIGN_LIB'));
-        $constants = (new \ReflectionClass(VoipSignException::class))->getConstants();
-        self::assertCount(19, $constants);
-        foreach ($constants as $name => $value) {
-            self::assertSame($ffi->{'VOIPSIGN_' . $name}, $value, $name);
-            self::assertSame($name, $ffi->voipsign_status_name($value), $name);
+        self::assertCount(18, ErrorCode::cases());
+        foreach (ErrorCode::cases() as $code) {
+            self::assertSame($ffi->{'VOIPSIGN_' . $code->value}, $code->number(), $code->value);
+            self::assertSame($code->value, $ffi->voipsign_status_name($code->number()), $code->value);
+            self::assertSame(ErrorKind::fromNumber($ffi->voipsign_status_kind($code->number())), $code->kind(), $code->value);
+            self::assertSame($code, ErrorCode::fromNumber($code->number()));
+            $class = $code->exceptionClass();
+            self::assertTrue(is_subclass_of($class, $code->kind()->exceptionClass()), $class);
+            self::assertTrue(is_subclass_of($class, VoipSignException::class), $class);
         }
+        // The C ABI's own codes are no binding's.
+        self::assertNull(ErrorCode::fromNumber(Native::BUFFER_TOO_SMALL));
+        self::assertNull(ErrorCode::fromNumber(0));
         self::assertSame('OK', $ffi->voipsign_status_name(0));
+    }
+
+    /** The kinds: InputError is PHP's bad-argument type; a refusal and an outage are not. */
+    public function testTheKindSplit(): void
+    {
+        self::assertTrue(is_subclass_of(InvalidAppId::class, \InvalidArgumentException::class));
+        self::assertTrue(is_subclass_of(InvalidAppId::class, InputError::class));
+        self::assertFalse(is_subclass_of(RoomFull::class, \InvalidArgumentException::class));
+        self::assertTrue(is_subclass_of(RoomFull::class, RefusalError::class));
+        self::assertTrue(is_subclass_of(RoomFull::class, \RuntimeException::class));
+        self::assertFalse(is_subclass_of(LedgerUnavailable::class, \InvalidArgumentException::class));
+        self::assertTrue(is_subclass_of(LedgerUnavailable::class, OutageError::class));
+        self::assertTrue(is_subclass_of(LedgerClosed::class, InputError::class));
+        self::assertTrue(is_subclass_of(InternalError::class, UnexpectedError::class));
+        self::assertFalse(is_subclass_of(InternalError::class, \InvalidArgumentException::class));
+        self::assertSame(ErrorKind::REFUSAL, ErrorCode::ROOM_FULL->kind());
+        self::assertSame(14, ErrorCode::DAILY_ROOM_LIMIT->number());
+    }
+
+    /**
+     * A status this binding does not know (a newer library): its kind's base class,
+     * never a bare exception, with the library's name for it.
+     */
+    public function testAnUnknownCodeIsItsKindsBase(): void
+    {
+        $ffi = Signer::ffi();
+        $err = $ffi->new('voipsign_error[1]');
+        $e = Signer::failure($ffi, $err, 99);
+        self::assertSame(UnexpectedError::class, \get_class($e)); // the library: unknown numbers are internal
+        self::assertSame(99, $e->getCode());
+        self::assertNull($e->getErrorCode());
+        self::assertSame(ErrorKind::INTERNAL, $e->getKind());
+        $e = Signer::failure($ffi, $err, Native::NULL_ARGUMENT); // a C-only code: its kind's base
+        self::assertSame(InputError::class, \get_class($e));
+        self::assertSame('NULL_ARGUMENT', $e->getErrorName());
+        $e = Signer::failure($ffi, $err, 13);
+        self::assertInstanceOf(RoomFull::class, $e);
+        self::assertSame(ErrorCode::ROOM_FULL, $e->getErrorCode());
     }
 
     public function testTheSessionKeyNeverAppearsInATrace(): void

@@ -42,7 +42,7 @@ func main() {
 	}
 	fmt.Println("matches the documentation's example")
 
-	ticket, err := voipsign.Issue(p.AppID, p.GroupID, sessionKey, voipsign.Voice)
+	ticket, err := voipsign.Issue(p.AppID, p.GroupID, sessionKey, voipsign.RoomTypeVoice)
 	if err != nil {
 		fail(err)
 	}

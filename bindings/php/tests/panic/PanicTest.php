@@ -6,6 +6,7 @@ namespace VoipSign\Tests\Panic;
 
 use FFI;
 use PHPUnit\Framework\TestCase;
+use VoipSign\ErrorCode;
 use VoipSign\Library;
 use VoipSign\Signer;
 use VoipSign\VoipSignException;
@@ -62,10 +63,14 @@ final class PanicTest extends TestCase
     {
         $e = self::panic();
         self::assertSame('INTERNAL', $e->getErrorName());
-        self::assertSame(VoipSignException::INTERNAL, $e->getCode());
+        self::assertSame(ErrorCode::INTERNAL->number(), $e->getCode());
         self::assertSame(11, $e->getCode());
         self::assertStringContainsString('panic', $e->getMessage());
-        self::assertInstanceOf(\InvalidArgumentException::class, $e);
+        // A bug, not a bad argument: the internal kind's base, a \RuntimeException.
+        self::assertInstanceOf(\VoipSign\InternalError::class, $e);
+        self::assertInstanceOf(\VoipSign\UnexpectedError::class, $e);
+        self::assertInstanceOf(\RuntimeException::class, $e);
+        self::assertNotInstanceOf(\InvalidArgumentException::class, $e);
         // The process, and the library, carry on.
         self::assertSame(self::SIGNATURE, self::sign());
     }
@@ -83,6 +88,6 @@ final class PanicTest extends TestCase
             self::assertSame('INVALID_NONCE', $e->getErrorName(), 'the error buffer is not stuck on INTERNAL');
         }
         $ticket = Signer::issue('wx20afc706a711eefc', 'room-1', 'gDyVgzwa0mFz9uUP7M6GQQ==');
-        self::assertTrue(Signer::verify('wx20afc706a711eefc', 'room-1', $ticket['nonceStr'], $ticket['timeStamp'], 'gDyVgzwa0mFz9uUP7M6GQQ==', $ticket['signature']));
+        self::assertTrue(Signer::verify('wx20afc706a711eefc', 'room-1', $ticket->nonceStr, $ticket->timeStamp, 'gDyVgzwa0mFz9uUP7M6GQQ==', $ticket->signature));
     }
 }
