@@ -2,7 +2,7 @@ package example;
 
 import io.voipsign.JoinTicket;
 import io.voipsign.VoipSign;
-import io.voipsign.VoipSignException;
+import io.voipsign.InputException;
 
 /** The documentation's example from Java, against the jar in the local repository. */
 public final class Main {
@@ -16,8 +16,8 @@ public final class Main {
         System.out.println("ticket " + ticket.toJson());
         try {
             VoipSign.sign("wx20afc706a711eefc", "room-42", "8AP6DT9ybtniUJfb", 1559129714000L, key);
-        } catch (VoipSignException e) {
-            System.out.println("error " + e.getCode());
+        } catch (InputException e) { // an IllegalArgumentException
+            System.out.println("error " + e.code());
         }
         System.out.println("native library: " + VoipSign.nativeLibrary());
     }
