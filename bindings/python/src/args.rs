@@ -13,7 +13,8 @@ use std::marker::PhantomData;
 
 use pyo3::exceptions::{PyOverflowError, PyTypeError, PyUnicodeEncodeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyFloat, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyList, PyString, PyTuple};
+use voipsign::contract::Value;
 use voipsign::request;
 
 use crate::errors::invalid_utf8;
@@ -63,12 +64,8 @@ pub mod field {
         RoomType = "roomType";
         /// The ledger's `member_id`.
         MemberId = "memberId";
-        /// The ledger's `on_unavailable` rule.
-        OnUnavailable = "on_unavailable";
         /// `Ledger.redis`'s `url` (never echoed: it may carry a password).
         RedisUrl = "url";
-        /// `Ledger.redis`'s `key_prefix`.
-        KeyPrefix = "key_prefix";
     }
 }
 
@@ -125,7 +122,7 @@ fn int64(ob: &Bound<'_, PyAny>, param: &str, want: &str, hint: &str) -> PyResult
 
 /// A `timestamp` argument: an `int` (see [`int64`]) of any size, handed to the
 /// core as [`request::Timestamp`], which decides in its turn whether it is valid
-/// (an `int` beyond 64 bits is `INVALID_TIMESTAMP` like any out-of-range value).
+/// (an `int` beyond 64 bits is refused like any out-of-range value).
 pub struct Timestamp(pub request::Timestamp<'static>);
 
 impl<'py> FromPyObject<'_, 'py> for Timestamp {
@@ -171,10 +168,9 @@ impl<'py> FromPyObject<'_, 'py> for ErrCode {
     }
 }
 
-/// The `int` parameters of the ledger (see [`Int`]): the rules of
-/// `Ledger.memory` and `Ledger.redis`, the latter's timeouts, `now_ms` and
-/// usage's `day`, each with its name and what it
-/// must be, for the `TypeError` of a wrong type.
+/// The `int` parameters of the ledger's methods (see [`Int`]): `now_ms` and
+/// usage's `day`, each with its name and what it must be, for the `TypeError`
+/// of a wrong type.
 pub mod int {
     /// An `int` parameter.
     pub trait Param {
@@ -204,31 +200,13 @@ pub mod int {
         NowMs = "now_ms", "an int of unix milliseconds", " (pass time.time_ns() // 1_000_000)";
         /// usage's `day`.
         Day = "day", "an int (days since 1970-01-01 in the rules' UTC offset)", "";
-        /// Rule `capacity`.
-        Capacity = "capacity";
-        /// Rule `daily_room_limit`.
-        DailyRoomLimit = "daily_room_limit";
-        /// Rule `daily_room_warning`.
-        DailyRoomWarning = "daily_room_warning";
-        /// Rule `reserve_ttl_ms`.
-        ReserveTtlMs = "reserve_ttl_ms";
-        /// Rule `lease_ttl_ms`.
-        LeaseTtlMs = "lease_ttl_ms";
-        /// Rule `sync_grace_ms`.
-        SyncGraceMs = "sync_grace_ms";
-        /// Rule `day_offset_minutes`.
-        DayOffsetMinutes = "day_offset_minutes";
-        /// `Ledger.redis`'s `connect_timeout_ms`.
-        ConnectTimeoutMs = "connect_timeout_ms";
-        /// `Ledger.redis`'s `command_timeout_ms`.
-        CommandTimeoutMs = "command_timeout_ms";
     }
 }
 
 /// A 64-bit `int` argument of the ledger (see [`int64`]: no `bool`, no `float`).
-/// Its value is the core's to check (a rule out of range is `INVALID_RULES`);
-/// beyond 64 bits it is `OverflowError`, as Python raises for an `int` that does
-/// not fit a C integer (the core's rules and times are 64-bit).
+/// Its value is the core's to check; beyond 64 bits it is `OverflowError`, as
+/// Python raises for an `int` that does not fit a C integer (the core's times
+/// are 64-bit).
 pub struct Int<P>(pub i64, PhantomData<P>);
 
 impl<'py, P: int::Param> FromPyObject<'_, 'py> for Int<P> {
@@ -240,6 +218,48 @@ impl<'py, P: int::Param> FromPyObject<'_, 'py> for Int<P> {
         })?;
         Ok(Int(i, PhantomData))
     }
+}
+
+/// The keyword arguments of `Ledger.memory` and `Ledger.redis` as core's option
+/// entries, in the order given; core refuses an unknown name, applies the
+/// defaults and checks each value (messages name them in snake_case). `None`
+/// is [`Value::Null`] (the default), a `bool` [`Value::Bool`] (never a number),
+/// an `int` (or `__index__`) [`Value::Int`], a `float` [`Value::Float`], a
+/// `str` [`Value::Str`], anything else [`Value::Other`]. Only what has no core
+/// value is raised here: an `int` beyond 64 bits (`OverflowError`) and a `str`
+/// with a lone surrogate (`INVALID_UTF8`).
+pub fn options(kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<Vec<(String, Value)>> {
+    let Some(kwargs) = kwargs else {
+        return Ok(Vec::new());
+    };
+    let mut entries = Vec::with_capacity(kwargs.len());
+    for (name, v) in kwargs.iter() {
+        let name = name.cast_into::<PyString>()?.to_string_lossy().into_owned();
+        let value = if v.is_none() {
+            Value::Null
+        } else if let Ok(b) = v.cast::<PyBool>() {
+            Value::Bool(b.is_true())
+        } else if let Ok(s) = v.cast::<PyString>() {
+            let s = s
+                .to_str()
+                .map_err(|e| surrogate(v.py(), e, || name.clone()))?;
+            Value::Str(s.to_owned())
+        } else if let Ok(f) = v.cast::<PyFloat>() {
+            Value::Float(f.value())
+        } else {
+            match v.extract::<i64>() {
+                Ok(i) => Value::Int(i),
+                Err(e) if e.is_instance_of::<PyOverflowError>(v.py()) => {
+                    return Err(PyOverflowError::new_err(format!(
+                        "{name} is outside the 64-bit integer range"
+                    )))
+                }
+                Err(_) => Value::Other,
+            }
+        };
+        entries.push((name, value));
+    }
+    Ok(entries)
 }
 
 /// session_signature's `body`: `bytes`, or a `str` signed as its UTF-8 bytes.

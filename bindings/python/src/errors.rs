@@ -1,58 +1,39 @@
-//! The exceptions: `voipsign.errors` (Python) holds the classes, this module
-//! raises them. A [`voipsign::Error`] becomes the subclass of its code; a panic
-//! becomes `voipsign.InternalError`.
+//! The exceptions: `voipsign.errors` (generated from core's contract by
+//! `make gen`) holds the classes and two tables, this module raises them. A
+//! [`voipsign::Error`] becomes the class of its code (`ERROR_CLASSES`), or, for a
+//! code without one, the base of its kind (`KIND_BASES`, by
+//! [`ErrorCode::kind`]); a panic becomes `voipsign.InternalError`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyType};
 use voipsign::ErrorCode;
 
-pyo3::import_exception!(voipsign.errors, VoipSignError);
-pyo3::import_exception!(voipsign.errors, InvalidAppId);
-pyo3::import_exception!(voipsign.errors, InvalidGroupId);
-pyo3::import_exception!(voipsign.errors, InvalidNonce);
-pyo3::import_exception!(voipsign.errors, InvalidTimestamp);
-pyo3::import_exception!(voipsign.errors, InvalidSessionKey);
-pyo3::import_exception!(voipsign.errors, InvalidSignature);
-pyo3::import_exception!(voipsign.errors, InvalidRoomType);
-pyo3::import_exception!(voipsign.errors, InvalidUtf8);
-pyo3::import_exception!(voipsign.errors, RngFailure);
-pyo3::import_exception!(voipsign.errors, InternalError);
-pyo3::import_exception!(voipsign.errors, RoomFull);
-pyo3::import_exception!(voipsign.errors, DailyRoomLimit);
-pyo3::import_exception!(voipsign.errors, NotAdmitted);
-pyo3::import_exception!(voipsign.errors, InvalidMemberId);
-pyo3::import_exception!(voipsign.errors, InvalidRules);
-pyo3::import_exception!(voipsign.errors, LedgerUnavailable);
-pyo3::import_exception!(voipsign.errors, InvalidRedisUrl);
+static CLASSES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+static KINDS: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+
+/// The class of `code`, or its kind's base.
+fn class(py: Python<'_>, code: ErrorCode) -> PyResult<Bound<'_, PyType>> {
+    let classes = CLASSES.import(py, "voipsign.errors", "ERROR_CLASSES")?;
+    let found = match classes.get_item(code.name())? {
+        Some(class) => class,
+        None => KINDS
+            .import(py, "voipsign.errors", "KIND_BASES")?
+            .as_any()
+            .get_item(code.kind().as_str())?,
+    };
+    Ok(found.cast_into()?)
+}
 
 /// The exception of `voipsign.errors` for a core error, with the core's message
-/// (which never holds a session_key: the core guarantees it).
+/// (which never holds a session_key: the core guarantees it) and its code name.
 pub fn to_py_err(e: voipsign::Error) -> PyErr {
-    let msg = e.message().to_owned();
-    match e.code() {
-        ErrorCode::InvalidAppId => InvalidAppId::new_err(msg),
-        ErrorCode::InvalidGroupId => InvalidGroupId::new_err(msg),
-        ErrorCode::InvalidNonce => InvalidNonce::new_err(msg),
-        ErrorCode::InvalidTimestamp => InvalidTimestamp::new_err(msg),
-        ErrorCode::InvalidSessionKey => InvalidSessionKey::new_err(msg),
-        ErrorCode::InvalidSignature => InvalidSignature::new_err(msg),
-        ErrorCode::InvalidRoomType => InvalidRoomType::new_err(msg),
-        ErrorCode::InvalidUtf8 => InvalidUtf8::new_err(msg),
-        ErrorCode::RngFailure => RngFailure::new_err(msg),
-        ErrorCode::Internal => InternalError::new_err(msg),
-        ErrorCode::RoomFull => RoomFull::new_err(msg),
-        ErrorCode::DailyRoomLimit => DailyRoomLimit::new_err(msg),
-        ErrorCode::NotAdmitted => NotAdmitted::new_err(msg),
-        ErrorCode::InvalidMemberId => InvalidMemberId::new_err(msg),
-        ErrorCode::InvalidRules => InvalidRules::new_err(msg),
-        ErrorCode::LedgerUnavailable => LedgerUnavailable::new_err(msg),
-        // The core's message names what is wrong, never the URL (a password).
-        ErrorCode::InvalidRedisUrl => InvalidRedisUrl::new_err(msg),
-        // C-ABI-only codes and codes added to the core later: the base class,
-        // carrying the code name.
-        other => VoipSignError::new_err((msg, other.name())),
-    }
+    Python::attach(|py| match class(py, e.code()) {
+        Ok(class) => PyErr::from_type(class, (e.message().to_owned(), e.code().name())),
+        Err(err) => err,
+    })
 }
 
 /// `INVALID_UTF8` for a `str` argument holding a lone surrogate (no UTF-8 form).
@@ -71,7 +52,10 @@ pub fn invalid_utf8(field: &str) -> PyErr {
 pub fn guarded<T>(f: impl FnOnce() -> Result<T, voipsign::Error>) -> PyResult<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(result) => result.map_err(to_py_err),
-        Err(_) => Err(InternalError::new_err(ErrorCode::Internal.description())),
+        Err(_) => Err(to_py_err(voipsign::Error::new(
+            ErrorCode::Internal,
+            ErrorCode::Internal.description(),
+        ))),
     }
 }
 
@@ -81,4 +65,13 @@ pub fn guarded<T>(f: impl FnOnce() -> Result<T, voipsign::Error>) -> PyResult<T>
 #[pyfunction]
 pub fn _panic_for_tests() -> PyResult<()> {
     guarded(|| panic!("deliberate panic from voipsign._native._panic_for_tests"))
+}
+
+/// Test hook (cargo feature `test-panic` only): raises what core's error of the
+/// code named `code` becomes (a C-only code has no class: its kind's base).
+#[cfg(feature = "test-panic")]
+#[pyfunction]
+pub fn _error_for_tests(code: &str) -> PyResult<()> {
+    let code = ErrorCode::from_name(code).unwrap_or(ErrorCode::Internal);
+    Err(to_py_err(voipsign::Error::new(code, "from _error_for_tests")))
 }

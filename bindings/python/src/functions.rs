@@ -11,7 +11,7 @@ use crate::args::field::{
     AppId, GroupId, NonceStr, RejectedSignature, RoomType, SessionKey, Signature,
 };
 use crate::args::{Body, ErrCode, Keys, OtherSessionKeys, SessionKeys, Str, Timestamp};
-use crate::classes::{Diagnosis, Explanation, JoinTicket};
+use crate::records::{Diagnosis, Explanation, JoinTicket};
 use crate::errors::guarded;
 
 /// sign_many releases the GIL from this many keys on (about 15 µs of work).
@@ -48,7 +48,7 @@ fn run<T: Send>(py: Python<'_>, detach: bool, f: impl FnOnce() -> T + Send) -> T
 /// :param timestamp: Unix time in **seconds**, an ``int`` (not ``bool``/``float``).
 /// :param session_key: the 24-character base64 string code2Session returned.
 /// :returns: 64 lowercase hex digits.
-/// :raises VoipSignError: a value breaks a rule (``err.code`` says which; with
+/// :raises InputError: a value breaks a rule (``err.code`` says which; with
 ///     several bad values, the first in the order of the parameters).
 /// :raises TypeError: an argument has the wrong Python type.
 #[pyfunction]
@@ -77,9 +77,9 @@ pub fn sign<'py>(
 /// expects lower case).
 ///
 /// :returns: ``True`` when the signature matches.
-/// :raises InvalidSignature: ``signature`` is not 64 hex digits, or carries the
-///     ``_tag`` suffix of WeChat's cloud signing (which cannot be checked locally).
-/// :raises VoipSignError: another value breaks a rule.
+/// :raises InputError: a value breaks a rule; ``signature`` too when it is not 64
+///     hex digits, or carries the ``_tag`` suffix of WeChat's cloud signing (which
+///     cannot be checked locally).
 /// :raises TypeError: an argument has the wrong Python type.
 #[pyfunction]
 pub fn verify(
@@ -100,7 +100,7 @@ pub fn verify(
 /// with no separator. It holds no secret, so it is safe to log when a signature
 /// is disputed.
 ///
-/// :raises VoipSignError: a value breaks a rule.
+/// :raises InputError: a value breaks a rule.
 /// :raises TypeError: an argument has the wrong Python type.
 #[pyfunction]
 pub fn canonical(
@@ -117,9 +117,8 @@ pub fn canonical(
 ///
 /// :param session_keys: any iterable of ``str`` (a single ``str`` is refused).
 /// :returns: the signatures, in the order of ``session_keys``.
-/// :raises InvalidSessionKey: a key is malformed; the message starts with its
+/// :raises InputError: a value breaks a rule; a malformed key is named by its
 ///     index (``sessionKeys[2]: ...``).
-/// :raises VoipSignError: another value breaks a rule.
 /// :raises TypeError: an argument, or an item of ``session_keys``, has the wrong type.
 #[pyfunction]
 pub fn sign_many<'py>(
@@ -147,7 +146,7 @@ pub fn sign_many<'py>(
 /// stored session_key is still the current one.
 ///
 /// :param body: ``bytes``, or a ``str`` (signed as its UTF-8 bytes).
-/// :raises InvalidSessionKey: the session_key is malformed.
+/// :raises InputError: the session_key is malformed.
 /// :raises TypeError: ``body`` is neither ``str`` nor ``bytes``.
 #[pyfunction]
 #[pyo3(signature = (session_key, body = None), text_signature = "(session_key, body=b'')")]
@@ -168,9 +167,10 @@ pub fn session_signature<'py>(
 /// Return ``ticket.to_dict()`` to the mini program.
 ///
 /// :param room_type: ``"voice"`` (audio only, the default) or ``"video"``.
-/// :raises InvalidRoomType: ``room_type`` is neither ``"voice"`` nor ``"video"``.
-/// :raises RngFailure: the operating system's random number generator failed.
-/// :raises VoipSignError: another value breaks a rule.
+/// :raises InputError: a value breaks a rule (``room_type`` is neither ``"voice"``
+///     nor ``"video"``, ...).
+/// :raises VoipSignError: the operating system's random number generator failed
+///     (kind ``internal``).
 /// :raises TypeError: an argument has the wrong Python type.
 #[pyfunction]
 #[pyo3(
@@ -206,9 +206,9 @@ pub fn issue(
 /// :param other_session_keys: older session_keys of the same user (any iterable
 ///     of ``str``), tried for ``STALE_SESSION_KEY``.
 /// :returns: a :class:`Diagnosis` (it never contains a session_key).
-/// :raises InvalidSessionKey: a session_key is malformed (an older one is named by
-///     its index: ``otherSessionKeys[1]: ...``).
-/// :raises VoipSignError: another value breaks a rule of :func:`sign`.
+/// :raises InputError: a session_key is malformed (an older one is named by
+///     its index: ``otherSessionKeys[1]: ...``), or another value breaks a rule
+///     of :func:`sign`.
 /// :raises TypeError: an argument, or an item of ``other_session_keys``, has the
 ///     wrong type.
 #[pyfunction]

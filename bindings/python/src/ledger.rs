@@ -1,30 +1,30 @@
 //! `voipsign.Ledger`: the core's room ledger (docs/ROOMS.md). Each method reads
 //! its arguments (src/args.rs) and makes ONE call into `voipsign::rooms::Ledger`,
 //! which validates every value in the contract's order and applies the rules;
-//! nothing here checks a value.
+//! nothing here checks a value. The options of `Ledger.memory` and
+//! `Ledger.redis` are handed to core as the user gave them
+//! (`rooms::Ledger::open`): core knows their names, defaults, ranges and order,
+//! and src/contract.rs (generated) documents them.
 //!
 //! Two stores: the memory store (`Ledger.memory`), whose calls keep the GIL,
 //! and the Redis store (`Ledger.redis`), whose calls release it (they wait for
-//! the network).
+//! the network). `close()` (or the end of a `with` block) lets the store go;
+//! every later call raises `LedgerClosed`.
 
+use std::sync::{Arc, PoisonError, RwLock};
 
 use pyo3::prelude::*;
-use pyo3::types::PyString;
-use voipsign::rooms::{self, OnUnavailable, RedisOptions, RedisStore, Rules};
+use pyo3::types::{PyDict, PyFloat, PyString, PyTuple};
+use voipsign::contract::{Spelling, Value};
+use voipsign::rooms::{self, RedisStore};
 use voipsign::{Error, ErrorCode};
 
-use crate::args::field::{
-    AppId, GroupId, KeyPrefix, MemberId, OnUnavailable as OnUnavailableArg, RedisUrl, RoomType,
-    SessionKey,
-};
-use crate::args::int::{
-    Capacity, CommandTimeoutMs, ConnectTimeoutMs, DailyRoomLimit, DailyRoomWarning, Day,
-    DayOffsetMinutes, LeaseTtlMs, NowMs, ReserveTtlMs, SyncGraceMs,
-};
-use crate::args::{Int, Keys, OpenIds, Str};
-use crate::classes::JoinTicket;
-use crate::errors::guarded;
-use crate::rooms::{Admission, Room, Usage};
+use crate::args::field::{AppId, GroupId, MemberId, RedisUrl, RoomType, SessionKey};
+use crate::args::int::{Day, NowMs};
+use crate::args::{options, Int, Keys, OpenIds, Str};
+use crate::contract::{memory_signature, redis_options_doc, redis_signature, rules_doc};
+use crate::errors::{guarded, to_py_err};
+use crate::records::{Admission, JoinTicket, Room, Usage};
 
 // Whether the memory store's operations release the GIL: they do not (they
 // call the core directly, see `Ledger::call`). An operation is a few hundred
@@ -40,163 +40,107 @@ fn now(now_ms: Option<Int<NowMs>>) -> Option<i64> {
     now_ms.map(|t| t.0)
 }
 
-/// The rule keywords of `Ledger.memory` and `Ledger.redis`, `None` meaning the
-/// default. `on_unavailable` is the core's to parse (see [`parse_on_unavailable`]).
-struct RuleArgs {
-    capacity: Option<Int<Capacity>>,
-    daily_room_limit: Option<Int<DailyRoomLimit>>,
-    daily_room_warning: Option<Int<DailyRoomWarning>>,
-    reserve_ttl_ms: Option<Int<ReserveTtlMs>>,
-    lease_ttl_ms: Option<Int<LeaseTtlMs>>,
-    sync_grace_ms: Option<Int<SyncGraceMs>>,
-    day_offset_minutes: Option<Int<DayOffsetMinutes>>,
-}
-
-impl RuleArgs {
-    /// The rules, unchecked, with the default `on_unavailable`.
-    fn rules(self) -> Rules {
-        let d = Rules::default();
-        Rules {
-            capacity: self.capacity.map_or(d.capacity, |v| v.0),
-            daily_room_limit: self.daily_room_limit.map_or(d.daily_room_limit, |v| v.0),
-            daily_room_warning: self.daily_room_warning.map(|v| v.0),
-            reserve_ttl_ms: self.reserve_ttl_ms.map_or(d.reserve_ttl_ms, |v| v.0),
-            lease_ttl_ms: self.lease_ttl_ms.map_or(d.lease_ttl_ms, |v| v.0),
-            sync_grace_ms: self.sync_grace_ms.map(|v| v.0),
-            day_offset_minutes: self
-                .day_offset_minutes
-                .map_or(d.day_offset_minutes, |v| v.0),
-            on_unavailable: d.on_unavailable,
-        }
-    }
-}
-
-/// `on_unavailable` parsed by the core (`None`: not given).
-fn parse_on_unavailable(
-    name: Option<Str<'_, OnUnavailableArg>>,
-) -> Option<Result<OnUnavailable, Error>> {
-    name.map(|n| n.0.parse())
-}
-
 /// The room ledger: WeChat's room rules (10 people a room, 100,000 rooms a day
 /// per appId, a room emptied is gone) enforced before a join ticket is issued.
 /// Thread-safe: share one per process. Made by :meth:`Ledger.memory` (one
-/// process) or :meth:`Ledger.redis` (every process and server sharing a Redis).
+/// process) or :meth:`Ledger.redis` (every process and server sharing a Redis);
+/// a context manager: ``with Ledger.redis(url) as ledger:`` closes it at the end
+/// of the block (or call :meth:`close`).
 ///
 /// Every method takes ``now_ms`` (keyword-only): an explicit time in unix
 /// milliseconds for tests and replays; ``None`` means the process clock (on
 /// the Redis store: the server's clock).
 #[pyclass(frozen, module = "voipsign")]
 pub struct Ledger {
-    store: Store,
-}
-
-enum Store {
-    /// In-process: calls keep the GIL.
-    Memory(rooms::Ledger),
-    /// A Redis server or cluster: calls release the GIL.
-    Redis(Box<Redis>),
-}
-
-/// A ledger on the Redis store. Connections are pooled in the core and opened
-/// lazily; a child forked after some calls (gunicorn `--preload`, uWSGI without
-/// `lazy-apps`, a `multiprocessing` fork) opens its own: the core never uses the
-/// parent's (core/src/rooms/redis/pool.rs).
-struct Redis {
-    ledger: rooms::Ledger,
-    options: RedisOptions,
-    /// The URL without credentials, for ``repr`` (`RedisStore::redacted_url`).
+    /// The core's ledger; `None` once closed. A call clones the `Arc` and
+    /// holds no lock while it runs: `close()` never waits for a call in flight,
+    /// which keeps its ledger until it ends.
+    open: RwLock<Option<Arc<rooms::Ledger>>>,
+    /// The Redis store: calls release the GIL.
+    detach: bool,
+    /// ``repr``: the constructor and the options as given (the URL redacted).
     shown: String,
 }
 
+/// An option's value as Python would show it (valid: core accepted it).
+fn shown(py: Python<'_>, v: &Value) -> PyResult<String> {
+    Ok(match v {
+        Value::Int(i) => i.to_string(),
+        Value::Float(x) => PyFloat::new(py, *x).repr()?.to_string(),
+        Value::Str(s) => PyString::new(py, s).repr()?.to_string(),
+        other => format!("{other:?}"),
+    })
+}
+
 impl Ledger {
-    /// One call into the core ledger, with a panic turned into
-    /// `InternalError`; on the Redis store with the GIL released.
+    /// A ledger over the memory store (`url` `None`) or a Redis store.
+    fn open(
+        py: Python<'_>,
+        url: Option<&str>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Ledger> {
+        let entries = options(kwargs)?;
+        let ledger = guarded(|| rooms::Ledger::open(url, &entries, Spelling::Snake))?;
+        let mut parts = Vec::new();
+        if let Some(url) = url {
+            let redacted = RedisStore::redacted_url(url).unwrap_or_default();
+            parts.push(PyString::new(py, &redacted).repr()?.to_string());
+        }
+        for (name, v) in entries.iter().filter(|e| e.1 != Value::Null) {
+            parts.push(format!("{name}={}", shown(py, v)?));
+        }
+        let store = if url.is_some() { "redis" } else { "memory" };
+        Ok(Ledger {
+            open: RwLock::new(Some(Arc::new(ledger))),
+            detach: url.is_some(),
+            shown: format!("Ledger.{store}({})", parts.join(", ")),
+        })
+    }
+
+    /// The core's ledger, or `LedgerClosed`.
+    fn ledger(&self) -> PyResult<Arc<rooms::Ledger>> {
+        let open = self.open.read().unwrap_or_else(PoisonError::into_inner);
+        open.clone().ok_or_else(|| {
+            let code = ErrorCode::LedgerClosed;
+            to_py_err(Error::new(code, code.description()))
+        })
+    }
+
+    /// One call into the core ledger, guarded against panics
+    /// (`errors::guarded`); on the Redis store with the GIL released.
     fn call<T: Send>(
         &self,
         py: Python<'_>,
         f: impl FnOnce(&rooms::Ledger) -> Result<T, voipsign::Error> + Send,
     ) -> PyResult<T> {
-        match &self.store {
-            Store::Memory(ledger) => guarded(|| f(ledger)),
-            Store::Redis(redis) => guarded(|| py.detach(|| f(&redis.ledger))),
-        }
-    }
-
-    fn limits(&self) -> &rooms::Limits {
-        match &self.store {
-            Store::Memory(ledger) => ledger.limits(),
-            Store::Redis(redis) => redis.ledger.limits(),
+        let ledger = self.ledger()?;
+        if self.detach {
+            guarded(|| py.detach(|| f(&ledger)))
+        } else {
+            guarded(|| f(&ledger))
         }
     }
 }
 
 #[pymethods]
 impl Ledger {
+    #[doc = memory_signature!()]
     /// A ledger over an in-process store: thread-safe, bounded (rooms empty for
     /// two days and day counts older than yesterday are forgotten). For
     /// one-process servers and tests.
     ///
-    /// The rules are keyword-only; ``None`` means the default. Each is checked by
-    /// the core, in this order.
+    /// The options are keyword-only and checked by core, in this order; ``None``
+    /// means the default. An unknown name, a wrong type or a value out of range
+    /// raises an ``InputError`` naming the option (``err.code`` ``"INVALID_RULES"``).
     ///
-    /// :param capacity: seats per room, 1-10.
-    /// :param daily_room_limit: openings per appId per day, 1-100000.
-    /// :param daily_room_warning: openings from which admissions report
-    ///     ``quota_warning``, 0-``daily_room_limit``; default 90 % of the limit.
-    /// :param reserve_ttl_ms: lease of a new seat (time for the phone to join),
-    ///     1000-3600000.
-    /// :param lease_ttl_ms: lease after a heartbeat or a sync, 1000-3600000.
-    /// :param sync_grace_ms: a seat younger than this is never removed by
-    ///     :meth:`sync`, 0-3600000; default ``reserve_ttl_ms``.
-    /// :param day_offset_minutes: the UTC offset of the day quotas count,
-    ///     -720-840 (default +480, Beijing time).
-    /// :param on_unavailable: ``"allow"`` or ``"refuse"``: what admissions do when
-    ///     the store cannot be reached (the memory store always can).
-    /// :raises InvalidRules: a rule is out of range.
-    /// :raises TypeError: a rule is not an ``int`` (``bool`` and ``float`` are
-    ///     refused) or ``on_unavailable`` not a ``str``.
-    /// :raises OverflowError: an ``int`` beyond the 64-bit range.
+    #[doc = rules_doc!()]
     #[staticmethod]
-    #[pyo3(
-        signature = (*, capacity = None, daily_room_limit = None, daily_room_warning = None, reserve_ttl_ms = None, lease_ttl_ms = None, sync_grace_ms = None, day_offset_minutes = None, on_unavailable = None),
-        text_signature = "(*, capacity=10, daily_room_limit=100000, daily_room_warning=None, reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, day_offset_minutes=480, on_unavailable='allow')"
-    )]
-    #[allow(clippy::too_many_arguments)]
-    fn memory(
-        capacity: Option<Int<Capacity>>,
-        daily_room_limit: Option<Int<DailyRoomLimit>>,
-        daily_room_warning: Option<Int<DailyRoomWarning>>,
-        reserve_ttl_ms: Option<Int<ReserveTtlMs>>,
-        lease_ttl_ms: Option<Int<LeaseTtlMs>>,
-        sync_grace_ms: Option<Int<SyncGraceMs>>,
-        day_offset_minutes: Option<Int<DayOffsetMinutes>>,
-        on_unavailable: Option<Str<'_, OnUnavailableArg>>,
-    ) -> PyResult<Ledger> {
-        let mut rules = RuleArgs {
-            capacity,
-            daily_room_limit,
-            daily_room_warning,
-            reserve_ttl_ms,
-            lease_ttl_ms,
-            sync_grace_ms,
-            day_offset_minutes,
-        }
-        .rules();
-        let inner = guarded(|| {
-            // The numbers first, in the order of the rules; on_unavailable (a
-            // name the core parses) is the last rule.
-            rules.validate()?;
-            if let Some(parsed) = parse_on_unavailable(on_unavailable) {
-                rules.on_unavailable = parsed?;
-            }
-            rooms::Ledger::memory(rules)
-        })?;
-        Ok(Ledger {
-            store: Store::Memory(inner),
-        })
+    #[pyo3(signature = (**options), text_signature = None)]
+    fn memory(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<Ledger> {
+        Ledger::open(py, None, options)
     }
 
+    #[doc = redis_signature!()]
     /// A ledger over a Redis server (>= 6.2) or a Redis Cluster, shared by every
     /// process and machine using it: each operation is one atomic script on
     /// the server, timed by the server's clock. Thread-safe; make one per
@@ -205,99 +149,68 @@ impl Ledger {
     /// Nothing is connected here: the first call connects, and a call that
     /// cannot reach the server within the timeouts follows ``on_unavailable``
     /// (``"allow"``: :meth:`admit` answers ``degraded=True``, uncounted;
-    /// ``"refuse"``: :class:`LedgerUnavailable`; the other operations raise
-    /// :class:`LedgerUnavailable` either way, except :meth:`heartbeat` under
-    /// ``"allow"``). The same ledger works again once the server is back.
-    /// Calls release the GIL while they wait.
+    /// ``"refuse"``: an ``OutageError``; the other operations raise it either
+    /// way, except :meth:`heartbeat` under ``"allow"``). The same ledger works
+    /// again once the server is back. Calls release the GIL while they wait.
     ///
-    /// :param url: ``redis://[user:password@]host[:port][/db]``, ``rediss://...``
-    ///     (TLS), ``redis+cluster://[user:password@]host:port[,host:port...]`` or
-    ///     ``rediss+cluster://...`` (seed nodes of a cluster). Never shown: not
-    ///     in an error, not in ``repr``.
-    /// :param connect_timeout_ms: opening a connection (TCP, TLS, AUTH),
-    ///     1-60000.
-    /// :param command_timeout_ms: each operation's script, 1-60000.
-    /// :param key_prefix: the first part of every key (1-64 bytes of printable
-    ///     ASCII without ``{`` or ``}``): ledgers with different prefixes on one
-    ///     server are independent (staging and production, tests).
-    /// :param capacity: and the other rules: as :meth:`memory`.
-    /// :raises InvalidRedisUrl: the URL is malformed (checked first).
-    /// :raises InvalidRules: a rule (checked next), then a timeout or the key
-    ///     prefix, is out of range.
-    /// :raises TypeError: an argument has the wrong type.
-    /// :raises OverflowError: an ``int`` beyond the 64-bit range.
+    /// ``url`` is checked first: ``redis://[user:password@]host[:port][/db]``,
+    /// ``rediss://...`` (TLS), ``redis+cluster://[user:password@]host:port[,...]``
+    /// or ``rediss+cluster://...`` (seed nodes of a cluster). It is never shown:
+    /// not in an error, not in ``repr``. Then the options, keyword-only, in this
+    /// order (``None`` means the default; as :meth:`memory`, then the store's):
+    ///
+    #[doc = rules_doc!()]
+    #[doc = redis_options_doc!()]
     #[staticmethod]
-    #[pyo3(
-        signature = (url, *, connect_timeout_ms = None, command_timeout_ms = None, key_prefix = None, capacity = None, daily_room_limit = None, daily_room_warning = None, reserve_ttl_ms = None, lease_ttl_ms = None, sync_grace_ms = None, day_offset_minutes = None, on_unavailable = None),
-        text_signature = "(url, *, connect_timeout_ms=250, command_timeout_ms=250, key_prefix='voipsign', capacity=10, daily_room_limit=100000, daily_room_warning=None, reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, day_offset_minutes=480, on_unavailable='allow')"
-    )]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (url, **options), text_signature = None)]
     fn redis(
+        py: Python<'_>,
         url: Str<'_, RedisUrl>,
-        connect_timeout_ms: Option<Int<ConnectTimeoutMs>>,
-        command_timeout_ms: Option<Int<CommandTimeoutMs>>,
-        key_prefix: Option<Str<'_, KeyPrefix>>,
-        capacity: Option<Int<Capacity>>,
-        daily_room_limit: Option<Int<DailyRoomLimit>>,
-        daily_room_warning: Option<Int<DailyRoomWarning>>,
-        reserve_ttl_ms: Option<Int<ReserveTtlMs>>,
-        lease_ttl_ms: Option<Int<LeaseTtlMs>>,
-        sync_grace_ms: Option<Int<SyncGraceMs>>,
-        day_offset_minutes: Option<Int<DayOffsetMinutes>>,
-        on_unavailable: Option<Str<'_, OnUnavailableArg>>,
+        options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Ledger> {
-        let mut rules = RuleArgs {
-            capacity,
-            daily_room_limit,
-            daily_room_warning,
-            reserve_ttl_ms,
-            lease_ttl_ms,
-            sync_grace_ms,
-            day_offset_minutes,
-        }
-        .rules();
-        let d = RedisOptions::default();
-        let options = RedisOptions {
-            connect_timeout_ms: connect_timeout_ms.map_or(d.connect_timeout_ms, |v| v.0),
-            command_timeout_ms: command_timeout_ms.map_or(d.command_timeout_ms, |v| v.0),
-            key_prefix: key_prefix.map_or(d.key_prefix, |p| p.0.to_owned()),
-        };
-        let url = url.0;
-        let parsed = parse_on_unavailable(on_unavailable);
-        if let Some(Ok(chosen)) = &parsed {
-            rules.on_unavailable = *chosen;
-        }
-        let inner = guarded(|| {
-            // The core checks the url, then the rules, then the options; a bad
-            // on_unavailable (the last rule) comes after the other rules and
-            // before the options.
-            match rooms::Ledger::redis(url, rules, options.clone()) {
-                Err(e) if e.code() == ErrorCode::InvalidRedisUrl => Err(e),
-                made => {
-                    rules.validate()?;
-                    parsed.transpose()?;
-                    made
-                }
-            }
-        })?;
-        Ok(Ledger {
-            store: Store::Redis(Box::new(Redis {
-                ledger: inner,
-                options,
-                shown: RedisStore::redacted_url(url).unwrap_or_default(),
-            })),
-        })
+        Ledger::open(py, Some(url.0), options)
+    }
+
+    /// Close the ledger: its store (the Redis connections) goes once the calls
+    /// in flight end, and every later call raises ``LedgerClosed`` (an
+    /// ``InputError``, like a closed file's ``ValueError``). Closing again does
+    /// nothing.
+    fn close(&self, py: Python<'_>) {
+        let open = self
+            .open
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        py.detach(|| drop(open));
+    }
+
+    /// Whether :meth:`close` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.open
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_none()
+    }
+
+    fn __enter__(slf: Bound<'_, Self>) -> PyResult<Bound<'_, Self>> {
+        slf.get().ledger()?;
+        Ok(slf)
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) {
+        self.close(py);
     }
 
     /// Seat ``member_id`` (the user's openid) in the room (``app_id``,
     /// ``group_id``), opening it when it is not live. A member already seated is
     /// renewed: never refused, never charged (a retry is safe).
     ///
-    /// :raises RoomFull: every seat is taken by others.
-    /// :raises DailyRoomLimit: opening the room would exceed today's limit.
-    /// :raises InvalidMemberId: ``member_id`` is not 1-128 bytes of printable ASCII.
-    /// :raises VoipSignError: ``app_id`` or ``group_id`` breaks a rule of
-    ///     :func:`sign` (checked first).
+    /// :raises RefusalError: every seat is taken by others, or opening the room
+    ///     would exceed today's limit (``err.code`` says which).
+    /// :raises InputError: ``app_id``, ``group_id`` or ``member_id`` (1-128
+    ///     bytes of printable ASCII) is refused, checked in that order.
     #[pyo3(signature = (app_id, group_id, member_id, *, now_ms = None))]
     fn admit(
         &self,
@@ -317,11 +230,9 @@ impl Ledger {
     /// ``now_ms // 1000``.
     ///
     /// :returns: ``(admission, ticket)``.
-    /// :raises RoomFull: every seat is taken by others.
-    /// :raises DailyRoomLimit: opening the room would exceed today's limit.
-    /// :raises VoipSignError: an input breaks a rule (appId, groupId, the
-    ///     timeStamp of ``now_ms``, the session_key, memberId, roomType, in that
-    ///     order).
+    /// :raises RefusalError: as :meth:`admit`.
+    /// :raises InputError: an input is refused (appId, groupId, the timeStamp of
+    ///     ``now_ms``, the session_key, memberId, roomType, in that order).
     #[pyo3(
         signature = (app_id, group_id, member_id, session_key, room_type = None, *, now_ms = None),
         text_signature = "($self, app_id, group_id, member_id, session_key, room_type='voice', *, now_ms=None)"
@@ -346,8 +257,8 @@ impl Ledger {
     /// Refresh the member's lease (phones report every 15 s while in the call).
     ///
     /// :returns: the new lease expiry, unix ms.
-    /// :raises NotAdmitted: the member holds no live seat: admit it again.
-    /// :raises VoipSignError: an input breaks a rule.
+    /// :raises RefusalError: the member holds no live seat: admit it again.
+    /// :raises InputError: an input is refused.
     #[pyo3(signature = (app_id, group_id, member_id, *, now_ms = None))]
     fn heartbeat(
         &self,
@@ -365,7 +276,7 @@ impl Ledger {
     /// goes, the room is gone: the next admission opens a new one.
     ///
     /// :returns: whether there was a live seat.
-    /// :raises VoipSignError: an input breaks a rule.
+    /// :raises InputError: an input is refused.
     #[pyo3(signature = (app_id, group_id, member_id, *, now_ms = None))]
     fn leave(
         &self,
@@ -387,8 +298,8 @@ impl Ledger {
     /// :param open_ids: any iterable of ``str`` (a single ``str`` is refused);
     ///     duplicates are ignored.
     /// :returns: the room after the call.
-    /// :raises InvalidMemberId: an id is malformed (``openIds[2]: ...``); nothing
-    ///     is changed.
+    /// :raises InputError: an id is malformed (``openIds[2]: ...``); nothing is
+    ///     changed.
     /// :raises TypeError: ``open_ids`` or an item of it has the wrong type.
     #[pyo3(signature = (app_id, group_id, open_ids, *, now_ms = None))]
     fn sync<'py>(
@@ -432,39 +343,14 @@ impl Ledger {
         self.call(py, |l| l.usage(a, d, t)).map(Usage::from)
     }
 
-    /// ``Ledger.memory(capacity=10, ...)`` or ``Ledger.redis('redis://***@host:6379',
-    /// capacity=10, ..., key_prefix='voipsign')``: the store and everything in
-    /// force, never a password.
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let l = self.limits();
-        let rules = format!(
-            "capacity={}, daily_room_limit={}, daily_room_warning={}, \
-             reserve_ttl_ms={}, lease_ttl_ms={}, sync_grace_ms={}, day_offset_minutes={}, \
-             on_unavailable='{}'",
-            l.capacity,
-            l.daily_room_limit,
-            l.daily_room_warning,
-            l.reserve_ttl_ms,
-            l.lease_ttl_ms,
-            l.sync_grace_ms,
-            l.day_offset_ms / 60_000,
-            l.on_unavailable,
-        );
-        Ok(match &self.store {
-            Store::Memory(_) => format!("Ledger.memory({rules})"),
-            Store::Redis(r) => {
-                let quoted = |s: &str| -> PyResult<String> {
-                    Ok(PyString::new(py, s).repr()?.to_str()?.to_owned())
-                };
-                format!(
-                    "Ledger.redis({}, {rules}, connect_timeout_ms={}, command_timeout_ms={}, \
-                     key_prefix={})",
-                    quoted(&r.shown)?,
-                    r.options.connect_timeout_ms,
-                    r.options.command_timeout_ms,
-                    quoted(&r.options.key_prefix)?,
-                )
-            }
-        })
+    /// ``Ledger.memory(capacity=3)`` or ``Ledger.redis('redis://***@host:6379',
+    /// key_prefix='staging')``: the store and the options as given (the rest
+    /// are core's defaults), never a password; ``<closed Ledger...>`` once closed.
+    fn __repr__(&self) -> String {
+        if self.closed() {
+            format!("<closed {}>", self.shown)
+        } else {
+            self.shown.clone()
+        }
     }
 }

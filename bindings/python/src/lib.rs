@@ -4,8 +4,10 @@
 //! The binding only translates: Python arguments into the core's inputs
 //! ([`args`]), one call to `voipsign::request` per function ([`functions`]) or
 //! to the room ledger per method ([`ledger`]), the results into Python objects
-//! ([`classes`], [`rooms`]) and a [`voipsign::Error`] into the
-//! exception of its code ([`errors`]; the classes live in `voipsign/errors.py`).
+//! ([`records`], generated, made of [`classes`]) and a [`voipsign::Error`] into the
+//! exception of its code ([`errors`]; the classes live in `voipsign/errors.py`,
+//! generated from core's contract description by `make gen`, as are the
+//! options' docs of [`contract`]).
 //! Which value is valid, and which error wins when several are bad, is decided
 //! by the core alone (docs/CONTRACT.md). A wrong Python *type* is a `TypeError`
 //! raised as the argument is read.
@@ -15,10 +17,11 @@
 
 mod args;
 mod classes;
+mod contract;
 mod errors;
 mod functions;
 mod ledger;
-mod rooms;
+mod records;
 
 use pyo3::prelude::*;
 use voipsign::ErrorCode;
@@ -32,14 +35,15 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "_ERROR_CODES",
         ErrorCode::ALL.iter().map(|c| c.name()).collect::<Vec<_>>(),
     )?;
-    m.add_class::<classes::JoinTicket>()?;
-    m.add_class::<classes::Diagnosis>()?;
-    m.add_class::<classes::Explanation>()?;
+    records::add(m)?;
+    // The same classes as `voipsign._records` too, the module their generated
+    // stubs (_records.pyi) describe, so that stubtest checks them there.
+    let py = m.py();
+    let stubbed = PyModule::new(py, "voipsign._records")?;
+    records::add(&stubbed)?;
+    let modules = py.import("sys")?.getattr("modules")?;
+    modules.set_item("voipsign._records", stubbed)?;
     m.add_class::<ledger::Ledger>()?;
-    m.add_class::<rooms::Admission>()?;
-    m.add_class::<rooms::Room>()?;
-    m.add_class::<rooms::Seat>()?;
-    m.add_class::<rooms::Usage>()?;
     m.add_function(wrap_pyfunction!(functions::sign, m)?)?;
     m.add_function(wrap_pyfunction!(functions::verify, m)?)?;
     m.add_function(wrap_pyfunction!(functions::canonical, m)?)?;
@@ -54,6 +58,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.setattr(
         "_panic_for_tests",
         wrap_pyfunction!(errors::_panic_for_tests, m)?,
+    )?;
+    #[cfg(feature = "test-panic")]
+    m.setattr(
+        "_error_for_tests",
+        wrap_pyfunction!(errors::_error_for_tests, m)?,
     )?;
     Ok(())
 }

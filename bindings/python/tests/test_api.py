@@ -17,7 +17,7 @@ import pytest
 
 import voipsign
 import voipsign._native as native
-from voipsign.errors import ERROR_CLASSES
+from voipsign.errors import ERROR_CLASSES, KIND_BASES
 
 from conftest import APP_ID, DOC_SIGNATURE, GROUP_ID, KEY, NONCE, TS, VECTORS
 from test_arguments import assert_not_str_type_error
@@ -41,10 +41,12 @@ def test_version_is_the_crate_version() -> None:
 
 
 def test_all_is_exact() -> None:
-    for name in voipsign.__all__:
+    names: List[str] = getattr(voipsign, "__all__")  # hidden from mypy (see __init__.py)
+    for name in names:
         assert hasattr(voipsign, name), name
+    assert len(names) == len(set(names))
     public = {n for n in dir(voipsign) if not n.startswith("_")} - {"errors"}
-    assert public - {"List", "Literal", "TypedDict"} == set(voipsign.__all__) - {"__version__"}
+    assert public == set(names) - {"__version__"}
 
 
 def test_package_docstring_example() -> None:
@@ -62,7 +64,54 @@ def test_every_core_code_has_a_class() -> None:
         assert cls.code == code
         assert issubclass(cls, voipsign.VoipSignError)
         assert getattr(voipsign, cls.__name__) is cls
-    assert issubclass(voipsign.VoipSignError, ValueError)
+        assert KIND_BASES[cls.kind] in cls.__mro__
+    assert not issubclass(voipsign.VoipSignError, ValueError)
+
+
+def test_kinds_split_the_errors() -> None:
+    # input: a ValueError, like Python's own; refusal: not one, so that an
+    # `except ValueError` around input parsing never swallows a full room;
+    # outage: an OSError; internal: the root only.
+    assert issubclass(voipsign.InvalidAppId, ValueError)
+    assert issubclass(voipsign.InvalidRules, voipsign.InputError)
+    assert issubclass(voipsign.LedgerClosed, ValueError)
+    for refusal in (voipsign.RoomFull, voipsign.DailyRoomLimit, voipsign.NotAdmitted):
+        assert issubclass(refusal, voipsign.RefusalError) and refusal.kind == "refusal"
+        assert not issubclass(refusal, ValueError) and not issubclass(refusal, OSError)
+    assert issubclass(voipsign.LedgerUnavailable, OSError)
+    assert issubclass(voipsign.LedgerUnavailable, voipsign.OutageError)
+    assert not issubclass(voipsign.LedgerUnavailable, ValueError)
+    for internal in (voipsign.InternalError, voipsign.RngFailure):
+        assert internal.__bases__ == (voipsign.VoipSignError,) and internal.kind == "internal"
+    assert {b.kind for b in KIND_BASES.values()} == set(KIND_BASES)
+    # A full room is not swallowed by input handling.
+    lg = voipsign.Ledger.memory(capacity=1)
+    lg.admit(APP_ID, GROUP_ID, "a", now_ms=1_796_083_200_000)
+    with pytest.raises(voipsign.RoomFull):
+        try:
+            lg.admit(APP_ID, GROUP_ID, "b", now_ms=1_796_083_200_000)
+        except ValueError:  # pragma: no cover - the point: it is not one
+            pytest.fail("RoomFull caught as a ValueError")
+
+
+def test_an_outage_error_is_an_oserror_with_the_message() -> None:
+    err = voipsign.LedgerUnavailable("redis 127.0.0.1:1: connection refused")
+    assert str(err) == "redis 127.0.0.1:1: connection refused" and err.errno is None
+    assert err.args == ("redis 127.0.0.1:1: connection refused",)
+    copy = pickle.loads(pickle.dumps(err))
+    assert type(copy) is voipsign.LedgerUnavailable and str(copy) == str(err)
+
+
+@pytest.mark.parametrize("kind", ["input", "refusal", "outage", "internal"])
+def test_a_code_without_a_class_is_its_kinds_base(kind: str) -> None:
+    # What src/errors.rs raises for a code a newer core added: the kind's base,
+    # carrying the code name.
+    err = KIND_BASES[kind]("a newer refusal", "SEAT_QUOTA_EXCEEDED")
+    assert type(err) is KIND_BASES[kind] and err.code == "SEAT_QUOTA_EXCEEDED"
+    assert err.kind == kind and str(err) == "a newer refusal"
+    copy = pickle.loads(pickle.dumps(err))
+    assert (type(copy), copy.code, str(copy)) == (type(err), err.code, str(err))
+    assert isinstance(err, ValueError) == (kind == "input")
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,9 @@ def test_panic_is_internal_error_not_panic_exception() -> None:
         panic_hook()()
     err = info.value
     assert type(err) is voipsign.InternalError
-    assert isinstance(err, voipsign.VoipSignError) and isinstance(err, ValueError)
+    # Kind internal: the root itself, not a ValueError (no input was wrong).
+    assert isinstance(err, voipsign.VoipSignError) and not isinstance(err, ValueError)
+    assert err.kind == "internal"
     assert isinstance(err, Exception)  # PanicException is a BaseException
     assert type(err).__mro__[-2] is BaseException and "PanicException" not in repr(type(err).__mro__)
     assert err.code == "INTERNAL"
@@ -57,6 +59,25 @@ def test_panic_is_internal_error_not_panic_exception() -> None:
     assert err.__cause__ is None and err.__context__ is None
     # The interpreter and the module carry on.
     assert voipsign.sign(APP_ID, GROUP_ID, NONCE, TS, KEY) == DOC_SIGNATURE
+
+
+@pytest.mark.parametrize(
+    "code, cls",
+    [
+        ("ROOM_FULL", "RoomFull"),
+        ("LEDGER_UNAVAILABLE", "LedgerUnavailable"),
+        # C-only codes have no class: the base of their kind, with the code.
+        ("BUFFER_TOO_SMALL", "InputError"),
+        ("NULL_ARGUMENT", "InputError"),
+    ],
+)
+def test_errors_are_raised_by_the_generated_tables(code: str, cls: str) -> None:
+    panic_hook()  # skips on the release wheel, which has no test hooks
+    raise_error: Callable[[str], None] = getattr(native, "_error_for_tests")
+    with pytest.raises(voipsign.VoipSignError) as info:
+        raise_error(code)
+    assert type(info.value) is getattr(voipsign, cls)
+    assert info.value.code == code and str(info.value) == "from _error_for_tests"
 
 
 def test_panic_is_caught_by_except_exception() -> None:

@@ -12,7 +12,7 @@ import random
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, Iterator, List
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 import pytest
 
@@ -55,19 +55,22 @@ def test_method_signatures_and_docs(method: str, params: str) -> None:
 
 
 def test_memory_signature_and_repr() -> None:
+    # The text signature is generated from core's options (src/contract.rs).
     assert str(inspect.signature(Ledger.memory)) == (
         "(*, capacity=10, daily_room_limit=100000, daily_room_warning=None, "
         "reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, "
         "day_offset_minutes=480, on_unavailable='allow')"
     )
+    doc = inspect.getdoc(Ledger.memory)
+    assert doc is not None and ":param daily_room_warning:" in doc and "1 to 10" in doc
+    # repr: the options as given, in the order given.
     assert repr(ledger(capacity=3, daily_room_limit=50, sync_grace_ms=0, day_offset_minutes=-300,
-                       on_unavailable="refuse")) == (
-        "Ledger.memory(capacity=3, daily_room_limit=50, daily_room_warning=45, "
-        "reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=0, "
-        "day_offset_minutes=-300, on_unavailable='refuse')"
+                       on_unavailable="refuse", reserve_ttl_ms=5_000.0)) == (
+        "Ledger.memory(capacity=3, daily_room_limit=50, sync_grace_ms=0, "
+        "day_offset_minutes=-300, on_unavailable='refuse', reserve_ttl_ms=5000.0)"
     )
     # None is the default, as for every optional argument of voipsign.
-    assert repr(ledger(capacity=None, on_unavailable=None)) == repr(ledger())
+    assert repr(ledger(capacity=None, on_unavailable=None)) == repr(ledger()) == "Ledger.memory()"
 
 
 def test_classes_are_not_constructible_or_picklable() -> None:
@@ -82,8 +85,27 @@ def test_classes_are_not_constructible_or_picklable() -> None:
 def test_rules_are_keyword_only() -> None:
     with pytest.raises(TypeError):
         Ledger.memory(10)  # type: ignore[call-arg]
-    with pytest.raises(TypeError):
-        Ledger.memory(seats=10)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        # Core refuses an unknown name, naming it and what was probably meant,
+        # in Python's spelling.
+        (dict(dailyRoomLimit=5), "unknown option dailyRoomLimit (did you mean daily_room_limit?)"),
+        (dict(seats=10), "unknown option seats; the options are capacity, daily_room_limit"),
+        (dict(capacity=2, capacty=2), "unknown option capacty; "),
+        # Options of the Redis store only.
+        (dict(key_prefix="p"), "key_prefix applies to a Redis ledger only"),
+        (dict(command_timeout_ms=5), "command_timeout_ms applies to a Redis ledger only"),
+        ({"\ud800": 1}, "unknown option (a name that is not an identifier)"),
+    ],
+)
+def test_unknown_options_are_refused_by_name(kw: Dict[str, Any], message: str) -> None:
+    with pytest.raises(voipsign.InvalidRules) as info:
+        Ledger.memory(**kw)
+    assert str(info.value).startswith(message), str(info.value)
+    assert isinstance(info.value, ValueError) and info.value.kind == "input"
 
 
 def test_results_are_frozen_comparable_hashable() -> None:
@@ -160,15 +182,38 @@ def test_bad_rules(rules: Dict[str, Any], named: str) -> None:
                                   "reserve_ttl_ms", "lease_ttl_ms", "sync_grace_ms",
                                   "day_offset_minutes"])
 def test_rule_types(rule: str) -> None:
-    bads: List[Any] = [True, 5.0, "5", b"5", [5]]
-    for bad in bads:
-        with pytest.raises(TypeError) as info:
-            Ledger.memory(**{rule: bad})
-        assert rule in str(info.value)
-    with pytest.raises(OverflowError):
+    # Core checks the types, as every language passes them: a bool is never a
+    # number, a float must be whole; in the order of the rules like a range.
+    bads: List[Tuple[Any, str]] = [
+        (True, "a number, not a boolean"),
+        ("5", "a number, not a string"),
+        (b"5", "a number, not a list or an object"),
+        ([5], "a number, not a list or an object"),
+    ]
+    for bad, why in bads:
+        kw: Dict[str, Any] = {rule: bad}
+        with pytest.raises(voipsign.InvalidRules) as info:
+            Ledger.memory(**kw)
+        assert str(info.value) == f"{rule} must be {why}"
+    with pytest.raises(voipsign.InvalidRules, match=f"^{rule} is 2.5; it must be a whole number"):
+        Ledger.memory(**{rule: 2.5})  # type: ignore[arg-type]
+    with pytest.raises(OverflowError, match=rule):
         Ledger.memory(**{rule: 2**64})  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
+    with pytest.raises(voipsign.InvalidRules, match="^on_unavailable must be a string"):
         Ledger.memory(on_unavailable=b"allow")  # type: ignore[arg-type]
+    with pytest.raises(voipsign.InvalidRules, match="^capacity"):
+        Ledger.memory(**{rule: "5", "capacity": True})  # type: ignore[arg-type]
+
+
+def test_whole_floats_are_numbers() -> None:
+    # As in every language (JavaScript has only floats): 2.0 is 2.
+    assert Ledger.memory(capacity=2.0).admit(  # type: ignore[arg-type]
+        APP_ID, GROUP_ID, "a", now_ms=T0
+    ).members == 1
+    lg = Ledger.memory(capacity=1.0)  # type: ignore[arg-type]
+    lg.admit(APP_ID, GROUP_ID, "a", now_ms=T0)
+    with pytest.raises(voipsign.RoomFull):
+        lg.admit(APP_ID, GROUP_ID, "b", now_ms=T0)
 
 
 def test_rules_take_int_subclasses_and_index() -> None:
@@ -343,6 +388,79 @@ def test_sync_argument_errors_change_nothing() -> None:
     assert lg.sync(APP_ID, GROUP_ID, [], now_ms=T0 + 1).members == before.members
 
 
+# --- lifecycle ----------------------------------------------------------------------
+
+
+def test_with_block_closes_the_ledger() -> None:
+    with Ledger.memory(capacity=2) as lg:
+        assert type(lg) is Ledger and lg.closed is False
+        assert lg.admit(APP_ID, GROUP_ID, MEMBER, now_ms=T0).opened
+    assert lg.closed is True
+    assert repr(lg) == "<closed Ledger.memory(capacity=2)>"
+    with pytest.raises(voipsign.LedgerClosed) as info:
+        lg.room(APP_ID, GROUP_ID, now_ms=T0)
+    err = info.value
+    assert err.code == "LEDGER_CLOSED" and err.kind == "input"
+    assert isinstance(err, voipsign.InputError) and isinstance(err, ValueError)
+    assert str(err) == "the ledger is closed"
+
+
+def test_an_exception_in_the_block_closes_it_and_propagates() -> None:
+    with pytest.raises(KeyError):
+        with Ledger.memory() as lg:
+            raise KeyError("inside")
+    assert lg.closed
+
+
+@pytest.mark.parametrize("call", range(len(NOW_CALLS)))
+def test_every_method_after_close_raises_ledger_closed(call: int) -> None:
+    lg = ledger()
+    lg.close()
+    with pytest.raises(voipsign.LedgerClosed):
+        NOW_CALLS[call](lg, now_ms=T0)
+    with pytest.raises(voipsign.LedgerClosed):  # before any value is checked
+        NOW_CALLS[call](lg, now_ms=-1)
+    # Argument types are still read first (TypeError), like every call.
+    with pytest.raises(TypeError):
+        NOW_CALLS[call](lg, now_ms=1.5)
+
+
+def test_close_is_idempotent_and_enter_after_close_refuses() -> None:
+    lg = ledger()
+    lg.close()
+    lg.close()
+    assert lg.closed
+    with pytest.raises(voipsign.LedgerClosed):
+        with lg:
+            pass  # pragma: no cover - never entered
+
+
+def test_close_while_other_threads_call() -> None:
+    # Calls in flight keep their ledger; later ones raise LedgerClosed; nothing else.
+    lg = ledger(reserve_ttl_ms=1_000, lease_ttl_ms=1_000)
+    outcomes: List[str] = []
+    barrier = threading.Barrier(5)
+
+    def run(t: int) -> None:
+        barrier.wait()
+        try:
+            for i in range(100_000):
+                lg.admit(APP_ID, f"room-{t}", f"m{i % 10}", now_ms=T0 + i)
+            outcomes.append("finished")
+        except voipsign.LedgerClosed:
+            outcomes.append("closed")
+
+    workers = [threading.Thread(target=run, args=(t,)) for t in range(4)]
+    for w in workers:
+        w.start()
+    barrier.wait()
+    time.sleep(0.01)
+    lg.close()
+    for w in workers:
+        w.join()
+    assert len(outcomes) == 4 and set(outcomes) <= {"finished", "closed"}, outcomes
+
+
 # --- the process clock ------------------------------------------------------------------
 
 
@@ -445,7 +563,7 @@ def test_ledger_paths_do_not_leak() -> None:
                 lambda: lg.heartbeat(APP_ID, GROUP_ID, "nobody", now_ms=T0),
                 lambda: lg.room(APP_ID, GROUP_ID, now_ms=1.5),  # type: ignore[arg-type]
             ):
-                with pytest.raises((ValueError, TypeError)):
+                with pytest.raises((voipsign.VoipSignError, TypeError)):
                     bad()
 
     work(5_000)

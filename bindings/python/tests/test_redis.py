@@ -140,6 +140,34 @@ def test_racing_processes_never_overfill_a_room(store: str) -> None:
     assert lg.room(redis_race.APP, redis_race.ROOM).members == ()
 
 
+# --- lifecycle --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", list(STORES))
+def test_a_ledger_in_a_with_block(store: str) -> None:
+    url = server_url(STORES[store])
+    prefix = unique_prefix(f"with{store}")
+    with Ledger.redis(url, key_prefix=prefix, capacity=1, **PATIENT) as lg:
+        assert lg.admit(APP, "g", "a").opened
+        with pytest.raises(voipsign.RoomFull):
+            lg.admit(APP, "g", "b")
+    assert lg.closed and repr(lg).startswith("<closed Ledger.redis(")
+    with pytest.raises(voipsign.LedgerClosed):
+        lg.room(APP, "g")
+    # The data stays on the server: another ledger sees the seat.
+    with Ledger.redis(url, key_prefix=prefix, **PATIENT) as again:
+        assert [s.member_id for s in again.room(APP, "g").members] == ["a"]
+
+
+def test_an_outage_is_an_oserror(private: PrivateRedis) -> None:
+    lg = Ledger.redis(private.url, on_unavailable="refuse", **PATIENT)
+    private.kill()
+    with pytest.raises(OSError) as info:
+        lg.admit(APP, "g", "m")
+    assert type(info.value) is voipsign.LedgerUnavailable and info.value.kind == "outage"
+    assert not isinstance(info.value, ValueError)
+
+
 # --- faults -----------------------------------------------------------------------------
 
 

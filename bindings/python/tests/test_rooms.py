@@ -7,6 +7,7 @@ checked with ``voipsign.verify`` and the nonce's shape.
 ``run_scenario`` is the runner; test_redis.py runs the same table on the Redis
 store (a server and a cluster)."""
 
+import inspect
 import json
 import re
 from typing import Any, Callable, Dict, List, Optional
@@ -72,13 +73,26 @@ def test_rooms_file_is_complete() -> None:
 
 
 def test_defaults_are_the_vectors() -> None:
-    # Ledger.memory() without keywords has the vectors' defaults.
-    d = ROOMS_VECTORS["defaults"]
-    expected = ", ".join(f"{RULES[k]}={v!r}" for k, v in d.items())
-    assert repr(voipsign.Ledger.memory()) == f"Ledger.memory({expected})"
-    assert repr(voipsign.Ledger.memory(**{RULES[k]: v for k, v in d.items()})) == repr(
-        voipsign.Ledger.memory()
-    )
+    # The defaults Ledger.memory documents (its text signature, generated from
+    # core's description; None: computed from another option) are the vectors',
+    # and a ledger given the vectors' defaults answers as one given nothing.
+    d = {RULES[k]: v for k, v in ROOMS_VECTORS["defaults"].items()}
+    params = inspect.signature(voipsign.Ledger.memory).parameters
+    assert list(params) == list(d)
+    for name, value in d.items():
+        assert params[name].default in (value, None), name
+    t, app = 1_796_083_200_000, "wx20afc706a711eefc"
+    answers: List[List[Any]] = []
+    for lg in (voipsign.Ledger.memory(), voipsign.Ledger.memory(**d)):
+        answers.append([
+            lg.admit(app, "g", "a", now_ms=t),
+            lg.heartbeat(app, "g", "a", now_ms=t + 1_000),
+            lg.sync(app, "g", ["b"], now_ms=t + 59_999),
+            lg.sync(app, "g", ["b"], now_ms=t + 60_001),
+            lg.usage(app, now_ms=t),
+        ])
+    assert answers[0] == answers[1]
+    assert answers[0][0].lease_expires_at == t + d["reserve_ttl_ms"]
 
 
 def check_fields(obj: object, expected: Dict[str, Any], names: Dict[str, str]) -> None:

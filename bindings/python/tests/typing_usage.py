@@ -150,7 +150,21 @@ def in_call(app_id: str, room_id: str, openid: str, open_ids: List[str]) -> Room
     return LEDGER.room(app_id, room_id).to_dict()
 
 
+def scoped(url: str, options: voipsign.RedisLedgerOptions) -> int:
+    """A ledger for one block: the options typed, the ledger closed after."""
+    rules: voipsign.LedgerOptions = {"capacity": 4, "on_unavailable": "refuse"}
+    assert voipsign.Ledger.memory(**rules).closed is False
+    with voipsign.Ledger.redis(url, **options) as ledger:
+        rooms: int = ledger.usage("wx").rooms
+    closed: bool = ledger.closed
+    ledger.close()
+    return rooms + closed
+
+
 def ledger_misuse() -> None:
+    voipsign.Ledger.memory(daily_room_limt=5)  # type: ignore[call-arg]
+    voipsign.Ledger.memory(key_prefix="p")  # type: ignore[call-arg]
+    bad_rules: voipsign.LedgerOptions = {"capacity": "2"}  # type: ignore[typeddict-item]
     voipsign.Ledger.memory(10)  # type: ignore[call-arg]
     voipsign.Ledger.memory(on_unavailable="maybe")  # type: ignore[arg-type]
     voipsign.Ledger.memory(capacity=1.5)  # type: ignore[arg-type]

@@ -34,109 +34,31 @@ day per appId) before a ticket is issued::
     (True, 1, 1)
 
 ``voipsign.Ledger.redis(url)`` keeps the same ledger on a Redis server or
-cluster, shared by every worker process and machine.
+cluster, shared by every worker process and machine; ``with`` closes it::
+
+    >>> with voipsign.Ledger.memory(daily_room_limit=5) as ledger:
+    ...     ledger.usage("wx20afc706a711eefc", day=20788).daily_room_limit
+    5
+    >>> ledger.closed
+    True
+
+Errors are :class:`VoipSignError` s with a ``code``; an ``InputError`` (a bad
+value) is a :class:`ValueError`, a ``RefusalError`` (a full room) is not, an
+``OutageError`` (the store is down) is an :class:`OSError`.
 """
 
-from voipsign._native import (
-    Admission,
-    Diagnosis,
-    Explanation,
-    JoinTicket,
-    Ledger,
-    Room,
-    Seat,
-    Usage,
-    __version__,
-    canonical,
-    diagnose,
-    explain,
-    issue,
-    session_signature,
-    sign,
-    sign_many,
-    verify,
-)
-from voipsign._types import (
-    AdmissionDict,
-    Cause,
-    DiagnosisDict,
-    ExplanationDict,
-    JoinTicketDict,
-    Mistake,
-    OnUnavailable,
-    RoomDict,
-    RoomType,
-    SeatDict,
-    UsageDict,
-    Verdict,
-)
-from voipsign.errors import (
-    DailyRoomLimit,
-    InternalError,
-    InvalidAppId,
-    InvalidGroupId,
-    InvalidMemberId,
-    InvalidNonce,
-    InvalidRedisUrl,
-    InvalidRoomType,
-    InvalidRules,
-    InvalidSessionKey,
-    InvalidSignature,
-    InvalidTimestamp,
-    InvalidUtf8,
-    LedgerUnavailable,
-    NotAdmitted,
-    RngFailure,
-    RoomFull,
-    VoipSignError,
-)
+import typing as _typing
 
-__all__ = [
-    "__version__",
-    "sign",
-    "verify",
-    "canonical",
-    "issue",
-    "sign_many",
-    "session_signature",
-    "diagnose",
-    "explain",
-    "JoinTicket",
-    "JoinTicketDict",
-    "RoomType",
-    "Diagnosis",
-    "DiagnosisDict",
-    "Verdict",
-    "Mistake",
-    "Explanation",
-    "ExplanationDict",
-    "Cause",
-    "Ledger",
-    "Admission",
-    "AdmissionDict",
-    "Room",
-    "RoomDict",
-    "Seat",
-    "SeatDict",
-    "Usage",
-    "UsageDict",
-    "OnUnavailable",
-    "VoipSignError",
-    "InvalidAppId",
-    "InvalidGroupId",
-    "InvalidNonce",
-    "InvalidTimestamp",
-    "InvalidSessionKey",
-    "InvalidSignature",
-    "InvalidRoomType",
-    "InvalidUtf8",
-    "RngFailure",
-    "InternalError",
-    "RoomFull",
-    "DailyRoomLimit",
-    "NotAdmitted",
-    "InvalidMemberId",
-    "InvalidRules",
-    "LedgerUnavailable",
-    "InvalidRedisUrl",
-]
+from voipsign import _contract, _native, errors
+from voipsign._contract import *  # noqa: F403 (the generated types: _contract.__all__)
+from voipsign._native import *  # noqa: F403 (the functions and classes: _native.__all__)
+from voipsign.errors import *  # noqa: F403 (the generated exceptions: errors.__all__)
+
+if not _typing.TYPE_CHECKING:
+    # Type checkers take the names from the star imports (which re-export);
+    # they could not read this list of the three.
+    __all__ = [
+        name
+        for name in (*_native.__all__, *_contract.__all__, *errors.__all__)
+        if name == "__version__" or not name.startswith("_")
+    ]
