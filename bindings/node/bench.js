@@ -200,7 +200,7 @@ if (sink === 0x7fffffff) console.log('') // keep `sink` alive
 async function ledgerBench() {
   const HOUR = 3_600_000
   const ledger = voipsign.Ledger.memory({ reserveTtlMs: HOUR })
-  const handle = native.Ledger.memory(undefined, undefined, undefined, HOUR)
+  const handle = native.Ledger.open(null, ['reserveTtlMs'], [HOUR])
   const seat = { appId: DOC.appId, groupId: 'bench-room', memberId: 'openid-1' }
   const rooms = Array.from({ length: 100 }, (_, r) => ({ ...seat, groupId: `bench-room-${r}` }))
   for (const s of [seat, ...rooms]) await ledger.admit({ ...s, memberId: 'host' })

@@ -1,57 +1,33 @@
 /* voipsign: signatures for WeChat wx.joinVoIPChat, from one audited Rust core.
  *
- * The package's public declarations, written by hand: the functions of index.js
- * (lib/api.js), each with one object argument, and VoipSignError. The objects
- * the functions return (JoinTicket, Diagnosis, Explanation, and the ledger's
- * Admission, AdmissionAndTicket, Room, Seat, Usage, Limits) and the unions
- * Verdict, Mistake, Cause, RoomType and OnUnavailable are napi-rs's, generated from the Rust
- * sources into binding.d.ts and re-exported here. `tsc` checks lib/*.js against
- * both files (__test__/typescript.test.js), so that neither can drift. */
-
-import type { Cause, Diagnosis, Explanation, JoinTicket, Mistake, RoomType, Verdict } from './binding'
-import type { Admission, AdmissionAndTicket, Limits, OnUnavailable, Room, Seat, Usage } from './binding'
-
-export type { Cause, Diagnosis, Explanation, JoinTicket, Mistake, RoomType, Verdict }
-export type { Admission, AdmissionAndTicket, Limits, OnUnavailable, Room, Seat, Usage }
-
-/** The stable error codes of docs/CONTRACT.md that a voipsign function can throw. */
-export type ErrorCode =
-  | 'INVALID_APP_ID'
-  | 'INVALID_GROUP_ID'
-  | 'INVALID_NONCE'
-  | 'INVALID_TIMESTAMP'
-  | 'INVALID_SESSION_KEY'
-  | 'INVALID_SIGNATURE'
-  | 'INVALID_ROOM_TYPE'
-  | 'RNG_FAILURE'
-  | 'INTERNAL'
-  | 'ROOM_FULL'
-  | 'DAILY_ROOM_LIMIT'
-  | 'NOT_ADMITTED'
-  | 'INVALID_MEMBER_ID'
-  | 'INVALID_RULES'
-  | 'LEDGER_UNAVAILABLE'
-  | 'INVALID_REDIS_URL'
-
-/**
- * The error every voipsign function throws for a bad value. `code` is the stable
- * name (branch on it, not on the message); `message` names the field and the
- * reason and never contains the session_key or any part of it. When several
- * values are bad, the first in the order of docs/CONTRACT.md is reported (appId,
- * groupId, nonceStr, timeStamp, the session_key or key list, then the
- * operation's own inputs). A Rust panic (a bug) is one too, with code `INTERNAL`.
+ * The package's public declarations. Written here: the functions of index.js
+ * (lib/api.js), each with one object argument, and the Ledger class. Generated
+ * from core's contract (`make gen`): the error codes and classes (lib/codes.d.ts),
+ * the enums, records and ledger options (lib/types.d.ts). `tsc` checks lib/*.js
+ * against these files (__test__/typescript.test.js).
  *
- * A value of the wrong JavaScript *type* (a number for groupId, a string or
- * `undefined` timeStamp, a sessionKeys that is not an array, no object argument
- * at all) is a programming error instead: a `TypeError` with code
- * `ERR_INVALID_ARG_TYPE` naming the property, as in Node's own APIs, thrown
- * before any value is checked.
- */
-export declare class VoipSignError extends Error {
-  constructor(code: ErrorCode, message: string)
-  readonly name: 'VoipSignError'
-  readonly code: ErrorCode
+ * Errors: every error voipsign throws is a VoipSignError with `code` and `kind`,
+ * an instance of its kind's base (InputError, RefusalError, OutageError; internal
+ * codes derive from the root) and of its code's class (lib/codes.d.ts). A value of
+ * the wrong JavaScript *type* (a number for groupId, no object argument) is a
+ * programming error instead: a `TypeError` with code `ERR_INVALID_ARG_TYPE`
+ * naming the property, as in Node's own APIs, thrown before any value is checked. */
+
+import type { Admission, Diagnosis, Explanation, JoinTicket, Limits, LedgerOptions, RedisLedgerOptions, Room, RoomType, Usage } from './lib/types.js'
+
+export * from './lib/codes.js'
+export type * from './lib/types.js'
+
+/** The result of {@link Ledger.admitAndIssue}. */
+export interface AdmissionAndTicket {
+  /** The seat granted or renewed. */
+  admission: Admission
+  /** The join ticket for `wx.joinVoIPChat`. */
+  ticket: JoinTicket
 }
+
+/** @deprecated the name of {@link LedgerOptions} before 0.2. */
+export type LedgerRules = LedgerOptions
 
 /**
  * The `signature` for `wx.joinVoIPChat`: HMAC-SHA256 of appId, groupId, nonceStr
@@ -65,8 +41,8 @@ export declare class VoipSignError extends Error {
  *        sessionKey: 'gDyVgzwa0mFz9uUP7M6GQQ==' })
  * // 'b002b824688dd8593a6079e11d8c5e8734fbcb39a6d5906eb347bfbcad79c617'
  * ```
- * @throws {VoipSignError} `INVALID_APP_ID`, `INVALID_GROUP_ID`, `INVALID_NONCE`,
- * `INVALID_TIMESTAMP` or `INVALID_SESSION_KEY`.
+ * @throws {InputError} if appId, groupId, nonceStr, timeStamp or sessionKey is
+ * invalid (the first in that order; the error's class and code name it).
  * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if a property has the wrong type (or is missing).
  */
 export declare function sign(params: SignParams): string
@@ -74,10 +50,10 @@ export declare function sign(params: SignParams): string
 /**
  * Whether `signature` is the right one for these values, compared in constant
  * time. A well-formed signature that does not match (one in upper case too) is
- * `false`; a malformed one throws `INVALID_SIGNATURE`, and so does a signature
+ * `false`; a malformed one throws an {@link InputError}, and so does a signature
  * from WeChat's cloud signing (`<64 hex>_<tag>`), which cannot be checked locally.
  *
- * @throws {VoipSignError} the codes of {@link sign}, and `INVALID_SIGNATURE`.
+ * @throws {InputError} as {@link sign}, then for the signature.
  * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if a property has the wrong type (or is missing).
  */
 export declare function verify(params: VerifyParams): boolean
@@ -87,7 +63,7 @@ export declare function verify(params: VerifyParams): boolean
  * with no separator, i.e. what is signed. It holds no secret: log it when a
  * signature is rejected.
  *
- * @throws {VoipSignError} `INVALID_APP_ID`, `INVALID_GROUP_ID`, `INVALID_NONCE` or `INVALID_TIMESTAMP`.
+ * @throws {InputError} if appId, groupId, nonceStr or timeStamp is invalid.
  * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if a property has the wrong type (or is missing).
  */
 export declare function canonical(params: CanonicalParams): string
@@ -103,8 +79,8 @@ export declare function canonical(params: CanonicalParams): string
  * // { groupId: 'room-42', nonceStr: '…32 characters…', timeStamp: 1718000000,
  * //   signature: '…64 hex digits…', roomType: 'voice' }
  * ```
- * @throws {VoipSignError} `INVALID_APP_ID`, `INVALID_GROUP_ID`, `INVALID_SESSION_KEY`,
- * `INVALID_ROOM_TYPE`, or `RNG_FAILURE` if the system's random generator fails.
+ * @throws {InputError} if appId, groupId, sessionKey or roomType is invalid.
+ * @throws {VoipSignError} (kind `internal`) if the system's random generator fails.
  * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if a property has the wrong type (or is missing).
  */
 export declare function issue(params: IssueParams): JoinTicket
@@ -114,7 +90,7 @@ export declare function issue(params: IssueParams): JoinTicket
  * at once): the canonical string is built once, then one HMAC per session_key.
  * The signatures are in the order of `sessionKeys`; an empty list gives `[]`.
  *
- * @throws {VoipSignError} the codes of {@link sign}; a bad key's message gives
+ * @throws {InputError} as {@link sign}; a bad key's message gives
  * its index (`sessionKeys[3]: …`).
  * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if a property has the wrong type (or is missing).
  */
@@ -128,7 +104,7 @@ export declare function signMany(params: SignManyParams): string[]
  *
  * @param sessionKey the user's session_key as code2Session returned it
  * @param body the request body: a string (signed as UTF-8) or bytes; default `''`
- * @throws {VoipSignError} `INVALID_SESSION_KEY`
+ * @throws {InputError} if the session_key is invalid
  * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if `sessionKey` is not a string or `body` neither a
  * string nor a Buffer/Uint8Array
  */
@@ -148,9 +124,8 @@ export declare function sessionSignature(sessionKey: string, body?: string | Uin
  * // { verdict: 'MISTAKE_FOUND', mistakes: ['UPPERCASE_HEX'], message: '…the fix…',
  * //   expected: 'b002b824…', canonical: '1559129713_672975982…' }
  * ```
- * @throws {VoipSignError} `INVALID_APP_ID`, `INVALID_GROUP_ID`, `INVALID_NONCE`,
- * `INVALID_TIMESTAMP` (not for 13 digits), `INVALID_SESSION_KEY` (for
- * `otherSessionKeys[i]` too, with its index).
+ * @throws {InputError} as {@link sign} (not for a 13-digit timeStamp), and for
+ * `otherSessionKeys[i]` (with its index).
  * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if a property has the wrong type (or is missing).
  */
 export declare function diagnose(params: DiagnoseParams): Diagnosis
@@ -281,12 +256,13 @@ export interface ExplainParams {
  * Redis shared by every backend instance) and share it.
  *
  * Every method returns a Promise, the same for both stores, and never throws: a
- * bad value rejects with a {@link VoipSignError}
- * (`INVALID_APP_ID`, `INVALID_GROUP_ID`, `INVALID_MEMBER_ID`, … in the order of
- * docs/ROOMS.md, then `ROOM_FULL`, `DAILY_ROOM_LIMIT`, `NOT_ADMITTED`, and on
- * Redis `LEDGER_UNAVAILABLE` as `onUnavailable` says), a
- * mistyped property with a `TypeError` (`ERR_INVALID_ARG_TYPE`), a `nowMs` or
- * `day` that is not a safe integer with a `RangeError` (`ERR_OUT_OF_RANGE`).
+ * bad value rejects with an {@link InputError} (appId, groupId, memberId, … in
+ * the order of docs/ROOMS.md), a refusal (a full room, the day's limit, no seat)
+ * with a {@link RefusalError}, an unreachable Redis with an {@link OutageError}
+ * (as `onUnavailable` says), a closed ledger with `LedgerClosed`; a mistyped
+ * property with a `TypeError`
+ * (`ERR_INVALID_ARG_TYPE`), a `nowMs` or `day` that is not a safe integer with a
+ * `RangeError` (`ERR_OUT_OF_RANGE`).
  *
  * Every method takes `nowMs`: an explicit time, unix milliseconds, for tests and
  * replays; absent, the process clock.
@@ -296,35 +272,32 @@ export declare class Ledger {
   /**
    * A ledger over an in-process store: thread-safe, bounded (rooms empty for two
    * days and day counts older than yesterday are forgotten). For one-process
-   * servers and tests. Absent rules have their defaults.
+   * servers and tests. The options go to the core as given: absent, `undefined`
+   * or `null` is the default.
    *
-   * @throws {VoipSignError} `INVALID_RULES` if a rule is out of range (the
-   * numbers checked first, in the order of {@link LedgerRules}, then `onUnavailable`).
-   * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if a rule has the wrong type, or
-   * `ERR_INVALID_ARG_VALUE` for a property that is not a rule (a misspelled one).
-   * @throws {RangeError} `ERR_OUT_OF_RANGE` if a number is not a safe integer.
+   * @throws {InputError} for an unknown option (`unknown option
+   * capcity (did you mean capacity?)`), a Redis option, a wrong type or a value
+   * out of range, checked in the order of {@link LedgerOptions}, named as here.
+   * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if `options` is not an object.
    */
-  static memory(rules?: LedgerRules): Ledger
+  static memory(options?: LedgerOptions): Ledger
   /**
    * A ledger over a Redis server (≥ 6.2) or a Redis Cluster shared by every
    * backend instance: each call is one server-side script (atomic against every
    * other instance) run on libuv's thread pool, never on the JavaScript thread;
    * without `nowMs` the server's clock counts. Nothing is connected here: an
    * unreachable server is found by the first call, which then follows
-   * `onUnavailable` (`admit` degraded or `LEDGER_UNAVAILABLE`) within the
+   * `onUnavailable` (`admit` degraded, or refused with an {@link OutageError}) within the
    * timeouts; the same ledger works again once the server is back.
    *
    * @param url `redis://[user:password@]host[:port][/db]`, `rediss://…` (TLS),
    * `redis+cluster://[user:password@]host:port[,host:port…]` or
    * `rediss+cluster://…`. It is never shown: not in an error, not by
    * `util.inspect(ledger)` (which shows the hosts).
-   * @throws {VoipSignError} `INVALID_REDIS_URL` if the URL is malformed (checked
-   * first; the message does not repeat it), then `INVALID_RULES` for a rule
-   * (as {@link Ledger.memory}) or an option out of range.
-   * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if `url` is not a string or an
-   * option has the wrong type, `ERR_INVALID_ARG_VALUE` for a property that is
-   * neither a rule nor an option.
-   * @throws {RangeError} `ERR_OUT_OF_RANGE` if a number is not a safe integer.
+   * @throws {InputError} if the URL is malformed (checked first; the message
+   * does not repeat it), then for an option, as {@link Ledger.memory}.
+   * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if `url` is not a string or
+   * `options` not an object.
    */
   static redis(url: string, options?: RedisLedgerOptions): Ledger
   /** The rules in force, every default filled in (frozen). */
@@ -333,8 +306,8 @@ export declare class Ledger {
    * Seat `memberId` (the user's openid) in the room (appId, groupId), opening it
    * when it is not live (charged to today's openings). A member already seated is
    * renewed: never refused, never charged (a retry after a lost reply is safe).
-   * Rejects with `ROOM_FULL` (every seat taken by others) or `DAILY_ROOM_LIMIT`
-   * (opening the room would exceed today's limit; `ROOM_FULL` wins).
+   * Rejects with a {@link RefusalError} when every seat is taken by others, or
+   * when opening the room would exceed today's limit (a full room wins).
    */
   admit(params: SeatParams): Promise<Admission>
   /**
@@ -346,7 +319,7 @@ export declare class Ledger {
   admitAndIssue(params: AdmitAndIssueParams): Promise<AdmissionAndTicket>
   /**
    * Refresh the member's lease (phones report every 15 s while in the call): the
-   * new lease expiry, unix ms. Rejects with `NOT_ADMITTED` when the member holds
+   * new lease expiry, unix ms. Rejects with a {@link RefusalError} when the member holds
    * no live seat: admit it again.
    */
   heartbeat(params: SeatParams): Promise<number>
@@ -361,7 +334,7 @@ export declare class Ledger {
    * `wx.onVoIPChatMembersChanged`): listed seats get a fresh lease, listed
    * members without one are adopted (never refused, never charged), seats of
    * unlisted members older than `syncGraceMs` are removed. The room after.
-   * Rejects with `INVALID_MEMBER_ID` (`openIds[2]: …`) and changes nothing if an
+   * Rejects with an {@link InputError} (`openIds[2]: …`) and changes nothing if an
    * id is malformed.
    */
   sync(params: SyncParams): Promise<Room>
@@ -369,47 +342,16 @@ export declare class Ledger {
   room(params: RoomParams): Promise<Room>
   /** Openings charged to `appId` on `day` (default: the day of `nowMs`) and the daily limit. */
   usage(params: UsageParams): Promise<Usage>
-}
-
-/**
- * The rules of {@link Ledger.memory}, each optional (absent: the default). Numbers
- * are integer Numbers; their ranges are the core's (else `INVALID_RULES`).
- */
-export interface LedgerRules {
-  /** Seats per room, 1–10; default 10 (WeChat's limit). */
-  capacity?: number
-  /** Openings per appId per day, 1–100000; default 100000 (WeChat's limit). */
-  dailyRoomLimit?: number
-  /** Openings from which admissions report `quotaWarning`, 0–dailyRoomLimit; default 90 % of the limit. */
-  dailyRoomWarning?: number
-  /** Lease of a new seat (time for the phone to join), ms, 1000–3600000; default 60000. */
-  reserveTtlMs?: number
-  /** Lease after a heartbeat or a sync, ms, 1000–3600000; default 45000. */
-  leaseTtlMs?: number
-  /** A seat younger than this is never removed by `sync`, ms, 0–3600000; default `reserveTtlMs`. */
-  syncGraceMs?: number
-  /** The UTC offset of the day quotas count, minutes, −720–840; default 480 (Beijing time). */
-  dayOffsetMinutes?: number
-  /** What admissions do when the store cannot be reached (the memory store always can); default `'allow'`. */
-  onUnavailable?: OnUnavailable
-}
-
-/**
- * The argument of {@link Ledger.redis}: the rules of {@link LedgerRules} and the
- * connection options, each optional (absent: the default). Out of range:
- * `INVALID_RULES`, naming the option.
- */
-export interface RedisLedgerOptions extends LedgerRules {
-  /** Opening a connection (TCP, TLS, AUTH), ms, 1–60000; default 250. */
-  connectTimeoutMs?: number
-  /** Each call's command (one script run), ms, 1–60000; default 250. */
-  commandTimeoutMs?: number
   /**
-   * The first part of every key, default `'voipsign'`: ledgers with different
-   * prefixes on one server are independent (staging and production, tests).
-   * 1–64 bytes of printable ASCII without `{` or `}`.
+   * Close the ledger: every later call rejects with `LedgerClosed` (an
+   * {@link InputError}); calls in flight settle, and a Redis ledger's connections
+   * close once they have. Closing again does nothing; `rules` stays readable.
    */
-  keyPrefix?: string
+  close(): Promise<void>
+  /** `await using ledger = Ledger.redis(...)`: {@link Ledger.close}. */
+  [Symbol.asyncDispose](): Promise<void>
+  /** `using ledger = Ledger.memory(...)`: closes it at once. */
+  [Symbol.dispose](): void
 }
 
 /** A member in a room: the arguments of {@link Ledger.admit}, `heartbeat` and `leave`. */

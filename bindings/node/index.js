@@ -6,10 +6,11 @@
 // checks their JavaScript types and passes them to the addon (binding.js)
 // positionally; every value check, the sorting and the HMAC (and diagnose's
 // search) happen in the core, which decides which of several bad inputs is
-// reported (docs/CONTRACT.md). lib/errors.js defines VoipSignError, lib/ledger.js
-// the room ledger's Ledger class (docs/ROOMS.md).
+// reported (docs/CONTRACT.md). lib/codes.js (generated from core's contract)
+// holds the error classes, lib/ledger.js the room ledger's Ledger class
+// (docs/ROOMS.md).
 'use strict'
 
 const { bind } = require('./lib/api.js')
 
-module.exports = bind(require('./binding.js'))
+module.exports = { ...bind(require('./binding.js')), ...require('./lib/codes.js') }

@@ -32,19 +32,50 @@ function throwsType(fn, property, expected, type) {
   })
 }
 
-test('the package exports exactly the API', () => {
-  assert.deepEqual(Object.keys(voipsign).sort(), [
-    'Ledger',
-    'VoipSignError',
-    'canonical',
-    'diagnose',
-    'explain',
-    'issue',
-    'sessionSignature',
-    'sign',
-    'signMany',
-    'verify',
-  ])
+test('the package exports exactly the API: the functions, Ledger, and lib/codes.js', () => {
+  const codes = require('../lib/codes.js')
+  const functions = ['canonical', 'diagnose', 'explain', 'issue', 'sessionSignature', 'sign', 'signMany', 'verify']
+  assert.deepEqual(Object.keys(voipsign).sort(), [...functions, 'Ledger', ...Object.keys(codes)].sort())
+  for (const name of Object.keys(codes)) assert.equal(voipsign[name], codes[name], name)
+  // One class per code a Node user can meet, plus the root and the three kind bases.
+  const classes = Object.keys(codes).filter((k) => /^[A-Z]/.test(k))
+  assert.equal(classes.length, Object.keys(codes.codes).length + 4)
+  assert.ok(!('NULL_ARGUMENT' in codes.codes) && !('BUFFER_TOO_SMALL' in codes.codes), 'C-only codes are not Node\'s')
+})
+
+test('error kinds: refusals are not input errors; every class has its code and kind', () => {
+  const { InputError, RefusalError, OutageError, RoomFull, InvalidAppId, LedgerUnavailable, InternalError, codes } = voipsign
+  assert.ok(RoomFull.prototype instanceof RefusalError)
+  assert.ok(!(RoomFull.prototype instanceof InputError))
+  assert.ok(InvalidAppId.prototype instanceof InputError)
+  assert.ok(!(InvalidAppId.prototype instanceof RefusalError))
+  assert.ok(LedgerUnavailable.prototype instanceof OutageError)
+  assert.ok(!(LedgerUnavailable.prototype instanceof InputError))
+  assert.ok(InternalError.prototype instanceof VoipSignError)
+  assert.ok(![InputError, RefusalError, OutageError].some((B) => InternalError.prototype instanceof B))
+  for (const B of [InputError, RefusalError, OutageError]) assert.ok(B.prototype instanceof VoipSignError)
+  // Every code: its class makes an error with that code, kind and name.
+  const byKind = { input: InputError, refusal: RefusalError, outage: OutageError, internal: VoipSignError }
+  for (const [code, info] of Object.entries(codes)) {
+    const err = voipsign.errorOf(code, info.kind, 'm')
+    assert.equal(err.code, code)
+    assert.equal(err.kind, info.kind)
+    assert.equal(err.message, 'm')
+    assert.ok(err instanceof byKind[info.kind], code)
+    assert.equal(err.constructor, voipsign[err.name], code)
+    assert.ok(err.name !== 'VoipSignError' && /^[A-Z][A-Za-z0-9]+$/.test(err.name), code)
+    assert.ok(Number.isInteger(info.number) && info.doc.length > 0, code)
+  }
+  assert.equal(codes.LEDGER_CLOSED.kind, 'input')
+  assert.equal(new RoomFull().message, 'the room is full: every seat is taken')
+  // A code this version does not know (a newer core): its kind's base, never a plain Error.
+  const newer = voipsign.errorOf('SEAT_QUOTA_EXCEEDED', 'refusal', 'too many seats')
+  assert.equal(newer.constructor, RefusalError)
+  assert.deepEqual([newer.code, newer.kind, newer.name], ['SEAT_QUOTA_EXCEEDED', 'refusal', 'RefusalError'])
+  assert.equal(voipsign.errorOf('X', 'outage', 'm').constructor, OutageError)
+  assert.equal(voipsign.errorOf('X', 'internal', 'm').constructor, VoipSignError)
+  const odd = voipsign.errorOf('X', 'cosmic', 'm')
+  assert.deepEqual([odd.constructor, odd.kind], [VoipSignError, 'cosmic'])
 })
 
 test('the doc example', () => {
@@ -364,17 +395,23 @@ test('VoipSignError is a proper Error subclass', () => {
   } catch (e) {
     err = e
   }
+  assert.ok(err instanceof voipsign.InvalidNonce)
+  assert.ok(err instanceof voipsign.InputError)
   assert.ok(err instanceof VoipSignError)
   assert.ok(err instanceof Error)
-  assert.equal(err.name, 'VoipSignError')
+  assert.equal(err.name, 'InvalidNonce')
   assert.equal(err.code, 'INVALID_NONCE')
+  assert.equal(err.kind, 'input')
   assert.equal(err.message, 'nonceStr contains a space at byte 3; only printable ASCII (0x21-0x7E) is allowed')
-  assert.match(String(err), /^VoipSignError: nonceStr/)
+  assert.match(String(err), /^InvalidNonce: nonceStr/)
   // The stack points at the caller, not only at the addon.
   assert.match(err.stack, /api\.test\.js/)
   const own = new VoipSignError('INTERNAL', 'made by hand')
   assert.equal(own.code, 'INTERNAL')
+  assert.equal(own.kind, 'internal')
+  assert.equal(own.name, 'VoipSignError')
   assert.equal(own.message, 'made by hand')
+  assert.equal(new VoipSignError('ROOM_FULL', 'by hand').kind, 'refusal')
 })
 
 test('the ESM entry exports the same functions', async () => {

@@ -61,12 +61,12 @@ function assertNoKey(result, keys, what) {
 
 /**
  * The string-literal members of `export type <name> = '...' | ...` in
- * binding.d.ts (napi-rs generates them from the Rust string enums).
+ * lib/types.d.ts (voipsign-gen generates them from core's contract).
  */
 function unionOf(name) {
-  const dts = fs.readFileSync(path.join(__dirname, '..', 'binding.d.ts'), 'utf8')
+  const dts = fs.readFileSync(path.join(__dirname, '..', 'lib', 'types.d.ts'), 'utf8')
   const m = dts.match(new RegExp(`export type ${name} =([\\s\\S]*?)\\n\\n`))
-  assert.ok(m, `export type ${name} not found in binding.d.ts`)
+  assert.ok(m, `export type ${name} not found in lib/types.d.ts`)
   const body = m[1].replace(/\/\*\*[\s\S]*?\*\//g, '')
   return [...body.matchAll(/'([A-Z0-9_]+)'/g)].map((x) => x[1]).sort()
 }
@@ -119,7 +119,7 @@ test('explain: every vector gives its cause', async (t) => {
   }
 })
 
-test('binding.d.ts: the Verdict, Mistake and Cause unions are the codes the vectors use', () => {
+test('lib/types.d.ts: the Verdict, Mistake and Cause unions are the codes the vectors use', () => {
   const mistakes = new Set(diagnoseVectors.diagnose.flatMap((c) => c.mistakes))
   assert.deepEqual(unionOf('Mistake'), [...mistakes].sort())
   assert.equal(unionOf('Mistake').length, 10)

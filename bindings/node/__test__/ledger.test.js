@@ -178,41 +178,51 @@ test('wrong JavaScript types reject with TypeError or RangeError, before any val
   assert.equal((await ledger.admit({ ...seat, nowMs: T, roomType: 'voice', extra: 1 })).opened, true)
 })
 
-test('Ledger.memory: bad rules, wrong types, unknown rules; no public constructor', () => {
-  const invalid = (rules, message) =>
-    assert.throws(() => Ledger.memory(rules), (err) => {
-      assert.ok(err instanceof VoipSignError, util.inspect(err))
+test('Ledger.memory: options parsed by the core (ranges, types, unknown names, in camelCase); no public constructor', () => {
+  const invalid = (options, message) =>
+    assert.throws(() => Ledger.memory(options), (err) => {
+      assert.ok(err instanceof api.InvalidRules && err instanceof api.InputError, util.inspect(err))
       assert.equal(err.code, 'INVALID_RULES')
+      assert.equal(err.kind, 'input')
       assert.match(err.message, message)
       return true
     })
-  // The rules are named as in this API; the numbers first, in order, then onUnavailable.
+  // The options are named as in this API; checked in the core's order, whatever the object's.
   invalid({ capacity: 11 }, /^capacity is 11; it must be 1-10 /)
   invalid({ dailyRoomLimit: 0, onUnavailable: 'maybe' }, /^dailyRoomLimit is 0; it must be 1-100000 /)
   invalid({ dailyRoomLimit: 5, dailyRoomWarning: 6 }, /^dailyRoomWarning is 6; it must be 0-5 \(at most dailyRoomLimit\)$/)
+  invalid({ dailyRoomWarning: 6, dailyRoomLimit: 5 }, /^dailyRoomWarning is 6; it must be 0-5 \(at most dailyRoomLimit\)$/)
   invalid({ reserveTtlMs: 999, capacity: 0 }, /^capacity is 0/)
   invalid({ syncGraceMs: -1 }, /^syncGraceMs is -1/)
   invalid({ dayOffsetMinutes: 841 }, /^dayOffsetMinutes is 841/)
   invalid({ onUnavailable: 'Allow' }, /^onUnavailable \(5 bytes\) is not "allow" or "refuse"$/)
   invalid({ onUnavailable: '' }, /^onUnavailable/)
-  const typeError = (rules, code, message) =>
-    assert.throws(() => Ledger.memory(rules), (err) => {
-      assert.ok(err instanceof TypeError || err instanceof RangeError, util.inspect(err))
-      assert.equal(err.code, code)
+  // Wrong types: the core's INVALID_RULES too (no JavaScript-side check of its own).
+  invalid({ capacity: '10' }, /^capacity must be a number, not a string$/)
+  invalid({ onUnavailable: false }, /^onUnavailable must be a string, not a boolean$/)
+  invalid({ capacity: [3] }, /^capacity must be a number, not a list or an object$/)
+  invalid({ capacity: 2.5 }, /^capacity is 2\.5; it must be a whole number$/)
+  invalid({ leaseTtlMs: NaN }, /^leaseTtlMs is NaN; it must be a whole number$/)
+  // Unknown names, refused by the core, with what was meant, in camelCase.
+  invalid({ capcity: 2 }, /^unknown option capcity; the options are capacity, dailyRoomLimit, dailyRoomWarning, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable$/)
+  invalid({ daily_room_limit: 5 }, /^unknown option daily_room_limit \(did you mean dailyRoomLimit\?\)/)
+  invalid({ keyPrefix: 'x' }, /^keyPrefix applies to a Redis ledger only$/)
+  // Only own enumerable properties are options: inherited ones are not read.
+  assert.equal(Ledger.memory(Object.create({ capacity: 99 })).rules.capacity, 10)
+  const typeError = (options, message) =>
+    assert.throws(() => Ledger.memory(options), (err) => {
+      assert.ok(err instanceof TypeError, util.inspect(err))
+      assert.equal(err.code, 'ERR_INVALID_ARG_TYPE')
       assert.equal(err.message, message)
       return true
     })
-  typeError(null, 'ERR_INVALID_ARG_TYPE', 'The "rules" argument of Ledger.memory() must be an object like { capacity, dailyRoomLimit, ... }. Received null')
-  typeError(10, 'ERR_INVALID_ARG_TYPE', 'The "rules" argument of Ledger.memory() must be an object like { capacity, dailyRoomLimit, ... }. Received number')
-  typeError({ capacity: '10' }, 'ERR_INVALID_ARG_TYPE', 'The "capacity" property must be of type number. Received string')
-  typeError({ capacity: 0, syncGraceMs: null }, 'ERR_INVALID_ARG_TYPE', 'The "syncGraceMs" property must be of type number. Received null')
-  typeError({ onUnavailable: false }, 'ERR_INVALID_ARG_TYPE', 'The "onUnavailable" property must be of type string. Received boolean')
-  typeError({ capacity: 2.5 }, 'ERR_OUT_OF_RANGE', 'The value of "capacity" is out of range. It must be an integer. Received 2.5')
-  typeError({ leaseTtlMs: NaN }, 'ERR_OUT_OF_RANGE', 'The value of "leaseTtlMs" is out of range. It must be an integer. Received NaN')
-  typeError({ dailyRoomLimit: 1e300 }, 'ERR_OUT_OF_RANGE', 'The value of "dailyRoomLimit" is out of range. It must be >= -9007199254740991 && <= 9007199254740991. Received 1e300')
-  typeError({ capcity: 2 }, 'ERR_INVALID_ARG_VALUE', 'The "rules" argument of Ledger.memory() has an unknown property "capcity"; the rules are capacity, dailyRoomLimit, dailyRoomWarning, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable')
+  typeError(null, 'The "options" argument of Ledger.memory() must be an object like { capacity, dailyRoomLimit, ... }. Received null')
+  typeError(10, 'The "options" argument of Ledger.memory() must be an object like { capacity, dailyRoomLimit, ... }. Received number')
+  // undefined and null are the default; the rules in force are frozen.
+  const dflt = Ledger.memory({ capacity: undefined, dailyRoomLimit: null })
+  assert.deepEqual({ ...dflt.rules }, rooms.defaults)
   // undefined is the default; the rules in force are frozen.
-  const ledger = Ledger.memory({ capacity: 2, dailyRoomLimit: 5, syncGraceMs: undefined, onUnavailable: 'refuse' })
+  const ledger = Ledger.memory({ capacity: 2, dailyRoomLimit: 5.0, syncGraceMs: undefined, onUnavailable: 'refuse' })
   assert.deepEqual({ ...ledger.rules }, { ...rooms.defaults, capacity: 2, dailyRoomLimit: 5, dailyRoomWarning: 4, onUnavailable: 'refuse' })
   assert.ok(Object.isFrozen(ledger.rules))
   assert.match(util.inspect(ledger), /^Ledger\.memory\(\{ capacity: 2, dailyRoomLimit: 5, .* onUnavailable: 'refuse' \}\)$/)
@@ -242,7 +252,9 @@ test('results are plain objects; errors carry the caller in their stack; the pro
     assert.fail('no NOT_ADMITTED')
   } catch (err) {
     assert.ok(err instanceof VoipSignError)
-    assert.equal(err.name, 'VoipSignError')
+    assert.equal(err.name, 'NotAdmitted')
+    assert.ok(err instanceof api.RefusalError && !(err instanceof api.InputError))
+    assert.equal(err.kind, 'refusal')
     assert.equal(err.code, 'NOT_ADMITTED')
     assert.match(err.message, /^memberId holds no live seat/)
     assert.match(err.stack, /ledger\.test\.js/)
@@ -258,4 +270,44 @@ test('a ledger collected while its calls are in flight: they settle all the same
   vm.runInNewContext('gc')() // the ledgers are garbage now: the calls hold the core's ledger
   const results = await Promise.all(calls)
   for (const a of results) assert.equal(a.opened, true)
+})
+
+test('close() and Symbol.asyncDispose: every later call rejects with LedgerClosed; calls in flight settle', async () => {
+  const ledger = Ledger.memory()
+  const seat = { ...room, memberId: 'alice', nowMs: T }
+  const before = ledger.admit(seat)
+  await ledger.close()
+  assert.equal((await before).opened, true)
+  for (const call of [
+    () => ledger.admit(seat),
+    () => ledger.admitAndIssue({ ...seat, sessionKey: KEY }),
+    () => ledger.heartbeat(seat),
+    () => ledger.leave(seat),
+    () => ledger.sync({ ...room, openIds: [], nowMs: T }),
+    () => ledger.room(room),
+    () => ledger.usage({ appId: APP }),
+  ]) {
+    let promise
+    assert.doesNotThrow(() => (promise = call()))
+    await assert.rejects(promise, (err) => {
+      assert.ok(err instanceof api.LedgerClosed && err instanceof api.InputError, util.inspect(err))
+      assert.deepEqual([err.code, err.kind, err.message], ['LEDGER_CLOSED', 'input', 'the ledger is closed'])
+      return true
+    })
+  }
+  // Argument errors still come first; closing again does nothing; the rules stay readable.
+  await assert.rejects(ledger.admit(), TypeError)
+  await ledger.close()
+  assert.equal(ledger.rules.capacity, 10)
+
+  // await using (Symbol.asyncDispose) and using (Symbol.dispose) close it.
+  assert.equal(typeof Ledger.prototype[Symbol.asyncDispose], 'function')
+  const disposed = Ledger.memory()
+  const result = disposed[Symbol.asyncDispose]()
+  assert.ok(result instanceof Promise)
+  await result
+  await assert.rejects(disposed.room(room), (err) => err.code === 'LEDGER_CLOSED')
+  const sync = Ledger.memory()
+  assert.equal(sync[Symbol.dispose](), undefined)
+  await assert.rejects(sync.room(room), (err) => err.code === 'LEDGER_CLOSED')
 })

@@ -153,22 +153,20 @@ test('Ledger.redis: defaults, rules and options, the URL checked first and never
   typeError(() => Ledger.redis(), 'ERR_INVALID_ARG_TYPE', 'The "url" argument must be of type string. Received undefined')
   typeError(() => Ledger.redis(new URL('redis://:s3cret-pw@h:1')), 'ERR_INVALID_ARG_TYPE', 'The "url" argument must be of type string. Received object')
   typeError(() => Ledger.redis('nope', null), 'ERR_INVALID_ARG_TYPE', 'The "options" argument of Ledger.redis() must be an object like { capacity, dailyRoomLimit, ... }. Received null')
-  typeError(() => Ledger.redis('nope', { keyPrefix: 7 }), 'ERR_INVALID_ARG_TYPE', 'The "keyPrefix" property must be of type string. Received number')
-  typeError(() => Ledger.redis('nope', { connectTimeoutMs: '250' }), 'ERR_INVALID_ARG_TYPE', 'The "connectTimeoutMs" property must be of type number. Received string')
-  typeError(() => Ledger.redis('nope', { commandTimeoutMs: 2.5 }), 'ERR_OUT_OF_RANGE', 'The value of "commandTimeoutMs" is out of range. It must be an integer. Received 2.5')
-  typeError(() => Ledger.redis('nope', { capacity: '10' }), 'ERR_INVALID_ARG_TYPE', 'The "capacity" property must be of type number. Received string')
-  typeError(
-    () => Ledger.redis('nope', { timeoutMs: 100 }),
-    'ERR_INVALID_ARG_VALUE',
-    'The "options" argument of Ledger.redis() has an unknown property "timeoutMs"; the rules and options are capacity, dailyRoomLimit, ' +
-      'dailyRoomWarning, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable, connectTimeoutMs, commandTimeoutMs, keyPrefix',
+  // Wrong types and unknown names: the core's INVALID_RULES, in camelCase, after the URL.
+  throwsCode(() => Ledger.redis('nope', { keyPrefix: 7 }), 'INVALID_REDIS_URL')
+  throwsCode(() => Ledger.redis('redis://h', { keyPrefix: 7 }), 'INVALID_RULES', /^keyPrefix must be a string, not a number$/)
+  throwsCode(() => Ledger.redis('redis://h', { connectTimeoutMs: '250' }), 'INVALID_RULES', /^connectTimeoutMs must be a number, not a string$/)
+  throwsCode(() => Ledger.redis('redis://h', { commandTimeoutMs: 2.5 }), 'INVALID_RULES', /^commandTimeoutMs is 2\.5; it must be a whole number$/)
+  throwsCode(() => Ledger.redis('redis://h', { capacity: '10' }), 'INVALID_RULES', /^capacity must be a number, not a string$/)
+  throwsCode(
+    () => Ledger.redis('redis://h', { timeoutMs: 100 }),
+    'INVALID_RULES',
+    /^unknown option timeoutMs; the options are capacity, dailyRoomLimit, dailyRoomWarning, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable, connectTimeoutMs, commandTimeoutMs, keyPrefix$/,
   )
+  throwsCode(() => Ledger.redis('redis://h', { key_prefix: 'x' }), 'INVALID_RULES', /^unknown option key_prefix \(did you mean keyPrefix\?\)/)
   // Ledger.memory takes no connection option.
-  typeError(
-    () => Ledger.memory({ keyPrefix: 'x' }),
-    'ERR_INVALID_ARG_VALUE',
-    'The "rules" argument of Ledger.memory() has an unknown property "keyPrefix"; the rules are capacity, dailyRoomLimit, dailyRoomWarning, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable',
-  )
+  throwsCode(() => Ledger.memory({ keyPrefix: 'x' }), 'INVALID_RULES', /^keyPrefix applies to a Redis ledger only$/)
 })
 
 test('Ledger.redis: input errors and explicit times beyond 2^52 ms reject before any I/O; methods never throw', async () => {
@@ -443,7 +441,8 @@ test('a password-protected server: the password never shows in an error, a ledge
     for (const r of errors) {
       assert.equal(r.status, 'rejected')
       const err = /** @type {PromiseRejectedResult} */ (r).reason
-      assert.ok(err instanceof VoipSignError && err.code === 'LEDGER_UNAVAILABLE', util.inspect(err))
+      assert.ok(err instanceof api.LedgerUnavailable && err.code === 'LEDGER_UNAVAILABLE', util.inspect(err))
+      assert.ok(err instanceof api.OutageError && !(err instanceof api.InputError) && err.kind === 'outage')
       assert.match(err.message, /^the Redis store at 127\.0\.0\.1:\d+ /)
       noSecret(errorText(err), 'LEDGER_UNAVAILABLE')
     }
@@ -481,11 +480,28 @@ test('a password-protected server: the password never shows in an error, a ledge
     )
   }
   // Type errors name the type, never the value.
-  for (const fn of [() => Ledger.redis(Buffer.from(url)), () => Ledger.redis(url, { keyPrefix: Buffer.from(password) })]) {
-    assert.throws(fn, (err) => {
-      assert.ok(err instanceof TypeError && err.code === 'ERR_INVALID_ARG_TYPE', util.inspect(err))
-      noSecret(errorText(err), 'TypeError')
-      return true
-    })
-  }
+  assert.throws(() => Ledger.redis(Buffer.from(url)), (err) => {
+    assert.ok(err instanceof TypeError && err.code === 'ERR_INVALID_ARG_TYPE', util.inspect(err))
+    noSecret(errorText(err), 'TypeError')
+    return true
+  })
+  assert.throws(() => Ledger.redis(url, { keyPrefix: Buffer.from(password) }), (err) => {
+    assert.ok(err instanceof api.InvalidRules, util.inspect(err))
+    assert.equal(err.message, 'keyPrefix must be a string, not a list or an object')
+    noSecret(errorText(err), 'InvalidRules')
+    return true
+  })
+})
+
+test('Ledger.redis: close() while calls are in flight: they settle; later calls reject with LedgerClosed', async () => {
+  const url = need(SINGLE)
+  const seat = { appId: APP, groupId: 'g', memberId: 'm1', nowMs: T }
+  const ledger = Ledger.redis(url, { keyPrefix: uniquePrefix('close') })
+  const inFlight = [ledger.admit(seat), ledger.room(seat), ledger.usage({ appId: APP, nowMs: T })]
+  await ledger.close()
+  const [admission, roomNow] = await Promise.all(inFlight)
+  assert.equal(admission.opened, true)
+  assert.ok(roomNow.generation <= 1)
+  await assert.rejects(ledger.heartbeat(seat), (err) => err instanceof api.LedgerClosed && err.code === 'LEDGER_CLOSED')
+  await ledger[Symbol.asyncDispose]() // closing again does nothing
 })

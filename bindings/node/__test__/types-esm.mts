@@ -1,6 +1,6 @@
 // Type-checked with types.ts: the API imported from an ES module, by package name
 // (self-reference through package.json "exports").
-import { sign, issue, diagnose, explain, Ledger, VoipSignError, type JoinTicket, type Cause, type Mistake, type Room } from 'voipsign'
+import { sign, issue, diagnose, explain, Ledger, VoipSignError, RoomFull, RefusalError, type JoinTicket, type Cause, type Mistake, type Room } from 'voipsign'
 import voipsign from 'voipsign'
 
 const signature: string = sign({
@@ -24,4 +24,5 @@ const cause: Cause = voipsign.explain({ errCode: -2, errMsg: 'joinVoIPChat:fail'
 // Top-level await in an ES module.
 const room: Room = await Ledger.memory().room({ appId: 'wx20afc706a711eefc', groupId: 'g' })
 const same: typeof Ledger = voipsign.Ledger
-void [signature, ticket, err, issue, mistakes, cause, explain, room, same]
+const refusal: RefusalError = new RoomFull()
+void [signature, ticket, err, issue, mistakes, cause, explain, room, same, refusal]

@@ -21,6 +21,18 @@ import {
   type Explanation,
   type JoinTicket,
   type LedgerRules,
+  type LedgerOptions,
+  type ErrorKind,
+  type CodeInfo,
+  InputError,
+  RefusalError,
+  OutageError,
+  RoomFull,
+  InvalidRules,
+  LedgerClosed,
+  LedgerUnavailable,
+  codes,
+  errorOf,
   type RedisLedgerOptions,
   type Limits,
   type Mistake,
@@ -223,3 +235,60 @@ Ledger.redis('redis://127.0.0.1:6379', { keyPrefix: 7 })
 Ledger.redis('redis://127.0.0.1:6379', { timeoutMs: 100 })
 // @ts-expect-error Ledger.memory takes no connection option
 Ledger.memory({ keyPrefix: 'x' })
+
+// The error classes (lib/codes.d.ts, generated): kinds, codes, narrowing.
+function handle(err: unknown): string {
+  if (err instanceof RoomFull) {
+    const code: 'ROOM_FULL' = err.code
+    return code
+  }
+  if (err instanceof RefusalError) {
+    const kind: 'refusal' = err.kind
+    return kind
+  }
+  if (err instanceof InputError) {
+    const kind: 'input' = err.kind
+    // @ts-expect-error an input error's kind is 'input'
+    const wrong: 'outage' = err.kind
+    void wrong
+    return kind
+  }
+  if (err instanceof OutageError || err instanceof LedgerUnavailable) return 'retry later'
+  if (err instanceof VoipSignError) {
+    const kind: ErrorKind = err.kind
+    return `${err.code} ${kind}`
+  }
+  return 'unknown'
+}
+const full: RefusalError = new RoomFull()
+const closedError: InputError = new LedgerClosed('the ledger is closed')
+const rulesError: VoipSignError = new InvalidRules()
+const info: CodeInfo = codes.LEDGER_CLOSED
+const kindOf: ErrorKind = codes.ROOM_FULL.kind
+const rebuilt: VoipSignError = errorOf('SEAT_QUOTA_EXCEEDED', 'refusal', 'from a newer core')
+const closedCode: ErrorCode = 'LEDGER_CLOSED'
+// @ts-expect-error C-only codes are not Node's
+const cOnly: ErrorCode = 'BUFFER_TOO_SMALL'
+// @ts-expect-error RoomFull is not an input error
+const notInput: InputError = new RoomFull()
+void [handle, full, closedError, rulesError, info, kindOf, rebuilt, closedCode, cOnly, notInput]
+
+// Options (lib/types.d.ts, generated) and the lifecycle.
+const options: LedgerOptions = { capacity: 4, dailyRoomLimit: 1000, dailyRoomWarning: 900, syncGraceMs: 0, onUnavailable: 'allow' }
+const alias: LedgerRules = options
+async function lifecycle(): Promise<void> {
+  const owned = Ledger.memory(options)
+  try {
+    await owned.admit({ appId: 'a', groupId: 'g', memberId: 'm' })
+  } finally {
+    const closed: Promise<void> = owned.close()
+    await closed
+  }
+  const disposable: AsyncDisposable = Ledger.redis('redis://127.0.0.1:6379', { keyPrefix: 'x' })
+  await disposable[Symbol.asyncDispose]()
+  const sync: Disposable = Ledger.memory()
+  sync[Symbol.dispose]()
+}
+void [alias, lifecycle]
+// @ts-expect-error dayOffsetMinutes is a number
+Ledger.memory({ dayOffsetMinutes: '480' })

@@ -54,10 +54,11 @@ test('invalid: every case through its op, refused with its code and message pref
   for (const c of vectors.invalid) {
     await t.test(`${c.op ?? 'sign'} ${c.name} -> ${c.error}`, () => {
       assert.throws(callOf(api, c), (err) => {
-        assert.ok(err instanceof VoipSignError, `${err}`)
+        assert.ok(err instanceof api.InputError, `${err}`)
         assert.ok(err instanceof Error)
-        assert.equal(err.name, 'VoipSignError')
+        assert.equal(err.name, api.errorOf(c.error, 'input', '').name)
         assert.equal(err.code, c.error, err.message)
+        assert.equal(err.kind, 'input')
         if (c.messagePrefix !== undefined) {
           assert.ok(err.message.startsWith(c.messagePrefix), `${JSON.stringify(err.message)} starts with ${c.messagePrefix}`)
         }

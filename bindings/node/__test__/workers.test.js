@@ -42,7 +42,7 @@ test(`${WORKERS} workers x ${CALLS} signatures equal single-thread results`, asy
     assert.equal(r.errors, CALLS / 100)
     assert.deepEqual(r.error, {
       isClass: true,
-      name: 'VoipSignError',
+      name: 'InvalidTimestamp',
       code: 'INVALID_TIMESTAMP',
       message: 'timeStamp 1.5 is not a whole number; pass Unix time in whole seconds',
     })

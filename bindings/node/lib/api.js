@@ -2,11 +2,31 @@
 // one object argument, checks their JavaScript types (./args.js) and passes them
 // to the addon positionally; the core checks the values. JavaScript reads
 // properties through inline caches in about a nanosecond, N-API in tens.
+// Records come back as core's JSON (JSON.parse: their shapes are core's).
 'use strict'
 
 const check = require('./args.js')
-const { VoipSignError, fromNative } = require('./errors.js')
+const { errorOf, InternalError } = require('./codes.js')
 const { ledgerClass } = require('./ledger.js')
+
+const PANIC_MESSAGE = 'internal error in voipsign (a Rust panic was caught; this is a bug, please report it)'
+
+/**
+ * What to throw for an error the addon threw: the error of its code and kind
+ * (lib/codes.js); for a Rust panic (napi-rs's code `GenericFailure`) an
+ * `InternalError` whose message does not repeat the panic's (Rust's panic hook
+ * has printed it). Any other error (none is expected) passes unchanged.
+ * @param {unknown} err
+ * @returns {unknown}
+ */
+function fromNative(err) {
+  if (err instanceof Error) {
+    const { code, kind } = /** @type {{ code?: unknown, kind?: unknown }} */ (err)
+    if (code === 'GenericFailure') return new InternalError(PANIC_MESSAGE)
+    if (typeof code === 'string' && typeof kind === 'string') return errorOf(code, kind, err.message)
+  }
+  return err
+}
 
 /**
  * The package's API over `native` (the production addon, or in the tests the
@@ -67,7 +87,7 @@ function bind(native) {
     const sessionKey = check.string('sessionKey', p.sessionKey)
     const roomType = check.optionalString('roomType', p.roomType)
     try {
-      return native.issue(appId, groupId, sessionKey, roomType)
+      return JSON.parse(native.issue(appId, groupId, sessionKey, roomType))
     } catch (err) {
       throw fromNative(err)
     }
@@ -116,7 +136,7 @@ function bind(native) {
     // An absent otherSessionKeys (undefined) means none.
     const others = p.otherSessionKeys === undefined ? undefined : check.strings('otherSessionKeys', p.otherSessionKeys)
     try {
-      return native.diagnose(appId, groupId, nonceStr, timeStamp, sessionKey, signature, others)
+      return JSON.parse(native.diagnose(appId, groupId, nonceStr, timeStamp, sessionKey, signature, others))
     } catch (err) {
       throw fromNative(err)
     }
@@ -128,15 +148,15 @@ function bind(native) {
     const errCode = check.errCode(p.errCode)
     const errMsg = check.optionalString('errMsg', p.errMsg)
     try {
-      return native.explain(errCode, errMsg)
+      return JSON.parse(native.explain(errCode, errMsg))
     } catch (err) {
       throw fromNative(err)
     }
   }
 
-  const Ledger = ledgerClass(native)
+  const Ledger = ledgerClass(native, fromNative)
 
-  return { sign, verify, canonical, issue, signMany, sessionSignature, diagnose, explain, Ledger, VoipSignError }
+  return { sign, verify, canonical, issue, signMany, sessionSignature, diagnose, explain, Ledger }
 }
 
-module.exports = { bind }
+module.exports = { bind, fromNative, PANIC_MESSAGE }

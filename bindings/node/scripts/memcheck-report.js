@@ -10,8 +10,9 @@
 // frame of the addon, or when valgrind did not finish.
 //
 // Except napi-rs's one-time registrations, which live as long as the process or
-// the environment: each `#[napi]` class (the room ledger's two: `Ledger` and
-// `RedisLedger`) is registered when the library is loaded (a static registry)
+// the environment: each `#[napi]` class (the room ledger's one: `Ledger`) is
+// registered when the library is loaded (a static registry) and given an
+// identity on its first instance (napi-rs's class identity registry)
 // and its constructor referenced once per environment that loads the addon (a
 // napi_ref napi-rs never deletes: 40 bytes per class per worker thread that
 // loads the addon); napi-rs's thread-local tables and a pool thread's handle are
@@ -46,11 +47,12 @@ const ONE_TIME = [
   /^std::thread::current::init_current$/, // a pool thread's handle
   /^napi::bindgen_runtime::native_borrow::register_native_borrow_with_value$/, // a thread-local table
   /^napi::bindgen_runtime::callback_info::CallbackInfo<.*>::_factory$/, // a thread-local table
+  /^napi::bindgen_runtime::class_identity::intern_class_id$/, // the class identity registry (static)
 ]
 /** The environments scripts/memcheck.js loads an addon in: its main thread and 4 workers. */
 const ENVIRONMENTS = 5
-/** The addon's `#[napi]` classes (src/ledger.rs, src/redis.rs): one registration each. */
-const CLASSES = 2
+/** The addon's `#[napi]` classes (src/ledger.rs): one registration each. */
+const CLASSES = 1
 
 /**
  * LeakSanitizer's reports (`make asan`): a leak with a frame of the addon fails,
@@ -84,7 +86,7 @@ function lsan(files) {
  * A leak of at most one block per class at one of napi-rs's one-time allocations;
  * at the per-environment one (napi_register_module_v1: a constructor's napi_ref),
  * one per class and environment: with VOIPSIGN_ADDON one addon is loaded in all
- * ENVIRONMENTS (`make test` runs it so: 8 blocks of 40 bytes, 2 classes x 4 workers).
+ * ENVIRONMENTS (`make test` runs it so: 4 blocks of 40 bytes, 1 class x 4 workers).
  */
 const isOneTime = (e) => {
   const top = e.frames.slice(0, 6)

@@ -202,6 +202,10 @@ async function ledgerRound(i, state, panics) {
   await rejects(ledger.sync({ ...seat, openIds: [1] }), 'ERR_INVALID_ARG_TYPE')
   fails(() => Ledger.memory({ capacity: 11 }), 'INVALID_RULES')
   fails(() => Ledger.memory({ onUnavailable: 'x'.repeat(200) }), 'INVALID_RULES')
+  fails(() => Ledger.memory({ capcity: 2, [`k${i}`]: [i] }), 'INVALID_RULES')
+  fails(() => Ledger.memory({ capacity: 'x'.repeat(300) }), 'INVALID_RULES')
+  await ledger.close()
+  await rejects(ledger.room(seat), 'LEDGER_CLOSED')
 }
 
 const REDIS_URL = process.env.VOIPSIGN_REDIS_URL || null
@@ -245,6 +249,10 @@ async function redisRound(i, state, panics) {
   await rejects(gone.room(seat), 'LEDGER_UNAVAILABLE')
   fails(() => Ledger.redis('redis://:memcheck-pw@h1:1,h2:2'), 'INVALID_REDIS_URL')
   fails(() => Ledger.redis(REDIS_URL, { keyPrefix: 'a{b}' }), 'INVALID_RULES')
+  const inFlight = ledger.room(seat)
+  await ledger.close()
+  assert.equal((await inFlight).live, false)
+  await rejects(ledger.room(seat), 'LEDGER_CLOSED')
 }
 
 async function main() {

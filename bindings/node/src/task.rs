@@ -1,6 +1,6 @@
 //! [`Call`]: one ledger operation as napi-rs's [`Task`], run on libuv's thread
-//! pool and settled as a Promise on the JavaScript thread. The Redis ledger
-//! ([`crate::redis`]) runs every call this way: its calls wait on the network.
+//! pool and settled as a Promise on the JavaScript thread. A ledger over Redis
+//! ([`crate::ledger`]) runs every call this way: its calls wait on the network.
 //!
 //! Why an `AsyncTask` (and not `#[napi] async fn`, nor a synchronous call):
 //! - A call to the Redis store blocks its thread for a round trip, and for up to
@@ -25,20 +25,21 @@
 //!
 //! A panic in the operation is caught here (`compute` runs in an `extern "C"`
 //! callback of libuv, where an unwinding panic would abort the process) and
-//! rejects with napi-rs's `GenericFailure`, which lib/errors.js reports as
+//! rejects with napi-rs's `GenericFailure`, which lib/api.js reports as
 //! `INTERNAL`, as `#[napi(catch_unwind)]` does for the synchronous functions.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use napi::bindgen_prelude::{panic_to_error, JsObjectValue, ToNapiValue, TypeName};
-use napi::{Env, JsValue, Status, Task};
+use napi::bindgen_prelude::{panic_to_error, ToNapiValue, TypeName};
+use napi::{Env, Status, Task};
+
+use crate::errors::js_error;
 
 /// The operation: runs on a pool thread, owns its (copied) arguments.
 type Op<J> = Box<dyn FnOnce() -> Result<J, voipsign::Error> + Send>;
 
 /// One call into the ledger, as an `AsyncTask`: `J` is what the Promise
-/// resolves to; a core error rejects it with an `Error` whose `code` is the
-/// core's name (`ROOM_FULL`, …) and whose `message` is the core's.
+/// resolves to; a core error rejects it with the error of [`js_error`].
 pub struct Call<J> {
     op: Option<Op<J>>,
 }
@@ -65,23 +66,6 @@ impl<J: ToNapiValue + TypeName + Send + 'static> Task for Call<J> {
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<J> {
-        output.map_err(|e| rejection(&env, e))
+        output.map_err(|e| js_error(&env, e))
     }
-}
-
-/// The JavaScript error for a core error, made on the JavaScript thread: an
-/// `Error` with `code` = the core's name and `message` = the core's message
-/// (which never contains a session_key nor a Redis password). napi-rs's `Task`
-/// rejects only with its own `Status` codes, so the error object is built here
-/// and handed back as a retained value, which napi-rs rejects the Promise with
-/// as it is.
-fn rejection(env: &Env, e: voipsign::Error) -> napi::Error {
-    let built = env
-        .create_error(napi::Error::new(Status::GenericFailure, e.message()))
-        .and_then(|mut error| {
-            error.set_named_property("code", e.code().name())?;
-            Ok(napi::Error::from(error.to_unknown()))
-        });
-    // Only if V8 could not allocate the error: a GenericFailure (INTERNAL).
-    built.unwrap_or_else(|failed| failed)
 }

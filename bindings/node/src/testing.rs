@@ -2,6 +2,7 @@
 //! so never in the production addon of `npm run build`).
 
 use napi::bindgen_prelude::AsyncTask;
+use napi::Env;
 use napi_derive::napi;
 use zeroize::Zeroizing;
 
@@ -13,9 +14,9 @@ use crate::task::Call;
 /// as for `sign`), so that the tests can check the key appears neither in the
 /// `INTERNAL` error nor in what the panic prints.
 #[napi(catch_unwind, js_name = "_panicForTesting")]
-pub fn panic_for_testing(session_key: Option<String>) -> Result<()> {
+pub fn panic_for_testing(env: Env, session_key: Option<String>) -> Result<()> {
     if let Some(key) = session_key.map(Zeroizing::new) {
-        voipsign::request::session_signature(&key, b"").map_err(js_error)?;
+        voipsign::request::session_signature(&key, b"").map_err(|e| js_error(&env, e))?;
         panic!("deliberate panic for testing, after a valid sessionKey")
     }
     panic!("deliberate panic for testing")

@@ -5,8 +5,8 @@
 
 const fs = require('node:fs')
 const path = require('node:path')
-const { bind } = require('../../lib/api.js')
-const { fromNative } = require('../../lib/errors.js')
+const { bind, fromNative } = require('../../lib/api.js')
+const codes = require('../../lib/codes.js')
 
 const dir = path.join(__dirname, '..', '..', 'target', 'test-panic')
 
@@ -27,7 +27,7 @@ function file() {
  * this thread and return the package's API over it (lib/api.js, as index.js
  * does with the production addon), plus `_panicForTesting(sessionKey?)` and
  * `_panicAsyncForTesting()` (the same on a thread of libuv's pool), whose
- * errors go through the same conversion (lib/errors.js), and `native`, the
+ * errors go through the same conversion (lib/api.js), and `native`, the
  * addon's raw exports.
  * @param {string} [addonFile]
  */
@@ -50,7 +50,7 @@ function load(addonFile = file()) {
       throw fromNative(err)
     }
   }
-  return { ...api, _panicForTesting, _panicAsyncForTesting, native }
+  return { ...api, ...codes, _panicForTesting, _panicAsyncForTesting, native }
 }
 
 module.exports = { file, load }
