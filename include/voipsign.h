@@ -82,6 +82,10 @@ typedef enum voipsign_status {
   VOIPSIGN_INVALID_REDIS_URL = 19,
   // A ledger was used after `close()` (language bindings only). [input] Never returned by the C ABI (its bindings report it).
   VOIPSIGN_LEDGER_CLOSED = 20,
+  // The room ledger: the admission would open a room and the member already opened `member_daily_openings` rooms today (joining a live room is never refused by it). [refusal]
+  VOIPSIGN_MEMBER_DAILY_LIMIT = 21,
+  // A page size (`limit` of `rooms`) is not 1–1000. [input]
+  VOIPSIGN_INVALID_LIMIT = 22,
 } voipsign_status;
 
 // The kind of a status (docs/CONTRACT.md, "Error kinds"): what every binding
@@ -141,6 +145,8 @@ typedef struct voipsign_rules {
   int64_t daily_room_limit;
   // Openings from which admissions report quota_warning, 0–daily_room_limit.
   int64_t daily_room_warning;
+  // Rooms one member may open per day, 0–100000 (0: no limit; default 100).
+  int64_t member_daily_openings;
   // Lease of a new seat in ms, 1000–3600000.
   int64_t reserve_ttl_ms;
   // Lease after a heartbeat or sync in ms, 1000–3600000.
@@ -175,16 +181,6 @@ typedef struct voipsign_admission {
   int64_t lease_expires_at;
 } voipsign_admission;
 
-// Openings of one day (see `voipsign_ledger_usage`).
-typedef struct voipsign_usage {
-  // Days since 1970-01-01 in the rules' UTC offset.
-  int64_t day;
-  // Openings charged that day.
-  uint64_t rooms;
-  // The daily limit.
-  uint64_t daily_room_limit;
-} voipsign_usage;
-
 // How a Redis ledger connects. Start from `voipsign_redis_options_default()` and
 // change what you need; out of range: `VOIPSIGN_INVALID_RULES` when the ledger is
 // created.
@@ -204,6 +200,42 @@ typedef struct voipsign_redis_options {
   // Length of `key_prefix` in bytes (0: the default prefix).
   size_t key_prefix_len;
 } voipsign_redis_options;
+
+// The day counters of an appId (see `voipsign_ledger_usage`).
+typedef struct voipsign_usage {
+  // Days since 1970-01-01 in the rules' UTC offset.
+  int64_t day;
+  // Admissions that opened a room (the quota).
+  uint64_t openings;
+  // New seats granted by an admission (openings included).
+  uint64_t admissions;
+  // Admissions of a member already seated.
+  uint64_t renewals;
+  // Admissions refused with `VOIPSIGN_ROOM_FULL`.
+  uint64_t refused_room_full;
+  // Admissions refused with `VOIPSIGN_DAILY_ROOM_LIMIT`.
+  uint64_t refused_daily_limit;
+  // Admissions refused with `VOIPSIGN_MEMBER_DAILY_LIMIT`.
+  uint64_t refused_member_limit;
+  // Heartbeats answered `VOIPSIGN_NOT_ADMITTED`.
+  uint64_t heartbeats_refused;
+  // Leaves that removed a seat.
+  uint64_t leaves;
+  // Seats adopted by sync.
+  uint64_t adopted_by_sync;
+  // Seats removed by sync.
+  uint64_t removed_by_sync;
+  // Seats whose lease ended that day (counted once).
+  uint64_t expired;
+  // The most live seats of the appId an operation saw that day.
+  uint64_t peak_seats;
+  // Live rooms at the call's time; -1 unless `day` is the call's own day.
+  int64_t live_rooms;
+  // Live seats at the call's time; -1 unless `day` is the call's own day.
+  int64_t live_seats;
+  // The daily limit of openings.
+  uint64_t daily_room_limit;
+} voipsign_usage;
 
 #ifdef __cplusplus
 extern "C" {
@@ -576,20 +608,6 @@ enum voipsign_status voipsign_ledger_room(const struct voipsign_ledger *ledger,
                                           size_t *out_len,
                                           struct voipsign_error *err);
 
-// Openings charged to `app_id` on `day` (`VOIPSIGN_UNSET`: the day of `now_ms`)
-// and the limit, into `*out`.
-//
-// # Safety
-// `ledger` live; `(app_id, app_id_len)` as usual; `out` writable; `err` NULL or
-// writable.
-enum voipsign_status voipsign_ledger_usage(const struct voipsign_ledger *ledger,
-                                           const char *app_id,
-                                           size_t app_id_len,
-                                           int64_t day,
-                                           int64_t now_ms,
-                                           struct voipsign_usage *out,
-                                           struct voipsign_error *err);
-
 // The kind of `status`, so that a binding built against an older header maps a
 // newer code to its kind's base type. Thread safety: reentrant.
 enum voipsign_kind voipsign_status_kind(int32_t status);
@@ -664,6 +682,54 @@ enum voipsign_status voipsign_ledger_new_redis(const char *url,
                                                const struct voipsign_redis_options *options,
                                                struct voipsign_ledger **out,
                                                struct voipsign_error *err);
+
+// The day counters of `app_id` on `day` (`VOIPSIGN_UNSET`: the day of
+// `now_ms`), every ended seat of the appId counted first, into `*out` (written
+// only on success). Errors: `VOIPSIGN_INVALID_APP_ID`,
+// `VOIPSIGN_LEDGER_UNAVAILABLE`.
+//
+// Ownership: inputs borrowed; `out` caller-owned. Thread safety: any thread.
+//
+// # Safety
+// `ledger` live; `(app_id, app_id_len)` `(NULL, 0)` or readable; `out`
+// writable; `err` NULL or writable.
+enum voipsign_status voipsign_ledger_usage(const struct voipsign_ledger *ledger,
+                                           const char *app_id,
+                                           size_t app_id_len,
+                                           int64_t day,
+                                           int64_t now_ms,
+                                           struct voipsign_usage *out,
+                                           struct voipsign_error *err);
+
+// A buffer of this many bytes always holds the JSON of a page of at most
+// `limit` rooms (`voipsign_ledger_rooms`). Thread safety: reentrant.
+size_t voipsign_room_page_json_bound(uint32_t limit);
+
+// One page of the appId's live rooms in groupId byte order, as JSON
+// (`{"rooms":[{"groupId","seats","capacity","generation","openedAt"}…],"next"}`,
+// `next` null on the last page): at most `limit` (1–1000, else
+// `VOIPSIGN_INVALID_LIMIT`) of the rooms after `(after, after_len)` (`(NULL, 0)`:
+// from the first; else a groupId, `VOIPSIGN_INVALID_GROUP_ID` naming `after`).
+// `now_ms` an explicit time or `VOIPSIGN_UNSET`. `out` gets the JSON and a NUL
+// (`voipsign_room_page_json_bound(limit)` bytes always suffice); `*out_len`
+// (when non-NULL) its length, also on `VOIPSIGN_BUFFER_TOO_SMALL`.
+//
+// Ownership: inputs borrowed; `out` caller-owned. Thread safety: any thread.
+//
+// # Safety
+// `ledger` live; each `(ptr, len)` pair `(NULL, 0)` or readable; `out` NULL
+// or `out_cap` writable bytes; `out_len` and `err` NULL or writable.
+enum voipsign_status voipsign_ledger_rooms(const struct voipsign_ledger *ledger,
+                                           const char *app_id,
+                                           size_t app_id_len,
+                                           uint32_t limit,
+                                           const char *after,
+                                           size_t after_len,
+                                           int64_t now_ms,
+                                           char *out,
+                                           size_t out_cap,
+                                           size_t *out_len,
+                                           struct voipsign_error *err);
 
 #ifdef __cplusplus
 }  // extern "C"

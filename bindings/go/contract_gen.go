@@ -64,6 +64,12 @@ const (
 
 	// CodeLedgerClosed is LEDGER_CLOSED: A ledger was used after `close()` (language bindings only). [input]
 	CodeLedgerClosed Code = 20
+
+	// CodeMemberDailyLimit is MEMBER_DAILY_LIMIT: The room ledger: the admission would open a room and the member already opened `member_daily_openings` rooms today (joining a live room is never refused by it). [refusal]
+	CodeMemberDailyLimit Code = 21
+
+	// CodeInvalidLimit is INVALID_LIMIT: A page size (`limit` of `rooms`) is not 1–1000. [input]
+	CodeInvalidLimit Code = 22
 )
 
 // String returns the code's name as docs/CONTRACT.md spells it ("ROOM_FULL"),
@@ -107,6 +113,10 @@ func (c Code) String() string {
 		return "INVALID_REDIS_URL"
 	case CodeLedgerClosed:
 		return "LEDGER_CLOSED"
+	case CodeMemberDailyLimit:
+		return "MEMBER_DAILY_LIMIT"
+	case CodeInvalidLimit:
+		return "INVALID_LIMIT"
 	}
 	return libraryName(c)
 }
@@ -115,9 +125,9 @@ func (c Code) String() string {
 // know (a newer library) is the library's answer (voipsign_status_kind).
 func (c Code) Kind() Kind {
 	switch c {
-	case CodeInvalidAppID, CodeInvalidGroupID, CodeInvalidNonce, CodeInvalidTimestamp, CodeInvalidSessionKey, CodeInvalidSignature, CodeInvalidUTF8, CodeInvalidRoomType, CodeInvalidMemberID, CodeInvalidRules, CodeInvalidRedisURL, CodeLedgerClosed:
+	case CodeInvalidAppID, CodeInvalidGroupID, CodeInvalidNonce, CodeInvalidTimestamp, CodeInvalidSessionKey, CodeInvalidSignature, CodeInvalidUTF8, CodeInvalidRoomType, CodeInvalidMemberID, CodeInvalidRules, CodeInvalidRedisURL, CodeLedgerClosed, CodeInvalidLimit:
 		return KindInput
-	case CodeRoomFull, CodeDailyRoomLimit, CodeNotAdmitted:
+	case CodeRoomFull, CodeDailyRoomLimit, CodeNotAdmitted, CodeMemberDailyLimit:
 		return KindRefusal
 	case CodeLedgerUnavailable:
 		return KindOutage
@@ -251,6 +261,12 @@ var (
 
 	// ErrLedgerClosed is LEDGER_CLOSED (input): A ledger was used after `close()` (language bindings only).
 	ErrLedgerClosed = &Error{Code: CodeLedgerClosed, Message: "the ledger is closed"}
+
+	// ErrMemberDailyLimit is MEMBER_DAILY_LIMIT (refusal): The room ledger: the admission would open a room and the member already opened `member_daily_openings` rooms today (joining a live room is never refused by it).
+	ErrMemberDailyLimit = &Error{Code: CodeMemberDailyLimit, Message: "the member opened as many rooms today as member_daily_openings allows"}
+
+	// ErrInvalidLimit is INVALID_LIMIT (input): A page size (`limit` of `rooms`) is not 1–1000.
+	ErrInvalidLimit = &Error{Code: CodeInvalidLimit, Message: "limit must be 1-1000"}
 )
 
 // RoomType is the kind of room: audio only or audio and video.
@@ -463,16 +479,82 @@ type Room struct {
 	Live bool `json:"live"`
 }
 
-// Usage is openings of one day.
+// Usage is the day counters of an appId (docs/ROOMS.md, "Day counters").
 type Usage struct {
 	// The day: days since 1970-01-01 in the rules' UTC offset.
 	Day int64 `json:"day"`
 
-	// Openings charged that day.
-	Rooms int `json:"rooms"`
+	// Admissions that opened a room (the quota).
+	Openings int `json:"openings"`
 
-	// The daily limit.
+	// New seats granted by admit (openings included).
+	Admissions int `json:"admissions"`
+
+	// Admits of a member already seated.
+	Renewals int `json:"renewals"`
+
+	// Admits refused with ROOM_FULL.
+	RefusedRoomFull int `json:"refusedRoomFull"`
+
+	// Admits refused with DAILY_ROOM_LIMIT.
+	RefusedDailyLimit int `json:"refusedDailyLimit"`
+
+	// Admits refused with MEMBER_DAILY_LIMIT.
+	RefusedMemberLimit int `json:"refusedMemberLimit"`
+
+	// Heartbeats answered NOT_ADMITTED.
+	HeartbeatsRefused int `json:"heartbeatsRefused"`
+
+	// Leaves that removed a seat.
+	Leaves int `json:"leaves"`
+
+	// Seats adopted by sync.
+	AdoptedBySync int `json:"adoptedBySync"`
+
+	// Seats removed by sync.
+	RemovedBySync int `json:"removedBySync"`
+
+	// Seats whose lease ended that day (counted once).
+	Expired int `json:"expired"`
+
+	// The most live seats of the appId an operation saw that day.
+	PeakSeats int `json:"peakSeats"`
+
+	// Live rooms at the call's time (null unless the day is the call's own day).
+	LiveRooms *int `json:"liveRooms"`
+
+	// Live seats at the call's time (null unless the day is the call's own day).
+	LiveSeats *int `json:"liveSeats"`
+
+	// The daily limit of openings.
 	DailyRoomLimit int `json:"dailyRoomLimit"`
+}
+
+// RoomSummary is one live room of a page of rooms.
+type RoomSummary struct {
+	// The room's groupId.
+	GroupID string `json:"groupId"`
+
+	// Its live seats at the call's time.
+	Seats int `json:"seats"`
+
+	// Seats per room (the rule).
+	Capacity int `json:"capacity"`
+
+	// The room's generation.
+	Generation int `json:"generation"`
+
+	// When its current generation became live, unix ms.
+	OpenedAt UnixMilli `json:"openedAt"`
+}
+
+// RoomPage is one page of an appId's live rooms, in groupId byte order.
+type RoomPage struct {
+	// At most limit live rooms.
+	Rooms []RoomSummary `json:"rooms"`
+
+	// The groupId to pass as after for the next page; null on the last page.
+	Next *string `json:"next"`
 }
 
 // Option is one option of a ledger (NewMemoryLedger, NewRedisLedger), made by a
@@ -498,6 +580,11 @@ func WithDailyRoomLimit(v int) Option {
 // WithDailyRoomWarning sets dailyRoomWarning: From this many openings on, admissions report quota_warning. Range 0-dailyRoomLimit (at most dailyRoomLimit). Default 90% of dailyRoomLimit, rounded down.
 func WithDailyRoomWarning(v int) Option {
 	return func(o options) { o["dailyRoomWarning"] = v }
+}
+
+// WithMemberDailyOpenings sets memberDailyOpenings: Rooms one member may open per calendar day (0: no limit); joining a live room is never refused by it. Range 0-100000 (0: no limit). Default 100.
+func WithMemberDailyOpenings(v int) Option {
+	return func(o options) { o["memberDailyOpenings"] = v }
 }
 
 // WithReserveTTL sets reserveTtlMs: Lease of a new seat: time for the phone to join. Range 1000-3600000 ms. Default 60000.

@@ -134,8 +134,11 @@ enum RoomsCommand {
     Simulate(simulate::SimulateArgs),
     /// Show one room of a shared (Redis) ledger: live seats, generation.
     Status(rooms_cmd::StatusArgs),
-    /// Show the openings an appId was charged on a day in a shared (Redis) ledger.
+    /// Show the day counters of an appId in a shared (Redis) ledger: openings,
+    /// admissions, refusals, leaves, expiries, the peak, the live rooms and seats.
     Usage(rooms_cmd::UsageArgs),
+    /// List the live rooms of an appId in a shared (Redis) ledger, a page at a time.
+    List(rooms_cmd::ListArgs),
 }
 
 /// The four signed values.
@@ -275,6 +278,7 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
             Outcome::Print(rooms_cmd::status(&args)?.trim_end().to_owned())
         }
         Command::Rooms(RoomsCommand::Usage(args)) => Outcome::Print(rooms_cmd::usage(&args)?),
+        Command::Rooms(RoomsCommand::List(args)) => Outcome::Print(rooms_cmd::list(&args)?),
         Command::SessionSignature { body, key } => {
             let key = key.read()?;
             Outcome::Print(request::session_signature(&key, body.as_bytes())?.to_string())

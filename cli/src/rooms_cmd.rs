@@ -1,10 +1,10 @@
-//! `voipsign rooms status` and `voipsign rooms usage`: what a shared (Redis)
-//! ledger holds now, for an operator.
+//! `voipsign rooms status`, `rooms usage` and `rooms list`: what a shared
+//! (Redis) ledger holds now, for an operator. Member ids (openids) are masked.
 
 use std::fmt::Write as _;
 
 use clap::Args;
-use voipsign::rooms::Rules;
+use voipsign::rooms::{mask_member_id, Rules, DEFAULT_PAGE};
 use voipsign::Error;
 
 use crate::store_args::RedisArgs;
@@ -25,7 +25,7 @@ pub struct StatusArgs {
     store: RedisArgs,
 }
 
-/// `rooms usage`: openings charged to an appId on a day.
+/// `rooms usage`: the day counters of an appId.
 #[derive(Args, Debug)]
 pub struct UsageArgs {
     /// The mini program's appId.
@@ -50,7 +50,10 @@ pub struct UsageArgs {
 /// The room, as text or JSON.
 pub fn status(a: &StatusArgs) -> Result<String, Error> {
     let ledger = a.store.required(Rules::default())?;
-    let room = ledger.room(&a.app_id, &a.group_id, None)?;
+    let mut room = ledger.room(&a.app_id, &a.group_id, None)?;
+    for seat in &mut room.members {
+        seat.member_id = mask_member_id(&seat.member_id);
+    }
     if a.json {
         return Ok(serde_json::to_string(&room).expect("a room serializes"));
     }
@@ -83,8 +86,71 @@ pub fn usage(a: &UsageArgs) -> Result<String, Error> {
     if a.json {
         return Ok(serde_json::to_string(&u).expect("usage serializes"));
     }
-    Ok(format!(
-        "day {}: {} of {} rooms opened",
-        u.day, u.rooms, u.daily_room_limit
-    ))
+    let live = |v: Option<u64>| v.map_or("-".to_owned(), |n| n.to_string());
+    let mut s = format!(
+        "day {}: {} of {} rooms opened\n",
+        u.day, u.openings, u.daily_room_limit
+    );
+    for (name, n) in [
+        ("admissions", u.admissions),
+        ("renewals", u.renewals),
+        ("refused_room_full", u.refused_room_full),
+        ("refused_daily_limit", u.refused_daily_limit),
+        ("refused_member_limit", u.refused_member_limit),
+        ("heartbeats_refused", u.heartbeats_refused),
+        ("leaves", u.leaves),
+        ("adopted_by_sync", u.adopted_by_sync),
+        ("removed_by_sync", u.removed_by_sync),
+        ("expired", u.expired),
+        ("peak_seats", u.peak_seats),
+    ] {
+        let _ = writeln!(s, "  {name:<22}{n}");
+    }
+    let _ = writeln!(s, "  {:<22}{}", "live_rooms", live(u.live_rooms));
+    let _ = write!(s, "  {:<22}{}", "live_seats", live(u.live_seats));
+    Ok(s)
+}
+
+/// `rooms list`: one page of an appId's live rooms.
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// The mini program's appId.
+    #[arg(long)]
+    app_id: String,
+    /// Rooms per page, 1-1000.
+    #[arg(long, default_value_t = DEFAULT_PAGE as i64, allow_hyphen_values = true)]
+    limit: i64,
+    /// Start after this groupId (the `next` of the previous page).
+    #[arg(long)]
+    after: Option<String>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    store: RedisArgs,
+}
+
+/// The page, as text (one room a line, then the cursor) or JSON.
+pub fn list(a: &ListArgs) -> Result<String, Error> {
+    let limit = voipsign::rooms::check_limit(a.limit)?;
+    let ledger = a.store.required(Rules::default())?;
+    let page = ledger.rooms(&a.app_id, limit, a.after.as_deref(), None)?;
+    if a.json {
+        return Ok(serde_json::to_string(&page).expect("a page serializes"));
+    }
+    let mut s = format!("{} live room(s)\n", page.rooms.len());
+    for r in &page.rooms {
+        let _ = writeln!(
+            s,
+            "  {:<40} {:>2}/{} seats  generation {}  opened at {}",
+            r.group_id, r.seats, r.capacity, r.generation, r.opened_at
+        );
+    }
+    match &page.next {
+        Some(n) => {
+            let _ = write!(s, "next page: --after {n}");
+        }
+        None => s.push_str("(last page)"),
+    }
+    Ok(s)
 }

@@ -224,7 +224,7 @@ pub fn run(args: &SimulateArgs, start_ms: i64) -> Result<String, Error> {
     }
     let mut days = BTreeMap::new();
     for day in limits.day(start_ms)..=limits.day(end) {
-        days.insert(day, ledger.usage(APP, Some(day), Some(end))?.rooms);
+        days.insert(day, ledger.usage(APP, Some(day), Some(end))?.openings);
     }
     Ok(report(args, &t, &days, limits.capacity, &store))
 }

@@ -64,8 +64,8 @@ fn an_apps_keys_share_one_cluster_slot() {
     }
     assert_eq!(
         (keys, slots.len()),
-        (5, 1),
-        "4 rooms + 1 day hash on one slot"
+        (9, 1),
+        "4 rooms + the day counters, seat index, live rooms, room index, member openings on one slot"
     );
 }
 
@@ -141,8 +141,15 @@ fn race(u: &str) {
         opened.iter().all(|&n| n == 1),
         "openings per round: {opened:?}"
     );
-    let usage = ledgers[0].usage(APP, None, None).unwrap();
-    assert_eq!(usage.rooms, ROUNDS as u64, "openings counted exactly");
+    // The counters equal what the clients were told.
+    let u = ledgers[0].usage(APP, None, None).unwrap();
+    let rounds = ROUNDS as u64;
+    assert_eq!(u.openings, rounds, "openings counted exactly");
+    assert_eq!((u.admissions, u.leaves), (10 * rounds, 10 * rounds), "{u:?}");
+    let tried = (INSTANCES * THREADS * 2) as u64 * rounds;
+    assert_eq!(u.refused_room_full, tried - 10 * rounds, "{u:?}");
+    assert_eq!((u.peak_seats, u.live_seats, u.live_rooms), (10, Some(0), Some(0)), "{u:?}");
+    assert_eq!((u.renewals, u.expired, u.refused_daily_limit, u.refused_member_limit), (0, 0, 0, 0));
 }
 
 #[test]
@@ -261,33 +268,38 @@ fn keys_expire_with_the_last_lease() {
     l.leave(APP, "a", "m1", None).unwrap();
     l.sync(APP, "b", &["m1", "m3"], None).unwrap();
     l.heartbeat(APP, "c", "m2", None).unwrap();
-    assert_eq!(
-        server.cli(&["dbsize"]).trim(),
-        "4",
-        "3 rooms and the day counters"
-    );
+    let keys = |server: &Private| -> Vec<String> {
+        let mut k: Vec<String> = server.cli(&["--scan"]).lines().map(str::to_owned).collect();
+        k.sort();
+        k
+    };
+    let app_keys = ["days", "index", "live", "openers", "seats"];
+    assert_eq!(keys(&server).len(), 3 + app_keys.len(), "3 rooms and the appId's keys: {:?}", keys(&server));
     std::thread::sleep(Duration::from_millis(1_000 + 1_000 + 300));
-    assert_eq!(
-        server.cli(&["dbsize"]).trim(),
-        "1",
-        "only the day counters are left"
-    );
-    let days = server.cli(&["--scan"]);
-    assert!(days.trim().ends_with(":days"), "{days}");
-    let ttl: i64 = server.cli(&["pttl", days.trim()]).trim().parse().unwrap();
-    assert!(
-        ttl > 2 * 86_400_000 && ttl <= 3 * 86_400_000,
-        "day counters expire end of day + 2 days: {ttl}"
-    );
-    // A ledger with explicit times far in the past leaves nothing behind either.
+    // The rooms are gone with their last lease; the appId's keys wait for the
+    // seats to be counted, each with a lifetime of at most its day + 2 days.
+    let left = keys(&server);
+    assert_eq!(left.len(), app_keys.len(), "{left:?}");
+    for k in &left {
+        let ttl: i64 = server.cli(&["pttl", k]).trim().parse().unwrap();
+        assert!(ttl > 86_400_000 && ttl <= 3 * 86_400_000, "{k} expires within its day + 2 days: {ttl}");
+    }
+    // Counting the ended seats empties the seat and room indexes: they go.
+    let u = l.usage(APP, None, None).unwrap();
+    assert_eq!((u.expired, u.live_seats, u.live_rooms), (6, Some(0), Some(0)), "{u:?}");
+    let left = keys(&server);
+    assert_eq!(left.len(), 2, "the day counters and the member openings: {left:?}");
+    assert!(left[0].ends_with(":days") && left[1].contains(":openers:"), "{left:?}");
+    // A ledger with explicit times far in the past leaves nothing new behind.
     l.admit(APP, "old", "m1", Some(1_000_000)).unwrap();
     std::thread::sleep(Duration::from_millis(2_300));
-    assert_eq!(
-        server.cli(&["dbsize"]).trim(),
-        "1",
-        "{}",
-        server.cli(&["--scan"])
-    );
+    l.usage(APP, None, None).unwrap();
+    let left = keys(&server);
+    assert!(left.len() <= 3 && left.iter().all(|k| !k.contains(":room:")), "{left:?}");
+    for k in &left {
+        let ttl: i64 = server.cli(&["pttl", k]).trim().parse().unwrap();
+        assert!(ttl > 0 && ttl <= 3 * 86_400_000, "{k}: {ttl}");
+    }
 }
 
 #[test]
@@ -379,4 +391,74 @@ fn the_url_is_checked_before_rules_and_options() {
             .name(),
         "INVALID_TIMESTAMP"
     );
+}
+
+/// The same 3000 pseudo-random operations (4 rooms, 8 members, time passing
+/// across midnight, a member limit of 3) on a memory ledger and on the Redis
+/// store: every answer, every usage and every page of rooms equal.
+#[test]
+fn the_redis_store_answers_as_the_memory_store() {
+    let Some(u) = url("VOIPSIGN_REDIS_URL") else {
+        return;
+    };
+    let rules = Rules {
+        capacity: 3,
+        member_daily_openings: 3,
+        reserve_ttl_ms: 20_000,
+        lease_ttl_ms: 15_000,
+        ..Rules::default()
+    };
+    let mem = Ledger::memory(rules).unwrap();
+    let red = Ledger::redis(&u, rules, options(&unique_prefix("differential"))).unwrap();
+    // 23:00 Beijing time: the run crosses midnight.
+    let mut now = 1_796_083_200_000 - 8 * 3_600_000 + 23 * 3_600_000;
+    let mut x = 0x2545_F491_4F6C_DD1Du64;
+    for i in 0..3000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        now += (x % 4_000) as i64;
+        let g = format!("room-{}", (x >> 12) % 4);
+        let m = format!("openid-{}", (x >> 20) % 8);
+        let t = Some(now);
+        let (a, b) = match (x >> 32) % 8 {
+            0..=2 => (
+                format!("{:?}", mem.admit(APP, &g, &m, t)),
+                format!("{:?}", red.admit(APP, &g, &m, t)),
+            ),
+            3 => (
+                format!("{:?}", mem.heartbeat(APP, &g, &m, t)),
+                format!("{:?}", red.heartbeat(APP, &g, &m, t)),
+            ),
+            4 => (
+                format!("{:?}", mem.leave(APP, &g, &m, t)),
+                format!("{:?}", red.leave(APP, &g, &m, t)),
+            ),
+            5 => {
+                let ids = [m.clone(), format!("openid-{}", (x >> 40) % 8)];
+                (
+                    format!("{:?}", mem.sync(APP, &g, &ids, t)),
+                    format!("{:?}", red.sync(APP, &g, &ids, t)),
+                )
+            }
+            6 => (
+                format!("{:?}", mem.rooms(APP, 2, None, t)),
+                format!("{:?}", red.rooms(APP, 2, None, t)),
+            ),
+            _ => (
+                format!("{:?}", mem.rooms(APP, 3, Some("room-1"), t)),
+                format!("{:?}", red.rooms(APP, 3, Some("room-1"), t)),
+            ),
+        };
+        assert_eq!(a, b, "operation {i} at {now}");
+        if i % 7 == 0 {
+            assert_eq!(
+                mem.usage(APP, None, t).unwrap(),
+                red.usage(APP, None, t).unwrap(),
+                "usage after operation {i}"
+            );
+        }
+    }
+    let u = mem.usage(APP, None, Some(now)).unwrap();
+    assert!(u.openings > 0 && u.refused_member_limit + u.refused_room_full > 0, "{u:?}");
 }

@@ -75,9 +75,59 @@ proptest! {
             }
             let room = ledger.room(APP, "g", Some(now)).unwrap();
             prop_assert_eq!(room.generation, transitions + live_by_sync);
-            prop_assert_eq!(ledger.usage(APP, None, Some(now)).unwrap().rooms, openings);
+            prop_assert_eq!(ledger.usage(APP, None, Some(now)).unwrap().openings, openings);
         }
         prop_assert_eq!(openings, transitions);
+    }
+}
+
+/// 23:50 Beijing time on 2026-12-01: a run crosses midnight.
+const BEFORE_MIDNIGHT: i64 = 1_796_083_200_000 - 8 * 3_600_000 + 86_400_000 - 600_000;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Over 3 rooms and across midnight, summed over the days of the run:
+    /// openings = the empty → live transitions of admit; admissions +
+    /// adopted_by_sync − leaves − removed_by_sync − expired = the live seats;
+    /// and at every step each day's peak_seats ≥ the live seats.
+    #[test]
+    fn counters_balance(capacity in 1i64..=4, ops in proptest::collection::vec((op(), 0..3usize), 1..150)) {
+        let ledger = Ledger::memory(Rules { capacity, ..Rules::default() }).unwrap();
+        let mut now = BEFORE_MIDNIGHT;
+        let first = ledger.limits().day(now);
+        let mut transitions = 0u64;
+        for (op, g) in ops {
+            let group = format!("room-{g}");
+            let before = ledger.room(APP, &group, Some(now)).unwrap();
+            match op {
+                Op::Admit(m) => {
+                    if let Ok(a) = ledger.admit(APP, &group, &member(m), Some(now)) {
+                        transitions += u64::from(a.opened && !before.live);
+                    }
+                }
+                Op::Heartbeat(m) => { let _ = ledger.heartbeat(APP, &group, &member(m), Some(now)); }
+                Op::Leave(m) => { ledger.leave(APP, &group, &member(m), Some(now)).unwrap(); }
+                Op::Sync(ms) => {
+                    let ids: Vec<String> = ms.into_iter().map(member).collect();
+                    ledger.sync(APP, &group, &ids, Some(now)).unwrap();
+                }
+                Op::Wait(ms) => now += ms,
+            }
+            let live: u64 = (0..3)
+                .map(|g| ledger.room(APP, &format!("room-{g}"), Some(now)).unwrap().members.len() as u64)
+                .sum();
+            let today = ledger.limits().day(now);
+            let days: Vec<_> = (first..=today).map(|d| ledger.usage(APP, Some(d), Some(now)).unwrap()).collect();
+            let sum = |f: fn(&voipsign::rooms::Usage) -> u64| days.iter().map(f).sum::<u64>();
+            prop_assert_eq!(sum(|u| u.openings), transitions);
+            let net = sum(|u| u.admissions) + sum(|u| u.adopted_by_sync)
+                - sum(|u| u.leaves) - sum(|u| u.removed_by_sync) - sum(|u| u.expired);
+            prop_assert_eq!(net, live, "{:?}", days);
+            let u = ledger.usage(APP, None, Some(now)).unwrap();
+            prop_assert_eq!(u.live_seats, Some(live));
+            prop_assert!(u.peak_seats >= live, "{:?}", u);
+        }
     }
 }
 
@@ -132,7 +182,7 @@ fn four_threads_hold_the_invariants() {
     let now = clock.load(Ordering::Relaxed);
     let opened = opened.load(Ordering::Relaxed);
     assert!(opened > 100, "{opened}");
-    assert_eq!(ledger.usage(APP, None, Some(now)).unwrap().rooms, opened);
+    assert_eq!(ledger.usage(APP, None, Some(now)).unwrap().openings, opened);
     let generations: u64 = (0..3)
         .map(|g| {
             ledger

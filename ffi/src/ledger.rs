@@ -38,6 +38,8 @@ pub struct VoipsignRules {
     pub daily_room_limit: i64,
     /// Openings from which admissions report quota_warning, 0–daily_room_limit.
     pub daily_room_warning: i64,
+    /// Rooms one member may open per day, 0–100000 (0: no limit; default 100).
+    pub member_daily_openings: i64,
     /// Lease of a new seat in ms, 1000–3600000.
     pub reserve_ttl_ms: i64,
     /// Lease after a heartbeat or sync in ms, 1000–3600000.
@@ -74,18 +76,6 @@ pub struct VoipsignAdmission {
     pub lease_expires_at: i64,
 }
 
-/// Openings of one day (see `voipsign_ledger_usage`).
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default)]
-pub struct VoipsignUsage {
-    /// Days since 1970-01-01 in the rules' UTC offset.
-    pub day: i64,
-    /// Openings charged that day.
-    pub rooms: u64,
-    /// The daily limit.
-    pub daily_room_limit: u64,
-}
-
 impl From<&Admission> for VoipsignAdmission {
     fn from(a: &Admission) -> Self {
         VoipsignAdmission {
@@ -102,7 +92,7 @@ impl From<&Admission> for VoipsignAdmission {
     }
 }
 
-fn unset(v: i64) -> Option<i64> {
+pub(crate) fn unset(v: i64) -> Option<i64> {
     (v != VOIPSIGN_UNSET).then_some(v)
 }
 
@@ -112,6 +102,7 @@ impl VoipsignRules {
             capacity: self.capacity,
             daily_room_limit: self.daily_room_limit,
             daily_room_warning: unset(self.daily_room_warning),
+            member_daily_openings: self.member_daily_openings,
             reserve_ttl_ms: self.reserve_ttl_ms,
             lease_ttl_ms: self.lease_ttl_ms,
             sync_grace_ms: unset(self.sync_grace_ms),
@@ -131,6 +122,7 @@ pub extern "C" fn voipsign_rules_default() -> VoipsignRules {
         capacity: d.capacity,
         daily_room_limit: d.daily_room_limit,
         daily_room_warning: VOIPSIGN_UNSET,
+        member_daily_openings: d.member_daily_openings,
         reserve_ttl_ms: d.reserve_ttl_ms,
         lease_ttl_ms: d.lease_ttl_ms,
         sync_grace_ms: VOIPSIGN_UNSET,
@@ -210,7 +202,7 @@ pub unsafe extern "C" fn voipsign_ledger_free(ledger: *mut VoipsignLedger) {
 ///
 /// # Safety
 /// `ledger` NULL or a live handle.
-unsafe fn ledger_ref<'a>(ledger: *const VoipsignLedger) -> Result<&'a Ledger, Error> {
+pub(crate) unsafe fn ledger_ref<'a>(ledger: *const VoipsignLedger) -> Result<&'a Ledger, Error> {
     require(ledger, "ledger")?;
     // SAFETY: non-NULL and live per the contract.
     Ok(unsafe { &(*ledger).0 })
@@ -479,39 +471,6 @@ pub unsafe extern "C" fn voipsign_ledger_room(
             require(out, "out")?;
             let room = l.room(app, group, unset(now_ms))?;
             write_text(out, out_cap, out_len, room_json(&room)?.as_bytes())
-        }
-    })
-}
-
-/// Openings charged to `app_id` on `day` (`VOIPSIGN_UNSET`: the day of `now_ms`)
-/// and the limit, into `*out`.
-///
-/// # Safety
-/// `ledger` live; `(app_id, app_id_len)` as usual; `out` writable; `err` NULL or
-/// writable.
-#[no_mangle]
-pub unsafe extern "C" fn voipsign_ledger_usage(
-    ledger: *const VoipsignLedger,
-    app_id: *const c_char,
-    app_id_len: usize,
-    day: i64,
-    now_ms: i64,
-    out: *mut VoipsignUsage,
-    err: *mut VoipsignError,
-) -> VoipsignStatus {
-    guard(err, || {
-        // SAFETY: the caller upholds this function's contract for every pointer.
-        unsafe {
-            let l = ledger_ref(ledger)?;
-            let app = str_arg(app_id, app_id_len, "appId")?;
-            require(out, "out")?;
-            let u = l.usage(app, unset(day), unset(now_ms))?;
-            *out = VoipsignUsage {
-                day: u.day,
-                rooms: u.rooms,
-                daily_room_limit: u.daily_room_limit,
-            };
-            Ok(())
         }
     })
 }

@@ -28,6 +28,7 @@ mod options;
 mod redis;
 mod status;
 mod status_codes;
+mod usage;
 #[cfg(feature = "test-panic")]
 mod test_panic;
 
@@ -41,9 +42,9 @@ pub use diagnose::{voipsign_diagnose, voipsign_explain};
 pub use ledger::{
     voipsign_ledger_admit, voipsign_ledger_admit_and_issue, voipsign_ledger_free,
     voipsign_ledger_heartbeat, voipsign_ledger_leave, voipsign_ledger_new_memory,
-    voipsign_ledger_room, voipsign_ledger_sync, voipsign_ledger_usage,
+    voipsign_ledger_room, voipsign_ledger_sync,
     voipsign_on_unavailable_from_name, voipsign_rules_default, VoipsignAdmission, VoipsignLedger,
-    VoipsignRules, VoipsignUsage, VOIPSIGN_UNSET,
+    VoipsignRules, VOIPSIGN_UNSET,
 };
 pub use options::{
     voipsign_ledger_open, voipsign_room_json_bound, voipsign_status_kind, VoipsignKind,

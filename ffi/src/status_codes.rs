@@ -51,6 +51,10 @@ pub enum VoipsignStatus {
     VoipsignInvalidRedisUrl = 19,
     /// A ledger was used after `close()` (language bindings only). [input] Never returned by the C ABI (its bindings report it).
     VoipsignLedgerClosed = 20,
+    /// The room ledger: the admission would open a room and the member already opened `member_daily_openings` rooms today (joining a live room is never refused by it). [refusal]
+    VoipsignMemberDailyLimit = 21,
+    /// A page size (`limit` of `rooms`) is not 1–1000. [input]
+    VoipsignInvalidLimit = 22,
 }
 
 impl From<ErrorCode> for VoipsignStatus {
@@ -76,6 +80,8 @@ impl From<ErrorCode> for VoipsignStatus {
             ErrorCode::LedgerUnavailable => VoipsignStatus::VoipsignLedgerUnavailable,
             ErrorCode::InvalidRedisUrl => VoipsignStatus::VoipsignInvalidRedisUrl,
             ErrorCode::LedgerClosed => VoipsignStatus::VoipsignLedgerClosed,
+            ErrorCode::MemberDailyLimit => VoipsignStatus::VoipsignMemberDailyLimit,
+            ErrorCode::InvalidLimit => VoipsignStatus::VoipsignInvalidLimit,
             #[allow(unreachable_patterns)]
             _ => VoipsignStatus::VoipsignInternal,
         }

@@ -89,6 +89,9 @@ fn quote(s: &str) -> String {
 
 /// The Go type of a description type.
 fn go_type(ty: &str) -> String {
+    if let Some(rest) = ty.strip_prefix("opt:") {
+        return format!("*{}", go_type(rest));
+    }
     if let Some(rest) = ty.strip_prefix("list:") {
         return format!("[]{}", go_type(rest));
     }

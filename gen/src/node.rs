@@ -214,6 +214,9 @@ fn codes_dts(d: &Description) -> String {
 
 /// The TypeScript type of a record field or an option.
 fn ts_type(ty: &str) -> String {
+    if let Some(inner) = ty.strip_prefix("opt:") {
+        return format!("{} | null", ts_type(inner));
+    }
     if let Some(inner) = ty.strip_prefix("list:") {
         return format!("{}[]", ts_type(inner));
     }

@@ -49,6 +49,9 @@ fn kind_class(kind: &str) -> &'static str {
 
 /// The PHP type of a record field.
 fn php_type(ty: &str) -> String {
+    if let Some(inner) = ty.strip_prefix("opt:") {
+        return format!("?{}", php_type(inner));
+    }
     if ty.starts_with("list:") {
         return "array".into();
     }

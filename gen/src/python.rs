@@ -156,6 +156,9 @@ class VoipSignError(Exception):
 
 /// The Python type of a record field or an option.
 fn py_type(ty: &str) -> String {
+    if let Some(inner) = ty.strip_prefix("opt:") {
+        return format!("{} | None", py_type(inner));
+    }
     if let Some(inner) = ty.strip_prefix("list:") {
         return format!("list[{}]", py_type(inner));
     }
@@ -384,6 +387,8 @@ fn rs_field(ty: &str, name: &str) -> (String, String) {
         "string" => ("String", format!("v.{name}.clone()")),
         "bool" | "u32" | "u64" => (ty, format!("v.{name}")),
         "i64" | "unix_ms" => ("i64", format!("v.{name}")),
+        "opt:u64" => ("Option<u64>", format!("v.{name}")),
+        "opt:string" => ("Option<String>", format!("v.{name}.clone()")),
         _ if ty.starts_with("enum:") => ("&'static str", format!("v.{name}.wire()")),
         _ if ty.starts_with("list:enum:") => (
             "Codes",

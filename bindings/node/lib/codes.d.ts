@@ -39,6 +39,10 @@ export type ErrorCode =
   | 'INVALID_REDIS_URL'
   /** A ledger was used after `close()` (language bindings only). */
   | 'LEDGER_CLOSED'
+  /** The room ledger: the admission would open a room and the member already opened `memberDailyOpenings` rooms today (joining a live room is never refused by it). */
+  | 'MEMBER_DAILY_LIMIT'
+  /** A page size (`limit` of `rooms`) is not 1–1000. */
+  | 'INVALID_LIMIT'
 
 /** A bad argument (`InputError`), a refusal of the ledger (`RefusalError`), an unreachable store (`OutageError`) or a bug or failure of the machine (`internal`: the root class). */
 export type ErrorKind = 'input' | 'refusal' | 'outage' | 'internal'
@@ -193,6 +197,18 @@ export declare class InvalidRedisUrl extends InputError {
 export declare class LedgerClosed extends InputError {
   constructor(message?: string)
   readonly code: 'LEDGER_CLOSED'
+}
+
+/** `MEMBER_DAILY_LIMIT`: The room ledger: the admission would open a room and the member already opened `memberDailyOpenings` rooms today (joining a live room is never refused by it). */
+export declare class MemberDailyLimit extends RefusalError {
+  constructor(message?: string)
+  readonly code: 'MEMBER_DAILY_LIMIT'
+}
+
+/** `INVALID_LIMIT`: A page size (`limit` of `rooms`) is not 1–1000. */
+export declare class InvalidLimit extends InputError {
+  constructor(message?: string)
+  readonly code: 'INVALID_LIMIT'
 }
 
 /** The error of a code and kind, as voipsign throws it (a code unknown here: its kind's base class). */

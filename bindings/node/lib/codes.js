@@ -24,6 +24,8 @@ const codes = Object.freeze({
   LEDGER_UNAVAILABLE: Object.freeze({ number: 18, kind: 'outage', doc: 'The room ledger\'s store cannot be reached (with `onUnavailable = refuse`).' }),
   INVALID_REDIS_URL: Object.freeze({ number: 19, kind: 'input', doc: 'A Redis store URL is malformed or uses an unknown scheme (it is never echoed: it may carry a password).' }),
   LEDGER_CLOSED: Object.freeze({ number: 20, kind: 'input', doc: 'A ledger was used after `close()` (language bindings only).' }),
+  MEMBER_DAILY_LIMIT: Object.freeze({ number: 21, kind: 'refusal', doc: 'The room ledger: the admission would open a room and the member already opened `memberDailyOpenings` rooms today (joining a live room is never refused by it).' }),
+  INVALID_LIMIT: Object.freeze({ number: 22, kind: 'input', doc: 'A page size (`limit` of `rooms`) is not 1–1000.' }),
 })
 
 /** The root of every error voipsign throws. */
@@ -199,6 +201,20 @@ class LedgerClosed extends InputError {
   }
 }
 
+/** MEMBER_DAILY_LIMIT: The room ledger: the admission would open a room and the member already opened `memberDailyOpenings` rooms today (joining a live room is never refused by it). */
+class MemberDailyLimit extends RefusalError {
+  constructor(message = 'the member opened as many rooms today as member_daily_openings allows') {
+    super('MEMBER_DAILY_LIMIT', message)
+  }
+}
+
+/** INVALID_LIMIT: A page size (`limit` of `rooms`) is not 1–1000. */
+class InvalidLimit extends InputError {
+  constructor(message = 'limit must be 1-1000') {
+    super('INVALID_LIMIT', message)
+  }
+}
+
 /** The class of each code. */
 const classes = {
   INVALID_APP_ID: InvalidAppId,
@@ -219,6 +235,8 @@ const classes = {
   LEDGER_UNAVAILABLE: LedgerUnavailable,
   INVALID_REDIS_URL: InvalidRedisUrl,
   LEDGER_CLOSED: LedgerClosed,
+  MEMBER_DAILY_LIMIT: MemberDailyLimit,
+  INVALID_LIMIT: InvalidLimit,
 }
 
 /** The base class of each kind. */
@@ -266,4 +284,6 @@ module.exports = {
   LedgerUnavailable,
   InvalidRedisUrl,
   LedgerClosed,
+  MemberDailyLimit,
+  InvalidLimit,
 }

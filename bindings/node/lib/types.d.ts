@@ -145,14 +145,62 @@ export interface Room {
   live: boolean
 }
 
-/** Openings of one day. */
+/** The day counters of an appId (docs/ROOMS.md, "Day counters"). */
 export interface Usage {
   /** The day: days since 1970-01-01 in the rules' UTC offset. */
   day: number
-  /** Openings charged that day. */
-  rooms: number
-  /** The daily limit. */
+  /** Admissions that opened a room (the quota). */
+  openings: number
+  /** New seats granted by admit (openings included). */
+  admissions: number
+  /** Admits of a member already seated. */
+  renewals: number
+  /** Admits refused with ROOM_FULL. */
+  refusedRoomFull: number
+  /** Admits refused with DAILY_ROOM_LIMIT. */
+  refusedDailyLimit: number
+  /** Admits refused with MEMBER_DAILY_LIMIT. */
+  refusedMemberLimit: number
+  /** Heartbeats answered NOT_ADMITTED. */
+  heartbeatsRefused: number
+  /** Leaves that removed a seat. */
+  leaves: number
+  /** Seats adopted by sync. */
+  adoptedBySync: number
+  /** Seats removed by sync. */
+  removedBySync: number
+  /** Seats whose lease ended that day (counted once). */
+  expired: number
+  /** The most live seats of the appId an operation saw that day. */
+  peakSeats: number
+  /** Live rooms at the call's time (null unless the day is the call's own day). */
+  liveRooms: number | null
+  /** Live seats at the call's time (null unless the day is the call's own day). */
+  liveSeats: number | null
+  /** The daily limit of openings. */
   dailyRoomLimit: number
+}
+
+/** One live room of a page of rooms. */
+export interface RoomSummary {
+  /** The room's groupId. */
+  groupId: string
+  /** Its live seats at the call's time. */
+  seats: number
+  /** Seats per room (the rule). */
+  capacity: number
+  /** The room's generation. */
+  generation: number
+  /** When its current generation became live, unix ms. */
+  openedAt: number
+}
+
+/** One page of an appId's live rooms, in groupId byte order. */
+export interface RoomPage {
+  /** At most limit live rooms. */
+  rooms: RoomSummary[]
+  /** The groupId to pass as after for the next page; null on the last page. */
+  next: string | null
 }
 
 /** The rules a ledger enforces, every default filled in (`ledger.rules`). */
@@ -163,6 +211,8 @@ export interface Limits {
   readonly dailyRoomLimit: number
   /** From this many openings on, admissions report quotaWarning. */
   readonly dailyRoomWarning: number
+  /** Rooms one member may open per calendar day (0: no limit); joining a live room is never refused by it. */
+  readonly memberDailyOpenings: number
   /** Lease of a new seat: time for the phone to join. */
   readonly reserveTtlMs: number
   /** Lease after each heartbeat or sync. */
@@ -187,6 +237,8 @@ export interface LedgerOptions {
   dailyRoomLimit?: number
   /** From this many openings on, admissions report quotaWarning. From 0 to dailyRoomLimit. Default: 90% of dailyRoomLimit, rounded down. */
   dailyRoomWarning?: number
+  /** Rooms one member may open per calendar day (0: no limit); joining a live room is never refused by it. From 0 to 100000 (0: no limit). Default: 100. */
+  memberDailyOpenings?: number
   /** Lease of a new seat: time for the phone to join. From 1000 to 3600000 ms. Default: 60000. */
   reserveTtlMs?: number
   /** Lease after each heartbeat or sync. From 1000 to 3600000 ms. Default: 45000. */

@@ -82,6 +82,10 @@ enum ErrorCode: string
     case INVALID_REDIS_URL = 'INVALID_REDIS_URL';
     /** A ledger was used after `close()` (language bindings only). [input] */
     case LEDGER_CLOSED = 'LEDGER_CLOSED';
+    /** The room ledger: the admission would open a room and the member already opened `member_daily_openings` rooms today (joining a live room is never refused by it). [refusal] */
+    case MEMBER_DAILY_LIMIT = 'MEMBER_DAILY_LIMIT';
+    /** A page size (`limit` of `rooms`) is not 1–1000. [input] */
+    case INVALID_LIMIT = 'INVALID_LIMIT';
 
     /** The C status number (voipsign_status). */
     public function number(): int
@@ -105,6 +109,8 @@ enum ErrorCode: string
             self::LEDGER_UNAVAILABLE => 18,
             self::INVALID_REDIS_URL => 19,
             self::LEDGER_CLOSED => 20,
+            self::MEMBER_DAILY_LIMIT => 21,
+            self::INVALID_LIMIT => 22,
         };
     }
 
@@ -112,8 +118,8 @@ enum ErrorCode: string
     public function kind(): ErrorKind
     {
         return match ($this) {
-            self::INVALID_APP_ID, self::INVALID_GROUP_ID, self::INVALID_NONCE, self::INVALID_TIMESTAMP, self::INVALID_SESSION_KEY, self::INVALID_SIGNATURE, self::INVALID_UTF8, self::INVALID_ROOM_TYPE, self::INVALID_MEMBER_ID, self::INVALID_RULES, self::INVALID_REDIS_URL, self::LEDGER_CLOSED => ErrorKind::INPUT,
-            self::ROOM_FULL, self::DAILY_ROOM_LIMIT, self::NOT_ADMITTED => ErrorKind::REFUSAL,
+            self::INVALID_APP_ID, self::INVALID_GROUP_ID, self::INVALID_NONCE, self::INVALID_TIMESTAMP, self::INVALID_SESSION_KEY, self::INVALID_SIGNATURE, self::INVALID_UTF8, self::INVALID_ROOM_TYPE, self::INVALID_MEMBER_ID, self::INVALID_RULES, self::INVALID_REDIS_URL, self::LEDGER_CLOSED, self::INVALID_LIMIT => ErrorKind::INPUT,
+            self::ROOM_FULL, self::DAILY_ROOM_LIMIT, self::NOT_ADMITTED, self::MEMBER_DAILY_LIMIT => ErrorKind::REFUSAL,
             self::LEDGER_UNAVAILABLE => ErrorKind::OUTAGE,
             self::RNG_FAILURE, self::INTERNAL => ErrorKind::INTERNAL,
         };
@@ -145,6 +151,8 @@ enum ErrorCode: string
             self::LEDGER_UNAVAILABLE => LedgerUnavailable::class,
             self::INVALID_REDIS_URL => InvalidRedisUrl::class,
             self::LEDGER_CLOSED => LedgerClosed::class,
+            self::MEMBER_DAILY_LIMIT => MemberDailyLimit::class,
+            self::INVALID_LIMIT => InvalidLimit::class,
         };
     }
 
@@ -170,6 +178,8 @@ enum ErrorCode: string
             18 => self::LEDGER_UNAVAILABLE,
             19 => self::INVALID_REDIS_URL,
             20 => self::LEDGER_CLOSED,
+            21 => self::MEMBER_DAILY_LIMIT,
+            22 => self::INVALID_LIMIT,
             default => null,
         };
     }
@@ -352,6 +362,16 @@ class InvalidRedisUrl extends InputError
 
 /** A ledger was used after `close()` (language bindings only). (LEDGER_CLOSED) */
 class LedgerClosed extends InputError
+{
+}
+
+/** The room ledger: the admission would open a room and the member already opened `member_daily_openings` rooms today (joining a live room is never refused by it). (MEMBER_DAILY_LIMIT) */
+class MemberDailyLimit extends RefusalError
+{
+}
+
+/** A page size (`limit` of `rooms`) is not 1–1000. (INVALID_LIMIT) */
+class InvalidLimit extends InputError
 {
 }
 
@@ -727,17 +747,43 @@ final class Room implements \JsonSerializable
 }
 
 /**
- * Openings of one day. json_encode() gives the library's camelCase object.
+ * The day counters of an appId (docs/ROOMS.md, "Day counters"). json_encode() gives the library's camelCase object.
  *
  * @param int $day The day: days since 1970-01-01 in the rules' UTC offset.
- * @param int $rooms Openings charged that day.
- * @param int $dailyRoomLimit The daily limit.
+ * @param int $openings Admissions that opened a room (the quota).
+ * @param int $admissions New seats granted by admit (openings included).
+ * @param int $renewals Admits of a member already seated.
+ * @param int $refusedRoomFull Admits refused with ROOM_FULL.
+ * @param int $refusedDailyLimit Admits refused with DAILY_ROOM_LIMIT.
+ * @param int $refusedMemberLimit Admits refused with MEMBER_DAILY_LIMIT.
+ * @param int $heartbeatsRefused Heartbeats answered NOT_ADMITTED.
+ * @param int $leaves Leaves that removed a seat.
+ * @param int $adoptedBySync Seats adopted by sync.
+ * @param int $removedBySync Seats removed by sync.
+ * @param int $expired Seats whose lease ended that day (counted once).
+ * @param int $peakSeats The most live seats of the appId an operation saw that day.
+ * @param ?int $liveRooms Live rooms at the call's time (null unless the day is the call's own day).
+ * @param ?int $liveSeats Live seats at the call's time (null unless the day is the call's own day).
+ * @param int $dailyRoomLimit The daily limit of openings.
  */
 final class Usage implements \JsonSerializable
 {
     public function __construct(
         public readonly int $day,
-        public readonly int $rooms,
+        public readonly int $openings,
+        public readonly int $admissions,
+        public readonly int $renewals,
+        public readonly int $refusedRoomFull,
+        public readonly int $refusedDailyLimit,
+        public readonly int $refusedMemberLimit,
+        public readonly int $heartbeatsRefused,
+        public readonly int $leaves,
+        public readonly int $adoptedBySync,
+        public readonly int $removedBySync,
+        public readonly int $expired,
+        public readonly int $peakSeats,
+        public readonly ?int $liveRooms,
+        public readonly ?int $liveSeats,
         public readonly int $dailyRoomLimit
     ) {
     }
@@ -753,8 +799,66 @@ final class Usage implements \JsonSerializable
     {
         return new self(
             $a['day'],
-            $a['rooms'],
+            $a['openings'],
+            $a['admissions'],
+            $a['renewals'],
+            $a['refusedRoomFull'],
+            $a['refusedDailyLimit'],
+            $a['refusedMemberLimit'],
+            $a['heartbeatsRefused'],
+            $a['leaves'],
+            $a['adoptedBySync'],
+            $a['removedBySync'],
+            $a['expired'],
+            $a['peakSeats'],
+            $a['liveRooms'],
+            $a['liveSeats'],
             $a['dailyRoomLimit']
+        );
+    }
+
+    /** @return array<string, mixed> */
+    public function jsonSerialize(): array
+    {
+        return get_object_vars($this);
+    }
+}
+
+/**
+ * One live room of a page of rooms. json_encode() gives the library's camelCase object.
+ *
+ * @param string $groupId The room's groupId.
+ * @param int $seats Its live seats at the call's time.
+ * @param int $capacity Seats per room (the rule).
+ * @param int $generation The room's generation.
+ * @param int $openedAt When its current generation became live, unix ms.
+ */
+final class RoomSummary implements \JsonSerializable
+{
+    public function __construct(
+        public readonly string $groupId,
+        public readonly int $seats,
+        public readonly int $capacity,
+        public readonly int $generation,
+        public readonly int $openedAt
+    ) {
+    }
+
+    /**
+     * The record from the library's JSON object, decoded as an array.
+     *
+     * @param array<string, mixed> $a
+     *
+     * @internal
+     */
+    public static function fromArray(array $a): self
+    {
+        return new self(
+            $a['groupId'],
+            $a['seats'],
+            $a['capacity'],
+            $a['generation'],
+            $a['openedAt']
         );
     }
 
@@ -766,9 +870,47 @@ final class Usage implements \JsonSerializable
     public static function fromStruct(object $c): self
     {
         return new self(
-            $c->day,
-            $c->rooms,
-            $c->daily_room_limit
+            $c->group_id,
+            $c->seats,
+            $c->capacity,
+            $c->generation,
+            $c->opened_at
+        );
+    }
+
+    /** @return array<string, mixed> */
+    public function jsonSerialize(): array
+    {
+        return get_object_vars($this);
+    }
+}
+
+/**
+ * One page of an appId's live rooms, in groupId byte order. json_encode() gives the library's camelCase object.
+ *
+ * @param list<RoomSummary> $rooms At most limit live rooms.
+ * @param ?string $next The groupId to pass as after for the next page; null on the last page.
+ */
+final class RoomPage implements \JsonSerializable
+{
+    public function __construct(
+        public readonly array $rooms,
+        public readonly ?string $next
+    ) {
+    }
+
+    /**
+     * The record from the library's JSON object, decoded as an array.
+     *
+     * @param array<string, mixed> $a
+     *
+     * @internal
+     */
+    public static function fromArray(array $a): self
+    {
+        return new self(
+            array_map(static fn ($v) => RoomSummary::fromArray($v), $a['rooms']),
+            $a['next']
         );
     }
 
@@ -787,6 +929,7 @@ final class Usage implements \JsonSerializable
  * @param ?int $capacity Seats per room, 1-10 (WeChat seats at most 10 people in a room) (default 10)
  * @param ?int $dailyRoomLimit Openings per appId per calendar day, 1-100000 (WeChat opens at most 100000 rooms a day per mini program) (default 100000)
  * @param ?int $dailyRoomWarning From this many openings on, admissions report quota_warning, 0-dailyRoomLimit (at most dailyRoomLimit) (default 90% of dailyRoomLimit, rounded down)
+ * @param ?int $memberDailyOpenings Rooms one member may open per calendar day (0: no limit); joining a live room is never refused by it, 0-100000 (0: no limit) (default 100)
  * @param ?int $reserveTtlMs Lease of a new seat: time for the phone to join, 1000-3600000 ms (default 60000)
  * @param ?int $leaseTtlMs Lease after each heartbeat or sync, 1000-3600000 ms (default 45000)
  * @param ?int $syncGraceMs A seat younger than this is never removed by sync, 0-3600000 ms (default reserveTtlMs)
@@ -799,6 +942,7 @@ final class Rules
         public readonly ?int $capacity = null,
         public readonly ?int $dailyRoomLimit = null,
         public readonly ?int $dailyRoomWarning = null,
+        public readonly ?int $memberDailyOpenings = null,
         public readonly ?int $reserveTtlMs = null,
         public readonly ?int $leaseTtlMs = null,
         public readonly ?int $syncGraceMs = null,

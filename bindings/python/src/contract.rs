@@ -7,7 +7,7 @@
 /// `Ledger.memory`'s text signature.
 macro_rules! memory_signature {
     () => {
-        "memory(*, capacity=10, daily_room_limit=100000, daily_room_warning=None, reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, day_offset_minutes=480, on_unavailable='allow')\n--\n"
+        "memory(*, capacity=10, daily_room_limit=100000, daily_room_warning=None, member_daily_openings=100, reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, day_offset_minutes=480, on_unavailable='allow')\n--\n"
     };
 }
 pub(crate) use memory_signature;
@@ -15,7 +15,7 @@ pub(crate) use memory_signature;
 /// `Ledger.redis`'s text signature.
 macro_rules! redis_signature {
     () => {
-        "redis(url, *, capacity=10, daily_room_limit=100000, daily_room_warning=None, reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, day_offset_minutes=480, on_unavailable='allow', connect_timeout_ms=250, command_timeout_ms=250, key_prefix='voipsign')\n--\n"
+        "redis(url, *, capacity=10, daily_room_limit=100000, daily_room_warning=None, member_daily_openings=100, reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, day_offset_minutes=480, on_unavailable='allow', connect_timeout_ms=250, command_timeout_ms=250, key_prefix='voipsign')\n--\n"
     };
 }
 pub(crate) use redis_signature;
@@ -23,7 +23,7 @@ pub(crate) use redis_signature;
 /// The rules, every ledger's options.
 macro_rules! rules_doc {
     () => {
-        ":param capacity: Seats per room. Default: ``10``. From 1 to 10 (WeChat seats\n    at most 10 people in a room).\n:param daily_room_limit: Openings per appId per calendar day. Default:\n    ``100000``. From 1 to 100000 (WeChat opens at most 100000 rooms a day\n    per mini program).\n:param daily_room_warning: From this many openings on, admissions report\n    quota_warning. Default: 90% of daily_room_limit, rounded down. From 0 to\n    daily_room_limit.\n:param reserve_ttl_ms: Lease of a new seat: time for the phone to join.\n    Default: ``60000``. From 1000 to 3600000.\n:param lease_ttl_ms: Lease after each heartbeat or sync. Default: ``45000``.\n    From 1000 to 3600000.\n:param sync_grace_ms: A seat younger than this is never removed by sync.\n    Default: reserve_ttl_ms. From 0 to 3600000.\n:param day_offset_minutes: The UTC offset of the calendar day that quotas\n    count (480: Beijing time). Default: ``480``. From -720 to 840 (UTC-12:00\n    to UTC+14:00).\n:param on_unavailable: What an operation does when the store cannot be\n    reached. Default: ``'allow'``."
+        ":param capacity: Seats per room. Default: ``10``. From 1 to 10 (WeChat seats\n    at most 10 people in a room).\n:param daily_room_limit: Openings per appId per calendar day. Default:\n    ``100000``. From 1 to 100000 (WeChat opens at most 100000 rooms a day\n    per mini program).\n:param daily_room_warning: From this many openings on, admissions report\n    quota_warning. Default: 90% of daily_room_limit, rounded down. From 0 to\n    daily_room_limit.\n:param member_daily_openings: Rooms one member may open per calendar day (0:\n    no limit); joining a live room is never refused by it. Default: ``100``.\n    From 0 to 100000 (0: no limit).\n:param reserve_ttl_ms: Lease of a new seat: time for the phone to join.\n    Default: ``60000``. From 1000 to 3600000.\n:param lease_ttl_ms: Lease after each heartbeat or sync. Default: ``45000``.\n    From 1000 to 3600000.\n:param sync_grace_ms: A seat younger than this is never removed by sync.\n    Default: reserve_ttl_ms. From 0 to 3600000.\n:param day_offset_minutes: The UTC offset of the calendar day that quotas\n    count (480: Beijing time). Default: ``480``. From -720 to 840 (UTC-12:00\n    to UTC+14:00).\n:param on_unavailable: What an operation does when the store cannot be\n    reached. Default: ``'allow'``."
     };
 }
 pub(crate) use rules_doc;

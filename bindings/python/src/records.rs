@@ -18,6 +18,8 @@ pub fn add(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Seat>()?;
     m.add_class::<Room>()?;
     m.add_class::<Usage>()?;
+    m.add_class::<RoomSummary>()?;
+    m.add_class::<RoomPage>()?;
     Ok(())
 }
 
@@ -373,20 +375,62 @@ impl Room {
     }
 }
 
-/// Openings of one day. Immutable, comparable and hashable.
+/// The day counters of an appId (docs/ROOMS.md, "Day counters"). Immutable, comparable and
+/// hashable.
 ///
-/// ``to_dict()`` gives ``{"day", "rooms", "dailyRoomLimit"}`` (camelCase keys, as in every
-/// language), which ``to_json()`` returns as JSON text.
+/// ``to_dict()`` gives ``{"day", "openings", "admissions", "renewals", "refusedRoomFull",
+/// "refusedDailyLimit", "refusedMemberLimit", "heartbeatsRefused", "leaves", "adoptedBySync",
+/// "removedBySync", "expired", "peakSeats", "liveRooms", "liveSeats", "dailyRoomLimit"}``
+/// (camelCase keys, as in every language), which ``to_json()`` returns as JSON text.
 #[pyclass(frozen, eq, hash, module = "voipsign")]
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Usage {
     /// The day: days since 1970-01-01 in the rules' UTC offset.
     #[pyo3(get)]
     day: i64,
-    /// Openings charged that day.
+    /// Admissions that opened a room (the quota).
     #[pyo3(get)]
-    rooms: u64,
-    /// The daily limit.
+    openings: u64,
+    /// New seats granted by admit (openings included).
+    #[pyo3(get)]
+    admissions: u64,
+    /// Admits of a member already seated.
+    #[pyo3(get)]
+    renewals: u64,
+    /// Admits refused with ROOM_FULL.
+    #[pyo3(get)]
+    refused_room_full: u64,
+    /// Admits refused with DAILY_ROOM_LIMIT.
+    #[pyo3(get)]
+    refused_daily_limit: u64,
+    /// Admits refused with MEMBER_DAILY_LIMIT.
+    #[pyo3(get)]
+    refused_member_limit: u64,
+    /// Heartbeats answered NOT_ADMITTED.
+    #[pyo3(get)]
+    heartbeats_refused: u64,
+    /// Leaves that removed a seat.
+    #[pyo3(get)]
+    leaves: u64,
+    /// Seats adopted by sync.
+    #[pyo3(get)]
+    adopted_by_sync: u64,
+    /// Seats removed by sync.
+    #[pyo3(get)]
+    removed_by_sync: u64,
+    /// Seats whose lease ended that day (counted once).
+    #[pyo3(get)]
+    expired: u64,
+    /// The most live seats of the appId an operation saw that day.
+    #[pyo3(get)]
+    peak_seats: u64,
+    /// Live rooms at the call's time (null unless the day is the call's own day).
+    #[pyo3(get)]
+    live_rooms: Option<u64>,
+    /// Live seats at the call's time (null unless the day is the call's own day).
+    #[pyo3(get)]
+    live_seats: Option<u64>,
+    /// The daily limit of openings.
     #[pyo3(get)]
     daily_room_limit: u64,
     core: Core<from_core::Usage>,
@@ -396,7 +440,20 @@ impl From<from_core::Usage> for Usage {
     fn from(v: from_core::Usage) -> Self {
         Usage {
             day: v.day,
-            rooms: v.rooms,
+            openings: v.openings,
+            admissions: v.admissions,
+            renewals: v.renewals,
+            refused_room_full: v.refused_room_full,
+            refused_daily_limit: v.refused_daily_limit,
+            refused_member_limit: v.refused_member_limit,
+            heartbeats_refused: v.heartbeats_refused,
+            leaves: v.leaves,
+            adopted_by_sync: v.adopted_by_sync,
+            removed_by_sync: v.removed_by_sync,
+            expired: v.expired,
+            peak_seats: v.peak_seats,
+            live_rooms: v.live_rooms,
+            live_seats: v.live_seats,
             daily_room_limit: v.daily_room_limit,
             core: Core(v),
         }
@@ -405,7 +462,7 @@ impl From<from_core::Usage> for Usage {
 
 #[pymethods]
 impl Usage {
-    /// ``{"day", "rooms", "dailyRoomLimit"}``, a new ``dict`` each time.
+    /// ``{"day", "openings", "admissions", "renewals", "refusedRoomFull", "refusedDailyLimit", "refusedMemberLimit", "heartbeatsRefused", "leaves", "adoptedBySync", "removedBySync", "expired", "peakSeats", "liveRooms", "liveSeats", "dailyRoomLimit"}``, a new ``dict`` each time.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.core.to_dict(py)
     }
@@ -416,7 +473,125 @@ impl Usage {
     }
 
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
-        let fields = ["day", "rooms", "daily_room_limit"];
+        let fields = [
+            "day",
+            "openings",
+            "admissions",
+            "renewals",
+            "refused_room_full",
+            "refused_daily_limit",
+            "refused_member_limit",
+            "heartbeats_refused",
+            "leaves",
+            "adopted_by_sync",
+            "removed_by_sync",
+            "expired",
+            "peak_seats",
+            "live_rooms",
+            "live_seats",
+            "daily_room_limit",
+        ];
         repr_fields(slf.as_any(), "Usage", &fields)
+    }
+}
+
+/// One live room of a page of rooms. Immutable, comparable and hashable.
+///
+/// ``to_dict()`` gives ``{"groupId", "seats", "capacity", "generation", "openedAt"}``
+/// (camelCase keys, as in every language), which ``to_json()`` returns as JSON text.
+#[pyclass(frozen, eq, hash, module = "voipsign")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct RoomSummary {
+    /// The room's groupId.
+    #[pyo3(get)]
+    group_id: String,
+    /// Its live seats at the call's time.
+    #[pyo3(get)]
+    seats: u32,
+    /// Seats per room (the rule).
+    #[pyo3(get)]
+    capacity: u32,
+    /// The room's generation.
+    #[pyo3(get)]
+    generation: u64,
+    /// When its current generation became live, unix ms.
+    #[pyo3(get)]
+    opened_at: i64,
+    core: Core<from_core::RoomSummary>,
+}
+
+impl From<from_core::RoomSummary> for RoomSummary {
+    fn from(v: from_core::RoomSummary) -> Self {
+        RoomSummary {
+            group_id: v.group_id.clone(),
+            seats: v.seats,
+            capacity: v.capacity,
+            generation: v.generation,
+            opened_at: v.opened_at,
+            core: Core(v),
+        }
+    }
+}
+
+#[pymethods]
+impl RoomSummary {
+    /// ``{"groupId", "seats", "capacity", "generation", "openedAt"}``, a new ``dict`` each time.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.core.to_dict(py)
+    }
+
+    /// :meth:`to_dict` as JSON text.
+    fn to_json(&self) -> String {
+        self.core.to_json()
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let fields = ["group_id", "seats", "capacity", "generation", "opened_at"];
+        repr_fields(slf.as_any(), "RoomSummary", &fields)
+    }
+}
+
+/// One page of an appId's live rooms, in groupId byte order. Immutable, comparable and
+/// hashable.
+///
+/// ``to_dict()`` gives ``{"rooms", "next"}`` (camelCase keys, as in every language), which
+/// ``to_json()`` returns as JSON text.
+#[pyclass(frozen, eq, hash, module = "voipsign")]
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct RoomPage {
+    /// At most limit live rooms.
+    #[pyo3(get)]
+    rooms: Records<RoomSummary>,
+    /// The groupId to pass as after for the next page; null on the last page.
+    #[pyo3(get)]
+    next: Option<String>,
+    core: Core<from_core::RoomPage>,
+}
+
+impl From<from_core::RoomPage> for RoomPage {
+    fn from(v: from_core::RoomPage) -> Self {
+        RoomPage {
+            rooms: Records(v.rooms.iter().cloned().map(RoomSummary::from).collect()),
+            next: v.next.clone(),
+            core: Core(v),
+        }
+    }
+}
+
+#[pymethods]
+impl RoomPage {
+    /// ``{"rooms", "next"}``, a new ``dict`` each time.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.core.to_dict(py)
+    }
+
+    /// :meth:`to_dict` as JSON text.
+    fn to_json(&self) -> String {
+        self.core.to_json()
+    }
+
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let fields = ["rooms", "next"];
+        repr_fields(slf.as_any(), "RoomPage", &fields)
     }
 }

@@ -165,6 +165,14 @@ error_codes! {
     /// A ledger was used after `close()` (language bindings only).
     LedgerClosed = 20, "LEDGER_CLOSED", "LedgerClosed", Input, Bindings,
         "the ledger is closed";
+    /// The room ledger: the admission would open a room and the member already
+    /// opened `member_daily_openings` rooms today (joining a live room is never
+    /// refused by it).
+    MemberDailyLimit = 21, "MEMBER_DAILY_LIMIT", "MemberDailyLimit", Refusal, All,
+        "the member opened as many rooms today as member_daily_openings allows";
+    /// A page size (`limit` of `rooms`) is not 1–1000.
+    InvalidLimit = 22, "INVALID_LIMIT", "InvalidLimit", Input, All,
+        "limit must be 1-1000";
 }
 
 impl ErrorCode {

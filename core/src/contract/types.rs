@@ -234,11 +234,43 @@ pub const RECORDS: &[RecordDesc] = &[
     },
     RecordDesc {
         name: "Usage",
-        doc: "Openings of one day.",
+        doc: "The day counters of an appId (docs/ROOMS.md, \"Day counters\").",
         fields: &[
             f("day", "day", "i64", "The day: days since 1970-01-01 in the rules' UTC offset."),
-            f("rooms", "rooms", "u64", "Openings charged that day."),
-            f("daily_room_limit", "dailyRoomLimit", "u64", "The daily limit."),
+            f("openings", "openings", "u64", "Admissions that opened a room (the quota)."),
+            f("admissions", "admissions", "u64", "New seats granted by admit (openings included)."),
+            f("renewals", "renewals", "u64", "Admits of a member already seated."),
+            f("refused_room_full", "refusedRoomFull", "u64", "Admits refused with ROOM_FULL."),
+            f("refused_daily_limit", "refusedDailyLimit", "u64", "Admits refused with DAILY_ROOM_LIMIT."),
+            f("refused_member_limit", "refusedMemberLimit", "u64", "Admits refused with MEMBER_DAILY_LIMIT."),
+            f("heartbeats_refused", "heartbeatsRefused", "u64", "Heartbeats answered NOT_ADMITTED."),
+            f("leaves", "leaves", "u64", "Leaves that removed a seat."),
+            f("adopted_by_sync", "adoptedBySync", "u64", "Seats adopted by sync."),
+            f("removed_by_sync", "removedBySync", "u64", "Seats removed by sync."),
+            f("expired", "expired", "u64", "Seats whose lease ended that day (counted once)."),
+            f("peak_seats", "peakSeats", "u64", "The most live seats of the appId an operation saw that day."),
+            f("live_rooms", "liveRooms", "opt:u64", "Live rooms at the call's time (null unless the day is the call's own day)."),
+            f("live_seats", "liveSeats", "opt:u64", "Live seats at the call's time (null unless the day is the call's own day)."),
+            f("daily_room_limit", "dailyRoomLimit", "u64", "The daily limit of openings."),
+        ],
+    },
+    RecordDesc {
+        name: "RoomSummary",
+        doc: "One live room of a page of rooms.",
+        fields: &[
+            f("group_id", "groupId", "string", "The room's groupId."),
+            f("seats", "seats", "u32", "Its live seats at the call's time."),
+            f("capacity", "capacity", "u32", "Seats per room (the rule)."),
+            f("generation", "generation", "u64", "The room's generation."),
+            f("opened_at", "openedAt", "unix_ms", "When its current generation became live, unix ms."),
+        ],
+    },
+    RecordDesc {
+        name: "RoomPage",
+        doc: "One page of an appId's live rooms, in groupId byte order.",
+        fields: &[
+            f("rooms", "rooms", "list:record:RoomSummary", "At most limit live rooms."),
+            f("next", "next", "opt:string", "The groupId to pass as after for the next page; null on the last page."),
         ],
     },
 ];
@@ -316,5 +348,8 @@ mod tests {
         keys("Seat", serde_json::to_value(seat).unwrap());
         let u: Usage = ledger.usage("wx20afc706a711eefc", None, now).unwrap();
         keys("Usage", serde_json::to_value(u).unwrap());
+        let page = ledger.rooms("wx20afc706a711eefc", 1, None, now).unwrap();
+        keys("RoomPage", serde_json::to_value(&page).unwrap());
+        keys("RoomSummary", serde_json::to_value(&page.rooms[0]).unwrap());
     }
 }

@@ -6,11 +6,12 @@
 //! generation is forgotten with them) and the day counters older than
 //! yesterday, so memory follows the live rooms, not the history.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::model::{Admission, Room, RoomState, Usage};
+use super::counters::{Counter, DayCounts, Usage};
+use super::model::{Admission, Books, Room, RoomPage, RoomState};
 use super::rules::Limits;
 use super::store::Store;
 use crate::error::Error;
@@ -19,17 +20,183 @@ use crate::error::Error;
 pub const FORGET_EMPTY_ROOMS_MS: i64 = 2 * 86_400_000;
 const SWEEP_EVERY: u64 = 1024;
 
+/// The day counters of an appId: today's (the newest day an operation had) apart,
+/// so that the common case is no lookup.
+#[derive(Debug, Default)]
+struct Days {
+    today: (i64, DayCounts),
+    past: HashMap<i64, DayCounts>,
+}
+
+impl Days {
+    fn of(&mut self, day: i64) -> &mut DayCounts {
+        if day == self.today.0 {
+            return &mut self.today.1;
+        }
+        if day > self.today.0 {
+            let old = std::mem::replace(&mut self.today, (day, DayCounts::default()));
+            if old.1 != DayCounts::default() {
+                self.past.insert(old.0, old.1);
+            }
+            return &mut self.today.1;
+        }
+        self.past.entry(day).or_default()
+    }
+
+    fn get(&self, day: i64) -> DayCounts {
+        if day == self.today.0 {
+            self.today.1
+        } else {
+            self.past.get(&day).copied().unwrap_or_default()
+        }
+    }
+}
+
+/// The live seats of an appId by lease end: how many seats end at each time,
+/// those ended by the last operation's time removed. Their sum is the appId's
+/// live seats (exact for the peak) without looking at its rooms.
+#[derive(Debug, Default)]
+struct Ends {
+    at: BTreeMap<i64, u64>,
+    live: u64,
+}
+
+impl Ends {
+    fn add(&mut self, e: i64) {
+        *self.at.entry(e).or_insert(0) += 1;
+        self.live += 1;
+    }
+
+    /// Forget one seat ending at `e` (absent when an operation with a later
+    /// explicit time already passed it: nothing to forget).
+    fn forget(&mut self, e: i64) {
+        if let Some(n) = self.at.get_mut(&e) {
+            *n -= 1;
+            self.live -= 1;
+            if *n == 0 {
+                self.at.remove(&e);
+            }
+        }
+    }
+
+    /// Drop the seats ended by `now`; the live seats left.
+    fn at(&mut self, now: i64) -> u64 {
+        while let Some(entry) = self.at.first_entry() {
+            if *entry.key() > now {
+                break;
+            }
+            self.live -= entry.remove();
+        }
+        self.live
+    }
+}
+
 #[derive(Debug, Default)]
 struct App {
     rooms: HashMap<String, RoomState>,
-    /// Openings per day.
-    days: HashMap<i64, u64>,
+    days: Days,
+    /// Rooms each member opened on a day: member → (day, openings).
+    openers: HashMap<String, (i64, u64)>,
+    ends: Ends,
 }
 
 #[derive(Debug, Default)]
 struct State {
     apps: HashMap<String, App>,
     ops: u64,
+}
+
+/// The books of one appId during one operation at `now`.
+struct AppBooks<'a> {
+    days: &'a mut Days,
+    openers: &'a mut HashMap<String, (i64, u64)>,
+    ends: &'a mut Ends,
+    l: &'a Limits,
+    day: i64,
+}
+
+impl Books for AppBooks<'_> {
+    fn openings(&mut self) -> u64 {
+        self.days.of(self.day).get(Counter::Openings)
+    }
+
+    fn member_openings(&mut self, member: &str) -> u64 {
+        match self.openers.get(member) {
+            Some(&(day, n)) if day == self.day => n,
+            _ => 0,
+        }
+    }
+
+    fn opened_by(&mut self, member: &str) {
+        self.days.of(self.day).bump(Counter::Openings);
+        if self.l.member_daily_openings == 0 {
+            return;
+        }
+        match self.openers.get_mut(member) {
+            Some(e) if e.0 == self.day => e.1 += 1,
+            Some(e) => *e = (self.day, 1),
+            None => {
+                self.openers.insert(member.to_owned(), (self.day, 1));
+            }
+        }
+    }
+
+    fn count(&mut self, c: Counter) {
+        self.days.of(self.day).bump(c);
+    }
+
+    fn added(&mut self, expires: i64) {
+        self.ends.add(expires);
+    }
+
+    fn extended(&mut self, from: i64, to: i64) {
+        if from != to {
+            self.ends.forget(from);
+            self.ends.add(to);
+        }
+    }
+
+    fn removed(&mut self, expires: i64) {
+        self.ends.forget(expires);
+    }
+
+    fn ended(&mut self, expires: i64) {
+        self.days.of(self.l.day(expires)).bump(Counter::Expired);
+    }
+}
+
+impl App {
+    /// Split into the rooms and the books of an operation at `now`, the live
+    /// seats before it (those ended by `now` dropped from the count).
+    fn books<'a>(
+        &'a mut self,
+        l: &'a Limits,
+        now: i64,
+    ) -> (&'a mut HashMap<String, RoomState>, AppBooks<'a>, u64) {
+        let live = self.ends.at(now);
+        let b = AppBooks {
+            days: &mut self.days,
+            openers: &mut self.openers,
+            ends: &mut self.ends,
+            l,
+            day: l.day(now),
+        };
+        (&mut self.rooms, b, live)
+    }
+
+    /// Drop every ended seat of every room (counted), and forget the empty
+    /// rooms without generation; the live rooms and seats.
+    fn expire_all(&mut self, l: &Limits, now: i64) -> (u64, u64) {
+        let (rooms, mut b, live) = self.books(l, now);
+        let mut live_rooms = 0;
+        rooms.retain(|_, room| {
+            room.expire(now, &mut b);
+            live_rooms += u64::from(!room.seats.is_empty());
+            !room.seats.is_empty() || room.generation > 0
+        });
+        b.days.of(b.day).peak(live);
+        (live_rooms, live)
+    }
 }
 
 /// The in-process store. Cheap to create; share one per process (a `Ledger` is
@@ -59,14 +226,16 @@ impl MemoryStore {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Run `f` on the room (created empty when missing), sweeping now and then.
+    /// Run `f` on the room (created empty when missing) with the appId's books,
+    /// raising the day's peak to the live seats before and after; sweeping now
+    /// and then.
     fn with_room<T>(
         &self,
         l: &Limits,
         app: &str,
         group: &str,
         now: Option<i64>,
-        f: impl FnOnce(&mut RoomState, &mut HashMap<i64, u64>, i64) -> T,
+        f: impl FnOnce(&mut RoomState, &mut AppBooks<'_>, i64) -> T,
     ) -> T {
         let now = now.unwrap_or_else(clock_ms);
         let mut state = self.lock();
@@ -79,28 +248,53 @@ impl MemoryStore {
             state.apps.insert(app.to_owned(), App::default());
         }
         let app = state.apps.get_mut(app).expect("inserted above");
-        if !app.rooms.contains_key(group) {
-            app.rooms.insert(group.to_owned(), RoomState::default());
+        let (rooms, mut b, before) = app.books(l, now);
+        if !rooms.contains_key(group) {
+            rooms.insert(group.to_owned(), RoomState::default());
         }
-        let room = app.rooms.get_mut(group).expect("inserted above");
-        let out = f(room, &mut app.days, now);
+        let room = rooms.get_mut(group).expect("inserted above");
+        let out = f(room, &mut b, now);
+        let after = b.ends.live;
+        b.days.of(b.day).peak(before.max(after));
         if room.seats.is_empty() && room.generation == 0 {
-            app.rooms.remove(group);
+            rooms.remove(group);
         }
         out
     }
+
+    /// Run `f` on the appId's state after every ended seat was dropped (when
+    /// the appId has any state); `f` gets the live rooms and seats.
+    fn with_app<T>(
+        &self,
+        l: &Limits,
+        app: &str,
+        now: i64,
+        f: impl FnOnce(Option<(&App, u64, u64)>) -> T,
+    ) -> T {
+        let mut state = self.lock();
+        match state.apps.get_mut(app) {
+            Some(a) => {
+                let (rooms, seats) = a.expire_all(l, now);
+                f(Some((a, rooms, seats)))
+            }
+            None => f(None),
+        }
+    }
 }
 
-/// Forget empty rooms idle for two days and day counters older than yesterday.
+/// Forget empty rooms idle for two days (their ended seats counted first), day
+/// counters and members' openings older than yesterday.
 fn sweep(state: &mut State, l: &Limits, now: i64) {
     let yesterday = l.day(now) - 1;
     state.apps.retain(|_, app| {
-        app.rooms.retain(|_, room| {
-            room.expire(now);
+        let (rooms, mut b, _) = app.books(l, now);
+        rooms.retain(|_, room| {
+            room.expire(now, &mut b);
             !room.seats.is_empty() || now.saturating_sub(room.touched) < FORGET_EMPTY_ROOMS_MS
         });
-        app.days.retain(|&day, _| day >= yesterday);
-        !app.rooms.is_empty() || !app.days.is_empty()
+        app.days.past.retain(|&day, _| day >= yesterday);
+        app.openers.retain(|_, o| o.0 >= yesterday);
+        !app.rooms.is_empty() || !app.days.past.is_empty() || app.days.today.0 >= yesterday
     });
 }
 
@@ -113,9 +307,8 @@ impl Store for MemoryStore {
         member: &str,
         now: Option<i64>,
     ) -> Result<Admission, Error> {
-        self.with_room(l, app, group, now, |room, days, now| {
-            let today = days.entry(l.day(now)).or_insert(0);
-            room.admit(l, today, member, now)
+        self.with_room(l, app, group, now, |room, b, now| {
+            room.admit(l, b, member, now)
         })
     }
 
@@ -127,8 +320,8 @@ impl Store for MemoryStore {
         member: &str,
         now: Option<i64>,
     ) -> Result<i64, Error> {
-        self.with_room(l, app, group, now, |room, _, now| {
-            room.heartbeat(l, member, now)
+        self.with_room(l, app, group, now, |room, b, now| {
+            room.heartbeat(l, b, member, now)
         })
     }
 
@@ -140,7 +333,9 @@ impl Store for MemoryStore {
         member: &str,
         now: Option<i64>,
     ) -> Result<bool, Error> {
-        Ok(self.with_room(l, app, group, now, |room, _, now| room.leave(member, now)))
+        Ok(self.with_room(l, app, group, now, |room, b, now| {
+            room.leave(b, member, now)
+        }))
     }
 
     fn sync(
@@ -151,15 +346,15 @@ impl Store for MemoryStore {
         listed: &[&str],
         now: Option<i64>,
     ) -> Result<Room, Error> {
-        Ok(self.with_room(l, app, group, now, |room, _, now| {
-            room.sync(l, listed, now);
+        Ok(self.with_room(l, app, group, now, |room, b, now| {
+            room.sync(l, b, listed, now);
             room.snapshot(now)
         }))
     }
 
     fn room(&self, l: &Limits, app: &str, group: &str, now: Option<i64>) -> Result<Room, Error> {
-        Ok(self.with_room(l, app, group, now, |room, _, now| {
-            room.expire(now);
+        Ok(self.with_room(l, app, group, now, |room, b, now| {
+            room.expire(now, b);
             room.snapshot(now)
         }))
     }
@@ -172,18 +367,48 @@ impl Store for MemoryStore {
         now: Option<i64>,
     ) -> Result<Usage, Error> {
         let now = now.unwrap_or_else(clock_ms);
-        let day = day.unwrap_or_else(|| l.day(now));
-        let state = self.lock();
-        let rooms = state
-            .apps
-            .get(app)
-            .and_then(|a| a.days.get(&day))
-            .copied()
-            .unwrap_or(0);
-        Ok(Usage {
-            day,
-            rooms,
-            daily_room_limit: l.daily_room_limit,
-        })
+        let today = l.day(now);
+        let day = day.unwrap_or(today);
+        Ok(self.with_app(l, app, now, |a| {
+            let (counts, live) = match a {
+                Some((a, rooms, seats)) => (a.days.get(day), (rooms, seats)),
+                None => (DayCounts::default(), (0, 0)),
+            };
+            counts.usage(day, l.daily_room_limit, (day == today).then_some(live))
+        }))
+    }
+
+    fn rooms(
+        &self,
+        l: &Limits,
+        app: &str,
+        limit: u32,
+        after: Option<&str>,
+        now: Option<i64>,
+    ) -> Result<RoomPage, Error> {
+        let now = now.unwrap_or_else(clock_ms);
+        Ok(self.with_app(l, app, now, |a| {
+            let Some((a, _, _)) = a else {
+                return RoomPage::default();
+            };
+            let mut live: Vec<(&String, &RoomState)> = a
+                .rooms
+                .iter()
+                .filter(|(g, r)| !r.seats.is_empty() && after.is_none_or(|x| g.as_str() > x))
+                .collect();
+            let more = live.len() > limit as usize;
+            if more {
+                live.select_nth_unstable_by(limit as usize, |x, y| x.0.cmp(y.0));
+                live.truncate(limit as usize);
+            }
+            live.sort_unstable_by(|x, y| x.0.cmp(y.0));
+            let rooms: Vec<_> = live.iter().map(|(g, r)| r.summary(g, l)).collect();
+            let next = if more {
+                rooms.last().map(|r| r.group_id.clone())
+            } else {
+                None
+            };
+            RoomPage { rooms, next }
+        }))
     }
 }

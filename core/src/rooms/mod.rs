@@ -19,6 +19,7 @@
 //! # Ok::<(), voipsign::Error>(())
 //! ```
 
+mod counters;
 mod memory;
 mod model;
 #[cfg(feature = "redis")]
@@ -34,11 +35,14 @@ pub use self::redis::{
     MAX_EXPLICIT_TIME_MS, MAX_TIMEOUT_MS,
 };
 pub use memory::{MemoryStore, FORGET_EMPTY_ROOMS_MS};
+pub use counters::{Counter, DayCounts, Usage, COUNTERS};
 pub use model::{
-    room_json_bound, Admission, Room, Seat, Usage, ROOM_JSON_FIXED, ROOM_JSON_PER_SEAT,
+    room_json_bound, room_page_json_bound, Admission, Room, RoomPage, RoomSummary, Seat, DEFAULT_PAGE, MAX_PAGE,
+    ROOM_JSON_FIXED, ROOM_JSON_PER_SEAT,
 };
 pub use rules::{
-    Limits, OnUnavailable, Rules, MAX_CAPACITY, MAX_DAILY_ROOM_LIMIT, MAX_TTL_MS, MIN_TTL_MS,
+    Limits, OnUnavailable, Rules, DEFAULT_MEMBER_DAILY_OPENINGS, MAX_CAPACITY,
+    MAX_DAILY_ROOM_LIMIT, MAX_TTL_MS, MIN_TTL_MS,
 };
 pub use store::Store;
 
@@ -284,8 +288,9 @@ impl Ledger {
         self.store.room(&self.limits, app_id, group_id, now_ms)
     }
 
-    /// Openings charged to `app_id` on `day` (default: the day of `now_ms`, in
-    /// the rules' UTC offset) and the limit.
+    /// The day counters of `app_id` on `day` (default: the day of `now_ms`, in
+    /// the rules' UTC offset), the limit, and for today the live rooms and seats
+    /// (docs/ROOMS.md, "Day counters").
     pub fn usage(
         &self,
         app_id: &str,
@@ -294,5 +299,54 @@ impl Ledger {
     ) -> Result<Usage, Error> {
         validate_app_id(app_id)?;
         self.store.usage(&self.limits, app_id, day, now_ms)
+    }
+
+    /// One page of the appId's live rooms in groupId byte order: at most `limit`
+    /// (1–1000, else `INVALID_LIMIT`) of those after `after` (a groupId, else
+    /// `INVALID_GROUP_ID` naming `after`), and the cursor of the next page.
+    /// Checks appId, limit, after, in that order.
+    pub fn rooms(
+        &self,
+        app_id: &str,
+        limit: u32,
+        after: Option<&str>,
+        now_ms: Option<i64>,
+    ) -> Result<RoomPage, Error> {
+        validate_app_id(app_id)?;
+        check_limit(i64::from(limit))?;
+        if let Some(a) = after {
+            validate_group_id(a).map_err(|e| {
+                let why = e.message().strip_prefix("groupId ").unwrap_or(e.message());
+                Error::new(e.code(), format!("after (a groupId) {why}"))
+            })?;
+        }
+        self.store
+            .rooms(&self.limits, app_id, limit, after, now_ms)
+    }
+}
+
+/// A member id (an openid: personal data) as an operator may see it: the first
+/// four and the last two characters, the rest `***` (an id of at most six: `***`).
+/// Enough to tell members apart in a room, not to identify a user.
+pub fn mask_member_id(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= 6 {
+        return "***".to_owned();
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 2..].iter().collect();
+    format!("{head}***{tail}")
+}
+
+/// `limit` of [`Ledger::rooms`]: 1–1000, else `INVALID_LIMIT` (for bindings
+/// whose integers are wider than `u32`).
+pub fn check_limit(limit: i64) -> Result<u32, Error> {
+    if (1..=i64::from(MAX_PAGE)).contains(&limit) {
+        Ok(limit as u32)
+    } else {
+        Err(Error::new(
+            ErrorCode::InvalidLimit,
+            format!("limit is {limit}; it must be 1-{MAX_PAGE} rooms per page"),
+        ))
     }
 }

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::counters::Counter;
 use super::rules::Limits;
 use crate::error::{Error, ErrorCode};
 
@@ -59,6 +60,16 @@ pub const fn room_json_bound(seats: usize) -> usize {
     ROOM_JSON_FIXED + ROOM_JSON_PER_SEAT * seats
 }
 
+/// A buffer of this many bytes always holds the JSON form of a [`RoomPage`] of
+/// at most `limit` rooms: each a groupId of at most 1024 bytes whose every byte
+/// may be escaped (`\"`), three numbers of up to 20 digits and the keys; `next`
+/// a groupId as well.
+pub const fn room_page_json_bound(limit: u32) -> usize {
+    const GROUP: usize = 2 * crate::params::MAX_GROUP_ID_LEN + 2;
+    const SUMMARY: usize = GROUP + 100;
+    32 + GROUP + SUMMARY * limit as usize
+}
+
 /// A room as the ledger sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Room {
@@ -70,16 +81,56 @@ pub struct Room {
     pub live: bool,
 }
 
-/// Openings of one day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// One live room of a [`RoomPage`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Usage {
-    /// The day: days since 1970-01-01 in the rules' UTC offset.
-    pub day: i64,
-    /// Openings charged that day.
-    pub rooms: u64,
-    /// The daily limit.
-    pub daily_room_limit: u64,
+pub struct RoomSummary {
+    /// The room's groupId.
+    pub group_id: String,
+    /// Its live seats at the call's time.
+    pub seats: u32,
+    /// Seats per room (the rule).
+    pub capacity: u32,
+    /// The room's generation.
+    pub generation: u64,
+    /// When its current generation became live, unix ms.
+    pub opened_at: i64,
+}
+
+/// One page of an appId's live rooms, in groupId byte order.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct RoomPage {
+    /// At most `limit` live rooms.
+    pub rooms: Vec<RoomSummary>,
+    /// The groupId to pass as `after` for the next page; `None` on the last.
+    pub next: Option<String>,
+}
+
+/// The most rooms one page of `rooms` holds.
+pub const MAX_PAGE: u32 = 1000;
+/// The page size of `rooms` unless told.
+pub const DEFAULT_PAGE: u32 = 100;
+
+/// What a room's rules tell the store that keeps the appId's books: its day
+/// counters, its members' openings and its live seats (implemented by each
+/// store; `now` and the day are the operation's).
+pub(crate) trait Books {
+    /// Openings charged to the appId today.
+    fn openings(&mut self) -> u64;
+    /// Rooms `member` opened today.
+    fn member_openings(&mut self, member: &str) -> u64;
+    /// `member` opened a room (counted in [`Counter::Openings`] too).
+    fn opened_by(&mut self, member: &str);
+    /// Add one to today's `c`.
+    fn count(&mut self, c: Counter);
+    /// A seat was granted or adopted with this lease end.
+    fn added(&mut self, expires: i64);
+    /// A seat's lease end moved.
+    fn extended(&mut self, from: i64, to: i64);
+    /// A live seat was removed (leave, sync).
+    fn removed(&mut self, expires: i64);
+    /// A seat whose lease ended was dropped (counted `expired` on its day).
+    fn ended(&mut self, expires: i64);
 }
 
 /// `ROOM_FULL`: `seated` live seats, all taken by others (every store's message).
@@ -104,6 +155,17 @@ pub(crate) fn daily_limit(today: u64, l: &Limits) -> Error {
     )
 }
 
+/// `MEMBER_DAILY_LIMIT`: the member opened `opened` rooms today.
+pub(crate) fn member_limit(opened: u64, l: &Limits) -> Error {
+    Error::new(
+        ErrorCode::MemberDailyLimit,
+        format!(
+            "memberId opened {opened} rooms today, the most member_daily_openings ({}) allows: it may join a live room, not open one",
+            l.member_daily_openings
+        ),
+    )
+}
+
 /// `NOT_ADMITTED`.
 pub(crate) fn not_admitted() -> Error {
     Error::new(
@@ -118,48 +180,72 @@ pub(crate) struct RoomState {
     /// Seats, possibly expired until [`RoomState::expire`] runs.
     pub seats: Vec<Seat>,
     pub generation: u64,
+    /// When the current generation became live.
+    pub opened_at: i64,
     /// The last time anything happened to the room (for the memory store's sweep).
     pub touched: i64,
 }
 
 impl RoomState {
-    /// Drop the seats whose lease ended by `now`.
-    pub fn expire(&mut self, now: i64) {
-        self.seats.retain(|s| now < s.expires);
+    /// Drop the seats whose lease ended by `now` (each counted `expired`).
+    pub fn expire(&mut self, now: i64, b: &mut impl Books) {
+        self.seats.retain(|s| {
+            let live = now < s.expires;
+            if !live {
+                b.ended(s.expires);
+            }
+            live
+        });
     }
 
     fn seat(&mut self, member: &str) -> Option<&mut Seat> {
         self.seats.iter_mut().find(|s| s.member_id == member)
     }
 
-    /// admit: `today` is the appId's count of openings on the day of `now`.
+    /// admit (docs/ROOMS.md, "Exact semantics"), counted in `b`.
     pub fn admit(
         &mut self,
         l: &Limits,
-        today: &mut u64,
+        b: &mut impl Books,
         member: &str,
         now: i64,
     ) -> Result<Admission, Error> {
-        self.expire(now);
+        self.expire(now, b);
         self.touched = now;
         let (opened, renewed, expires) = match self.seat(member) {
             Some(seat) => {
-                seat.expires = seat.expires.max(now.saturating_add(l.reserve_ttl_ms));
-                (false, true, seat.expires)
+                let to = seat.expires.max(now.saturating_add(l.reserve_ttl_ms));
+                b.extended(seat.expires, to);
+                seat.expires = to;
+                b.count(Counter::Renewals);
+                (false, true, to)
             }
             None => {
                 if self.seats.len() >= l.capacity as usize {
+                    b.count(Counter::RefusedRoomFull);
                     return Err(room_full(self.seats.len(), l));
                 }
                 let opening = self.seats.is_empty();
-                if opening && *today >= l.daily_room_limit {
-                    return Err(daily_limit(*today, l));
-                }
                 if opening {
-                    *today += 1;
+                    let today = b.openings();
+                    if today >= l.daily_room_limit {
+                        b.count(Counter::RefusedDailyLimit);
+                        return Err(daily_limit(today, l));
+                    }
+                    if l.member_daily_openings > 0 {
+                        let mine = b.member_openings(member);
+                        if mine >= l.member_daily_openings {
+                            b.count(Counter::RefusedMemberLimit);
+                            return Err(member_limit(mine, l));
+                        }
+                    }
+                    b.opened_by(member);
                     self.generation += 1;
+                    self.opened_at = now;
                 }
+                b.count(Counter::Admissions);
                 let expires = now.saturating_add(l.reserve_ttl_ms);
+                b.added(expires);
                 self.seats.push(Seat {
                     member_id: member.to_owned(),
                     since: now,
@@ -168,61 +254,106 @@ impl RoomState {
                 (opening, false, expires)
             }
         };
+        let today = b.openings();
         Ok(Admission {
             opened,
             renewed,
             members: self.seats.len() as u32,
             generation: self.generation,
-            rooms_today: *today,
+            rooms_today: today,
             daily_room_limit: l.daily_room_limit,
-            quota_warning: *today >= l.daily_room_warning,
+            quota_warning: today >= l.daily_room_warning,
             lease_expires_at: expires,
             degraded: false,
         })
     }
 
     /// heartbeat: the new lease expiry, or `NOT_ADMITTED`.
-    pub fn heartbeat(&mut self, l: &Limits, member: &str, now: i64) -> Result<i64, Error> {
-        self.expire(now);
+    pub fn heartbeat(
+        &mut self,
+        l: &Limits,
+        b: &mut impl Books,
+        member: &str,
+        now: i64,
+    ) -> Result<i64, Error> {
+        self.expire(now, b);
         self.touched = now;
         match self.seat(member) {
             Some(seat) => {
-                seat.expires = seat.expires.max(now.saturating_add(l.lease_ttl_ms));
-                Ok(seat.expires)
+                let to = seat.expires.max(now.saturating_add(l.lease_ttl_ms));
+                b.extended(seat.expires, to);
+                seat.expires = to;
+                Ok(to)
             }
-            None => Err(not_admitted()),
+            None => {
+                b.count(Counter::HeartbeatsRefused);
+                Err(not_admitted())
+            }
         }
     }
 
     /// leave: whether a live seat was removed.
-    pub fn leave(&mut self, member: &str, now: i64) -> bool {
-        self.expire(now);
+    pub fn leave(&mut self, b: &mut impl Books, member: &str, now: i64) -> bool {
+        self.expire(now, b);
         self.touched = now;
-        let before = self.seats.len();
-        self.seats.retain(|s| s.member_id != member);
-        self.seats.len() != before
+        match self.seats.iter().position(|s| s.member_id == member) {
+            Some(i) => {
+                let seat = self.seats.swap_remove(i);
+                b.removed(seat.expires);
+                b.count(Counter::Leaves);
+                true
+            }
+            None => false,
+        }
     }
 
     /// sync with the member list a phone reported (duplicates ignored).
-    pub fn sync(&mut self, l: &Limits, listed: &[&str], now: i64) {
-        self.expire(now);
+    pub fn sync(&mut self, l: &Limits, b: &mut impl Books, listed: &[&str], now: i64) {
+        self.expire(now, b);
         self.touched = now;
         let was_live = !self.seats.is_empty();
         self.seats.retain(|s| {
-            listed.contains(&s.member_id.as_str()) || now.saturating_sub(s.since) < l.sync_grace_ms
+            let keep = listed.contains(&s.member_id.as_str())
+                || now.saturating_sub(s.since) < l.sync_grace_ms;
+            if !keep {
+                b.removed(s.expires);
+                b.count(Counter::RemovedBySync);
+            }
+            keep
         });
         for &member in listed {
+            let lease = now.saturating_add(l.lease_ttl_ms);
             match self.seat(member) {
-                Some(seat) => seat.expires = seat.expires.max(now.saturating_add(l.lease_ttl_ms)),
-                None => self.seats.push(Seat {
-                    member_id: member.to_owned(),
-                    since: now,
-                    expires: now.saturating_add(l.lease_ttl_ms),
-                }),
+                Some(seat) => {
+                    let to = seat.expires.max(lease);
+                    b.extended(seat.expires, to);
+                    seat.expires = to;
+                }
+                None => {
+                    b.added(lease);
+                    b.count(Counter::AdoptedBySync);
+                    self.seats.push(Seat {
+                        member_id: member.to_owned(),
+                        since: now,
+                        expires: lease,
+                    });
+                }
             }
         }
         if !was_live && !self.seats.is_empty() {
             self.generation += 1;
+            self.opened_at = now;
+        }
+    }
+
+    /// This room as a [`RoomSummary`] (its seats must be expired first).
+    pub fn summary(&self, group: &str, l: &Limits) -> RoomSummary {
+        RoomSummary {
+            group_id: group.to_owned(),
+            seats: self.seats.len() as u32,
+            capacity: l.capacity,
+            generation: self.generation,
+            opened_at: self.opened_at,
         }
     }
 

@@ -75,6 +75,8 @@ pub const MAX_DAILY_ROOM_LIMIT: i64 = 100_000;
 pub const MAX_TTL_MS: i64 = 3_600_000;
 /// The shortest lease or reservation accepted (one second).
 pub const MIN_TTL_MS: i64 = 1_000;
+/// Rooms one member may open per day unless told (`member_daily_openings`).
+pub const DEFAULT_MEMBER_DAILY_OPENINGS: i64 = 100;
 
 /// The rules a ledger enforces, as given by the caller. Numbers are signed so that
 /// every language can pass what it was given and [`Rules::validate`] names what is
@@ -88,6 +90,8 @@ pub struct Rules {
     /// From this many openings on, admissions report `quota_warning`;
     /// 0–`daily_room_limit`, default 90 % of the limit (rounded down).
     pub daily_room_warning: Option<i64>,
+    /// Rooms one member may open per day, 0–100 000 (default 100; 0: no limit).
+    pub member_daily_openings: i64,
     /// Lease of a new seat, ms (default 60 000): time for the phone to join.
     pub reserve_ttl_ms: i64,
     /// Lease after each heartbeat, ms (default 45 000).
@@ -108,6 +112,7 @@ impl Default for Rules {
             capacity: MAX_CAPACITY,
             daily_room_limit: MAX_DAILY_ROOM_LIMIT,
             daily_room_warning: None,
+            member_daily_openings: DEFAULT_MEMBER_DAILY_OPENINGS,
             reserve_ttl_ms: 60_000,
             lease_ttl_ms: 45_000,
             sync_grace_ms: None,
@@ -136,6 +141,7 @@ impl Rules {
             capacity: get("capacity") as u32,
             daily_room_limit: get("daily_room_limit") as u64,
             daily_room_warning: get("daily_room_warning") as u64,
+            member_daily_openings: get("member_daily_openings") as u64,
             reserve_ttl_ms: get("reserve_ttl_ms"),
             lease_ttl_ms: get("lease_ttl_ms"),
             sync_grace_ms: get("sync_grace_ms"),
@@ -154,6 +160,8 @@ pub struct Limits {
     pub daily_room_limit: u64,
     /// Openings from which admissions report `quota_warning`.
     pub daily_room_warning: u64,
+    /// Rooms one member may open per day (0: no limit).
+    pub member_daily_openings: u64,
     /// Lease of a new seat, ms.
     pub reserve_ttl_ms: i64,
     /// Lease after a heartbeat or a sync, ms.
@@ -224,6 +232,14 @@ mod tests {
             },
             Rules {
                 sync_grace_ms: Some(-1),
+                ..d
+            },
+            Rules {
+                member_daily_openings: -1,
+                ..d
+            },
+            Rules {
+                member_daily_openings: 100_001,
                 ..d
             },
             Rules {

@@ -9,7 +9,8 @@
 
 use std::fmt;
 
-use super::model::{Admission, Room, Usage};
+use super::counters::Usage;
+use super::model::{Admission, Room, RoomPage};
 use super::rules::Limits;
 use crate::error::Error;
 
@@ -55,7 +56,8 @@ pub trait Store: Send + Sync + fmt::Debug {
     ) -> Result<Room, Error>;
     /// The room's live seats and generation.
     fn room(&self, l: &Limits, app: &str, group: &str, now: Option<i64>) -> Result<Room, Error>;
-    /// Openings of `day` (default: the day of `now`).
+    /// The counters of `day` (default: the day of `now`), every ended seat of
+    /// the appId counted first; the live rooms and seats when `day` is today.
     fn usage(
         &self,
         l: &Limits,
@@ -63,4 +65,14 @@ pub trait Store: Send + Sync + fmt::Debug {
         day: Option<i64>,
         now: Option<i64>,
     ) -> Result<Usage, Error>;
+    /// One page of the appId's live rooms in groupId byte order, after `after`;
+    /// every ended seat of the appId counted first. `limit` is 1–1000.
+    fn rooms(
+        &self,
+        l: &Limits,
+        app: &str,
+        limit: u32,
+        after: Option<&str>,
+        now: Option<i64>,
+    ) -> Result<RoomPage, Error>;
 }

@@ -19,6 +19,7 @@ pub fn rules(r: &Value) -> Result<Rules, Error> {
         capacity: int("capacity").unwrap_or(d.capacity),
         daily_room_limit: int("dailyRoomLimit").unwrap_or(d.daily_room_limit),
         daily_room_warning: int("dailyRoomWarning"),
+        member_daily_openings: int("memberDailyOpenings").unwrap_or(d.member_daily_openings),
         reserve_ttl_ms: int("reserveTtlMs").unwrap_or(d.reserve_ttl_ms),
         lease_ttl_ms: int("leaseTtlMs").unwrap_or(d.lease_ttl_ms),
         sync_grace_ms: int("syncGraceMs"),
@@ -71,6 +72,13 @@ pub fn run(ledger: &Ledger, s: &Value) -> Result<Value, Error> {
         }
         "room" => serde_json::to_value(ledger.room(app, group, now)?).unwrap(),
         "usage" => serde_json::to_value(ledger.usage(app, s["day"].as_i64(), now)?).unwrap(),
+        "rooms" => {
+            let limit = match s.get("limit") {
+                Some(v) => voipsign::rooms::check_limit(v.as_i64().expect("limit"))?,
+                None => voipsign::rooms::DEFAULT_PAGE,
+            };
+            serde_json::to_value(ledger.rooms(app, limit, s["after"].as_str(), now)?).unwrap()
+        }
         op => panic!("unknown op {op}"),
     })
 }
@@ -102,6 +110,15 @@ pub fn run_all(make: impl Fn(&str, Rules) -> Result<Ledger, Error>) -> (usize, u
                     step["expect"],
                     "{name} step {i}: {step}"
                 ),
+            }
+            // The appId's counters after the step, as usage answers them.
+            if let Some(want) = step.get("usage") {
+                let got = ledger.usage(step["appId"].as_str().unwrap(), None, step["nowMs"].as_i64());
+                assert_eq!(
+                    &serde_json::to_value(got.unwrap()).unwrap(),
+                    want,
+                    "{name} step {i} (usage after it): {step}"
+                );
             }
             steps += 1;
         }

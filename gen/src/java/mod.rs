@@ -301,6 +301,8 @@ fn field_type(f: &Field) -> String {
             "bool" => "boolean".into(),
             "u32" => "int".into(),
             "i64" | "u64" | "unix_ms" => "long".into(),
+            "opt:u64" => "Long".into(),
+            "opt:string" => "String".into(),
             other => other
                 .strip_prefix("enum:")
                 .or_else(|| other.strip_prefix("record:"))
@@ -397,7 +399,7 @@ fn record(d: &Description, r: &Record) -> String {
         .map(|(n, t, _)| match t.as_str() {
             "boolean" | "int" | "long" => format!("{n} == o.{n}"),
             _ if d.enum_named(t).is_some() => format!("{n} == o.{n}"),
-            _ => format!("{n}.equals(o.{n})"),
+            _ => format!("Objects.equals({n}, o.{n})"),
         })
         .collect();
     let names: Vec<&str> = fields.iter().map(|(n, _, _)| n.as_str()).collect();

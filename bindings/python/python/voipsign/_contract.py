@@ -19,6 +19,8 @@ __all__ = [
     "SeatDict",
     "RoomDict",
     "UsageDict",
+    "RoomSummaryDict",
+    "RoomPageDict",
     "LedgerOptions",
     "RedisLedgerOptions",
 ]
@@ -202,16 +204,86 @@ class RoomDict(TypedDict):
 
 
 class UsageDict(TypedDict):
-    """``Usage.to_dict()``: Openings of one day."""
+    """``Usage.to_dict()``: The day counters of an appId (docs/ROOMS.md, "Day
+    counters")."""
 
     day: int
     """The day: days since 1970-01-01 in the rules' UTC offset."""
 
-    rooms: int
-    """Openings charged that day."""
+    openings: int
+    """Admissions that opened a room (the quota)."""
+
+    admissions: int
+    """New seats granted by admit (openings included)."""
+
+    renewals: int
+    """Admits of a member already seated."""
+
+    refusedRoomFull: int
+    """Admits refused with ROOM_FULL."""
+
+    refusedDailyLimit: int
+    """Admits refused with DAILY_ROOM_LIMIT."""
+
+    refusedMemberLimit: int
+    """Admits refused with MEMBER_DAILY_LIMIT."""
+
+    heartbeatsRefused: int
+    """Heartbeats answered NOT_ADMITTED."""
+
+    leaves: int
+    """Leaves that removed a seat."""
+
+    adoptedBySync: int
+    """Seats adopted by sync."""
+
+    removedBySync: int
+    """Seats removed by sync."""
+
+    expired: int
+    """Seats whose lease ended that day (counted once)."""
+
+    peakSeats: int
+    """The most live seats of the appId an operation saw that day."""
+
+    liveRooms: int | None
+    """Live rooms at the call's time (null unless the day is the call's own day)."""
+
+    liveSeats: int | None
+    """Live seats at the call's time (null unless the day is the call's own day)."""
 
     dailyRoomLimit: int
-    """The daily limit."""
+    """The daily limit of openings."""
+
+
+class RoomSummaryDict(TypedDict):
+    """``RoomSummary.to_dict()``: One live room of a page of rooms."""
+
+    groupId: str
+    """The room's groupId."""
+
+    seats: int
+    """Its live seats at the call's time."""
+
+    capacity: int
+    """Seats per room (the rule)."""
+
+    generation: int
+    """The room's generation."""
+
+    openedAt: int
+    """When its current generation became live, unix ms."""
+
+
+class RoomPageDict(TypedDict):
+    """``RoomPage.to_dict()``: One page of an appId's live rooms, in groupId byte
+    order."""
+
+    rooms: list[RoomSummaryDict]
+    """At most limit live rooms."""
+
+    next: str | None
+    """The groupId to pass as after for the next page; null on the last page."""
 
 
 class LedgerOptions(TypedDict, total=False):
@@ -230,6 +302,10 @@ class LedgerOptions(TypedDict, total=False):
     daily_room_warning: int | None
     """From this many openings on, admissions report quota_warning. Default: 90% of
     daily_room_limit, rounded down. From 0 to daily_room_limit."""
+
+    member_daily_openings: int
+    """Rooms one member may open per calendar day (0: no limit); joining a live room
+    is never refused by it. Default: ``100``. From 0 to 100000 (0: no limit)."""
 
     reserve_ttl_ms: int
     """Lease of a new seat: time for the phone to join. Default: ``60000``. From 1000

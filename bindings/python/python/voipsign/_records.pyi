@@ -13,6 +13,8 @@ from voipsign._contract import (
     JoinTicketDict,
     Mistake,
     RoomDict,
+    RoomPageDict,
+    RoomSummaryDict,
     RoomType,
     SeatDict,
     UsageDict,
@@ -27,6 +29,8 @@ __all__ = [
     "Seat",
     "Room",
     "Usage",
+    "RoomSummary",
+    "RoomPage",
 ]
 
 @final
@@ -194,19 +198,106 @@ class Room:
 
 @final
 class Usage:
-    """Openings of one day. Immutable, comparable, hashable."""
+    """The day counters of an appId (docs/ROOMS.md, "Day counters"). Immutable,
+    comparable, hashable."""
 
     @property
     def day(self) -> int:
         """The day: days since 1970-01-01 in the rules' UTC offset."""
     @property
-    def rooms(self) -> int:
-        """Openings charged that day."""
+    def openings(self) -> int:
+        """Admissions that opened a room (the quota)."""
+    @property
+    def admissions(self) -> int:
+        """New seats granted by admit (openings included)."""
+    @property
+    def renewals(self) -> int:
+        """Admits of a member already seated."""
+    @property
+    def refused_room_full(self) -> int:
+        """Admits refused with ROOM_FULL."""
+    @property
+    def refused_daily_limit(self) -> int:
+        """Admits refused with DAILY_ROOM_LIMIT."""
+    @property
+    def refused_member_limit(self) -> int:
+        """Admits refused with MEMBER_DAILY_LIMIT."""
+    @property
+    def heartbeats_refused(self) -> int:
+        """Heartbeats answered NOT_ADMITTED."""
+    @property
+    def leaves(self) -> int:
+        """Leaves that removed a seat."""
+    @property
+    def adopted_by_sync(self) -> int:
+        """Seats adopted by sync."""
+    @property
+    def removed_by_sync(self) -> int:
+        """Seats removed by sync."""
+    @property
+    def expired(self) -> int:
+        """Seats whose lease ended that day (counted once)."""
+    @property
+    def peak_seats(self) -> int:
+        """The most live seats of the appId an operation saw that day."""
+    @property
+    def live_rooms(self) -> int | None:
+        """Live rooms at the call's time (null unless the day is the call's own day)."""
+    @property
+    def live_seats(self) -> int | None:
+        """Live seats at the call's time (null unless the day is the call's own day)."""
     @property
     def daily_room_limit(self) -> int:
-        """The daily limit."""
+        """The daily limit of openings."""
     def to_dict(self) -> UsageDict:
-        """``{"day", "rooms", "dailyRoomLimit"}``."""
+        """``{"day", "openings", "admissions", "renewals", "refusedRoomFull",
+        "refusedDailyLimit", "refusedMemberLimit", "heartbeatsRefused",
+        "leaves", "adoptedBySync", "removedBySync", "expired",
+        "peakSeats", "liveRooms", "liveSeats", "dailyRoomLimit"}``."""
+    def to_json(self) -> str:
+        """``to_dict()`` as JSON text."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class RoomSummary:
+    """One live room of a page of rooms. Immutable, comparable, hashable."""
+
+    @property
+    def group_id(self) -> str:
+        """The room's groupId."""
+    @property
+    def seats(self) -> int:
+        """Its live seats at the call's time."""
+    @property
+    def capacity(self) -> int:
+        """Seats per room (the rule)."""
+    @property
+    def generation(self) -> int:
+        """The room's generation."""
+    @property
+    def opened_at(self) -> int:
+        """When its current generation became live, unix ms."""
+    def to_dict(self) -> RoomSummaryDict:
+        """``{"groupId", "seats", "capacity", "generation", "openedAt"}``."""
+    def to_json(self) -> str:
+        """``to_dict()`` as JSON text."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class RoomPage:
+    """One page of an appId's live rooms, in groupId byte order. Immutable,
+    comparable, hashable."""
+
+    @property
+    def rooms(self) -> tuple[RoomSummary, ...]:
+        """At most limit live rooms."""
+    @property
+    def next(self) -> str | None:
+        """The groupId to pass as after for the next page; null on the last page."""
+    def to_dict(self) -> RoomPageDict:
+        """``{"rooms", "next"}``."""
     def to_json(self) -> str:
         """``to_dict()`` as JSON text."""
     def __eq__(self, other: object, /) -> bool: ...

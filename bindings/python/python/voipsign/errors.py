@@ -45,6 +45,8 @@ __all__ = [
     "LedgerUnavailable",
     "InvalidRedisUrl",
     "LedgerClosed",
+    "MemberDailyLimit",
+    "InvalidLimit",
 ]
 
 
@@ -203,6 +205,20 @@ class LedgerClosed(InputError):
     code: str = "LEDGER_CLOSED"
 
 
+class MemberDailyLimit(RefusalError):
+    """The room ledger: the admission would open a room and the member already opened
+    ``member_daily_openings`` rooms today (joining a live room is never
+    refused by it)."""
+
+    code: str = "MEMBER_DAILY_LIMIT"
+
+
+class InvalidLimit(InputError):
+    """A page size (``limit`` of ``rooms``) is not 1–1000."""
+
+    code: str = "INVALID_LIMIT"
+
+
 #: The class raised for each code name.
 ERROR_CLASSES: Dict[str, Type[VoipSignError]] = {
     "INVALID_APP_ID": InvalidAppId,
@@ -223,6 +239,8 @@ ERROR_CLASSES: Dict[str, Type[VoipSignError]] = {
     "LEDGER_UNAVAILABLE": LedgerUnavailable,
     "INVALID_REDIS_URL": InvalidRedisUrl,
     "LEDGER_CLOSED": LedgerClosed,
+    "MEMBER_DAILY_LIMIT": MemberDailyLimit,
+    "INVALID_LIMIT": InvalidLimit,
 }
 
 #: The base raised for a code without a class of its own, by kind.

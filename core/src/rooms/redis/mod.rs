@@ -8,8 +8,9 @@
 //! to the day its own time falls in. Every key a script touches is passed in
 //! `KEYS` and carries the appId's hash tag (see [`keys`]). Keys expire on their
 //! own: a room when its last lease ends (plus [`EXPIRY_MARGIN_MS`]), an appId's
-//! day counters two days after the end of their day. Admit of a seated member is
-//! a renewal, so a retried call never counts twice.
+//! day counters, seat index and live-room index two days after the end of the
+//! newest day they count (lua/prelude.lua). Admit of a seated member is a
+//! renewal, so a retried call never counts twice.
 //!
 //! The URL may carry a password: it never appears in an error or in `Debug`.
 
@@ -24,7 +25,8 @@ use std::time::Duration;
 
 use redis::{RedisError, Script, Value};
 
-use super::model::{Admission, Room, Seat, Usage};
+use super::counters::{DayCounts, Usage, COUNTERS};
+use super::model::{Admission, Room, RoomPage, RoomSummary, Seat};
 use super::rules::Limits;
 use super::store::Store;
 use crate::contract::options::check_timeout;
@@ -92,6 +94,7 @@ struct Scripts {
     sync: Script,
     room: Script,
     usage: Script,
+    rooms: Script,
 }
 
 macro_rules! script {
@@ -112,6 +115,7 @@ impl Scripts {
             sync: script!("sync"),
             room: script!("room"),
             usage: script!("usage"),
+            rooms: script!("rooms"),
         }
     }
 }
@@ -294,6 +298,34 @@ fn room_reply(v: &[Value]) -> Result<Room, Error> {
     })
 }
 
+impl RedisStore {
+    /// A script run with the appId's keys (and the room's, for a room
+    /// operation) and the arguments every script takes (lua/prelude.lua).
+    fn invocation<'a>(
+        &self,
+        script: &'a Script,
+        l: &Limits,
+        app: &str,
+        group: Option<&str>,
+        now: Option<i64>,
+    ) -> Result<redis::ScriptInvocation<'a>, Error> {
+        let now = time_arg(now, "nowMs")?;
+        let p = &self.options.key_prefix;
+        let mut inv = script.key(keys::days(p, app));
+        inv.key(keys::app_key(p, app, "seats"))
+            .key(keys::app_key(p, app, "live"))
+            .key(keys::app_key(p, app, "index"));
+        if let Some(g) = group {
+            inv.key(keys::room(p, app, g));
+        }
+        inv.arg(now)
+            .arg(l.day_offset_ms)
+            .arg(EXPIRY_MARGIN_MS)
+            .arg(group.map(keys::hex).unwrap_or_default());
+        Ok(inv)
+    }
+}
+
 impl Store for RedisStore {
     fn admit(
         &self,
@@ -303,19 +335,15 @@ impl Store for RedisStore {
         member: &str,
         now: Option<i64>,
     ) -> Result<Admission, Error> {
-        let now = time_arg(now, "nowMs")?;
-        let mut inv = self
-            .scripts
-            .admit
-            .key(keys::room(&self.options.key_prefix, app, group));
-        inv.key(keys::days(&self.options.key_prefix, app))
-            .arg(now)
+        let mut inv = self.invocation(&self.scripts.admit, l, app, Some(group), now)?;
+        let p = &self.options.key_prefix;
+        inv.key(keys::app_key(p, app, "openers:0"))
+            .key(keys::app_key(p, app, "openers:1"))
             .arg(member)
             .arg(l.capacity)
             .arg(l.daily_room_limit)
             .arg(l.reserve_ttl_ms)
-            .arg(l.day_offset_ms)
-            .arg(EXPIRY_MARGIN_MS);
+            .arg(l.member_daily_openings);
         let r = self.call(&inv)?;
         match int(r.first())? {
             0 => {
@@ -334,6 +362,7 @@ impl Store for RedisStore {
             }
             1 => Err(super::model::room_full(int(r.get(1))? as usize, l)),
             2 => Err(super::model::daily_limit(int(r.get(1))? as u64, l)),
+            4 => Err(super::model::member_limit(int(r.get(1))? as u64, l)),
             _ => Err(bad_reply()),
         }
     }
@@ -346,15 +375,8 @@ impl Store for RedisStore {
         member: &str,
         now: Option<i64>,
     ) -> Result<i64, Error> {
-        let now = time_arg(now, "nowMs")?;
-        let mut inv = self
-            .scripts
-            .heartbeat
-            .key(keys::room(&self.options.key_prefix, app, group));
-        inv.arg(now)
-            .arg(member)
-            .arg(l.lease_ttl_ms)
-            .arg(EXPIRY_MARGIN_MS);
+        let mut inv = self.invocation(&self.scripts.heartbeat, l, app, Some(group), now)?;
+        inv.arg(member).arg(l.lease_ttl_ms);
         let r = self.call(&inv)?;
         match int(r.first())? {
             0 => int(r.get(1)),
@@ -365,18 +387,14 @@ impl Store for RedisStore {
 
     fn leave(
         &self,
-        _l: &Limits,
+        l: &Limits,
         app: &str,
         group: &str,
         member: &str,
         now: Option<i64>,
     ) -> Result<bool, Error> {
-        let now = time_arg(now, "nowMs")?;
-        let mut inv = self
-            .scripts
-            .leave
-            .key(keys::room(&self.options.key_prefix, app, group));
-        inv.arg(now).arg(member).arg(EXPIRY_MARGIN_MS);
+        let mut inv = self.invocation(&self.scripts.leave, l, app, Some(group), now)?;
+        inv.arg(member);
         let removed: i64 = self.pool.run(&inv).map_err(|e| self.unavailable(&e))?;
         Ok(removed == 1)
     }
@@ -389,28 +407,16 @@ impl Store for RedisStore {
         listed: &[&str],
         now: Option<i64>,
     ) -> Result<Room, Error> {
-        let now = time_arg(now, "nowMs")?;
-        let mut inv = self
-            .scripts
-            .sync
-            .key(keys::room(&self.options.key_prefix, app, group));
-        inv.arg(now)
-            .arg(l.lease_ttl_ms)
-            .arg(l.sync_grace_ms)
-            .arg(EXPIRY_MARGIN_MS);
+        let mut inv = self.invocation(&self.scripts.sync, l, app, Some(group), now)?;
+        inv.arg(l.lease_ttl_ms).arg(l.sync_grace_ms);
         for m in listed {
             inv.arg(*m);
         }
         room_reply(&self.call(&inv)?)
     }
 
-    fn room(&self, _l: &Limits, app: &str, group: &str, now: Option<i64>) -> Result<Room, Error> {
-        let now = time_arg(now, "nowMs")?;
-        let mut inv = self
-            .scripts
-            .room
-            .key(keys::room(&self.options.key_prefix, app, group));
-        inv.arg(now);
+    fn room(&self, l: &Limits, app: &str, group: &str, now: Option<i64>) -> Result<Room, Error> {
+        let inv = self.invocation(&self.scripts.room, l, app, Some(group), now)?;
         room_reply(&self.call(&inv)?)
     }
 
@@ -421,18 +427,52 @@ impl Store for RedisStore {
         day: Option<i64>,
         now: Option<i64>,
     ) -> Result<Usage, Error> {
-        let now = time_arg(now, "nowMs")?;
         let day_arg = time_arg(day, "day")?;
-        let mut inv = self
-            .scripts
-            .usage
-            .key(keys::days(&self.options.key_prefix, app));
-        inv.arg(now).arg(day_arg).arg(l.day_offset_ms);
+        let mut inv = self.invocation(&self.scripts.usage, l, app, None, now)?;
+        inv.arg(day_arg);
+        for c in COUNTERS {
+            inv.arg(c.name());
+        }
+        inv.arg("peak_seats");
         let r = self.call(&inv)?;
-        Ok(Usage {
-            day: int(r.first())?,
-            rooms: int(r.get(1))? as u64,
-            daily_room_limit: l.daily_room_limit,
-        })
+        let day = int(r.first())?;
+        let today = int(r.get(1))?;
+        let live = (int(r.get(2))? as u64, int(r.get(3))? as u64);
+        let mut counts = DayCounts::default();
+        for (i, n) in counts.counts.iter_mut().enumerate() {
+            *n = int(r.get(4 + i))? as u64;
+        }
+        counts.peak_seats = int(r.get(4 + COUNTERS.len()))? as u64;
+        Ok(counts.usage(day, l.daily_room_limit, (day == today).then_some(live)))
+    }
+
+    fn rooms(
+        &self,
+        l: &Limits,
+        app: &str,
+        limit: u32,
+        after: Option<&str>,
+        now: Option<i64>,
+    ) -> Result<RoomPage, Error> {
+        let mut inv = self.invocation(&self.scripts.rooms, l, app, None, now)?;
+        inv.arg(limit).arg(after.map(keys::hex).unwrap_or_default());
+        let r = self.call(&inv)?;
+        let more = int(r.first())? == 1;
+        let mut rooms = Vec::with_capacity(r.len() / 4);
+        for x in r[1..].chunks(4) {
+            rooms.push(RoomSummary {
+                group_id: keys::unhex(&text(x.first())?).ok_or_else(bad_reply)?,
+                seats: int(x.get(1))? as u32,
+                capacity: l.capacity,
+                generation: int(x.get(2))? as u64,
+                opened_at: int(x.get(3))?,
+            });
+        }
+        let next = if more {
+            rooms.last().map(|r| r.group_id.clone())
+        } else {
+            None
+        };
+        Ok(RoomPage { rooms, next })
     }
 }

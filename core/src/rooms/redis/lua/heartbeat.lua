@@ -1,15 +1,15 @@
--- heartbeat. KEYS: room. ARGV: now|'', member, lease_ttl_ms, margin_ms.
--- Returns {0, expires} or {3} (NOT_ADMITTED).
-local room = KEYS[1]
-local now, member = clock(ARGV[1]), ARGV[2]
-local lease, margin = tonumber(ARGV[3]), tonumber(ARGV[4])
-local seats, n, gen = load(room, now)
+-- heartbeat. KEYS: the appId's (prelude), room. ARGV: the prelude's, member,
+-- lease_ttl_ms. Returns {0, expires} or {3} (NOT_ADMITTED).
+local member, lease = ARGV[5], tonumber(ARGV[6])
+local seats, n, gen, opened = load()
 local seat = seats[member]
 if not seat then
-  keep(room, seats, now, gen, margin)
+  count('heartbeats_refused')
+  keep(seats, n, gen, opened)
   return { 3 }
 end
 seat[2] = math.max(seat[2], now + lease)
-put(room, member, seat[1], seat[2])
-keep(room, seats, now, gen, margin)
+put(member, seat[1], seat[2])
+extended(member, seat[2])
+keep(seats, n, gen, opened)
 return { 0, seat[2] }

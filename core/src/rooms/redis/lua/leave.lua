@@ -1,13 +1,16 @@
--- leave. KEYS: room. ARGV: now|'', member, margin_ms. Returns 1 when a live seat
--- was removed, else 0.
-local room = KEYS[1]
-local now, member, margin = clock(ARGV[1]), ARGV[2], tonumber(ARGV[3])
-local seats, n, gen = load(room, now)
-local removed = 0
+-- leave. KEYS: the appId's (prelude), room. ARGV: the prelude's, member.
+-- Returns 1 when a live seat was removed, else 0.
+local member = ARGV[5]
+local seats, n, gen, opened = load()
+local was = n
+local out = 0
 if seats[member] then
-  redis.call('HDEL', room, member)
+  redis.call('HDEL', ROOM, member)
   seats[member] = nil
-  removed = 1
+  removed(member)
+  count('leaves')
+  changed = true
+  out = 1
 end
-keep(room, seats, now, gen, margin)
-return removed
+keep(seats, was, gen, opened)
+return out

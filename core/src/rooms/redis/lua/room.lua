@@ -1,7 +1,7 @@
--- room. KEYS: room. ARGV: now|''. Returns {generation, member, since, expires, ...}.
-local room = KEYS[1]
-local now = clock(ARGV[1])
-local seats, n, gen = load(room, now)
+-- room. KEYS: the appId's (prelude), room. ARGV: the prelude's.
+-- Returns {generation, member, since, expires, ...}.
+local seats, n, gen, opened = load()
+keep(seats, n, gen, opened)
 local out = flat(seats)
 table.insert(out, 1, gen)
 return out

@@ -9,9 +9,9 @@ package io.voipsign;
  * <li>{@link Kind#INPUT}: {@link InputException} (an {@link IllegalArgumentException}): {@link #INVALID_APP_ID},
  * {@link #INVALID_GROUP_ID}, {@link #INVALID_NONCE}, {@link #INVALID_TIMESTAMP}, {@link #INVALID_SESSION_KEY},
  * {@link #INVALID_SIGNATURE}, {@link #INVALID_UTF8}, {@link #INVALID_ROOM_TYPE}, {@link #INVALID_MEMBER_ID},
- * {@link #INVALID_RULES}, {@link #INVALID_REDIS_URL}, {@link #LEDGER_CLOSED}</li>
+ * {@link #INVALID_RULES}, {@link #INVALID_REDIS_URL}, {@link #LEDGER_CLOSED}, {@link #INVALID_LIMIT}</li>
  * <li>{@link Kind#REFUSAL}: {@link RefusalException} (a {@link VoipSignException}): {@link #ROOM_FULL},
- * {@link #DAILY_ROOM_LIMIT}, {@link #NOT_ADMITTED}</li>
+ * {@link #DAILY_ROOM_LIMIT}, {@link #NOT_ADMITTED}, {@link #MEMBER_DAILY_LIMIT}</li>
  * <li>{@link Kind#OUTAGE}: {@link OutageException} (an {@link java.io.UncheckedIOException}): {@link #LEDGER_UNAVAILABLE}</li>
  * <li>{@link Kind#INTERNAL}: {@link VoipSignException}: {@link #RNG_FAILURE}, {@link #INTERNAL}</li>
  * </ul>
@@ -74,7 +74,14 @@ public enum Code {
      */
     INVALID_REDIS_URL(19, Kind.INPUT),
     /** A ledger was used after {@code close()} (language bindings only). Thrown as {@link InputException}. */
-    LEDGER_CLOSED(20, Kind.INPUT);
+    LEDGER_CLOSED(20, Kind.INPUT),
+    /**
+     * The room ledger: the admission would open a room and the member already opened {@code member_daily_openings}
+     * rooms today (joining a live room is never refused by it). Thrown as {@link RefusalException}.
+     */
+    MEMBER_DAILY_LIMIT(21, Kind.REFUSAL),
+    /** A page size ({@code limit} of {@code rooms}) is not 1–1000. Thrown as {@link InputException}. */
+    INVALID_LIMIT(22, Kind.INPUT);
 
     /** The kind of a code: which family of exceptions it is thrown as. */
     public enum Kind {

@@ -118,10 +118,10 @@ public final class Diagnosis {
         }
         Diagnosis o = (Diagnosis) other;
         return verdict == o.verdict
-                && mistakes.equals(o.mistakes)
-                && message.equals(o.message)
-                && expected.equals(o.expected)
-                && canonical.equals(o.canonical);
+                && Objects.equals(mistakes, o.mistakes)
+                && Objects.equals(message, o.message)
+                && Objects.equals(expected, o.expected)
+                && Objects.equals(canonical, o.canonical);
     }
 
     @Override

@@ -72,8 +72,8 @@ public final class Explanation {
         }
         Explanation o = (Explanation) other;
         return cause == o.cause
-                && meaning.equals(o.meaning)
-                && action.equals(o.action);
+                && Objects.equals(meaning, o.meaning)
+                && Objects.equals(action, o.action);
     }
 
     @Override

@@ -9,9 +9,9 @@ import java.util.Map;
  * Connection settings of a {@link Ledger#redis(String, Rules, RedisOptions) Redis ledger}: the
  * options set, by camelCase name. Immutable; made with {@link #builder()}. The core fills in
  * the defaults and checks a Redis ledger's rules and options in one order
- * ({@code capacity}, {@code dailyRoomLimit}, {@code dailyRoomWarning}, {@code reserveTtlMs}, {@code leaseTtlMs},
- * {@code syncGraceMs}, {@code dayOffsetMinutes}, {@code onUnavailable}, {@code connectTimeoutMs},
- * {@code commandTimeoutMs}, {@code keyPrefix}),
+ * ({@code capacity}, {@code dailyRoomLimit}, {@code dailyRoomWarning}, {@code memberDailyOpenings},
+ * {@code reserveTtlMs}, {@code leaseTtlMs}, {@code syncGraceMs}, {@code dayOffsetMinutes}, {@code onUnavailable},
+ * {@code connectTimeoutMs}, {@code commandTimeoutMs}, {@code keyPrefix}),
  * refusing the first bad one with {@code INVALID_RULES}; a memory ledger takes none of these.
  */
 public final class RedisOptions {

@@ -55,7 +55,7 @@ public final class Room {
             return false;
         }
         Room o = (Room) other;
-        return members.equals(o.members)
+        return Objects.equals(members, o.members)
                 && generation == o.generation
                 && live == o.live;
     }

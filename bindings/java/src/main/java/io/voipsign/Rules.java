@@ -10,8 +10,8 @@ import java.util.Map;
  * Immutable; made with {@link #builder()}. The core fills in every default and checks every
  * value when a ledger is made with them, in one order ({@code INVALID_RULES} naming the
  * option); {@link Ledger#getRules()} has the rules in force. The options:
- * {@code capacity}, {@code dailyRoomLimit}, {@code dailyRoomWarning}, {@code reserveTtlMs}, {@code leaseTtlMs},
- * {@code syncGraceMs}, {@code dayOffsetMinutes}, {@code onUnavailable}.
+ * {@code capacity}, {@code dailyRoomLimit}, {@code dailyRoomWarning}, {@code memberDailyOpenings},
+ * {@code reserveTtlMs}, {@code leaseTtlMs}, {@code syncGraceMs}, {@code dayOffsetMinutes}, {@code onUnavailable}.
  *
  * <pre>{@code
  * Rules rules = Rules.builder().capacity(4).leaseTtlMs(Duration.ofSeconds(30)).build();
@@ -69,6 +69,16 @@ public final class Rules {
      */
     public Long getDailyRoomWarning() {
         return Options.number(values, "dailyRoomWarning");
+    }
+
+    /**
+     * Rooms one member may open per calendar day (0: no limit); joining a live room is never refused
+     * by it. Default 100; 0-100000 (0: no limit).
+     *
+     * @return the value set, or {@code null}: the default
+     */
+    public Long getMemberDailyOpenings() {
+        return Options.number(values, "memberDailyOpenings");
     }
 
     /**
@@ -182,6 +192,17 @@ public final class Rules {
         }
 
         /**
+         * Rooms one member may open per calendar day (0: no limit); joining a live room is never
+         * refused by it. Default 100; 0-100000 (0: no limit).
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder memberDailyOpenings(long value) {
+            return set("memberDailyOpenings", value);
+        }
+
+        /**
          * Lease of a new seat: time for the phone to join. Default 60000; 1000-3600000.
          *
          * @param value the value
@@ -265,9 +286,9 @@ public final class Rules {
 
         /**
          * An option by its camelCase name, as a configuration file has it: capacity, dailyRoomLimit,
-         * dailyRoomWarning, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable.
-         * The core refuses an unknown name, a wrong type or a value out of range when a ledger is made
-         * ({@code INVALID_RULES} naming it).
+         * dailyRoomWarning, memberDailyOpenings, reserveTtlMs, leaseTtlMs, syncGraceMs,
+         * dayOffsetMinutes, onUnavailable. The core refuses an unknown name, a wrong type or a value
+         * out of range when a ledger is made ({@code INVALID_RULES} naming it).
          *
          * @param name the option's name
          * @param value its value ({@code null}: the default)

@@ -52,7 +52,7 @@ public final class Seat {
             return false;
         }
         Seat o = (Seat) other;
-        return memberId.equals(o.memberId)
+        return Objects.equals(memberId, o.memberId)
                 && since == o.since
                 && expires == o.expires;
     }

@@ -4,18 +4,61 @@ package io.voipsign;
 import java.util.Objects;
 
 /**
- * Openings of one day. Immutable; equal when every field is. The getters are named after the JSON
- * fields of the other languages, so Jackson serialises it to the same object.
+ * The day counters of an appId (docs/ROOMS.md, "Day counters"). Immutable; equal when every field is.
+ * The getters are named after the JSON fields of the other languages, so Jackson serialises it to the
+ * same object.
  */
 public final class Usage {
     private final long day;
-    private final long rooms;
+    private final long openings;
+    private final long admissions;
+    private final long renewals;
+    private final long refusedRoomFull;
+    private final long refusedDailyLimit;
+    private final long refusedMemberLimit;
+    private final long heartbeatsRefused;
+    private final long leaves;
+    private final long adoptedBySync;
+    private final long removedBySync;
+    private final long expired;
+    private final long peakSeats;
+    private final Long liveRooms;
+    private final Long liveSeats;
     private final long dailyRoomLimit;
 
     /** From the native library, in the description's field order. */
-    Usage(long day, long rooms, long dailyRoomLimit) {
+    Usage(
+            long day,
+            long openings,
+            long admissions,
+            long renewals,
+            long refusedRoomFull,
+            long refusedDailyLimit,
+            long refusedMemberLimit,
+            long heartbeatsRefused,
+            long leaves,
+            long adoptedBySync,
+            long removedBySync,
+            long expired,
+            long peakSeats,
+            Long liveRooms,
+            Long liveSeats,
+            long dailyRoomLimit) {
         this.day = day;
-        this.rooms = rooms;
+        this.openings = openings;
+        this.admissions = admissions;
+        this.renewals = renewals;
+        this.refusedRoomFull = refusedRoomFull;
+        this.refusedDailyLimit = refusedDailyLimit;
+        this.refusedMemberLimit = refusedMemberLimit;
+        this.heartbeatsRefused = heartbeatsRefused;
+        this.leaves = leaves;
+        this.adoptedBySync = adoptedBySync;
+        this.removedBySync = removedBySync;
+        this.expired = expired;
+        this.peakSeats = peakSeats;
+        this.liveRooms = liveRooms;
+        this.liveSeats = liveSeats;
         this.dailyRoomLimit = dailyRoomLimit;
     }
 
@@ -29,16 +72,133 @@ public final class Usage {
     }
 
     /**
-     * Openings charged that day.
+     * Admissions that opened a room (the quota).
      *
-     * @return {@code rooms}
+     * @return {@code openings}
      */
-    public long getRooms() {
-        return rooms;
+    public long getOpenings() {
+        return openings;
     }
 
     /**
-     * The daily limit.
+     * New seats granted by admit (openings included).
+     *
+     * @return {@code admissions}
+     */
+    public long getAdmissions() {
+        return admissions;
+    }
+
+    /**
+     * Admits of a member already seated.
+     *
+     * @return {@code renewals}
+     */
+    public long getRenewals() {
+        return renewals;
+    }
+
+    /**
+     * Admits refused with ROOM_FULL.
+     *
+     * @return {@code refusedRoomFull}
+     */
+    public long getRefusedRoomFull() {
+        return refusedRoomFull;
+    }
+
+    /**
+     * Admits refused with DAILY_ROOM_LIMIT.
+     *
+     * @return {@code refusedDailyLimit}
+     */
+    public long getRefusedDailyLimit() {
+        return refusedDailyLimit;
+    }
+
+    /**
+     * Admits refused with MEMBER_DAILY_LIMIT.
+     *
+     * @return {@code refusedMemberLimit}
+     */
+    public long getRefusedMemberLimit() {
+        return refusedMemberLimit;
+    }
+
+    /**
+     * Heartbeats answered NOT_ADMITTED.
+     *
+     * @return {@code heartbeatsRefused}
+     */
+    public long getHeartbeatsRefused() {
+        return heartbeatsRefused;
+    }
+
+    /**
+     * Leaves that removed a seat.
+     *
+     * @return {@code leaves}
+     */
+    public long getLeaves() {
+        return leaves;
+    }
+
+    /**
+     * Seats adopted by sync.
+     *
+     * @return {@code adoptedBySync}
+     */
+    public long getAdoptedBySync() {
+        return adoptedBySync;
+    }
+
+    /**
+     * Seats removed by sync.
+     *
+     * @return {@code removedBySync}
+     */
+    public long getRemovedBySync() {
+        return removedBySync;
+    }
+
+    /**
+     * Seats whose lease ended that day (counted once).
+     *
+     * @return {@code expired}
+     */
+    public long getExpired() {
+        return expired;
+    }
+
+    /**
+     * The most live seats of the appId an operation saw that day.
+     *
+     * @return {@code peakSeats}
+     */
+    public long getPeakSeats() {
+        return peakSeats;
+    }
+
+    /**
+     * Live rooms at the call's time (null unless the day is the call's own day).
+     *
+     * @return {@code liveRooms}
+     */
+    public Long getLiveRooms() {
+        return liveRooms;
+    }
+
+    /**
+     * Live seats at the call's time (null unless the day is the call's own day).
+     *
+     * @return {@code liveSeats}
+     */
+    public Long getLiveSeats() {
+        return liveSeats;
+    }
+
+    /**
+     * The daily limit of openings.
      *
      * @return {@code dailyRoomLimit}
      */
@@ -53,17 +213,30 @@ public final class Usage {
         }
         Usage o = (Usage) other;
         return day == o.day
-                && rooms == o.rooms
+                && openings == o.openings
+                && admissions == o.admissions
+                && renewals == o.renewals
+                && refusedRoomFull == o.refusedRoomFull
+                && refusedDailyLimit == o.refusedDailyLimit
+                && refusedMemberLimit == o.refusedMemberLimit
+                && heartbeatsRefused == o.heartbeatsRefused
+                && leaves == o.leaves
+                && adoptedBySync == o.adoptedBySync
+                && removedBySync == o.removedBySync
+                && expired == o.expired
+                && peakSeats == o.peakSeats
+                && Objects.equals(liveRooms, o.liveRooms)
+                && Objects.equals(liveSeats, o.liveSeats)
                 && dailyRoomLimit == o.dailyRoomLimit;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(day, rooms, dailyRoomLimit);
+        return Objects.hash(day, openings, admissions, renewals, refusedRoomFull, refusedDailyLimit, refusedMemberLimit, heartbeatsRefused, leaves, adoptedBySync, removedBySync, expired, peakSeats, liveRooms, liveSeats, dailyRoomLimit);
     }
 
     @Override
     public String toString() {
-        return "Usage{day=" + day + ", rooms=" + rooms + ", dailyRoomLimit=" + dailyRoomLimit + "}";
+        return "Usage{day=" + day + ", openings=" + openings + ", admissions=" + admissions + ", renewals=" + renewals + ", refusedRoomFull=" + refusedRoomFull + ", refusedDailyLimit=" + refusedDailyLimit + ", refusedMemberLimit=" + refusedMemberLimit + ", heartbeatsRefused=" + heartbeatsRefused + ", leaves=" + leaves + ", adoptedBySync=" + adoptedBySync + ", removedBySync=" + removedBySync + ", expired=" + expired + ", peakSeats=" + peakSeats + ", liveRooms=" + liveRooms + ", liveSeats=" + liveSeats + ", dailyRoomLimit=" + dailyRoomLimit + "}";
     }
 }
