@@ -51,7 +51,7 @@ C_LIBS := -lpthread -ldl -lm
 C_FLAGS := -std=c11 -Wall -Wextra -Werror -g -Iinclude -Ibuild/c
 
 .PHONY: help ffi cli header header-check gen gen-check clippy test test-all test-rust test-c test-c-redis test-c-redis-valgrind test-c-valgrind \
-        demo demo-core bench bench-core test-bench-quick fuzz test-fuzz-smoke install tools redis-servers redis-servers-stop $(addprefix test-,$(BINDINGS))
+        demo demo-core bench bench-core bench-pair test-bench-quick fuzz test-fuzz-smoke install tools redis-servers redis-servers-stop $(addprefix test-,$(BINDINGS))
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -306,11 +306,16 @@ demo: demo-core ## the main job: sign the documentation's example (CLI, C, every
 bench-core: ## criterion only: sign, sign_many(10), diagnose and the 5-compression floor, with the ratios
 	$(CARGO) bench -p voipsign --bench sign
 
-bench: ## every language against its idiom in one run: bench/results.json, bench/chart.svg (BENCH_QUICK=1: smoke run into build/bench)
+bench: ## every language against its idiom in one run: bench/results.json, bench/chart.svg (BENCH_QUICK=1: smoke run into build/bench); then bench-pair
 	$(MAKE) -C bench all
+	$(MAKE) --no-print-directory bench-pair
+
+bench-pair: ## the ledger's admit+leave pair before (BASELINE in bench/pair/run.py) and after, in one run, memory and Redis
+	eval "$$(timeout 120 tests/redis/servers.sh start)" && python3 bench/pair/run.py
 
 test-bench-quick: ## the benchmark code of every language with tiny iteration counts (so it cannot rot)
 	$(MAKE) -C bench all BENCH_QUICK=1
+	eval "$$(timeout 120 tests/redis/servers.sh start)" && python3 bench/pair/run.py --quick
 
 FUZZ_SECONDS ?= 60
 fuzz: ## run every fuzz target for FUZZ_SECONDS each (cargo-fuzz, ASan via RUSTC_BOOTSTRAP=1)
