@@ -8,272 +8,28 @@ this model. The scenario builders only choose the inputs; their `assert`s check
 that each scenario really reaches the case it is named after.
 
 Each scenario starts from a fresh ledger with its rules; every step has an
-explicit nowMs (times never go backwards within a scenario).
+explicit nowMs (times never go backwards within a scenario). A step holds its op,
+its inputs, nowMs, and "expect" (the answer) or "error" (the code); a step whose
+appId is valid also holds "usage": the appId's day counters right after the step,
+as a usage call at nowMs answers them (every language checks them after every
+step). The ops: admit, admit_and_issue, heartbeat, leave, sync, room, usage and
+rooms (limit: absent = 100; after: absent = from the first).
+
+The model and the builder: rooms_model.py; the scenarios of the counters, the
+member limit and the listing: rooms_scenarios_counters.py.
 
 Run: python3 tests/vectors/gen_rooms.py [--check]
 """
-import base64
-import binascii
 import json
 import pathlib
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
+
+from rooms_model import (APP, APP2, BAD_KEY, BEIJING, DAY_MS, DEFAULTS, GROUP, GROUP2, GROUP3, GROUP4, KEY, S, T0,
+                         Scenario, at, has, ids)
+import rooms_scenarios_counters
 
 PATH = pathlib.Path(__file__).with_name("rooms.json")
-
-DEFAULTS = {"capacity": 10, "dailyRoomLimit": 100000, "dailyRoomWarning": 90000, "reserveTtlMs": 60000,
-            "leaseTtlMs": 45000, "syncGraceMs": 60000, "dayOffsetMinutes": 480, "onUnavailable": "allow"}
-DAY_MS = 86_400_000
-
-APP, APP2 = "wx20afc706a711eefc", "wxd930ea5d5a258f4f"
-GROUP, GROUP2, GROUP3, GROUP4 = "1559129713_672975982", "room-2", "room-3", "room-4"
-KEY = "gDyVgzwa0mFz9uUP7M6GQQ=="
-BAD_KEY = "gDyVgzwa0mFz9uUP7M6GQQ="  # 23 characters
-S = 1000
-BEIJING = timezone(timedelta(hours=8))
-
-
-def at(y, mo, d, h=0, mi=0, s=0, ms=0, tz=BEIJING):
-    """Unix milliseconds of a wall-clock time in tz (Beijing unless told)."""
-    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
-    return (datetime(y, mo, d, h, mi, s, tzinfo=tz) - epoch) // timedelta(milliseconds=1) + ms
-
-
-T0 = at(2024, 6, 1, 12)  # noon in Beijing
-
-
-class Refused(Exception):
-    def __init__(self, code):
-        super().__init__(code)
-        self.code = code
-
-
-# --- input rules (docs/CONTRACT.md, docs/ROOMS.md) ---------------------------
-
-def printable_ascii(s, most):
-    b = s.encode("utf-8") if isinstance(s, str) else b""
-    return 1 <= len(b) <= most and all(0x21 <= c <= 0x7E for c in b)
-
-
-def check_app(app):
-    if not printable_ascii(app, 64):
-        raise Refused("INVALID_APP_ID")
-
-
-def check_group(group):
-    b = group.encode("utf-8") if isinstance(group, str) else b""
-    if not 1 <= len(b) <= 1024 or any(c < 0x20 or c == 0x7F for c in b):
-        raise Refused("INVALID_GROUP_ID")
-
-
-def check_member(member):
-    if not printable_ascii(member, 128):
-        raise Refused("INVALID_MEMBER_ID")
-
-
-def check_session_key(key):
-    try:
-        ok = len(key) == 24 and key.endswith("==") and len(base64.b64decode(key, validate=True)) == 16
-    except (binascii.Error, ValueError):
-        ok = False
-    if not ok:
-        raise Refused("INVALID_SESSION_KEY")
-
-
-def resolve_rules(given):
-    """The rules of a new ledger, or Refused("INVALID_RULES")."""
-    assert set(given) <= set(DEFAULTS), given
-    r = dict(given)
-    r.setdefault("capacity", 10)
-    r.setdefault("dailyRoomLimit", 100000)
-    r.setdefault("dailyRoomWarning", r["dailyRoomLimit"] * 9 // 10)
-    r.setdefault("reserveTtlMs", 60000)
-    r.setdefault("leaseTtlMs", 45000)
-    r.setdefault("syncGraceMs", r["reserveTtlMs"])
-    r.setdefault("dayOffsetMinutes", 480)
-    r.setdefault("onUnavailable", "allow")
-    ok = (1 <= r["capacity"] <= 10
-          and 1 <= r["dailyRoomLimit"] <= 100000
-          and 0 <= r["dailyRoomWarning"] <= r["dailyRoomLimit"]
-          and 1000 <= r["reserveTtlMs"] <= 3600000
-          and 1000 <= r["leaseTtlMs"] <= 3600000
-          and 0 <= r["syncGraceMs"] <= 3600000
-          and -720 <= r["dayOffsetMinutes"] <= 840
-          and r["onUnavailable"] in ("allow", "refuse"))
-    if not ok:
-        raise Refused("INVALID_RULES")
-    return r
-
-
-# --- the ledger model ---------------------------------------------------------
-
-class Ledger:
-    """Rooms keyed by (appId, groupId): a generation and seats {member: [since, expires]};
-    openings keyed by (appId, day)."""
-
-    def __init__(self, rules):
-        self.r = resolve_rules(rules)
-        self.rooms = {}
-        self.openings = {}
-
-    def day(self, now):
-        return (now + self.r["dayOffsetMinutes"] * 60000) // DAY_MS  # floor division
-
-    def _room(self, app, group, now):
-        room = self.rooms.setdefault((app, group), {"generation": 0, "seats": {}})
-        room["seats"] = {m: s for m, s in room["seats"].items() if now < s[1]}  # drop expired seats
-        return room
-
-    def _view(self, room):
-        seats = room["seats"]
-        members = [{"memberId": m, "since": seats[m][0], "expires": seats[m][1]}
-                   for m in sorted(seats, key=lambda m: m.encode())]
-        return {"members": members, "generation": room["generation"], "live": bool(seats)}
-
-    def _admit(self, app, group, member, now):
-        room = self._room(app, group, now)
-        seats, day = room["seats"], self.day(now)
-        seat = seats.get(member)
-        renewed, opened = seat is not None, False
-        if renewed:
-            seat[1] = max(seat[1], now + self.r["reserveTtlMs"])
-        else:
-            if len(seats) >= self.r["capacity"]:
-                raise Refused("ROOM_FULL")
-            if not seats:
-                if self.openings.get((app, day), 0) >= self.r["dailyRoomLimit"]:
-                    raise Refused("DAILY_ROOM_LIMIT")
-                opened = True
-                room["generation"] += 1
-                self.openings[(app, day)] = self.openings.get((app, day), 0) + 1
-            seats[member] = [now, now + self.r["reserveTtlMs"]]
-        today = self.openings.get((app, day), 0)
-        return {"opened": opened, "renewed": renewed, "members": len(seats), "generation": room["generation"],
-                "roomsToday": today, "dailyRoomLimit": self.r["dailyRoomLimit"],
-                "quotaWarning": today >= self.r["dailyRoomWarning"], "leaseExpiresAt": seats[member][1],
-                "degraded": False}
-
-    # Operations: each takes the step's own fields.
-    def admit(self, appId, groupId, memberId, nowMs):
-        check_app(appId), check_group(groupId), check_member(memberId)
-        return self._admit(appId, groupId, memberId, nowMs)
-
-    def admit_and_issue(self, appId, groupId, memberId, sessionKey, nowMs, roomType="voice"):
-        check_app(appId), check_group(groupId)
-        ts = nowMs // 1000
-        if not 1 <= ts <= 9_999_999_999:
-            raise Refused("INVALID_TIMESTAMP")
-        check_session_key(sessionKey), check_member(memberId)
-        if roomType not in ("voice", "video"):
-            raise Refused("INVALID_ROOM_TYPE")
-        admission = self._admit(appId, groupId, memberId, nowMs)
-        return {"admission": admission, "ticket": {"groupId": groupId, "timeStamp": ts, "roomType": roomType}}
-
-    def heartbeat(self, appId, groupId, memberId, nowMs):
-        check_app(appId), check_group(groupId), check_member(memberId)
-        seat = self._room(appId, groupId, nowMs)["seats"].get(memberId)
-        if seat is None:
-            raise Refused("NOT_ADMITTED")
-        seat[1] = max(seat[1], nowMs + self.r["leaseTtlMs"])
-        return {"leaseExpiresAt": seat[1]}
-
-    def leave(self, appId, groupId, memberId, nowMs):
-        check_app(appId), check_group(groupId), check_member(memberId)
-        return {"removed": self._room(appId, groupId, nowMs)["seats"].pop(memberId, None) is not None}
-
-    def sync(self, appId, groupId, openIds, nowMs):
-        check_app(appId), check_group(groupId)
-        for m in openIds:
-            check_member(m)
-        room = self._room(appId, groupId, nowMs)
-        seats, was_live, listed = room["seats"], bool(room["seats"]), dict.fromkeys(openIds)
-        for m in [m for m in seats if m not in listed and nowMs - seats[m][0] >= self.r["syncGraceMs"]]:
-            del seats[m]
-        for m in listed:
-            if m in seats:
-                seats[m][1] = max(seats[m][1], nowMs + self.r["leaseTtlMs"])
-            else:
-                seats[m] = [nowMs, nowMs + self.r["leaseTtlMs"]]  # adopted: capacity not checked, not charged
-        if not was_live and seats:
-            room["generation"] += 1
-        return self._view(room)
-
-    def room(self, appId, groupId, nowMs):
-        check_app(appId), check_group(groupId)
-        return self._view(self._room(appId, groupId, nowMs))
-
-    def usage(self, appId, day, nowMs):
-        check_app(appId)
-        day = self.day(nowMs) if day is None else day
-        return {"day": day, "rooms": self.openings.get((appId, day), 0), "dailyRoomLimit": self.r["dailyRoomLimit"]}
-
-
-# --- scenario builder ---------------------------------------------------------
-
-class Scenario:
-    """Records steps and the model's answer to each. Step methods return the
-    expectation (a dict) or the error code (a str)."""
-
-    all = []
-
-    def __init__(self, name, about, **rules):
-        self.data = {"name": name, "about": about, "rules": rules}
-        try:
-            self.ledger = Ledger(rules)
-        except Refused as e:
-            self.data["error"] = e.code
-        self.data["steps"] = []
-        self.now = 0
-        Scenario.all.append(self.data)
-
-    def _step(self, op, now, **fields):
-        assert now >= self.now, (self.data["name"], now)
-        self.now = now
-        step = {"op": op, **fields, "nowMs": now}
-        try:
-            step["expect"] = getattr(self.ledger, op)(nowMs=now, **fields)
-        except Refused as e:
-            step["error"] = e.code
-        self.data["steps"].append(step)
-        return json.loads(json.dumps(step.get("expect", step.get("error"))))  # a copy
-
-    # The step methods default to APP and GROUP; "" is a real (bad) value, not a default.
-    def admit(self, member, now, group=None, app=None):
-        return self._step("admit", now, **where(app, group), memberId=member)
-
-    def issue(self, member, now, key=KEY, room_type=None, group=None, app=None):
-        extra = {} if room_type is None else {"roomType": room_type}
-        return self._step("admit_and_issue", now, **where(app, group), memberId=member, sessionKey=key, **extra)
-
-    def heartbeat(self, member, now, group=None, app=None):
-        return self._step("heartbeat", now, **where(app, group), memberId=member)
-
-    def leave(self, member, now, group=None, app=None):
-        return self._step("leave", now, **where(app, group), memberId=member)
-
-    def sync(self, open_ids, now, group=None, app=None):
-        return self._step("sync", now, **where(app, group), openIds=list(open_ids))
-
-    def room(self, now, group=None, app=None):
-        return self._step("room", now, **where(app, group))
-
-    def usage(self, now, day=None, app=None):
-        return self._step("usage", now, appId=APP if app is None else app, day=day)
-
-
-def where(app, group):
-    return {"appId": APP if app is None else app, "groupId": GROUP if group is None else group}
-
-
-def has(result, **want):
-    """Assert a subset of an expectation (the scenario reaches its case); return it."""
-    assert isinstance(result, dict) and all(result[k] == v for k, v in want.items()), (result, want)
-    return result
-
-
-def ids(room):
-    return [m["memberId"] for m in room["members"]]
-
 
 # --- scenarios ----------------------------------------------------------------
 
@@ -288,7 +44,7 @@ def capacity_scenarios():
     has(s.leave("m05", T0 + 13 * S), removed=True)
     has(s.admit("m10", T0 + 14 * S), opened=False, renewed=False, members=10, generation=1, roomsToday=1)
     assert s.admit("m11", T0 + 15 * S) == "ROOM_FULL"
-    has(s.usage(T0 + 16 * S), rooms=1)
+    has(s.usage(T0 + 16 * S), openings=1)
 
     s = Scenario("capacity-2", "A room of capacity 2 refuses the third member until one leaves.", capacity=2)
     s.admit("alice", T0), s.admit("bob", T0 + S)
@@ -320,7 +76,7 @@ def lifecycle_scenarios():
     has(s.admit("alice", T0 + 10 * S), opened=False, renewed=True, generation=1, roomsToday=1,
         leaseExpiresAt=T0 + 70 * S)
     has(s.admit("alice", T0 + 10 * S), renewed=True, roomsToday=1)  # a retry in the same millisecond
-    has(s.usage(T0 + 11 * S), rooms=1)
+    has(s.usage(T0 + 11 * S), openings=1)
     assert s.room(T0 + 12 * S)["members"] == [{"memberId": "alice", "since": T0, "expires": T0 + 70 * S}]
 
     s = Scenario("reopen-after-leave", "A room emptied by leaves is gone; the next admission opens it again.")
@@ -331,7 +87,7 @@ def lifecycle_scenarios():
     has(s.leave("bob", T0 + 5 * S), removed=True)
     assert s.room(T0 + 6 * S) == {"members": [], "generation": 1, "live": False}
     has(s.admit("bob", T0 + 7 * S), opened=True, renewed=False, generation=2, roomsToday=2)
-    has(s.usage(T0 + 8 * S), rooms=2)
+    has(s.usage(T0 + 8 * S), openings=2)
 
     s = Scenario("reopen-after-lease-expiry", "Seats expire without a leave; the next admission reopens the room.")
     s.admit("alice", T0), s.admit("bob", T0 + 20 * S)
@@ -340,7 +96,7 @@ def lifecycle_scenarios():
     assert s.room(T0 + 80 * S) == {"members": [], "generation": 1, "live": False}
     has(s.admit("alice", T0 + 90 * S), opened=True, renewed=False, generation=2, roomsToday=2, members=1)
     has(s.leave("bob", T0 + 91 * S), removed=False)  # an expired seat counts as none
-    has(s.usage(T0 + 92 * S), rooms=2)
+    has(s.usage(T0 + 92 * S), openings=2)
 
     s = Scenario("heartbeats-keep-a-seat", "Heartbeats every 15 s keep alice past reserveTtl; bob, silent, expires.")
     s.admit("alice", T0), s.admit("bob", T0)
@@ -392,14 +148,14 @@ def sync_scenarios():
     # bob (70 s old) and frank (exactly syncGrace old) removed; dave (20 s) kept; erin adopted
     assert ids(room) == ["alice", "carol", "dave", "erin"] and room["generation"] == 1, room
     assert room["members"][0]["expires"] == T0 + 115 * S and room["members"][3]["since"] == T0 + 70 * S
-    has(s.usage(T0 + 71 * S), rooms=1)
+    has(s.usage(T0 + 71 * S), openings=1)
     has(s.admit("bob", T0 + 72 * S), opened=False, generation=1, roomsToday=1, members=5)
 
     s = Scenario("sync-revives-room", "sync on a room that is not live makes it live (generation + 1) but never "
                                       "charges; the next admission joins it.")
     s.admit("alice", T0), s.leave("alice", T0 + S)
     has(s.sync(["alice", "bob"], T0 + 2 * S), live=True, generation=2)
-    has(s.usage(T0 + 3 * S), rooms=1)
+    has(s.usage(T0 + 3 * S), openings=1)
     has(s.admit("carol", T0 + 4 * S), opened=False, generation=2, roomsToday=1, members=3)
     has(s.admit("alice", T0 + 5 * S), renewed=True)
     room = s.sync(["alice", "bob", "carol"], T0 + 6 * S)  # carol's reserve lease is longer than a sync lease
@@ -410,7 +166,7 @@ def sync_scenarios():
     assert s.sync([], T0) == {"members": [], "generation": 0, "live": False}
     has(s.sync(["alice"], T0 + S), live=True, generation=1)
     has(s.admit("bob", T0 + 2 * S), opened=False, generation=1, roomsToday=0, members=2, quotaWarning=False)
-    has(s.usage(T0 + 3 * S), rooms=0)
+    has(s.usage(T0 + 3 * S), openings=0)
     assert s.sync([], T0 + 70 * S) == {"members": [], "generation": 1, "live": False}  # everyone expired
 
     s = Scenario("sync-beyond-capacity", "sync adopts every listed member even beyond capacity; admissions stay "
@@ -457,14 +213,14 @@ def sync_scenarios():
 def day_scenarios():
     s = Scenario("day-boundary-beijing", "Openings at 23:59:59.999 and 00:00:00.000 Beijing time count on two days.")
     last = at(2024, 6, 30, 23, 59, 59, 999)
-    day1 = has(s.usage(last - 10 * S), rooms=0)["day"]
+    day1 = has(s.usage(last - 10 * S), openings=0)["day"]
     has(s.admit("alice", last, group=GROUP), opened=True, roomsToday=1)
     has(s.admit("bob", last + 1, group=GROUP2), opened=True, roomsToday=1)
     has(s.admit("alice", last + 2, group=GROUP), renewed=True, roomsToday=1)  # renewal reports the new day
     has(s.admit("carol", last + 3, group=GROUP3), opened=True, roomsToday=2)
-    has(s.usage(last + 4), day=day1 + 1, rooms=2)
-    has(s.usage(last + 5, day=day1), day=day1, rooms=1)
-    has(s.usage(last + 6, day=day1 + 1), rooms=2)
+    has(s.usage(last + 4), day=day1 + 1, openings=2)
+    has(s.usage(last + 5, day=day1), day=day1, openings=1)
+    has(s.usage(last + 6, day=day1 + 1), openings=2)
 
     s = Scenario("day-offset-utc", "With dayOffsetMinutes 0 the day turns at UTC midnight, not Beijing's.",
                  dayOffsetMinutes=0)
@@ -473,8 +229,8 @@ def day_scenarios():
     has(s.admit("bob", bj_midnight, group=GROUP2), roomsToday=2)
     has(s.admit("carol", utc_midnight - 1, group=GROUP3), roomsToday=3)
     has(s.admit("dave", utc_midnight, group=GROUP4), roomsToday=1)
-    has(s.usage(utc_midnight + 1), day=utc_midnight // DAY_MS, rooms=1)
-    has(s.usage(utc_midnight + 2, day=utc_midnight // DAY_MS - 1), rooms=3)
+    has(s.usage(utc_midnight + 1), day=utc_midnight // DAY_MS, openings=1)
+    has(s.usage(utc_midnight + 2, day=utc_midnight // DAY_MS - 1), openings=3)
 
     s = Scenario("day-offset-minus-300", "With dayOffsetMinutes -300 the day turns at midnight UTC-5.",
                  dayOffsetMinutes=-300)
@@ -482,17 +238,17 @@ def day_scenarios():
     midnight = at(2024, 7, 1, tz=minus5)
     has(s.admit("alice", midnight - 1, group=GROUP), roomsToday=1)
     has(s.admit("bob", midnight, group=GROUP2), roomsToday=1)
-    today = has(s.usage(midnight + 1), rooms=1)["day"]
+    today = has(s.usage(midnight + 1), openings=1)["day"]
     assert today == (at(2024, 7, 1, tz=timezone.utc) // DAY_MS)
-    has(s.usage(midnight + 2, day=today - 1), rooms=1)
+    has(s.usage(midnight + 2, day=today - 1), openings=1)
 
     s = Scenario("day-offset-negative-day", "day() is a floor division: with offset -720 at nowMs 1000 the day is -1.",
                  dayOffsetMinutes=-720)
     has(s.admit("alice", 1000), opened=True, roomsToday=1)
-    has(s.usage(1001), day=-1, rooms=1)
+    has(s.usage(1001), day=-1, openings=1)
     has(s.admit("bob", 12 * 3600 * S, group=GROUP2), roomsToday=1)
-    has(s.usage(12 * 3600 * S + 1), day=0, rooms=1)
-    has(s.usage(12 * 3600 * S + 2, day=-1), rooms=1)
+    has(s.usage(12 * 3600 * S + 1), day=0, openings=1)
+    has(s.usage(12 * 3600 * S + 2, day=-1), openings=1)
 
 
 def quota_scenarios():
@@ -507,7 +263,7 @@ def quota_scenarios():
     has(s.admit("alice", T0 + 5 * S, group=groups[3]), roomsToday=4, quotaWarning=True)
     has(s.admit("alice", T0 + 6 * S, group=groups[4]), roomsToday=5, quotaWarning=True)
     assert s.admit("alice", T0 + 7 * S, group=groups[5]) == "DAILY_ROOM_LIMIT"
-    has(s.usage(T0 + 8 * S), rooms=5, dailyRoomLimit=5)
+    has(s.usage(T0 + 8 * S), openings=5, dailyRoomLimit=5)
 
     s = Scenario("quota-warning-default", "Without dailyRoomWarning the warning starts at floor(limit * 9 / 10) "
                                           "(4 of 5).", dailyRoomLimit=5)
@@ -531,20 +287,20 @@ def quota_scenarios():
     s.leave("alice", t + 6 * S, group="g3")
     assert s.admit("alice", t + 7 * S, group="g3") == "DAILY_ROOM_LIMIT"  # a reused groupId is a new room
     assert s.room(t + 8 * S, group="g3") == {"members": [], "generation": 1, "live": False}
-    has(s.usage(t + 9 * S), rooms=3)
+    has(s.usage(t + 9 * S), openings=3)
     next_day = at(2024, 7, 1)
     has(s.admit("alice", next_day, group="g4"), opened=True, roomsToday=1, generation=1)
     has(s.admit("alice", next_day + S, group="g3"), opened=True, roomsToday=2, generation=2)
     has(s.admit("carol", next_day + 2 * S, group="g2"), opened=False, roomsToday=2)
-    day2 = has(s.usage(next_day + 3 * S), rooms=2)["day"]
-    has(s.usage(next_day + 4 * S, day=day2 - 1), rooms=3)
+    day2 = has(s.usage(next_day + 3 * S), openings=2)["day"]
+    has(s.usage(next_day + 4 * S, day=day2 - 1), openings=3)
 
     s = Scenario("room-full-before-daily-limit", "A full room refuses with ROOM_FULL even when the quota is used up.",
                  capacity=2, dailyRoomLimit=1)
     s.admit("alice", T0), s.admit("bob", T0 + S)
     assert s.admit("carol", T0 + 2 * S) == "ROOM_FULL"
     assert s.admit("carol", T0 + 3 * S, group=GROUP2) == "DAILY_ROOM_LIMIT"
-    has(s.usage(T0 + 4 * S), rooms=1)
+    has(s.usage(T0 + 4 * S), openings=1)
 
     s = Scenario("two-apps-interleaved", "Quota is counted per appId; rooms are per (appId, groupId).",
                  dailyRoomLimit=2)
@@ -561,9 +317,9 @@ def quota_scenarios():
     has(s.room(T0 + 10 * S, app=APP, group=GROUP), live=False, generation=1)
     assert s.admit("alice", T0 + 11 * S, app=APP, group=GROUP) == "DAILY_ROOM_LIMIT"
     has(s.admit("frank", T0 + 12 * S, app=APP2, group=GROUP), opened=False, members=2, roomsToday=2)
-    has(s.usage(T0 + 13 * S, app=APP), rooms=2)
-    has(s.usage(T0 + 14 * S, app=APP2), rooms=2)
-    has(s.usage(T0 + 15 * S, app="wx-never-used"), rooms=0)
+    has(s.usage(T0 + 13 * S, app=APP), openings=2)
+    has(s.usage(T0 + 14 * S, app=APP2), openings=2)
+    has(s.usage(T0 + 15 * S, app="wx-never-used"), openings=0)
 
 
 def rules_scenarios():
@@ -661,7 +417,7 @@ def input_scenarios():
     assert s.issue("bad id", t + 7, key=BAD_KEY, app="") == "INVALID_APP_ID"
     assert s.issue("bad id", t + 8, key=BAD_KEY, group="") == "INVALID_GROUP_ID"
     assert s.room(t + 9) == {"members": [], "generation": 0, "live": False}
-    has(s.usage(t + 11), rooms=0)
+    has(s.usage(t + 11), openings=0)
     has(s.issue("alice", t + 12)["admission"], opened=True, generation=1, roomsToday=1)
     assert s.issue("bob", t + 13, room_type="audio") == "INVALID_ROOM_TYPE"  # not ROOM_FULL
     assert s.issue("bob", t + 14) == "ROOM_FULL"
@@ -674,7 +430,8 @@ def input_scenarios():
 def build():
     Scenario.all = []
     for make in (capacity_scenarios, lifecycle_scenarios, sync_scenarios, day_scenarios, quota_scenarios,
-                 rules_scenarios, input_scenarios):
+                 rules_scenarios, input_scenarios, rooms_scenarios_counters.counter_scenarios,
+                 rooms_scenarios_counters.member_limit_scenarios, rooms_scenarios_counters.listing_scenarios):
         make()
     names = [sc["name"] for sc in Scenario.all]
     assert len(names) == len(set(names)), "duplicate scenario names"
