@@ -35,7 +35,7 @@ pub fn app_key(prefix: &str, app: &str, what: &str) -> String {
 
 /// The bytes of a hex string (the index's groupIds), `None` when it is not one.
 pub fn unhex(h: &str) -> Option<String> {
-    if h.len() % 2 != 0 {
+    if !h.len().is_multiple_of(2) {
         return None;
     }
     let bytes: Option<Vec<u8>> = (0..h.len())
