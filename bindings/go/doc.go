@@ -30,7 +30,9 @@
 //     rules (seats per room, rooms per day) before a ticket is handed out:
 //     [Ledger.AdmitAndIssue] on join, [Ledger.Heartbeat], [Ledger.Sync],
 //     [Ledger.Leave], with named refusals ([ErrRefusal]) instead of
-//     WeChat's late failures.
+//     WeChat's late failures, a cap on the rooms one member may open a day
+//     ([WithMemberDailyOpenings]), and for operators the day's counters
+//     ([Ledger.Usage]) and the live rooms ([Ledger.Rooms]).
 //
 // # Errors
 //
@@ -41,7 +43,7 @@
 //
 //	errors.Is(err, voipsign.ErrInvalidTimestamp) // one code
 //	errors.Is(err, voipsign.ErrInput)            // a bad argument (every INVALID_* code; a closed Ledger)
-//	errors.Is(err, voipsign.ErrRefusal)          // the ledger's rules (a full room, the day's limit): not ErrInput
+//	errors.Is(err, voipsign.ErrRefusal)          // the ledger's rules (a full room, the day's limits): not ErrInput
 //	errors.Is(err, voipsign.ErrOutage)           // the ledger's store cannot be reached
 //	errors.Is(err, voipsign.ErrInternal)         // a bug, or the machine's random number generator failed
 //

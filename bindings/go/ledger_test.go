@@ -2,8 +2,10 @@ package voipsign
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -26,19 +28,30 @@ func newLedger(t *testing.T, opts ...Option) *Ledger {
 // Goroutines, each with its own member, admit, heartbeat, leave and read a few
 // small rooms at once. Each goroutine knows whether its member is seated (no
 // one else removes its seat; leases outlast the test), so every answer is
-// checked against that; no room ever holds more than its capacity; and the
-// openings the goroutines saw are the openings the quota counted.
+// checked against that; no room ever holds more than its capacity; and the day
+// counters are the sum of what the goroutines were told (openings, seats,
+// renewals, each refusal, leaves; the live seats at the end). Members open more
+// rooms than memberDailyOpenings (10) allows: past it, their openings are
+// refused with ErrMemberDailyLimit, never their joins.
 func TestLedgerConcurrentRooms(t *testing.T) {
 	const capacity, rooms, workers, ops = 3, 3, 8, 3000
-	l := newLedger(t, WithCapacity(capacity))
+	l := newLedger(t, WithCapacity(capacity), WithMemberDailyOpenings(10))
 	var wg sync.WaitGroup
-	opened := make([]int, workers)
+	told := make([]Usage, workers) // what goroutine w was told, as counters
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			c := &told[w]
 			member := fmt.Sprintf("member-%d", w)
 			seated := make([]bool, rooms)
+			defer func() {
+				for _, s := range seated {
+					if s {
+						c.PeakSeats++ // its live seats at the end
+					}
+				}
+			}()
 			rnd := uint32(w*7919 + 1)
 			for i := 0; i < ops; i++ {
 				rnd = rnd*1664525 + 1013904223
@@ -49,15 +62,23 @@ func TestLedgerConcurrentRooms(t *testing.T) {
 					a, err := l.Admit(bg, ledgerApp, group, member)
 					switch {
 					case errors.Is(err, ErrRoomFull) && !seated[r]:
+						c.RefusedRoomFull++
+					case errors.Is(err, ErrMemberDailyLimit) && !seated[r]:
+						c.RefusedMemberLimit++
 					case err != nil:
 						t.Errorf("%s Admit(%s): %v (seated %v)", member, group, err, seated[r])
 						return
-					case a.Renewed != seated[r] || a.Members > capacity || a.Members < 1:
+					case a.Renewed != seated[r] || a.Members > capacity || a.Members < 1 || a.Opened && a.Members != 1:
 						t.Errorf("%s Admit(%s) = %+v (seated %v)", member, group, a, seated[r])
 						return
 					default:
 						if a.Opened {
-							opened[w]++
+							c.Openings++
+						}
+						if a.Renewed {
+							c.Renewals++
+						} else {
+							c.Admissions++
 						}
 						seated[r] = true
 					}
@@ -67,11 +88,17 @@ func TestLedgerConcurrentRooms(t *testing.T) {
 						t.Errorf("%s Heartbeat(%s): %v (seated %v)", member, group, err, seated[r])
 						return
 					}
+					if err != nil {
+						c.HeartbeatsRefused++
+					}
 				case 3:
 					removed, err := l.Leave(bg, ledgerApp, group, member)
 					if err != nil || removed != seated[r] {
 						t.Errorf("%s Leave(%s) = %v, %v (seated %v)", member, group, removed, err, seated[r])
 						return
+					}
+					if removed {
+						c.Leaves++
 					}
 					seated[r] = false
 				case 4:
@@ -85,20 +112,41 @@ func TestLedgerConcurrentRooms(t *testing.T) {
 		}(w)
 	}
 	wg.Wait()
-	total := 0
-	for _, n := range opened {
-		total += n
+	var sum Usage
+	for _, c := range told {
+		sum.Openings += c.Openings
+		sum.Admissions += c.Admissions
+		sum.Renewals += c.Renewals
+		sum.RefusedRoomFull += c.RefusedRoomFull
+		sum.RefusedMemberLimit += c.RefusedMemberLimit
+		sum.HeartbeatsRefused += c.HeartbeatsRefused
+		sum.Leaves += c.Leaves
+		sum.PeakSeats += c.PeakSeats // the live seats at the end
 	}
 	u, err := l.Usage(bg, ledgerApp)
-	if err != nil || u.Rooms != total || total == 0 {
-		t.Errorf("Usage = %+v, %v; the goroutines saw %d openings", u, err, total)
+	if err != nil || u.LiveSeats == nil || u.LiveRooms == nil {
+		t.Fatalf("Usage = %+v, %v", u, err)
+	}
+	got := Usage{Openings: u.Openings, Admissions: u.Admissions, Renewals: u.Renewals, RefusedRoomFull: u.RefusedRoomFull,
+		RefusedMemberLimit: u.RefusedMemberLimit, HeartbeatsRefused: u.HeartbeatsRefused, Leaves: u.Leaves, PeakSeats: *u.LiveSeats}
+	if got != sum || sum.Openings == 0 || sum.RefusedRoomFull == 0 {
+		t.Errorf("Usage = %+v\nthe goroutines were told %+v (PeakSeats: the live seats)", got, sum)
+	}
+	t.Logf("%d openings, %d refused by the member limit, %d as full", u.Openings, u.RefusedMemberLimit, u.RefusedRoomFull)
+	if u.PeakSeats < *u.LiveSeats || u.PeakSeats > capacity*rooms || u.Expired != 0 || u.AdoptedBySync != 0 {
+		t.Errorf("Usage = %+v", u)
+	}
+	if live := u.Admissions - u.Leaves; live != *u.LiveSeats || *u.LiveRooms > rooms {
+		t.Errorf("admissions - leaves = %d, live seats %d (%d rooms)", live, *u.LiveSeats, *u.LiveRooms)
 	}
 }
 
 // Close while goroutines are calling: each call either completes or returns
 // ErrLedgerClosed, never touches a freed ledger (run under -race too).
 func TestLedgerCloseWhileInUse(t *testing.T) {
-	l, err := NewMemoryLedger()
+	// No member limit: each round reopens the room for the same member, as many
+	// rounds as fit before Close (past the default 100 openings a day).
+	l, err := NewMemoryLedger(WithMemberDailyOpenings(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +207,8 @@ func TestLedgerClosedWhileIdle(t *testing.T) {
 	_, err5 := l.Sync(bg, ledgerApp, "room", nil)
 	_, err6 := l.RoomAt(bg, ledgerApp, "room", now)
 	_, err7 := l.UsageOfDay(bg, ledgerApp, 1)
-	for i, err := range []error{err1, err2, err3, err4, err5, err6, err7} {
+	_, err8 := l.Rooms(bg, ledgerApp, 100, nil)
+	for i, err := range []error{err1, err2, err3, err4, err5, err6, err7, err8} {
 		if err != ErrLedgerClosed || !errors.Is(err, ErrInput) || errors.Is(err, ErrRefusal) {
 			t.Errorf("call %d after Close: %v", i+1, err)
 		}
@@ -354,7 +403,137 @@ func TestLedgerSyncLargeRoom(t *testing.T) {
 			t.Errorf("seat %d = %+v", i, s)
 		}
 	}
-	if u, _ := l.UsageAt(bg, ledgerApp, now); u.Rooms != 0 {
+	if u, _ := l.UsageAt(bg, ledgerApp, now); u.Openings != 0 {
 		t.Errorf("sync charged the quota: %+v", u)
+	}
+}
+
+// Rooms: pages in groupId byte order chained through Next (nil after the
+// last), a page's fields, and what the binding itself must get right: nil after
+// is "from the first", a non-nil "" is a groupId (refused naming after), and a
+// limit beyond uint32_t is refused as INVALID_LIMIT with the caller's number.
+func TestLedgerRooms(t *testing.T) {
+	l := newLedger(t)
+	at := time.UnixMilli(1717214400000)
+	page, err := l.RoomsAt(bg, ledgerApp, 100, nil, at)
+	if err != nil || page.Rooms == nil || len(page.Rooms) != 0 || page.Next != nil {
+		t.Fatalf("no rooms: %+v, %v", page, err)
+	}
+	if data, _ := json.Marshal(page); string(data) != `{"rooms":[],"next":null}` {
+		t.Errorf("no rooms as JSON: %s", data)
+	}
+	for i, g := range []string{"room-b", "room-a", "room-c", "room-a"} {
+		if _, err := l.AdmitAt(bg, ledgerApp, g, fmt.Sprintf("m%d", i), at.Add(time.Duration(i)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []RoomSummary
+	var after *string
+	for pages := 0; ; pages++ {
+		page, err := l.RoomsAt(bg, ledgerApp, 2, after, at.Add(time.Minute/2))
+		if err != nil || pages > 2 {
+			t.Fatalf("page %d: %+v, %v", pages, page, err)
+		}
+		got = append(got, page.Rooms...)
+		if page.Next == nil {
+			break
+		}
+		if *page.Next != page.Rooms[len(page.Rooms)-1].GroupID {
+			t.Errorf("next %q after %+v", *page.Next, page.Rooms)
+		}
+		after = page.Next
+	}
+	want := []RoomSummary{
+		{GroupID: "room-a", Seats: 2, Capacity: 10, Generation: 1, OpenedAt: UnixMilli(at.Add(time.Second).UnixMilli())},
+		{GroupID: "room-b", Seats: 1, Capacity: 10, Generation: 1, OpenedAt: UnixMilli(at.UnixMilli())},
+		{GroupID: "room-c", Seats: 1, Capacity: 10, Generation: 1, OpenedAt: UnixMilli(at.Add(2 * time.Second).UnixMilli())},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("pages of 2: %+v, want %+v", got, want)
+	}
+	if page, err := l.Rooms(bg, ledgerApp, 1000, nil); err != nil || len(page.Rooms) != 0 {
+		// the store's clock: every reservation of 2024 has expired
+		t.Errorf("Rooms now: %+v, %v", page, err)
+	}
+
+	empty := ""
+	_, err = l.RoomsAt(bg, ledgerApp, 100, &empty, at)
+	checkCode(t, `Rooms(after "")`, err, "INVALID_GROUP_ID", "")
+	if err != nil && !strings.Contains(err.Error(), "after") {
+		t.Errorf("the message does not name after: %v", err)
+	}
+	for _, limit := range []int{0, -1, 1001, 1 << 32, 1<<32 + 5, -1 << 40} {
+		_, err := l.RoomsAt(bg, ledgerApp, limit, nil, at)
+		checkCode(t, fmt.Sprintf("Rooms(limit %d)", limit), err, "INVALID_LIMIT", "")
+		if err != nil && !strings.Contains(err.Error(), fmt.Sprintf("limit is %d;", limit)) {
+			t.Errorf("limit %d: the message does not give it: %v", limit, err)
+		}
+	}
+	// The order of the checks: appId, limit, after.
+	_, err = l.RoomsAt(bg, "", 0, &empty, at)
+	checkCode(t, "Rooms(no appId, limit 0)", err, "INVALID_APP_ID", "")
+	_, err = l.RoomsAt(bg, ledgerApp, -1<<40, &empty, at)
+	checkCode(t, "Rooms(limit -2^40, after \"\")", err, "INVALID_LIMIT", "")
+	after = new(string)
+	*after = "bad groupId \x00"
+	_, err = l.RoomsAt(bg, ledgerApp, 1, after, at)
+	checkCode(t, "Rooms(after with NUL)", err, "INVALID_GROUP_ID", "")
+}
+
+// Usage: every counter, and the live counts only for the call's own day (nil
+// for yesterday). memberDailyOpenings refuses a member's next opening with
+// ErrMemberDailyLimit (a refusal, not an input error); joining a live room passes.
+func TestLedgerUsageAndMemberLimit(t *testing.T) {
+	l := newLedger(t, WithMemberDailyOpenings(1), WithCapacity(2))
+	at := time.UnixMilli(1717214400000)
+	step := func(i int) time.Time { return at.Add(time.Duration(i) * time.Second) }
+	if _, err := l.AdmitAt(bg, ledgerApp, "r1", "alice", step(0)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := l.AdmitAt(bg, ledgerApp, "r2", "alice", step(1))
+	checkCode(t, "alice's second opening", err, "MEMBER_DAILY_LIMIT", "")
+	if !errors.Is(err, ErrRefusal) || errors.Is(err, ErrInput) {
+		t.Errorf("MEMBER_DAILY_LIMIT's kind: %v", err)
+	}
+	if a, err := l.AdmitAt(bg, ledgerApp, "r2", "bob", step(2)); err != nil || !a.Opened {
+		t.Fatalf("bob opens r2: %+v, %v", a, err)
+	}
+	if a, err := l.AdmitAt(bg, ledgerApp, "r2", "alice", step(3)); err != nil || a.Opened || a.Members != 2 {
+		t.Errorf("alice joins the live r2: %+v, %v", a, err)
+	}
+	if _, err := l.AdmitAt(bg, ledgerApp, "r2", "carol", step(4)); !errors.Is(err, ErrRoomFull) {
+		t.Errorf("carol: %v", err)
+	}
+	if _, err := l.AdmitAt(bg, ledgerApp, "r2", "bob", step(5)); err != nil {
+		t.Error(err)
+	}
+	if _, err := l.HeartbeatAt(bg, ledgerApp, "r3", "dave", step(6)); !errors.Is(err, ErrNotAdmitted) {
+		t.Errorf("dave: %v", err)
+	}
+	if _, err := l.LeaveAt(bg, ledgerApp, "r1", "alice", step(7)); err != nil {
+		t.Error(err)
+	}
+	if _, err := l.SyncAt(bg, ledgerApp, "r4", []string{"erin"}, step(8)); err != nil {
+		t.Error(err)
+	}
+	u, err := l.UsageAt(bg, ledgerApp, step(9))
+	two, three := 2, 3
+	want := Usage{Day: u.Day, Openings: 2, Admissions: 3, Renewals: 1, RefusedRoomFull: 1, RefusedMemberLimit: 1,
+		HeartbeatsRefused: 1, Leaves: 1, AdoptedBySync: 1, PeakSeats: 3, LiveRooms: &two, LiveSeats: &three,
+		DailyRoomLimit: 100000}
+	if err != nil || !reflect.DeepEqual(u, want) {
+		t.Errorf("UsageAt = %+v, %v\nwant %+v", u, err, want)
+	}
+	y, err := l.UsageOfDayAt(bg, ledgerApp, u.Day-1, step(9))
+	if err != nil || y.LiveRooms != nil || y.LiveSeats != nil || y.Openings != 0 || y.Day != u.Day-1 {
+		t.Errorf("yesterday = %+v, %v", y, err)
+	}
+	if data, _ := json.Marshal(y); !strings.Contains(string(data), `"liveRooms":null,"liveSeats":null`) {
+		t.Errorf("yesterday as JSON: %s", data)
+	}
+	// The next day (UTC+8) resets the member's openings.
+	tomorrow := at.Add(24 * time.Hour)
+	if a, err := l.AdmitAt(bg, ledgerApp, "r5", "alice", tomorrow); err != nil || !a.Opened {
+		t.Errorf("alice the next day: %+v, %v", a, err)
 	}
 }

@@ -130,6 +130,8 @@ func TestRedisKilledServerThenRestarted(t *testing.T) {
 		check("Room", d, err, "LEDGER_UNAVAILABLE")
 		d = timed(func() { _, err = allow.Usage(bg, ledgerApp) })
 		check("Usage", d, err, "LEDGER_UNAVAILABLE")
+		d = timed(func() { _, err = allow.Rooms(bg, ledgerApp, 100, nil) })
+		check("Rooms", d, err, "LEDGER_UNAVAILABLE")
 	}
 	if worst >= 2*timeout {
 		t.Errorf("killed: the slowest call took %v (timeout %v)", worst, timeout)
@@ -220,7 +222,9 @@ func TestRedisLedgerSharedByGoroutines(t *testing.T) {
 // SIGCHLD when a child process ends, SIGPROF while CPU profiling.
 func TestRedisSignalsDoNotInterruptCalls(t *testing.T) {
 	url := redisURL(t, "VOIPSIGN_REDIS_URL")
-	l := newRedis(t, url, WithOnUnavailable(OnUnavailableRefuse), WithKeyPrefix(uniquePrefix("eintr")))
+	// memberDailyOpenings 0 (no limit): each of the 2000 pairs opens the room anew
+	// for the same member, far past the default 100 a day.
+	l := newRedis(t, url, WithOnUnavailable(OnUnavailableRefuse), WithMemberDailyOpenings(0), WithKeyPrefix(uniquePrefix("eintr")))
 	stop := make(chan struct{})
 	done := make(chan struct{})
 	go func() { // SIGCHLD, which Go handles, to the whole process, all the time

@@ -180,6 +180,7 @@ func TestRedisPasswordsNeverShow(t *testing.T) {
 		_, calls["Sync"] = allow.Sync(bg, ledgerApp, "g", []string{"m1"})
 		_, calls["Room"] = allow.Room(bg, ledgerApp, "g")
 		_, calls["Usage"] = allow.Usage(bg, ledgerApp)
+		_, calls["Rooms"] = allow.Rooms(bg, ledgerApp, 100, nil)
 		for op, err := range calls {
 			checkCode(t, bad.what+": "+op, err, "LEDGER_UNAVAILABLE", "")
 			shown(bad.what+": "+op, err)

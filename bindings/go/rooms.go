@@ -7,7 +7,10 @@ import "C"
 
 import (
 	"context"
+	"math"
 	"runtime"
+	"strconv"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -15,8 +18,11 @@ import (
 // Admit seats memberID (the user's openid) in the room (appID, groupID),
 // opening the room when it is not live (charged to today's quota). A member
 // who already holds a seat is Renewed, never refused or charged. Errors:
-// refusals (ErrRefusal: a full room, the day's limit), ErrOutage (the store
-// cannot be reached and WithOnUnavailable refuses), and input errors (ErrInput).
+// refusals (ErrRefusal: ErrRoomFull, ErrDailyRoomLimit, and ErrMemberDailyLimit
+// when the admission would open a room and memberID already opened
+// WithMemberDailyOpenings rooms today; joining a live room is never refused by
+// it), ErrOutage (the store cannot be reached and WithOnUnavailable refuses),
+// and input errors (ErrInput).
 func (l *Ledger) Admit(ctx context.Context, appID, groupID, memberID string) (Admission, error) {
 	return l.admit(ctx, appID, groupID, memberID, unset)
 }
@@ -223,24 +229,28 @@ func roomLocked(h *C.voipsign_ledger, a *C.char, al C.size_t, g *C.char, gl C.si
 	return roomOf(out, "voipsign_ledger_room")
 }
 
-// Usage returns today's openings of appID and the limit.
+// Usage returns today's day counters of appID (docs/ROOMS.md, "Day counters":
+// openings and the limit, admissions, refusals by reason, leaves, expiries, the
+// peak) and the live rooms and seats now. Every seat of the appID that has
+// ended is counted first.
 func (l *Ledger) Usage(ctx context.Context, appID string) (Usage, error) {
 	return l.usage(ctx, appID, unset, unset)
 }
 
-// UsageAt returns the openings of appID on the day of now.
+// UsageAt returns the counters of appID on the day of now (LiveRooms and
+// LiveSeats at now).
 func (l *Ledger) UsageAt(ctx context.Context, appID string, now time.Time) (Usage, error) {
 	return l.usage(ctx, appID, unset, msAt(now))
 }
 
-// UsageOfDay returns the openings of appID on day (days since 1970-01-01 in the
-// day offset: Usage.Day-1 is yesterday). The memory store forgets days before
-// yesterday.
+// UsageOfDay returns the counters of appID on day (days since 1970-01-01 in the
+// day offset: Usage.Day-1 is yesterday). LiveRooms and LiveSeats are nil unless
+// day is today. The memory store forgets days before yesterday.
 func (l *Ledger) UsageOfDay(ctx context.Context, appID string, day int64) (Usage, error) {
 	return l.usage(ctx, appID, C.int64_t(day), unset)
 }
 
-// UsageOfDayAt is UsageOfDay at the time now ("yesterday" is the day before
+// UsageOfDayAt is UsageOfDay at the time now ("today" and "yesterday" are
 // now's).
 func (l *Ledger) UsageOfDayAt(ctx context.Context, appID string, day int64, now time.Time) (Usage, error) {
 	return l.usage(ctx, appID, C.int64_t(day), msAt(now))
@@ -258,7 +268,115 @@ func (l *Ledger) usage(ctx context.Context, appID string, day, now C.int64_t) (U
 	if st := C.voipsign_ledger_usage(h, a, al, day, now, &out, &e); st != C.VOIPSIGN_OK {
 		return Usage{}, newError(st, st, &e)
 	}
-	return Usage{Day: int64(out.day), Rooms: int(out.rooms), DailyRoomLimit: int(out.daily_room_limit)}, nil
+	return usageOf(&out), nil
+}
+
+func usageOf(c *C.voipsign_usage) Usage {
+	return Usage{
+		Day:                int64(c.day),
+		Openings:           int(c.openings),
+		Admissions:         int(c.admissions),
+		Renewals:           int(c.renewals),
+		RefusedRoomFull:    int(c.refused_room_full),
+		RefusedDailyLimit:  int(c.refused_daily_limit),
+		RefusedMemberLimit: int(c.refused_member_limit),
+		HeartbeatsRefused:  int(c.heartbeats_refused),
+		Leaves:             int(c.leaves),
+		AdoptedBySync:      int(c.adopted_by_sync),
+		RemovedBySync:      int(c.removed_by_sync),
+		Expired:            int(c.expired),
+		PeakSeats:          int(c.peak_seats),
+		LiveRooms:          liveCount(c.live_rooms),
+		LiveSeats:          liveCount(c.live_seats),
+		DailyRoomLimit:     int(c.daily_room_limit),
+	}
+}
+
+// liveCount is a live count of voipsign_usage: -1 (not the call's own day) is nil.
+func liveCount(n C.int64_t) *int {
+	if n < 0 {
+		return nil
+	}
+	v := int(n)
+	return &v
+}
+
+// maxPage is the largest page of Rooms (INVALID_LIMIT above it); the package
+// uses it only to size the buffer of voipsign_ledger_rooms, never to refuse.
+const maxPage = 1000
+
+// Rooms returns one page of appID's live rooms in groupId byte order: at most
+// limit rooms (1–1000, else ErrInvalidLimit; 100 is the default of the
+// languages with optional arguments), starting after the groupId *after (nil:
+// from the first room). RoomPage.Next is the after of the next page, nil on the
+// last page, so a loop passes it straight back:
+//
+//	var after *string
+//	for {
+//		page, err := ledger.Rooms(ctx, appID, 100, after)
+//		if err != nil {
+//			return err
+//		}
+//		for _, r := range page.Rooms { /* r.GroupID, r.Seats, r.OpenedAt */ }
+//		if page.Next == nil {
+//			break
+//		}
+//		after = page.Next
+//	}
+//
+// A pointer, not "" for "from the start": "" is a groupId the library refuses
+// (ErrInvalidGroupID naming after, as in every language), and nil is what Next
+// is on the last page. Errors are checked in the order appID, limit, after. A
+// page reflects the rooms at the time of the call: rooms opened or closed
+// between two pages may be missed or seen once more.
+func (l *Ledger) Rooms(ctx context.Context, appID string, limit int, after *string) (RoomPage, error) {
+	return l.rooms(ctx, appID, limit, after, unset)
+}
+
+// RoomsAt is Rooms at the time now (rooms whose last seat expired by then are
+// not listed).
+func (l *Ledger) RoomsAt(ctx context.Context, appID string, limit int, after *string, now time.Time) (RoomPage, error) {
+	return l.rooms(ctx, appID, limit, after, msAt(now))
+}
+
+func (l *Ledger) rooms(ctx context.Context, appID string, limit int, after *string, now C.int64_t) (RoomPage, error) {
+	h, err := l.acquire(ctx)
+	if err != nil {
+		return RoomPage{}, err
+	}
+	defer l.mu.RUnlock()
+	a, al := cstr(appID)
+	var g *C.char
+	var gl C.size_t
+	if after != nil {
+		g, gl = cgiven(*after) // "" is the value "", refused; only nil is "none"
+	}
+	// A limit that does not fit the C ABI's uint32_t goes as 0, which the library
+	// refuses (after the appId) as it refuses every limit outside 1–1000; the
+	// message then gives the caller's number.
+	lim := C.uint32_t(0)
+	if limit >= 0 && uint64(limit) <= math.MaxUint32 {
+		lim = C.uint32_t(limit)
+	}
+	size := C.voipsign_room_page_json_bound(0) // an invalid limit: refused before anything is written
+	if limit >= 1 && limit <= maxPage {
+		size = C.voipsign_room_page_json_bound(lim)
+	}
+	out, err := textCall(int(size), func(o *C.char, cap C.size_t, outLen *C.size_t, e *C.voipsign_error) uint32 {
+		return C.voipsign_ledger_rooms(h, a, al, lim, g, gl, now, o, cap, outLen, e)
+	})
+	runtime.KeepAlive(after)
+	if err != nil {
+		if e, ok := err.(*Error); ok && e.Code == CodeInvalidLimit && C.int64_t(lim) != C.int64_t(limit) {
+			e.Message = strings.Replace(e.Message, "limit is 0", "limit is "+strconv.Itoa(limit), 1)
+		}
+		return RoomPage{}, err
+	}
+	p := RoomPage{Rooms: []RoomSummary{}}
+	if err := decodeJSON(out, &p, "voipsign_ledger_rooms"); err != nil {
+		return RoomPage{}, err
+	}
+	return p, nil
 }
 
 func admissionOf(c *C.voipsign_admission) Admission {

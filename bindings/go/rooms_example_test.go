@@ -64,7 +64,7 @@ func ExampleLedger() {
 	join("carol")
 
 	usage, _ := ledger.Usage(ctx, appID)
-	fmt.Println("rooms opened today:", usage.Rooms, "of", usage.DailyRoomLimit)
+	fmt.Println("rooms opened today:", usage.Openings, "of", usage.DailyRoomLimit, "refused as full:", usage.RefusedRoomFull)
 	// Output:
 	// alice joins; opened: true members: 1 ticket for 1559129713_672975982
 	// bob joins; opened: false members: 2 ticket for 1559129713_672975982
@@ -73,7 +73,66 @@ func ExampleLedger() {
 	// in the room: 2 true <nil>
 	// alice left: true true
 	// carol joins; opened: false members: 2 ticket for 1559129713_672975982
-	// rooms opened today: 1 of 100000
+	// rooms opened today: 1 of 100000 refused as full: 1
+}
+
+// An operator's view: every live room of the app, page by page (Next is the
+// after of the next page, nil on the last one), and the day's counters with the
+// live totals. WithMemberDailyOpenings caps the rooms one account may open a
+// day, so that a script asking for random groupIds cannot burn the app's quota.
+func ExampleLedger_Rooms() {
+	const appID = "wx20afc706a711eefc"
+	ledger, err := voipsign.NewMemoryLedger(voipsign.WithMemberDailyOpenings(2))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer ledger.Close()
+	ctx := context.Background()
+	at := time.Date(2024, 7, 1, 12, 0, 0, 0, time.UTC) // the ...At variants pin the clock
+
+	for i, groupID := range []string{"match-42", "match-7", "match-100", "match-42"} {
+		member := []string{"alice", "bob", "carol", "dave"}[i]
+		if _, err := ledger.AdmitAt(ctx, appID, groupID, member, at); err != nil {
+			log.Fatal(err)
+		}
+	}
+	// A script behind one openid: its third new room of the day is refused.
+	for _, groupID := range []string{"random-1", "random-2", "random-3"} {
+		_, err := ledger.AdmitAt(ctx, appID, groupID, "mallory", at)
+		if errors.Is(err, voipsign.ErrMemberDailyLimit) {
+			fmt.Println(groupID, "refused:", errors.Is(err, voipsign.ErrRefusal))
+		}
+	}
+
+	var after *string // nil: from the first room
+	for {
+		page, err := ledger.RoomsAt(ctx, appID, 2, after, at)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, r := range page.Rooms {
+			fmt.Printf("%s: %d of %d seats, since %s\n", r.GroupID, r.Seats, r.Capacity, r.OpenedAt.Time().UTC().Format(time.TimeOnly))
+		}
+		if page.Next == nil {
+			break
+		}
+		after = page.Next
+	}
+
+	u, err := ledger.UsageAt(ctx, appID, at)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("openings:", u.Openings, "admissions:", u.Admissions, "refused (member limit):", u.RefusedMemberLimit,
+		"live:", *u.LiveRooms, "rooms,", *u.LiveSeats, "seats")
+	// Output:
+	// random-3 refused: true
+	// match-100: 1 of 10 seats, since 12:00:00
+	// match-42: 2 of 10 seats, since 12:00:00
+	// match-7: 1 of 10 seats, since 12:00:00
+	// random-1: 1 of 10 seats, since 12:00:00
+	// random-2: 1 of 10 seats, since 12:00:00
+	// openings: 5 admissions: 6 refused (member limit): 1 live: 5 rooms, 6 seats
 }
 
 // Options in Go: one With… function per option; an option not given is the

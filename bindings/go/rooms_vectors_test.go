@@ -31,10 +31,13 @@ type roomStep struct {
 	SessionKey string          `json:"sessionKey"`
 	RoomType   *string         `json:"roomType"` // absent: RoomTypeVoice
 	OpenIDs    []string        `json:"openIds"`
-	Day        *int64          `json:"day"` // null: the day of nowMs
+	Day        *int64          `json:"day"`   // null: the day of nowMs
+	Limit      *int            `json:"limit"` // rooms; absent: 100
+	After      *string         `json:"after"` // rooms; absent: from the first
 	NowMs      *int64          `json:"nowMs"`
 	Expect     json.RawMessage `json:"expect"`
 	Error      string          `json:"error"`
+	Usage      json.RawMessage `json:"usage"` // absent: no check; else usage(appId) after the step
 }
 
 type roomVectors struct {
@@ -81,6 +84,8 @@ func optionsOf(t *testing.T, raw map[string]json.RawMessage) []Option {
 			opts = append(opts, WithDailyRoomLimit(num(key)))
 		case "dailyRoomWarning":
 			opts = append(opts, WithDailyRoomWarning(num(key)))
+		case "memberDailyOpenings":
+			opts = append(opts, WithMemberDailyOpenings(num(key)))
 		case "reserveTtlMs":
 			opts = append(opts, WithReserveTTL(ms(key)))
 		case "leaseTtlMs":
@@ -137,7 +142,7 @@ func TestRoomVectors(t *testing.T) {
 // redis_test.go).
 func runRoomVectors(t *testing.T, newLedger func(name string, opts []Option) (*Ledger, error)) {
 	v := loadRoomVectors(t)
-	steps := 0
+	steps, usageChecks := 0, 0
 	for _, sc := range v.Scenarios {
 		t.Run(sc.Name, func(t *testing.T) {
 			l, err := newLedger(sc.Name, optionsOf(t, sc.Rules))
@@ -155,15 +160,33 @@ func runRoomVectors(t *testing.T, newLedger func(name string, opts []Option) (*L
 			for i, st := range sc.Steps {
 				runRoomStep(t, l, fmt.Sprintf("step %d (%s)", i, st.Op), st)
 				steps++
+				if len(st.Usage) != 0 {
+					usageChecks++
+				}
 			}
 		})
 	}
-	t.Logf("%d scenarios, %d steps", len(v.Scenarios), steps)
+	t.Logf("%d scenarios, %d steps, %d usage checks after a step", len(v.Scenarios), steps, usageChecks)
 }
 
 // runRoomStep runs one step and compares its result (as the file's camelCase
-// object) or its error.
+// object) or its error, then, when the step has "usage", the appId's counters
+// after it (usage of the step's day at its nowMs, the whole record).
 func runRoomStep(t *testing.T, l *Ledger, what string, st roomStep) {
+	t.Helper()
+	runRoomOp(t, l, what, st)
+	if len(st.Usage) != 0 {
+		u, err := l.UsageAt(bg, st.AppID, time.UnixMilli(*st.NowMs))
+		if err != nil {
+			t.Errorf("%s: usage after it: %v", what, err)
+			return
+		}
+		compareJSON(t, what+" usage after it", st.Usage, u)
+	}
+}
+
+// runRoomOp runs the step's operation and compares its result or its error.
+func runRoomOp(t *testing.T, l *Ledger, what string, st roomStep) {
 	t.Helper()
 	if st.NowMs == nil {
 		t.Fatalf("%s: no nowMs", what)
@@ -209,6 +232,14 @@ func runRoomStep(t *testing.T, l *Ledger, what string, st roomStep) {
 			u, err = l.UsageOfDayAt(bg, st.AppID, *st.Day, now)
 		}
 		got = u
+	case "rooms":
+		limit := 100 // the default of the languages with optional arguments
+		if st.Limit != nil {
+			limit = *st.Limit
+		}
+		var p RoomPage
+		p, err = l.RoomsAt(bg, st.AppID, limit, st.After, now)
+		got = p
 	default:
 		t.Fatalf("%s: unknown op %q", what, st.Op)
 	}

@@ -32,6 +32,8 @@ var sentinels = map[string]*Error{
 	"LEDGER_UNAVAILABLE":  ErrLedgerUnavailable,
 	"INVALID_REDIS_URL":   ErrInvalidRedisURL,
 	"LEDGER_CLOSED":       ErrLedgerClosed,
+	"MEMBER_DAILY_LIMIT":  ErrMemberDailyLimit,
+	"INVALID_LIMIT":       ErrInvalidLimit,
 }
 
 // kinds is the kind of every code (docs/CONTRACT.md, "Error kinds").
@@ -39,8 +41,8 @@ var kinds = map[string]error{
 	"INVALID_APP_ID": ErrInput, "INVALID_GROUP_ID": ErrInput, "INVALID_NONCE": ErrInput,
 	"INVALID_TIMESTAMP": ErrInput, "INVALID_SESSION_KEY": ErrInput, "INVALID_SIGNATURE": ErrInput,
 	"INVALID_ROOM_TYPE": ErrInput, "INVALID_UTF8": ErrInput, "INVALID_MEMBER_ID": ErrInput,
-	"INVALID_RULES": ErrInput, "INVALID_REDIS_URL": ErrInput, "LEDGER_CLOSED": ErrInput,
-	"ROOM_FULL": ErrRefusal, "DAILY_ROOM_LIMIT": ErrRefusal, "NOT_ADMITTED": ErrRefusal,
+	"INVALID_RULES": ErrInput, "INVALID_REDIS_URL": ErrInput, "LEDGER_CLOSED": ErrInput, "INVALID_LIMIT": ErrInput,
+	"ROOM_FULL": ErrRefusal, "DAILY_ROOM_LIMIT": ErrRefusal, "NOT_ADMITTED": ErrRefusal, "MEMBER_DAILY_LIMIT": ErrRefusal,
 	"LEDGER_UNAVAILABLE": ErrOutage,
 	"RNG_FAILURE":        ErrInternal, "INTERNAL": ErrInternal,
 }
@@ -159,12 +161,16 @@ func TestCodeNames(t *testing.T) {
 	if errors.Is(ErrLedgerClosed, ErrInvalidRules) || errors.Is(ErrRoomFull, ErrInput) || !errors.Is(ErrRoomFull, ErrRefusal) {
 		t.Error("the kind split")
 	}
+	if !errors.Is(ErrMemberDailyLimit, ErrRefusal) || errors.Is(ErrMemberDailyLimit, ErrInput) ||
+		!errors.Is(ErrInvalidLimit, ErrInput) || errors.Is(ErrInvalidLimit, ErrRefusal) {
+		t.Error("the kind split of MEMBER_DAILY_LIMIT and INVALID_LIMIT")
+	}
 	if !errors.Is(ErrInvalidAppID, ErrInput) || errors.Is(ErrInvalidAppID, ErrRefusal) || !errors.Is(ErrLedgerUnavailable, ErrOutage) {
 		t.Error("the kind split")
 	}
 	// Numbers this package does not know: the library's name and kind; the C
 	// ABI's own codes are a bug of the binding, INTERNAL.
-	for _, c := range []Code{-1, 0, 21, 1000, 1 << 40} {
+	for _, c := range []Code{-1, 0, 23, 1000, 1 << 40} {
 		if got := c.String(); got != "UNKNOWN" && c != 0 {
 			t.Errorf("Code(%d).String() = %q", int(c), got)
 		}

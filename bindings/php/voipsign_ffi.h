@@ -25,6 +25,8 @@ typedef enum voipsign_status {
   VOIPSIGN_LEDGER_UNAVAILABLE = 18,
   VOIPSIGN_INVALID_REDIS_URL = 19,
   VOIPSIGN_LEDGER_CLOSED = 20,
+  VOIPSIGN_MEMBER_DAILY_LIMIT = 21,
+  VOIPSIGN_INVALID_LIMIT = 22,
 } voipsign_status;
 
 typedef enum voipsign_kind {
@@ -52,6 +54,7 @@ typedef struct voipsign_rules {
   int64_t capacity;
   int64_t daily_room_limit;
   int64_t daily_room_warning;
+  int64_t member_daily_openings;
   int64_t reserve_ttl_ms;
   int64_t lease_ttl_ms;
   int64_t sync_grace_ms;
@@ -71,18 +74,31 @@ typedef struct voipsign_admission {
   int64_t lease_expires_at;
 } voipsign_admission;
 
-typedef struct voipsign_usage {
-  int64_t day;
-  uint64_t rooms;
-  uint64_t daily_room_limit;
-} voipsign_usage;
-
 typedef struct voipsign_redis_options {
   int64_t connect_timeout_ms;
   int64_t command_timeout_ms;
   const char *key_prefix;
   size_t key_prefix_len;
 } voipsign_redis_options;
+
+typedef struct voipsign_usage {
+  int64_t day;
+  uint64_t openings;
+  uint64_t admissions;
+  uint64_t renewals;
+  uint64_t refused_room_full;
+  uint64_t refused_daily_limit;
+  uint64_t refused_member_limit;
+  uint64_t heartbeats_refused;
+  uint64_t leaves;
+  uint64_t adopted_by_sync;
+  uint64_t removed_by_sync;
+  uint64_t expired;
+  uint64_t peak_seats;
+  int64_t live_rooms;
+  int64_t live_seats;
+  uint64_t daily_room_limit;
+} voipsign_usage;
 
 enum voipsign_status voipsign_sign(const char *app_id,
                                    size_t app_id_len,
@@ -282,14 +298,6 @@ enum voipsign_status voipsign_ledger_room(const struct voipsign_ledger *ledger,
                                           size_t *out_len,
                                           struct voipsign_error *err);
 
-enum voipsign_status voipsign_ledger_usage(const struct voipsign_ledger *ledger,
-                                           const char *app_id,
-                                           size_t app_id_len,
-                                           int64_t day,
-                                           int64_t now_ms,
-                                           struct voipsign_usage *out,
-                                           struct voipsign_error *err);
-
 enum voipsign_kind voipsign_status_kind(int32_t status);
 
 size_t voipsign_room_json_bound(size_t seats);
@@ -310,3 +318,25 @@ enum voipsign_status voipsign_ledger_new_redis(const char *url,
                                                const struct voipsign_redis_options *options,
                                                struct voipsign_ledger **out,
                                                struct voipsign_error *err);
+
+enum voipsign_status voipsign_ledger_usage(const struct voipsign_ledger *ledger,
+                                           const char *app_id,
+                                           size_t app_id_len,
+                                           int64_t day,
+                                           int64_t now_ms,
+                                           struct voipsign_usage *out,
+                                           struct voipsign_error *err);
+
+size_t voipsign_room_page_json_bound(uint32_t limit);
+
+enum voipsign_status voipsign_ledger_rooms(const struct voipsign_ledger *ledger,
+                                           const char *app_id,
+                                           size_t app_id_len,
+                                           uint32_t limit,
+                                           const char *after,
+                                           size_t after_len,
+                                           int64_t now_ms,
+                                           char *out,
+                                           size_t out_cap,
+                                           size_t *out_len,
+                                           struct voipsign_error *err);

@@ -431,7 +431,8 @@ def build():
     Scenario.all = []
     for make in (capacity_scenarios, lifecycle_scenarios, sync_scenarios, day_scenarios, quota_scenarios,
                  rules_scenarios, input_scenarios, rooms_scenarios_counters.counter_scenarios,
-                 rooms_scenarios_counters.member_limit_scenarios, rooms_scenarios_counters.listing_scenarios):
+                 rooms_scenarios_counters.member_limit_scenarios, rooms_scenarios_counters.listing_scenarios,
+                 rooms_scenarios_counters.gap_scenarios):
         make()
     names = [sc["name"] for sc in Scenario.all]
     assert len(names) == len(set(names)), "duplicate scenario names"

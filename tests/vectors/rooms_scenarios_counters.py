@@ -143,3 +143,42 @@ def listing_scenarios():
     assert len(s.rooms(T0 + 8, limit=1000)["rooms"]) == 1
     has(s.rooms(T0 + 9, after="0")["rooms"][0], groupId=GROUP)
     assert s.rooms(T0 + 10, app=APP2) == {"rooms": [], "next": None}
+
+
+def gap_scenarios():
+    s = Scenario("counters-expiry-found-next-day", "A lease that ended before midnight, first found after it, is "
+                                                   "counted on its own day; one ending at 00:00:00.000 on the new "
+                                                   "day (the day of its expires).")
+    has(s.admit("alice", LATE - 60 * S), leaseExpiresAt=LATE)  # ends 23:59:00, no step until after midnight
+    has(s.admit("carol", LATE, group=GROUP2), leaseExpiresAt=MIDNIGHT)  # the step's usage finds alice on day 1
+    has(s.admit("bob", MIDNIGHT + 10 * S, group=GROUP3), opened=True, roomsToday=1)
+    day2 = has(s.data["steps"][-1]["usage"], expired=1, liveSeats=1, peakSeats=1)["day"]  # carol, ended at midnight
+    has(s.usage(MIDNIGHT + 11 * S, day=day2 - 1), expired=1, openings=2, peakSeats=1)  # alice ended as carol came
+    has(s.usage(MIDNIGHT + 12 * S), expired=1, openings=1)
+
+    s = Scenario("counters-expiry-found-first-after-midnight", "Without any step between a seat's end and "
+                                                               "midnight, the first step of the new day counts it "
+                                                               "on the old day.", reserveTtlMs=30000)
+    s.admit("alice", LATE)  # ends 23:59:30
+    has(s.leave("alice", MIDNIGHT + S), removed=False)
+    day2 = has(s.data["steps"][-1]["usage"], expired=0, peakSeats=0, liveSeats=0)["day"]
+    has(s.usage(MIDNIGHT + 2 * S, day=day2 - 1), expired=1, admissions=1, peakSeats=1)
+
+    s = Scenario("member-limit-per-app", "A member's openings are counted per appId.", memberDailyOpenings=1)
+    has(s.admit("alice", T0), opened=True)
+    has(s.admit("alice", T0 + 1, app=APP2), opened=True)
+    assert s.admit("alice", T0 + 2, group=GROUP2) == "MEMBER_DAILY_LIMIT"
+    assert s.admit("alice", T0 + 3, group=GROUP2, app=APP2) == "MEMBER_DAILY_LIMIT"
+
+    s = Scenario("rooms-pages-of-one", "Five live rooms read one page of limit 1 at a time, following next.")
+    for i, g in enumerate(["é", "b", "B", "a", "Z"]):
+        s.admit("alice", T0 + i, group=g)
+    after, seen = None, []
+    while True:
+        p = s.rooms(T0 + S + len(seen), limit=1, after=after)
+        seen += [r["groupId"] for r in p["rooms"]]
+        if p["next"] is None:
+            break
+        after = p["next"]
+    assert seen == ["B", "Z", "a", "b", "é"], seen
+    assert s.rooms(T0 + 2 * S, after="g" * 1025) == "INVALID_GROUP_ID"

@@ -18,9 +18,11 @@ use FFI\CData;
  * extend it by leaseTtlMs, leave() frees it, and an expired seat is gone. Every
  * method takes an optional $nowMs (unix milliseconds) for tests and replays; null is
  * the store's clock. Every exception implements VoipSignException: a refusal of the
- * rules is a RefusalError (a full room, the day's limit, no seat: a \RuntimeException,
- * not an \InvalidArgumentException), an unreachable store an OutageError, a bad
- * argument an InputError; each code has its class (contract_gen.php).
+ * rules is a RefusalError (a full room, the day's limit, a member's daily openings, no
+ * seat: a \RuntimeException, not an \InvalidArgumentException), an unreachable store
+ * an OutageError, a bad argument an InputError; each code has its class
+ * (contract_gen.php). For operators, usage() gives the day's counters and rooms() the
+ * live rooms, a page at a time.
  *
  * ```php
  * $ledger = Ledger::memory(capacity: 4);                       // this process's rooms
@@ -38,6 +40,11 @@ final class Ledger
     private const UNSET = PHP_INT_MIN;
     // "4096 bytes of ticket always suffice" (include/voipsign.h).
     private const TICKET_CAP = 4096;
+    // The largest page of rooms() (INVALID_LIMIT above it), used only to size the
+    // buffer of voipsign_ledger_rooms: the library decides what it refuses.
+    private const MAX_PAGE = 1000;
+    // The C ABI's limit is a uint32_t: a PHP int beyond it goes as 0 (refused).
+    private const UINT32_MAX = 0xFFFFFFFF;
 
     private CData $handle;    // voipsign_ledger *
     private CData $err;       // voipsign_error[1]
@@ -66,7 +73,7 @@ final class Ledger
      * The rules are named arguments (Ledger::memory(capacity: 4)), a Rules value
      * object (Ledger::memory(new Rules(capacity: 4))), or an array
      * (Ledger::memory(...$rules)): capacity, dailyRoomLimit, dailyRoomWarning,
-     * reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable
+     * memberDailyOpenings, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable
      * (OnUnavailable::ALLOW / REFUSE or 'allow' / 'refuse'); see Rules for the
      * ranges and defaults. Every value goes to the library as given (null: the
      * default), which checks them all in its one order and refuses an unknown name,
@@ -181,9 +188,12 @@ final class Ledger
     /**
      * Seat $memberId (the user's openid) in the room ($appId, $groupId), opening it
      * when it is not live (charged to today's quota). A member who already holds a
-     * seat is renewed, never refused or charged (a retry never double-counts).
+     * seat is renewed, never refused or charged (a retry never double-counts). A member
+     * who already opened memberDailyOpenings rooms today is refused a new opening
+     * (MemberDailyLimit, a RefusalError); joining a live room is never refused by it.
      *
-     * @throws RefusalError|OutageError|InputError a full room or the day's limit, the store unreachable, a bad argument
+     * @throws RefusalError|OutageError|InputError a full room, the day's limit or the member's,
+     *                                             the store unreachable, a bad argument
      */
     public function admit(string $appId, string $groupId, string $memberId, ?int $nowMs = null): Admission
     {
@@ -327,11 +337,15 @@ final class Ledger
     }
 
     /**
-     * Openings of $appId on $day (days since 1970-01-01 in the rules' offset; null:
-     * the day of $nowMs) and the limit. The memory store forgets days before
+     * The day counters of $appId on $day (days since 1970-01-01 in the rules' offset;
+     * null: the day of $nowMs), docs/ROOMS.md "Day counters": openings (the quota) and
+     * the limit, admissions, renewals, refusals by reason, refused heartbeats, leaves,
+     * seats adopted and removed by sync, expired seats, the peak, and liveRooms /
+     * liveSeats (exact at the call's time for today; null for another day). Every
+     * ended seat of the appId is counted first. The memory store forgets days before
      * yesterday.
      *
-     * @throws VoipSignException for an invalid appId
+     * @throws VoipSignException for an invalid appId, or the store unreachable
      */
     public function usage(string $appId, ?int $day = null, ?int $nowMs = null): Usage
     {
@@ -343,7 +357,81 @@ final class Ledger
             $this->usageOut,
             $this->err
         ));
-        return Usage::fromStruct($this->usageOut[0]);
+        $c = $this->usageOut[0];
+        return new Usage(
+            $c->day,
+            $c->openings,
+            $c->admissions,
+            $c->renewals,
+            $c->refused_room_full,
+            $c->refused_daily_limit,
+            $c->refused_member_limit,
+            $c->heartbeats_refused,
+            $c->leaves,
+            $c->adopted_by_sync,
+            $c->removed_by_sync,
+            $c->expired,
+            $c->peak_seats,
+            $c->live_rooms < 0 ? null : $c->live_rooms, // -1: not the call's own day
+            $c->live_seats < 0 ? null : $c->live_seats,
+            $c->daily_room_limit
+        );
+    }
+
+    /**
+     * One page of $appId's live rooms in groupId byte order: at most $limit (1–1000,
+     * else InvalidLimit, an InputError) of the rooms after the groupId $after (null:
+     * from the first). RoomPage->next is the $after of the next page, null on the last:
+     *
+     * ```php
+     * $after = null;
+     * do {
+     *     $page = $ledger->rooms($appId, 100, $after);
+     *     foreach ($page->rooms as $r) { // RoomSummary: ->groupId, ->seats, ->capacity, ->generation, ->openedAt (unix ms)
+     *     }
+     * } while (($after = $page->next) !== null);
+     * ```
+     *
+     * '' is a groupId like any other (refused: InvalidGroupId naming `after`); only
+     * null means "from the first". The checks come in the library's order: appId,
+     * limit, after. A page is the rooms at the time of the call: a room opened or
+     * closed between two pages may be missed or seen again.
+     *
+     * @throws InputError|OutageError a bad appId, limit or after; the store unreachable
+     */
+    public function rooms(string $appId, int $limit = 100, ?string $after = null, ?int $nowMs = null): RoomPage
+    {
+        // A limit that does not fit the C ABI's uint32_t goes as 0, which the library
+        // refuses (after the appId) as every limit outside 1–1000; the message then
+        // gives the caller's number.
+        $native = $limit >= 0 && $limit <= self::UINT32_MAX ? $limit : 0;
+        // An invalid limit is refused before anything is written.
+        $cap = $this->ffi->voipsign_room_page_json_bound($limit >= 1 && $limit <= self::MAX_PAGE ? $limit : 0);
+        while (true) {
+            $out = $this->ffi->new("char[$cap]");
+            $status = $this->ffi->voipsign_ledger_rooms(
+                $this->handle,
+                $appId, \strlen($appId),
+                $native,
+                $after, $after === null ? 0 : \strlen($after),
+                $nowMs ?? self::UNSET,
+                $out, $cap, $this->len,
+                $this->err
+            );
+            if ($status === Native::BUFFER_TOO_SMALL && $this->len[0] + 1 > $cap) {
+                $cap = $this->len[0] + 1;
+                continue;
+            }
+            if ($status === ErrorCode::INVALID_LIMIT->number() && $native !== $limit) {
+                $e = Signer::failure($this->ffi, $this->err, $status);
+                $message = str_starts_with($e->getMessage(), 'limit is 0;')
+                    ? "limit is $limit;" . substr($e->getMessage(), \strlen('limit is 0;'))
+                    : $e->getMessage();
+                throw new InvalidLimit($message, $status, $e->getErrorName());
+            }
+            $this->check($status);
+            return RoomPage::fromArray(json_decode(FFI::string($out, $this->len[0]), true, 4, JSON_THROW_ON_ERROR));
+        }
     }
 
     /** voipsign_ledger_room with a buffer of $cap bytes, grown if the library asks. */

@@ -52,6 +52,12 @@ final class HeaderTest extends TestCase
         $functions = array_values(array_unique($c[1]));
         self::assertGreaterThanOrEqual(10, \count($functions));
         self::assertSame($functions, array_values(array_unique($php[1])));
+        // Issue 23's listing and usage: what Ledger::rooms() and usage() call.
+        foreach (['voipsign_ledger_rooms', 'voipsign_room_page_json_bound', 'voipsign_ledger_usage'] as $f) {
+            self::assertContains($f, $php[1], $f);
+        }
+        self::assertStringContainsString('int64_t live_rooms;', Library::declarations());
+        self::assertStringContainsString('int64_t member_daily_openings;', Library::declarations());
     }
 
     public function testFfiLoadsTheGeneratedHeader(): void

@@ -13,8 +13,13 @@ use VoipSign\JoinTicket;
 use VoipSign\Ledger;
 use VoipSign\RefusalError;
 use VoipSign\OnUnavailable;
+use VoipSign\InputError;
+use VoipSign\InvalidLimit;
+use VoipSign\MemberDailyLimit;
 use VoipSign\Room;
 use VoipSign\RoomFull;
+use VoipSign\RoomPage;
+use VoipSign\RoomSummary;
 use VoipSign\RoomType;
 use VoipSign\Rules;
 use VoipSign\Seat;
@@ -119,7 +124,7 @@ final class LedgerTest extends TestCase
         self::assertTrue(Signer::verify(self::APP_ID, 'room', $ticket->nonceStr, $ticket->timeStamp, self::KEY, $ticket->signature));
         [, $again] = $l->admitAndIssue(self::APP_ID, 'room', 'alice', self::KEY, RoomType::VOICE);
         self::assertSame(RoomType::VOICE, $again->roomType);
-        self::assertSame(1, $l->usage(self::APP_ID)->rooms);
+        self::assertSame(1, $l->usage(self::APP_ID)->openings);
         self::assertSame(['alice'], array_map(static fn (Seat $s) => $s->memberId, $l->room(self::APP_ID, 'room')->members));
     }
 
@@ -157,6 +162,95 @@ final class LedgerTest extends TestCase
             self::assertInstanceOf(RoomFull::class, $e);
             self::assertInstanceOf(\RuntimeException::class, $e);
         }
+    }
+
+    /**
+     * rooms(): pages in groupId byte order chained through ->next (null after the last);
+     * null $after is "from the first", '' a groupId (refused naming after); a limit
+     * beyond the C ABI's uint32_t is InvalidLimit with the caller's number.
+     */
+    public function testRooms(): void
+    {
+        $l = Ledger::memory();
+        foreach (['room-b', 'room-a', 'room-c', 'room-a'] as $i => $group) {
+            $l->admit(self::APP_ID, $group, "m$i", self::NOW + $i * 1000);
+        }
+        $got = [];
+        $after = null;
+        $pages = 0;
+        do {
+            $page = $l->rooms(self::APP_ID, 2, $after, self::NOW + 30_000);
+            self::assertLessThanOrEqual(2, \count($page->rooms));
+            $got = [...$got, ...$page->rooms];
+            $pages++;
+        } while (($after = $page->next) !== null);
+        self::assertSame(2, $pages);
+        self::assertEquals([
+            new RoomSummary('room-a', 2, 10, 1, self::NOW + 1000),
+            new RoomSummary('room-b', 1, 10, 1, self::NOW),
+            new RoomSummary('room-c', 1, 10, 1, self::NOW + 2000),
+        ], $got);
+        self::assertSame('room-b', $l->rooms(self::APP_ID, 1, 'room-a', self::NOW + 30_000)->next);
+        self::assertSame([], $l->rooms(self::APP_ID, after: 'room-c', nowMs: self::NOW + 30_000)->rooms);
+        self::assertSame([], $l->rooms(self::APP_ID, 1000)->rooms, "the store's clock: every 2024 reservation has expired");
+
+        self::assertCode('INVALID_GROUP_ID', static fn () => $l->rooms(self::APP_ID, 100, '', self::NOW), "after ''");
+        try {
+            $l->rooms(self::APP_ID, after: '', nowMs: self::NOW);
+        } catch (InputError $e) {
+            self::assertStringContainsString('after', $e->getMessage());
+        }
+        foreach ([0, -1, 1001, 1 << 32, (1 << 32) + 5, PHP_INT_MAX, PHP_INT_MIN] as $limit) {
+            try {
+                $l->rooms(self::APP_ID, $limit, null, self::NOW);
+                self::fail("limit $limit accepted");
+            } catch (InvalidLimit $e) {
+                self::assertInstanceOf(InputError::class, $e);
+                self::assertInstanceOf(\InvalidArgumentException::class, $e);
+                self::assertSame(ErrorCode::INVALID_LIMIT->number(), $e->getCode());
+                self::assertSame('INVALID_LIMIT', $e->getErrorName());
+                self::assertStringStartsWith("limit is $limit;", $e->getMessage());
+            }
+            self::assertCode('INVALID_LIMIT', static fn () => $l->rooms(self::APP_ID, $limit, null, self::NOW), "limit $limit");
+        }
+        // The order of the checks: appId, limit, after.
+        self::assertCode('INVALID_APP_ID', static fn () => $l->rooms('', 0, '', self::NOW), 'appId first');
+        self::assertCode('INVALID_LIMIT', static fn () => $l->rooms(self::APP_ID, -5, '', self::NOW), 'limit before after');
+        self::assertCode('INVALID_GROUP_ID', static fn () => $l->rooms(self::APP_ID, 1, "x\x00", self::NOW), 'after with NUL');
+        self::assertCode('INVALID_UTF8', static fn () => $l->rooms(self::APP_ID, 1, "x\xff", self::NOW), 'after not UTF-8');
+    }
+
+    /**
+     * memberDailyOpenings: a member's next opening is MemberDailyLimit (a RefusalError,
+     * not an \InvalidArgumentException), joining a live room passes, the next UTC+8 day
+     * resets it; usage() counts every decision.
+     */
+    public function testMemberDailyLimitAndTheCounters(): void
+    {
+        $l = Ledger::memory(memberDailyOpenings: 1, capacity: 2);
+        $t = static fn (int $i): int => self::NOW + $i * 1000;
+        $l->admit(self::APP_ID, 'r1', 'alice', $t(0));
+        self::assertCode('MEMBER_DAILY_LIMIT', static fn () => $l->admit(self::APP_ID, 'r2', 'alice', $t(1)), 'a second opening');
+        try {
+            $l->admitAndIssue(self::APP_ID, 'r2', 'alice', self::KEY, nowMs: $t(1));
+            self::fail('a second opening admitted');
+        } catch (\InvalidArgumentException $e) {
+            self::fail('MEMBER_DAILY_LIMIT is an InvalidArgumentException');
+        } catch (RefusalError $e) {
+            self::assertInstanceOf(MemberDailyLimit::class, $e);
+            self::assertInstanceOf(\RuntimeException::class, $e);
+        }
+        self::assertTrue($l->admit(self::APP_ID, 'r2', 'bob', $t(2))->opened);
+        $join = $l->admit(self::APP_ID, 'r2', 'alice', $t(3));
+        self::assertSame([false, 2], [$join->opened, $join->members], 'alice joins the live r2');
+        self::assertCode('ROOM_FULL', static fn () => $l->admit(self::APP_ID, 'r2', 'carol', $t(4)), 'full');
+        self::assertTrue($l->admit(self::APP_ID, 'r2', 'bob', $t(5))->renewed);
+        self::assertCode('NOT_ADMITTED', static fn () => $l->heartbeat(self::APP_ID, 'r3', 'dave', $t(6)), 'no seat');
+        self::assertTrue($l->leave(self::APP_ID, 'r1', 'alice', $t(7)));
+        $l->sync(self::APP_ID, 'r4', ['erin'], $t(8));
+        $u = $l->usage(self::APP_ID, null, $t(9));
+        self::assertEquals(new Usage($u->day, 2, 3, 1, 1, 0, 2, 1, 1, 1, 0, 0, 3, 2, 3, 100000), $u);
+        self::assertTrue($l->admit(self::APP_ID, 'r5', 'alice', self::NOW + 86_400_000)->opened, 'the next day');
     }
 
     public function testAWrongTypeIsATypeError(): void
@@ -198,7 +292,7 @@ final class LedgerTest extends TestCase
         self::assertSame(1, $room->generation);
         self::assertSame($ids, array_map(static fn (Seat $s) => $s->memberId, $room->members));
         self::assertSame(self::NOW + 45_000, $room->members[39]->expires);
-        self::assertSame(0, $l->usage(self::APP_ID, null, self::NOW)->rooms);
+        self::assertSame(0, $l->usage(self::APP_ID, null, self::NOW)->openings);
     }
 
     public function testValueObjects(): void
@@ -215,8 +309,19 @@ final class LedgerTest extends TestCase
         self::assertSame('{"members":[{"memberId":"alice","since":1717214400000,"expires":1717214460000}],"generation":1,"live":true}', json_encode($room));
         $u = $l->usage(self::APP_ID, null, self::NOW);
         self::assertInstanceOf(Usage::class, $u);
-        self::assertSame('{"day":19875,"rooms":1,"dailyRoomLimit":100000}', json_encode($u));
-        self::assertSame(0, $l->usage(self::APP_ID, $u->day - 1, self::NOW)->rooms);
+        self::assertSame(
+            '{"day":19875,"openings":1,"admissions":1,"renewals":0,"refusedRoomFull":0,"refusedDailyLimit":0,"refusedMemberLimit":0,'
+            . '"heartbeatsRefused":0,"leaves":0,"adoptedBySync":0,"removedBySync":0,"expired":0,"peakSeats":1,"liveRooms":1,"liveSeats":1,'
+            . '"dailyRoomLimit":100000}',
+            json_encode($u)
+        );
+        $yesterday = $l->usage(self::APP_ID, $u->day - 1, self::NOW);
+        self::assertSame([0, null, null], [$yesterday->openings, $yesterday->liveRooms, $yesterday->liveSeats]);
+        $page = $l->rooms(self::APP_ID, nowMs: self::NOW);
+        self::assertInstanceOf(RoomPage::class, $page);
+        self::assertContainsOnlyInstancesOf(RoomSummary::class, $page->rooms);
+        self::assertSame('{"rooms":[{"groupId":"room","seats":1,"capacity":10,"generation":1,"openedAt":1717214400000}],"next":null}', json_encode($page));
+        self::assertSame('{"rooms":[],"next":null}', json_encode(Ledger::memory()->rooms(self::APP_ID)));
         $this->expectException(\Error::class);
         $a->members = 2; // @phpstan-ignore-line readonly
     }

@@ -12,6 +12,7 @@ use VoipSign\OutageError;
 use VoipSign\RedisOptions;
 use VoipSign\Rules;
 use VoipSign\Ledger;
+use VoipSign\Usage;
 use VoipSign\VoipSignException;
 
 /**
@@ -209,6 +210,7 @@ final class RedisTest extends TestCase
                 'sync' => static fn () => $allow->sync(self::APP_ID, 'g', ['m1']),
                 'room' => static fn () => $allow->room(self::APP_ID, 'g'),
                 'usage' => static fn () => $allow->usage(self::APP_ID),
+                'rooms' => static fn () => $allow->rooms(self::APP_ID),
             ];
             foreach ($calls as $op => $call) {
                 try {
@@ -241,8 +243,9 @@ final class RedisTest extends TestCase
      * 32 processes (as 32 FPM workers, one Ledger each) admit 64 members, 2 each, into
      * one room at once, 100 rounds: this process says "go" to all, each admits its 2
      * members and answers how many it seated and opened; when all have answered,
-     * "leave". Every round: exactly 10 seated, exactly 1 opening; at the end the
-     * usage counts every opening.
+     * "leave". Every round: exactly 10 seated, exactly 1 opening; at the end every
+     * counter of usage() is the sum of what the workers were told (openings, seats,
+     * refusals as full, leaves, the peak; nothing live).
      */
     public function testRace(): void
     {
@@ -302,7 +305,15 @@ final class RedisTest extends TestCase
             }
         }
         $ledger = Ledger::redis($url, keyPrefix: $prefix);
-        self::assertSame(self::RACE_ROUNDS, $ledger->usage(self::APP_ID)->rooms, 'openings counted');
+        $u = $ledger->usage(self::APP_ID);
+        $rounds = self::RACE_ROUNDS;
+        $refused = self::RACE_PROCESSES * self::RACE_MEMBERS - 10;
+        self::assertEquals(
+            new Usage($u->day, $rounds, 10 * $rounds, 0, $refused * $rounds, 0, 0, 0, 10 * $rounds, 0, 0, 0, 10, 0, 0, 100000),
+            $u,
+            'the counters are the sum of what the workers were told'
+        );
+        self::assertSame([], $ledger->rooms(self::APP_ID)->rooms);
         self::assertFalse($ledger->room(self::APP_ID, 'race-room')->live);
         fwrite(STDERR, sprintf(
             "\n[RedisTest] race: %d processes x %d members, %d rounds: %.2f s (%.2f s with the processes' start)\n",
@@ -362,6 +373,7 @@ final class RedisTest extends TestCase
                     static fn () => $allow->sync(self::APP_ID, 'g', ['m1']),
                     static fn () => $allow->room(self::APP_ID, 'g'),
                     static fn () => $allow->usage(self::APP_ID),
+                    static fn () => $allow->rooms(self::APP_ID),
                 ] as $k => $call) {
                     $e = $timed($call);
                     self::assertInstanceOf(VoipSignException::class, $e, "call $k");

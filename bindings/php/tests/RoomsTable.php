@@ -56,15 +56,30 @@ trait RoomsTable
             $call = static fn () => self::step($ledger, $step);
             if (isset($step['error'])) {
                 self::assertRefused($step['error'], $call, $step['sessionKey'] ?? '', $what);
-                continue;
+            } else {
+                $got = $call();
+                if ($step['op'] === 'admit_and_issue') {
+                    self::checkTicket($step, $got['ticket'], $what);
+                    $got['ticket'] = array_intersect_key($got['ticket'], ['groupId' => 1, 'timeStamp' => 1, 'roomType' => 1]);
+                }
+                self::assertSame(self::sorted($step['expect']), self::sorted($got), $what);
             }
-            $got = $call();
-            if ($step['op'] === 'admit_and_issue') {
-                self::checkTicket($step, $got['ticket'], $what);
-                $got['ticket'] = array_intersect_key($got['ticket'], ['groupId' => 1, 'timeStamp' => 1, 'roomType' => 1]);
+            // The appId's counters after the step, the whole record (absent: no check).
+            if (\array_key_exists('usage', $step)) {
+                $usage = $ledger->usage($step['appId'], null, $step['nowMs']);
+                self::assertSame(self::sorted($step['usage']), self::sorted(self::json($usage)), "$what: usage after it");
             }
-            self::assertSame(self::sorted($step['expect']), self::sorted($got), $what);
         }
+    }
+
+    /**
+     * A record as the file's camelCase array.
+     *
+     * @return array<string, mixed>
+     */
+    private static function json(\JsonSerializable $v): array
+    {
+        return json_decode(json_encode($v, JSON_THROW_ON_ERROR), true, 8, JSON_THROW_ON_ERROR);
     }
 
     /**
@@ -77,7 +92,7 @@ trait RoomsTable
     private static function step(Ledger $ledger, array $s): array
     {
         $now = $s['nowMs'];
-        $json = static fn (\JsonSerializable $v): array => json_decode(json_encode($v, JSON_THROW_ON_ERROR), true, 8, JSON_THROW_ON_ERROR);
+        $json = static fn (\JsonSerializable $v): array => self::json($v);
         return match ($s['op']) {
             'admit' => $json($ledger->admit($s['appId'], $s['groupId'], $s['memberId'], $now)),
             'admit_and_issue' => (static function () use ($ledger, $s, $now, $json): array {
@@ -91,7 +106,9 @@ trait RoomsTable
             'leave' => ['removed' => $ledger->leave($s['appId'], $s['groupId'], $s['memberId'], $now)],
             'sync' => $json($ledger->sync($s['appId'], $s['groupId'], $s['openIds'], $now)),
             'room' => $json($ledger->room($s['appId'], $s['groupId'], $now)),
-            'usage' => $json($ledger->usage($s['appId'], $s['day'], $now)),
+            'usage' => $json($ledger->usage($s['appId'], $s['day'] ?? null, $now)),
+            // limit absent: rooms()'s default (100); after absent: from the first room.
+            'rooms' => $json($ledger->rooms($s['appId'], ...(\array_key_exists('limit', $s) ? [$s['limit']] : []), after: $s['after'] ?? null, nowMs: $now)),
             default => throw new \UnexpectedValueException("unknown op '{$s['op']}'"),
         };
     }

@@ -10,8 +10,10 @@ use VoipSign\ErrorKind;
 use VoipSign\InputError;
 use VoipSign\InternalError;
 use VoipSign\InvalidAppId;
+use VoipSign\InvalidLimit;
 use VoipSign\LedgerClosed;
 use VoipSign\LedgerUnavailable;
+use VoipSign\MemberDailyLimit;
 use VoipSign\Native;
 use VoipSign\OutageError;
 use VoipSign\RefusalError;
@@ -236,7 +238,7 @@ final class SignerTest extends TestCase
     public function testErrorCodesMatchTheLibrary(): void
     {
         $ffi = \FFI::cdef(Library::declarations(), (string) getenv('VOIPSIGN_LIB'));
-        self::assertCount(18, ErrorCode::cases());
+        self::assertCount(20, ErrorCode::cases());
         foreach (ErrorCode::cases() as $code) {
             self::assertSame($ffi->{'VOIPSIGN_' . $code->value}, $code->number(), $code->value);
             self::assertSame($code->value, $ffi->voipsign_status_name($code->number()), $code->value);
@@ -267,6 +269,13 @@ final class SignerTest extends TestCase
         self::assertFalse(is_subclass_of(InternalError::class, \InvalidArgumentException::class));
         self::assertSame(ErrorKind::REFUSAL, ErrorCode::ROOM_FULL->kind());
         self::assertSame(14, ErrorCode::DAILY_ROOM_LIMIT->number());
+        // A member's daily openings is a rule, not a bad argument; a bad page size is.
+        self::assertTrue(is_subclass_of(MemberDailyLimit::class, RefusalError::class));
+        self::assertFalse(is_subclass_of(MemberDailyLimit::class, \InvalidArgumentException::class));
+        self::assertTrue(is_subclass_of(InvalidLimit::class, InputError::class));
+        self::assertTrue(is_subclass_of(InvalidLimit::class, \InvalidArgumentException::class));
+        self::assertSame([21, ErrorKind::REFUSAL], [ErrorCode::MEMBER_DAILY_LIMIT->number(), ErrorCode::MEMBER_DAILY_LIMIT->kind()]);
+        self::assertSame([22, ErrorKind::INPUT], [ErrorCode::INVALID_LIMIT->number(), ErrorCode::INVALID_LIMIT->kind()]);
     }
 
     /**
