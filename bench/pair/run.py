@@ -48,6 +48,8 @@ def build_before(rev):
         toml = f.read().replace('path = "../../core"', f'path = "{tree}/core"')
     with open(os.path.join(crate, "Cargo.toml"), "w") as f:
         f.write(toml + "\n[workspace]\n")
+    # The baseline's own dependency versions (its lock file), not the newest.
+    shutil.copy(os.path.join(tree, "Cargo.lock"), os.path.join(crate, "Cargo.lock"))
     target = os.path.join(BUILD, "target")
     sh("cargo", "build", "-q", "--release", "--manifest-path", os.path.join(crate, "Cargo.toml"),
        "--target-dir", target)

@@ -26,9 +26,26 @@ const SWEEP_EVERY: u64 = 1024;
 struct Days {
     today: (i64, DayCounts),
     past: HashMap<i64, DayCounts>,
+    /// The times [start, end) of the last day computed, and that day: most
+    /// operations fall in it, and a comparison is cheaper than the division.
+    span: (i64, i64, i64),
 }
 
 impl Days {
+    /// The rules' day of `now` (see [`Limits::day`]).
+    fn day_at(&mut self, l: &Limits, now: i64) -> i64 {
+        let (start, end, day) = self.span;
+        if start <= now && now < end {
+            return day;
+        }
+        let day = l.day(now);
+        let start = day
+            .saturating_mul(86_400_000)
+            .saturating_sub(l.day_offset_ms);
+        self.span = (start, start.saturating_add(86_400_000), day);
+        day
+    }
+
     fn of(&mut self, day: i64) -> &mut DayCounts {
         if day == self.today.0 {
             return &mut self.today.1;
@@ -174,12 +191,13 @@ impl App {
         now: i64,
     ) -> (&'a mut HashMap<String, RoomState>, AppBooks<'a>, u64) {
         let live = self.ends.at(now);
+        let day = self.days.day_at(l, now);
         let b = AppBooks {
             days: &mut self.days,
             openers: &mut self.openers,
             ends: &mut self.ends,
             l,
-            day: l.day(now),
+            day,
         };
         (&mut self.rooms, b, live)
     }

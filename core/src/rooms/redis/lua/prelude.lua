@@ -69,7 +69,9 @@ local function added(member, exp)
     local old = tonumber(redis.call('ZSCORE', SEATS, e))
     if old <= now then count('expired', dayof(old)) else delta = delta - 1 end
     redis.call('ZADD', SEATS, int(exp), e)
-  elseif redis.call('ZCARD', SEATS) == 1 then
+  elseif live_before + delta == 0 and redis.call('ZCARD', SEATS) == 1 then
+    -- The first entry of a new key (an empty key is deleted, so only when no
+    -- seat was live): give it the appId's lifetime.
     redis.call('PEXPIRE', SEATS, app_ttl())
   end
   delta = delta + 1
