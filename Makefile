@@ -119,21 +119,21 @@ build/c/rooms.h: tests/vectors/rooms.json tests/c/gen_rooms.py
 	@mkdir -p build/c
 	python3 tests/c/gen_rooms.py tests/vectors/rooms.json > $@.tmp && mv $@.tmp $@
 
-build/c/test_rooms_asan: tests/c/test_rooms.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h $(LIB_BUILD)
+build/c/test_rooms_asan: tests/c/test_rooms.c tests/c/rooms_pages.h tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h $(LIB_BUILD)
 	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L -fsanitize=address,undefined -fno-sanitize-recover=all \
 	  -fno-omit-frame-pointer $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-build/c/test_rooms_plain: tests/c/test_rooms.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h $(LIB_BUILD)
+build/c/test_rooms_plain: tests/c/test_rooms.c tests/c/rooms_pages.h tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h $(LIB_BUILD)
 	$(CC) $(C_FLAGS) -D_POSIX_C_SOURCE=200809L -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
 # The room ledger on the Redis store (voipsign_ledger_new_redis) against the servers of
 # tests/redis/servers.sh: the scenarios on a server and a cluster, 4 processes x 8
 # threads racing for one room, passwords, a private server killed, restarted, paused.
-build/c/test_rooms_redis_asan: tests/c/test_rooms_redis.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h $(LIB_BUILD)
+build/c/test_rooms_redis_asan: tests/c/test_rooms_redis.c tests/c/rooms_redis_faults.h tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h $(LIB_BUILD)
 	$(CC) $(C_FLAGS) -D_DEFAULT_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=all \
 	  -fno-omit-frame-pointer $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
-build/c/test_rooms_redis_plain: tests/c/test_rooms_redis.c tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h $(LIB_BUILD)
+build/c/test_rooms_redis_plain: tests/c/test_rooms_redis.c tests/c/rooms_redis_faults.h tests/c/check.h tests/c/rooms_table.h build/c/rooms.h include/voipsign.h $(LIB_BUILD)
 	$(CC) $(C_FLAGS) -D_DEFAULT_SOURCE -O1 $< $(LIBDIR)/libvoipsign.a $(C_LIBS) -o $@
 
 test-c-redis: tools build/c/test_rooms_redis_asan ## the C suite of the Redis store under ASan + UBSan (starts the test servers)

@@ -28,6 +28,7 @@ RULES = [
     ("capacity", "capacity"),
     ("dailyRoomLimit", "daily_room_limit"),
     ("dailyRoomWarning", "daily_room_warning"),
+    ("memberDailyOpenings", "member_daily_openings"),
     ("reserveTtlMs", "reserve_ttl_ms"),
     ("leaseTtlMs", "lease_ttl_ms"),
     ("syncGraceMs", "sync_grace_ms"),
@@ -48,6 +49,7 @@ OPS = {
     "sync": (["appId", "groupId", "openIds"], []),
     "room": (["appId", "groupId"], []),
     "usage": (["appId", "day"], []),
+    "rooms": (["appId"], ["limit", "after"]),
 }
 ADMISSION = ["opened", "renewed", "members", "generation", "roomsToday", "dailyRoomLimit", "quotaWarning",
              "leaseExpiresAt", "degraded"]
@@ -58,8 +60,13 @@ EXPECT = {
     "leave": ["removed"],
     "sync": ["members", "generation", "live"],
     "room": ["members", "generation", "live"],
-    "usage": ["day", "rooms", "dailyRoomLimit"],
+    "usage": ["day", "openings", "admissions", "renewals", "refusedRoomFull", "refusedDailyLimit",
+              "refusedMemberLimit", "heartbeatsRefused", "leaves", "adoptedBySync", "removedBySync", "expired",
+              "peakSeats", "liveRooms", "liveSeats", "dailyRoomLimit"],
+    "rooms": ["rooms", "next"],
 }
+SUMMARY = ["groupId", "seats", "capacity", "generation", "openedAt"]
+NO_USAGE = "{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}"
 TICKET = ["groupId", "timeStamp", "roomType"]
 SEAT = ["memberId", "since", "expires"]
 
@@ -110,6 +117,24 @@ def room_json(where: str, room: dict) -> str:
                       separators=(",", ":"), ensure_ascii=False)
 
 
+def page_json(where: str, page: dict) -> str:
+    """The page of rooms exactly as the library writes it (compact, keys in order)."""
+    exact_keys(where, page, EXPECT["rooms"])
+    rooms = []
+    for r in page["rooms"]:
+        exact_keys(where + " room", r, SUMMARY)
+        rooms.append({k: r[k] for k in SUMMARY})
+    return json.dumps({"rooms": rooms, "next": page["next"]}, separators=(",", ":"), ensure_ascii=False)
+
+
+def usage(where: str, u: dict) -> str:
+    """A struct rusage: the fields of voipsign_usage (null live counts: -1)."""
+    exact_keys(where + " usage", u, EXPECT["usage"])
+    live = ["-1" if u[k] is None else c_i64(u[k]) for k in ("liveRooms", "liveSeats")]
+    counts = ", ".join("%d" % u[k] for k in EXPECT["usage"][1:13])
+    return "{%s, %s, %s, %s, %d}" % (c_i64(u["day"]), counts, live[0], live[1], u["dailyRoomLimit"])
+
+
 def admission(where: str, a: dict) -> str:
     exact_keys(where + " admission", a, ADMISSION)
     return "{%s, %s, %s, %s, %d, %d, %d, %d, %s}" % (
@@ -144,7 +169,7 @@ def step(where: str, st: dict, n: int) -> str:
     outcome = [k for k in ("expect", "error") if k in st]
     if len(outcome) != 1:
         fail(where, "needs exactly one of expect / error")
-    allowed = set(need) | set(optional) | {"op", "nowMs", outcome[0]}
+    allowed = set(need) | set(optional) | {"op", "nowMs", "usage", outcome[0]}
     extra = set(st) - allowed
     missing = [k for k in need + ["nowMs"] if k not in st]
     if extra or missing:
@@ -166,7 +191,7 @@ def step(where: str, st: dict, n: int) -> str:
     # Expectations (zeros when the step expects an error).
     error = "NULL"
     adm = "{false, false, false, false, 0, 0, 0, 0, 0}"
-    expires, removed, room, u = "0", "false", "NULL", "{0, 0, 0}"
+    expires, removed, room, u = "0", "false", "NULL", NO_USAGE
     t_group, t_ts, t_type = "NULL, 0", "0", "NULL"
     if "error" in st:
         error = c_str(st["error"])
@@ -186,14 +211,21 @@ def step(where: str, st: dict, n: int) -> str:
             removed = c_bool(e["removed"])
         elif op in ("sync", "room"):
             room = c_str(room_json(where, e))
+        elif op == "rooms":
+            room = c_str(page_json(where, e))
         else:
-            u = "{%s, %d, %d}" % (c_i64(e["day"]), e["rooms"], e["dailyRoomLimit"])
+            u = usage(where, e)
+    limit = st.get("limit")
+    if op == "rooms" and limit is not None and (not isinstance(limit, int) or isinstance(limit, bool)):
+        fail(where, "limit is not an integer")
+    after_usage = usage(where + " after", st["usage"]) if "usage" in st else NO_USAGE
     fields = [
         "ROP_" + op.upper(), c_str(op), c_bytes(st.get("appId")), c_bytes(st.get("groupId")),
         c_bytes(st.get("memberId")), c_bytes(st.get("sessionKey")), c_bytes(st.get("roomType")),
         ids, lens, str(n_ids), c_bool(op == "usage" and day is None),
         c_i64(day) if isinstance(day, int) else "0", c_i64(st["nowMs"]), error, adm, expires, removed,
-        room, u, t_group, t_ts, t_type,
+        room, u, t_group, t_ts, t_type, c_bool(limit is not None), c_i64(limit or 0),
+        c_bytes(st.get("after")), c_bool("usage" in st), after_usage,
     ]
     line = "  {" + ", ".join(fields) + "},"
     return "\n".join(pre), line
@@ -236,20 +268,26 @@ def main() -> None:
     print("/* What an admission must hold (the fields of voipsign_admission). */")
     print("struct radmission { bool opened, renewed, quota_warning, degraded; uint32_t members;"
           " uint64_t generation, rooms_today, daily_room_limit; int64_t lease_expires_at; };\n")
-    print("struct rusage { int64_t day; uint64_t rooms, daily_room_limit; };\n")
+    print("/* What a usage must hold (the fields of voipsign_usage, in order). */")
+    print("struct rusage { int64_t day; uint64_t openings, admissions, renewals, refused_room_full,"
+          " refused_daily_limit, refused_member_limit, heartbeats_refused, leaves, adopted_by_sync,"
+          " removed_by_sync, expired, peak_seats; int64_t live_rooms, live_seats; uint64_t daily_room_limit; };\n")
     print("/* One step: the op's inputs (absent strings: NULL, 0; sessionKey/roomType only for")
     print(" * admit_and_issue, roomType NULL = absent = voice; open_ids for sync; day_today: usage")
     print(" * with \"day\": null), then either `error` (a status name) or the expectations of the")
     print(" * op: admission (admit, admit_and_issue), expires (heartbeat), removed (leave),")
-    print(" * room_json (sync, room: the exact compact JSON), usage, and the ticket's groupId,")
-    print(" * timeStamp and roomType (admit_and_issue). */")
+    print(" * room_json (sync, room, rooms: the exact compact JSON), usage, and the ticket's groupId,")
+    print(" * timeStamp and roomType (admit_and_issue); rooms' limit (has_limit: given, else 100) and")
+    print(" * after (NULL: absent); has_after_usage: the appId's usage right after the step. */")
     print("struct rstep { enum rop op; const char *op_name; const char *app; size_t app_len;"
           " const char *group; size_t group_len; const char *member; size_t member_len;"
           " const char *key; size_t key_len; const char *room_type; size_t room_type_len;"
           " const char *const *open_ids; const size_t *open_id_lens; size_t n_open_ids;"
           " bool day_today; int64_t day; int64_t now; const char *error; struct radmission admission;"
           " int64_t expires; bool removed; const char *room_json; struct rusage usage;"
-          " const char *t_group; size_t t_group_len; int64_t t_ts; const char *t_room_type; };\n")
+          " const char *t_group; size_t t_group_len; int64_t t_ts; const char *t_room_type;"
+          " bool has_limit; int64_t limit; const char *after; size_t after_len; bool has_after_usage;"
+          " struct rusage after_usage; };\n")
     print("struct rscenario { const char *name; struct rrules rules; const char *error; size_t first;"
           " size_t n_steps; };\n")
     for d in decls:

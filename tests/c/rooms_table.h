@@ -166,6 +166,7 @@ static inline voipsign_rules scenario_rules(const struct rscenario *s) {
     if (o->capacity.set) r.capacity = o->capacity.v;
     if (o->daily_room_limit.set) r.daily_room_limit = o->daily_room_limit.v;
     if (o->daily_room_warning.set) r.daily_room_warning = o->daily_room_warning.v;
+    if (o->member_daily_openings.set) r.member_daily_openings = o->member_daily_openings.v;
     if (o->reserve_ttl_ms.set) r.reserve_ttl_ms = o->reserve_ttl_ms.v;
     if (o->lease_ttl_ms.set) r.lease_ttl_ms = o->lease_ttl_ms.v;
     if (o->sync_grace_ms.set) r.sync_grace_ms = o->sync_grace_ms.v;
@@ -239,6 +240,37 @@ static inline void check_ticket(const char *where, const struct rstep *s, const 
     CHECK(st == VOIPSIGN_OK && valid, "%s: ticket signature does not verify (%s)", where, voipsign_status_name(st));
 }
 
+/* Whether a usage holds what the table expects, and both printed for a failure. */
+static inline bool usage_eq(const voipsign_usage *u, const struct rusage *w) {
+    return u->day == w->day && u->openings == w->openings && u->admissions == w->admissions &&
+           u->renewals == w->renewals && u->refused_room_full == w->refused_room_full &&
+           u->refused_daily_limit == w->refused_daily_limit && u->refused_member_limit == w->refused_member_limit &&
+           u->heartbeats_refused == w->heartbeats_refused && u->leaves == w->leaves &&
+           u->adopted_by_sync == w->adopted_by_sync && u->removed_by_sync == w->removed_by_sync &&
+           u->expired == w->expired && u->peak_seats == w->peak_seats && u->live_rooms == w->live_rooms &&
+           u->live_seats == w->live_seats && u->daily_room_limit == w->daily_room_limit;
+}
+#define USAGE_FMT "{day %lld, openings %llu, admissions %llu, renewals %llu, refused %llu/%llu/%llu, " \
+                  "heartbeats refused %llu, leaves %llu, sync +%llu -%llu, expired %llu, peak %llu, " \
+                  "live %lld rooms %lld seats, limit %llu}"
+#define USAGE_ARGS(u) (long long)(u)->day, (unsigned long long)(u)->openings, (unsigned long long)(u)->admissions, \
+    (unsigned long long)(u)->renewals, (unsigned long long)(u)->refused_room_full, \
+    (unsigned long long)(u)->refused_daily_limit, (unsigned long long)(u)->refused_member_limit, \
+    (unsigned long long)(u)->heartbeats_refused, (unsigned long long)(u)->leaves, \
+    (unsigned long long)(u)->adopted_by_sync, (unsigned long long)(u)->removed_by_sync, \
+    (unsigned long long)(u)->expired, (unsigned long long)(u)->peak_seats, (long long)(u)->live_rooms, \
+    (long long)(u)->live_seats, (unsigned long long)(u)->daily_room_limit
+
+/* The step's appId's usage right after it, when the table has it. */
+static inline void check_after_usage(const char *where, voipsign_ledger *l, const struct rstep *s) {
+    if (!s->has_after_usage) return;
+    voipsign_usage u;
+    voipsign_error err;
+    voipsign_status st = voipsign_ledger_usage(l, s->app, s->app_len, VOIPSIGN_UNSET, s->now, &u, &err);
+    CHECK(st == VOIPSIGN_OK && usage_eq(&u, &s->after_usage), "%s: usage after it " USAGE_FMT ", want " USAGE_FMT,
+          where, USAGE_ARGS(&u), USAGE_ARGS(&s->after_usage));
+}
+
 /* Run one step; every output is filled with a sentinel first. */
 static inline void run_step(const char *store, voipsign_ledger *l, const struct rscenario *sc, size_t k,
                             const struct rstep *s) {
@@ -291,6 +323,13 @@ static inline void run_step(const char *store, voipsign_ledger *l, const struct 
         st = voipsign_ledger_usage(l, s->app, s->app_len, s->day_today ? VOIPSIGN_UNSET : s->day, s->now, &usage,
                                    &err);
         break;
+    case ROP_ROOMS: {
+        /* A limit beyond uint32_t reaches the library as 0: refused after the appId. */
+        uint32_t limit = !s->has_limit ? 100 : (s->limit < 0 || s->limit > (int64_t)UINT32_MAX) ? 0 : (uint32_t)s->limit;
+        st = voipsign_ledger_rooms(l, s->app, s->app_len, limit, s->after, s->after_len, s->now, out, ROOM_CAP,
+                                   &out_len, &err);
+        break;
+    }
     default:
         CHECK(0, "%s: unknown op", where);
         return;
@@ -300,6 +339,7 @@ static inline void run_step(const char *store, voipsign_ledger *l, const struct 
         CHECK(strcmp(voipsign_status_name(st), s->error) == 0, "%s: status %s, want %s (%s)", where,
               voipsign_status_name(st), s->error, st == VOIPSIGN_OK ? "" : err.message);
         if (st == VOIPSIGN_OK) return;
+        check_after_usage(where, l, s);
         CHECK(err_ok(&err, st), "%s: voipsign_error not filled", where);
         CHECK(all_bytes(&adm, sizeof adm, SENTINEL) && all_bytes(&expires, sizeof expires, SENTINEL) &&
                   all_bytes(&removed, sizeof removed, SENTINEL) && all_bytes(&usage, sizeof usage, SENTINEL) &&
@@ -309,6 +349,7 @@ static inline void run_step(const char *store, voipsign_ledger *l, const struct 
     }
     CHECK(st == VOIPSIGN_OK, "%s: status %s, want OK: %s", where, voipsign_status_name(st), err.message);
     if (st != VOIPSIGN_OK) return;
+    check_after_usage(where, l, s);
     switch (s->op) {
     case ROP_ADMIT:
     case ROP_ADMIT_AND_ISSUE:
@@ -327,16 +368,13 @@ static inline void run_step(const char *store, voipsign_ledger *l, const struct 
         break;
     case ROP_SYNC:
     case ROP_ROOM:
+    case ROP_ROOMS:
         CHECK(strcmp(out, s->room_json) == 0 && out_len == strlen(out), "%s: room\n  got  %s\n  want %s", where, out,
               s->room_json);
         break;
     case ROP_USAGE:
-        CHECK(usage.day == s->usage.day && usage.rooms == s->usage.rooms &&
-                  usage.daily_room_limit == s->usage.daily_room_limit,
-              "%s: usage {day %lld, rooms %llu, limit %llu}, want {%lld, %llu, %llu}", where, (long long)usage.day,
-              (unsigned long long)usage.rooms, (unsigned long long)usage.daily_room_limit,
-              (long long)s->usage.day, (unsigned long long)s->usage.rooms,
-              (unsigned long long)s->usage.daily_room_limit);
+        CHECK(usage_eq(&usage, &s->usage), "%s: usage " USAGE_FMT ", want " USAGE_FMT, where, USAGE_ARGS(&usage),
+              USAGE_ARGS(&s->usage));
         break;
     }
 }

@@ -11,7 +11,7 @@
  * 2. Four threads share one ledger: VOIPSIGN_TEST_ROOM_OPS operations in all
  *    (default 10^5) on a few rooms with explicit times from an atomic counter; never
  *    more than the capacity seated (admission.members, the room JSON), and the
- *    openings counted by the threads equal usage.rooms and the rooms' generations.
+ *    openings counted by the threads equal usage.openings and the rooms' generations.
  * 3. Ledgers created and freed while idle, many times (valgrind: no leak); bad rules
  *    and member ids; NULL ledger / NULL outputs; too small buffers;
  *    voipsign_ledger_free(NULL).
@@ -68,7 +68,7 @@ static void *stress_thread(void *arg) {
     struct stress *t = arg;
     uint64_t rng = 0x9E3779B97F4A7C15ull * (uint64_t)(t->index + 1);
     char json[ROOM_CAP];
-    unsigned long long last_rooms = 0;
+    unsigned long long last_openings = 0;
     pthread_barrier_wait(t->barrier);
     for (long i = 0; i < stress_ops_per_thread; i++) {
         rng ^= rng >> 12;
@@ -124,10 +124,10 @@ static void *stress_thread(void *arg) {
             if (st != VOIPSIGN_OK) {
                 stress_fail(t, "usage: status %lld (%lld)", st, 0);
             } else {
-                if (u.rooms < last_rooms)
-                    stress_fail(t, "usage.rooms went down: %lld after %lld", (long long)u.rooms,
-                                (long long)last_rooms);
-                last_rooms = u.rooms;
+                if (u.openings < last_openings)
+                    stress_fail(t, "usage.openings went down: %lld after %lld", (long long)u.openings,
+                                (long long)last_openings);
+                last_openings = u.openings;
             }
         }
         t->ops++;
@@ -149,6 +149,7 @@ static void test_stress(void) {
     rules.reserve_ttl_ms = 5000; /* short leases: seats expire and rooms reopen */
     rules.lease_ttl_ms = 3000;
     rules.sync_grace_ms = 2000;
+    rules.member_daily_openings = 0; /* 16 members reopen rooms all day: no member limit here */
     voipsign_error err;
     voipsign_status st = voipsign_ledger_new_memory(&rules, &stress_ledger, &err);
     CHECK(st == VOIPSIGN_OK, "stress: new_memory: %s", voipsign_status_name(st));
@@ -180,8 +181,8 @@ static void test_stress(void) {
     int64_t end = atomic_load(&stress_clock);
     voipsign_usage u;
     st = voipsign_ledger_usage(stress_ledger, S(STRESS_APP), VOIPSIGN_UNSET, end, &u, &err);
-    CHECK(st == VOIPSIGN_OK && u.rooms == opened, "stress: usage.rooms %llu, openings counted %llu",
-          (unsigned long long)u.rooms, opened);
+    CHECK(st == VOIPSIGN_OK && u.openings == opened, "stress: usage.openings %llu, openings counted %llu",
+          (unsigned long long)u.openings, opened);
     /* Every opening raised its room's generation by one (sync adopted nobody). */
     long long generations = 0;
     for (int r = 0; r < STRESS_ROOMS; r++) {
@@ -239,7 +240,7 @@ static void test_rules(void) {
     voipsign_rules d = voipsign_rules_default();
     CHECK(d.capacity == 10 && d.daily_room_limit == 100000 && d.daily_room_warning == VOIPSIGN_UNSET &&
               d.reserve_ttl_ms == 60000 && d.lease_ttl_ms == 45000 && d.sync_grace_ms == VOIPSIGN_UNSET &&
-              d.day_offset_minutes == 480 && d.on_unavailable == 0,
+              d.day_offset_minutes == 480 && d.on_unavailable == 0 && d.member_daily_openings == 100,
           "voipsign_rules_default()");
     struct {
         const char *name;
@@ -254,6 +255,8 @@ static void test_rules(void) {
         R(daily_room_limit, VOIPSIGN_UNSET, false),
         R(daily_room_warning, -1, false), R(daily_room_warning, 100001, false), R(daily_room_warning, 0, true),
         R(daily_room_warning, 100000, true), R(daily_room_warning, VOIPSIGN_UNSET, true),
+        R(member_daily_openings, -1, false), R(member_daily_openings, 100001, false),
+        R(member_daily_openings, 0, true), R(member_daily_openings, 100000, true),
         R(reserve_ttl_ms, 999, false), R(reserve_ttl_ms, 3600001, false), R(reserve_ttl_ms, 1000, true),
         R(reserve_ttl_ms, 3600000, true), R(reserve_ttl_ms, VOIPSIGN_UNSET, false),
         R(lease_ttl_ms, 999, false), R(lease_ttl_ms, 3600001, false), R(lease_ttl_ms, 1000, true),
@@ -530,7 +533,7 @@ static void test_open(void) {
     CHECK_STATUS(voipsign_ledger_admit(l, S(APP), S(GROUP), S("m3"), STRESS_BASE, &a, NULL), VOIPSIGN_ROOM_FULL,
                  "admit 3 (capacity 2 from the JSON)");
     st = voipsign_ledger_usage(l, S(APP), VOIPSIGN_UNSET, STRESS_BASE, &u, NULL);
-    CHECK(st == VOIPSIGN_OK && u.daily_room_limit == 5 && u.rooms == 1, "usage: limit %llu", (unsigned long long)u.daily_room_limit);
+    CHECK(st == VOIPSIGN_OK && u.daily_room_limit == 5 && u.openings == 1, "usage: limit %llu", (unsigned long long)u.daily_room_limit);
     voipsign_ledger_free(l);
     CHECK_STATUS(open_err(NULL, 0, NULL, 0, VOIPSIGN_SPELLING_SNAKE, &e), VOIPSIGN_OK, "open(memory, no options)");
 
@@ -565,9 +568,13 @@ static void test_open(void) {
     CHECK(voipsign_room_json_bound(SIZE_MAX) == SIZE_MAX, "room_json_bound saturates");
 }
 
+#include "rooms_pages.h"
+
 int main(void) {
     test_vectors();
     test_rules();
+    test_pages();
+    test_member_limit();
     test_open();
     test_member_ids();
     test_nulls();

@@ -288,7 +288,7 @@ static void test_status_names(void) {
                                   "INVALID_SESSION_KEY", "INVALID_SIGNATURE", "NULL_ARGUMENT", "INVALID_UTF8",
                                   "BUFFER_TOO_SMALL", "RNG_FAILURE", "INTERNAL", "INVALID_ROOM_TYPE",
                                   "ROOM_FULL", "DAILY_ROOM_LIMIT", "NOT_ADMITTED", "INVALID_MEMBER_ID",
-                                  "INVALID_RULES", "LEDGER_UNAVAILABLE", "INVALID_REDIS_URL", "LEDGER_CLOSED"};
+                                  "INVALID_RULES", "LEDGER_UNAVAILABLE", "INVALID_REDIS_URL", "LEDGER_CLOSED", "MEMBER_DAILY_LIMIT", "INVALID_LIMIT"};
     for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++) {
         CHECK(strcmp(voipsign_status_name(i), names[i]) == 0, "status_name(%d)", i);
         CHECK(strlen(voipsign_status_message(i)) > 5, "status_message(%d)", i);
