@@ -80,7 +80,7 @@ static void test_member_limit(void) {
               "first opening");
         st = voipsign_ledger_admit(ls[i], S(PAGE_APP), S("r2"), S("m1"), PAGE_NOW + 1, &a, &err);
         CHECK(st == VOIPSIGN_MEMBER_DAILY_LIMIT && voipsign_status_kind(st) == VOIPSIGN_KIND_REFUSAL &&
-                  strstr(err.message, "member_daily_openings") != NULL,
+                  strstr(err.message, "one member may open in a day (1)") != NULL,
               "second opening: %s %s", voipsign_status_name(st), err.message);
         CHECK(voipsign_ledger_admit(ls[i], S(PAGE_APP), S("r1"), S("m2"), PAGE_NOW + 2, &a, &err) == VOIPSIGN_OK,
               "joining a live room");

@@ -160,7 +160,7 @@ pub(crate) fn member_limit(opened: u64, l: &Limits) -> Error {
     Error::new(
         ErrorCode::MemberDailyLimit,
         format!(
-            "memberId opened {opened} rooms today, the most member_daily_openings ({}) allows: it may join a live room, not open one",
+            "memberId already opened {opened} rooms today, the most one member may open in a day ({}): it may join a live room, not open one",
             l.member_daily_openings
         ),
     )

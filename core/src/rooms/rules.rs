@@ -175,6 +175,32 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// Every rule in force, in the options' order (`contract::options::OPTIONS`),
+    /// by its snake_case name: what a binding shows as the ledger's rules.
+    pub fn values(&self) -> Vec<(&'static str, crate::contract::Value)> {
+        use crate::contract::options::{Group, OPTIONS};
+        use crate::contract::Value;
+        OPTIONS
+            .iter()
+            .filter(|d| d.group == Group::Rules)
+            .map(|d| {
+                let v = match d.name {
+                    "capacity" => Value::Int(i64::from(self.capacity)),
+                    "daily_room_limit" => Value::Int(self.daily_room_limit as i64),
+                    "daily_room_warning" => Value::Int(self.daily_room_warning as i64),
+                    "member_daily_openings" => Value::Int(self.member_daily_openings as i64),
+                    "reserve_ttl_ms" => Value::Int(self.reserve_ttl_ms),
+                    "lease_ttl_ms" => Value::Int(self.lease_ttl_ms),
+                    "sync_grace_ms" => Value::Int(self.sync_grace_ms),
+                    "day_offset_minutes" => Value::Int(self.day_offset_ms / 60_000),
+                    "on_unavailable" => Value::Str(self.on_unavailable.as_str().to_owned()),
+                    other => unreachable!("rule {other} has no field in Limits"),
+                };
+                (d.name, v)
+            })
+            .collect()
+    }
+
     /// The day (days since 1970-01-01 in the configured offset) of `now_ms`.
     pub fn day(&self, now_ms: i64) -> i64 {
         (now_ms.saturating_add(self.day_offset_ms)).div_euclid(86_400_000)
@@ -264,6 +290,13 @@ mod tests {
             "maybe".parse::<OnUnavailable>().unwrap_err().code().name(),
             "INVALID_RULES"
         );
+    }
+
+    #[test]
+    fn values_name_every_rule_in_the_options_order() {
+        let names: Vec<&str> = Rules::default().validate().unwrap().values().iter().map(|v| v.0).collect();
+        assert_eq!(names[..4], ["capacity", "daily_room_limit", "daily_room_warning", "member_daily_openings"]);
+        assert_eq!(names.len(), 9);
     }
 
     #[test]

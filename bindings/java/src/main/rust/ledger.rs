@@ -22,10 +22,10 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 
 use jni::objects::{JClass, JLongArray, JObject, JObjectArray, JString};
-use jni::sys::{jboolean, jlong};
+use jni::sys::{jboolean, jint, jlong};
 use jni::{jni_mangle, Env, EnvUnowned};
-use voipsign::contract::options::{from_json, Group, OPTIONS};
-use voipsign::rooms::{Admission, Ledger, OnUnavailable, RedisStore, Room};
+use voipsign::contract::options::from_json;
+use voipsign::rooms::{Admission, Ledger, RedisStore, Room};
 use voipsign::{ErrorCode, Spelling};
 
 use crate::errors::{Failure, Result, ThrowVoipSign};
@@ -126,31 +126,18 @@ pub fn ledger_rules<'local>(
         let ledger = ledger(handle)?;
         let l = ledger.limits();
         let mut pairs = Vec::new();
-        for d in OPTIONS.iter().filter(|d| d.group == Group::Rules) {
-            let value = match d.name {
-                "capacity" => l.capacity.to_string(),
-                "daily_room_limit" => l.daily_room_limit.to_string(),
-                "daily_room_warning" => l.daily_room_warning.to_string(),
-                "reserve_ttl_ms" => l.reserve_ttl_ms.to_string(),
-                "lease_ttl_ms" => l.lease_ttl_ms.to_string(),
-                "sync_grace_ms" => l.sync_grace_ms.to_string(),
-                "day_offset_minutes" => (l.day_offset_ms / 60_000).to_string(),
-                "on_unavailable" => on_unavailable(l.on_unavailable).to_owned(),
-                _ => continue, // an option newer than this binding: not in Limits
+        for (name, v) in l.values() {
+            let value = match v {
+                voipsign::contract::Value::Int(n) => n.to_string(),
+                voipsign::contract::Value::Str(s) => s,
+                _ => continue,
             };
-            pairs.extend([Spelling::Camel.spell(d.name).into_owned(), value]);
+            pairs.extend([Spelling::Camel.spell(name).into_owned(), value]);
         }
         let pairs: Vec<&str> = pairs.iter().map(String::as_str).collect();
         string_array(env, &pairs)
     })
     .resolve::<ThrowVoipSign>()
-}
-
-fn on_unavailable(o: OnUnavailable) -> &'static str {
-    match o {
-        OnUnavailable::Allow => "allow",
-        OnUnavailable::Refuse => "refuse",
-    }
 }
 
 /// A count of the core as a Java `long` (saturated; never reached).
@@ -360,8 +347,9 @@ pub fn ledger_room<'local>(
     .resolve::<ThrowVoipSign>()
 }
 
-/// `Native.ledgerUsage(handle, appId, hasDay, day, hasNow, nowMs, out)`: day,
-/// rooms, dailyRoomLimit into `out`.
+/// `Native.ledgerUsage(handle, appId, hasDay, day, hasNow, nowMs, out)`: the
+/// fields of `Usage` in its order into `out` (16 longs; a live count that is
+/// not known, -1).
 #[jni_mangle("io.voipsign.Native")]
 #[allow(clippy::too_many_arguments)]
 pub fn ledger_usage<'local>(
@@ -379,8 +367,85 @@ pub fn ledger_usage<'local>(
         let ledger = ledger(handle)?;
         let app = read(env, &app_id, "appId")?;
         let u = ledger.usage(app.as_str(), time(has_day, day), time(has_now, now_ms))?;
-        let values = [u.day, count(u.rooms), count(u.daily_room_limit)];
+        let live = |v: Option<u64>| v.map_or(-1, count);
+        let values = [
+            u.day,
+            count(u.openings),
+            count(u.admissions),
+            count(u.renewals),
+            count(u.refused_room_full),
+            count(u.refused_daily_limit),
+            count(u.refused_member_limit),
+            count(u.heartbeats_refused),
+            count(u.leaves),
+            count(u.adopted_by_sync),
+            count(u.removed_by_sync),
+            count(u.expired),
+            count(u.peak_seats),
+            live(u.live_rooms),
+            live(u.live_seats),
+            count(u.daily_room_limit),
+        ];
         Ok(out.set_region(env, 0, &values)?)
+    })
+    .resolve::<ThrowVoipSign>()
+}
+
+/// `Native.ledgerRooms(handle, appId, limit, hasAfter, after, hasNow, nowMs)`:
+/// one page of live rooms as {long[] {hasNext, seats, capacity, generation,
+/// openedAt, …}, String[] {groupId, …, next when hasNext}}. A negative limit is
+/// `INVALID_LIMIT` (core's check, after the appId).
+#[jni_mangle("io.voipsign.Native")]
+#[allow(clippy::too_many_arguments)]
+pub fn ledger_rooms<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    handle: jlong,
+    app_id: JString<'local>,
+    limit: jint,
+    has_after: jboolean,
+    after: JString<'local>,
+    has_now: jboolean,
+    now_ms: jlong,
+) -> JObjectArray<'local, JObject<'local>> {
+    env.with_env(|env| -> Result<_> {
+        let ledger = ledger(handle)?;
+        let app = read(env, &app_id, "appId")?;
+        let after = if has_after {
+            Some(read(env, &after, "after")?)
+        } else {
+            None
+        };
+        // A negative limit reaches core as 0: refused there, after the appId.
+        let limit = u32::try_from(limit).unwrap_or(0);
+        let page = ledger.rooms(
+            app.as_str(),
+            limit,
+            after.as_ref().map(|a| a.as_str()),
+            time(has_now, now_ms),
+        )?;
+        let mut values = Vec::with_capacity(1 + 4 * page.rooms.len());
+        values.push(i64::from(page.next.is_some()));
+        let mut ids: Vec<&str> = Vec::with_capacity(page.rooms.len() + 1);
+        for r in &page.rooms {
+            values.extend([
+                i64::from(r.seats),
+                i64::from(r.capacity),
+                count(r.generation),
+                r.opened_at,
+            ]);
+            ids.push(r.group_id.as_str());
+        }
+        if let Some(n) = &page.next {
+            ids.push(n.as_str());
+        }
+        let numbers = JLongArray::new(env, values.len())?;
+        numbers.set_region(env, 0, &values)?;
+        let ids = string_array(env, &ids)?;
+        let result = JObjectArray::<JObject>::new(env, 2, JObject::null())?;
+        result.set_element(env, 0, JObject::from(numbers))?;
+        result.set_element(env, 1, JObject::from(ids))?;
+        Ok(result)
     })
     .resolve::<ThrowVoipSign>()
 }

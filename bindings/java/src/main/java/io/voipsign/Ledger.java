@@ -439,7 +439,8 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
-     * Openings charged to {@code appId} today (in the rules' UTC offset) and the limit.
+     * The day counters of {@code appId} today (in the rules' UTC offset), the limit, and the live
+     * rooms and seats now (docs/ROOMS.md, "Day counters"); every ended seat is counted first.
      *
      * @param appId the mini program's appId
      * @return the usage
@@ -477,9 +478,64 @@ public final class Ledger implements AutoCloseable {
 
     private Usage usage(String appId, boolean hasDay, long day, boolean hasNow, long nowMs) {
         Args.notNull(appId, "appId");
-        long[] out = new long[3];
-        Native.ledgerUsage(handle(), appId, hasDay, day, hasNow, nowMs, out);
-        return new Usage(out[0], out[1], out[2]);
+        long[] o = new long[16];
+        Native.ledgerUsage(handle(), appId, hasDay, day, hasNow, nowMs, o);
+        return new Usage(o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7], o[8], o[9], o[10], o[11], o[12],
+                o[13] < 0 ? null : o[13], o[14] < 0 ? null : o[14], o[15]);
+    }
+
+    /**
+     * The first page (at most 100) of the appId's live rooms, in groupId byte order.
+     * Every ended seat of the appId is counted first (docs/ROOMS.md).
+     *
+     * @param appId the mini program's appId
+     * @return the page; {@link RoomPage#getNext()} is the {@code after} of the next one, null on the last
+     * @throws InputException a bad appId
+     * @throws OutageException the store cannot be reached
+     */
+    public RoomPage rooms(String appId) {
+        return rooms(appId, 100, null, false, 0);
+    }
+
+    /**
+     * One page of the appId's live rooms after {@code after}, in groupId byte order.
+     *
+     * @param appId the mini program's appId
+     * @param limit the most rooms of the page, 1-1000 ({@code INVALID_LIMIT} otherwise)
+     * @param after start after this groupId (the previous page's {@code next}), or null: from the first
+     * @return the page
+     * @throws InputException a bad appId, limit or after (in that order)
+     * @throws OutageException the store cannot be reached
+     */
+    public RoomPage rooms(String appId, int limit, String after) {
+        return rooms(appId, limit, after, false, 0);
+    }
+
+    /**
+     * {@link #rooms(String, int, String)} at an explicit time.
+     *
+     * @param appId the mini program's appId
+     * @param limit the most rooms of the page, 1-1000
+     * @param after start after this groupId, or null
+     * @param nowMs the time of the call, Unix ms
+     * @return the page
+     * @throws RuntimeException as {@link #rooms(String, int, String)}
+     */
+    public RoomPage rooms(String appId, int limit, String after, long nowMs) {
+        return rooms(appId, limit, after, true, nowMs);
+    }
+
+    private RoomPage rooms(String appId, int limit, String after, boolean hasNow, long nowMs) {
+        Args.notNull(appId, "appId");
+        Object[] parts = Native.ledgerRooms(handle(), appId, limit, after != null, after, hasNow, nowMs);
+        long[] n = (long[]) parts[0];
+        String[] ids = (String[]) parts[1];
+        int count = (n.length - 1) / 4;
+        List<RoomSummary> rooms = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            rooms.add(new RoomSummary(ids[i], (int) n[1 + 4 * i], (int) n[2 + 4 * i], n[3 + 4 * i], n[4 + 4 * i]));
+        }
+        return new RoomPage(rooms, n[0] != 0 ? ids[count] : null);
     }
 
     /**

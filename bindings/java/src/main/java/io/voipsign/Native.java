@@ -85,7 +85,11 @@ final class Native {
 
     static native Object[] ledgerRoom(long handle, String appId, String groupId, boolean hasNow, long nowMs);
 
-    /** out: day, rooms, dailyRoomLimit. */
+    /** out: the 16 fields of {@link Usage} in order (an unknown live count: -1). */
     static native void ledgerUsage(long handle, String appId, boolean hasDay, long day,
             boolean hasNow, long nowMs, long[] out);
+
+    /** {long[] {hasNext, seats, capacity, generation, openedAt, …}, String[] {groupId, …, next}}. */
+    static native Object[] ledgerRooms(long handle, String appId, int limit, boolean hasAfter, String after,
+            boolean hasNow, long nowMs);
 }

@@ -75,6 +75,11 @@ class RoomsVectorsTest {
                 } else {
                     assertEquals(step.get("expect"), call(ledger, step), where);
                 }
+                // The appId's counters after the step, as usage answers them.
+                if (step.has("usage")) {
+                    Usage u = ledger.usage(step.get("appId").asText(), null, step.get("nowMs").asLong());
+                    assertEquals(step.get("usage"), Vectors.jackson(u), where + " (usage after it)");
+                }
             }
         }
     }
@@ -120,6 +125,13 @@ class RoomsVectorsTest {
             case "usage": {
                 JsonNode day = step.get("day");
                 return Vectors.jackson(ledger.usage(a, day == null || day.isNull() ? null : day.asLong(), now));
+            }
+            case "rooms": {
+                // A limit beyond int reaches the library as -1: refused after the appId.
+                long limit = step.path("limit").asLong(100);
+                int l = limit < Integer.MIN_VALUE || limit > Integer.MAX_VALUE ? -1 : (int) limit;
+                String after = step.has("after") ? step.get("after").asText() : null;
+                return Vectors.jackson(ledger.rooms(a, l, after, now));
             }
             default:
                 throw new AssertionError("unknown op " + step);
