@@ -421,12 +421,7 @@ impl Store for MemoryStore {
             }
             live.sort_unstable_by(|x, y| x.0.cmp(y.0));
             let rooms: Vec<_> = live.iter().map(|(g, r)| r.summary(g, l)).collect();
-            let next = if more {
-                rooms.last().map(|r| r.group_id.clone())
-            } else {
-                None
-            };
-            RoomPage { rooms, next }
+            RoomPage::new(rooms, more)
         }))
     }
 }

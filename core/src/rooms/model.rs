@@ -106,6 +106,18 @@ pub struct RoomPage {
     pub next: Option<String>,
 }
 
+impl RoomPage {
+    /// A page of `rooms`; `more`: live rooms follow (the last one is the cursor).
+    pub fn new(rooms: Vec<RoomSummary>, more: bool) -> RoomPage {
+        let next = if more {
+            rooms.last().map(|r| r.group_id.clone())
+        } else {
+            None
+        };
+        RoomPage { rooms, next }
+    }
+}
+
 /// The most rooms one page of `rooms` holds.
 pub const MAX_PAGE: u32 = 1000;
 /// The page size of `rooms` unless told.

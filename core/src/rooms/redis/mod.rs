@@ -468,11 +468,6 @@ impl Store for RedisStore {
                 opened_at: int(x.get(3))?,
             });
         }
-        let next = if more {
-            rooms.last().map(|r| r.group_id.clone())
-        } else {
-            None
-        };
-        Ok(RoomPage { rooms, next })
+        Ok(RoomPage::new(rooms, more))
     }
 }
