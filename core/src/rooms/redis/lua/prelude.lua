@@ -43,9 +43,11 @@ end
 -- Start: the live seats before the operation; a new day's housekeeping (older
 -- days than yesterday dropped, the appId's keys' lifetime extended).
 local head = redis.call('HMGET', DAYS, 'last', int(day) .. ':peak_seats', int(day) .. ':openings')
-local live_before = redis.call('ZCOUNT', SEATS, '(' .. int(now), '+inf')
+-- The appId's live seats before the operation, counted only where the peak may
+-- rise (finish()); `delta` is what the operation changes them by.
 local delta = 0
-if not head[1] or tonumber(head[1]) < day then
+local newday = not head[1] or tonumber(head[1]) < day
+if newday then
   if head[1] then
     for _, f in ipairs(redis.call('HKEYS', DAYS)) do
       local d = tonumber(string.match(f, '^(-?%d+):'))
@@ -69,9 +71,8 @@ local function added(member, exp)
     local old = tonumber(redis.call('ZSCORE', SEATS, e))
     if old <= now then count('expired', dayof(old)) else delta = delta - 1 end
     redis.call('ZADD', SEATS, int(exp), e)
-  elseif live_before + delta == 0 and redis.call('ZCARD', SEATS) == 1 then
-    -- The first entry of a new key (an empty key is deleted, so only when no
-    -- seat was live): give it the appId's lifetime.
+  elseif redis.call('ZCARD', SEATS) == 1 then
+    -- The first entry of a new key: give it the appId's lifetime.
     redis.call('PEXPIRE', SEATS, app_ttl())
   end
   delta = delta + 1
@@ -85,12 +86,17 @@ local function ended(member, exp)
 end
 
 -- End: the counters written, the day's peak raised to the live seats before and
--- after the operation.
+-- after the operation. Counted only when a seat was added or the day is new:
+-- otherwise the seats live before it were live after the previous operation of
+-- the day, which raised the peak to them already (docs/ROOMS.md, peak_seats).
 local function finish()
   for f, n in pairs(book) do redis.call('HINCRBY', DAYS, f, n) end
-  local peak = math.max(live_before, live_before + delta)
-  if peak > tonumber(head[2] or '0') then
-    redis.call('HSET', DAYS, int(day) .. ':peak_seats', int(peak))
+  if delta > 0 or newday then
+    local live_after = redis.call('ZCOUNT', SEATS, '(' .. int(now), '+inf')
+    local peak = math.max(live_after - delta, live_after)
+    if peak > tonumber(head[2] or '0') then
+      redis.call('HSET', DAYS, int(day) .. ':peak_seats', int(peak))
+    end
   end
 end
 
