@@ -25,7 +25,7 @@ use jni::objects::{JClass, JLongArray, JObject, JObjectArray, JString};
 use jni::sys::{jboolean, jint, jlong};
 use jni::{jni_mangle, Env, EnvUnowned};
 use voipsign::contract::options::from_json;
-use voipsign::rooms::{Admission, Ledger, RedisStore, Room};
+use voipsign::rooms::{self, Admission, Ledger, RedisStore, Room};
 use voipsign::{ErrorCode, Spelling};
 
 use crate::errors::{Failure, Result, ThrowVoipSign};
@@ -393,8 +393,9 @@ pub fn ledger_usage<'local>(
 
 /// `Native.ledgerRooms(handle, appId, limit, hasAfter, after, hasNow, nowMs)`:
 /// one page of live rooms as {long[] {hasNext, seats, capacity, generation,
-/// openedAt, …}, String[] {groupId, …, next when hasNext}}. A negative limit is
-/// `INVALID_LIMIT` (core's check, after the appId).
+/// openedAt, …}, String[] {groupId, …, next when hasNext}}. A limit out of
+/// 1–1000 (a negative one too) is `INVALID_LIMIT` naming it (core's
+/// `check_limit`, after the appId and before `after`).
 #[jni_mangle("io.voipsign.Native")]
 #[allow(clippy::too_many_arguments)]
 pub fn ledger_rooms<'local>(
@@ -416,8 +417,11 @@ pub fn ledger_rooms<'local>(
         } else {
             None
         };
-        // A negative limit reaches core as 0: refused there, after the appId.
-        let limit = u32::try_from(limit).unwrap_or(0);
+        // Core's order: appId, then the limit (a Java `int` may be negative:
+        // `check_limit` names it as given, never a wrapped `u32`), then `after`
+        // (`rooms` checks it).
+        voipsign::validate_app_id(app.as_str())?;
+        let limit = rooms::check_limit(i64::from(limit))?;
         let page = ledger.rooms(
             app.as_str(),
             limit,

@@ -7,7 +7,7 @@ import java.util.List;
  * The room ledger (docs/ROOMS.md): WeChat's room rules — at most 10 people in a room,
  * at most 100,000 rooms opened a day per mini program, a room destroyed when its last
  * member leaves — enforced before a ticket is issued, so that a refusal is a named
- * error (a {@link RefusalException}: the room is full, the day's limit is reached) instead of an opaque
+ * error (a {@link RefusalException}: the room is full, the day's limit or the member's is reached) instead of an opaque
  * {@code wx.joinVoIPChat} failure.
  *
  * <p>Thread-safe: share one per process (every operation is atomic in the store).
@@ -19,8 +19,8 @@ import java.util.List;
  *
  * <p>A ledger owns native memory: {@link #close()} it when done (a Spring
  * {@code @Bean} of an {@code AutoCloseable} is closed with the context). Close is
- * idempotent; any use after it throws {@link IllegalStateException}, also from a
- * thread racing the close — never a crash.
+ * idempotent; any use after it throws {@link InputException} {@code LEDGER_CLOSED}, also
+ * from a thread racing the close — never a crash.
  *
  * <pre>{@code
  * try (Ledger ledger = Ledger.memory(Rules.builder().capacity(4).build())) {
@@ -150,7 +150,9 @@ public final class Ledger implements AutoCloseable {
      * @param groupId the room
      * @param memberId the user's openid (1–128 printable ASCII characters)
      * @return the admission
-     * @throws RefusalException the room is full, or opening it would pass the day's limit
+     * @throws RefusalException the room is full, opening it would pass the day's limit, or the member
+     *     already opened {@code memberDailyOpenings} rooms today ({@code MEMBER_DAILY_LIMIT}: joining a
+     *     live room is never refused by it)
      * @throws OutageException the store cannot be reached (with {@code onUnavailable = refuse})
      * @throws InputException a bad input (appId, groupId, memberId, in that order)
      */
@@ -452,7 +454,7 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
-     * Openings charged to {@code appId} on {@code day}.
+     * The day counters of {@code appId} on {@code day}; the live counts are null unless it is today.
      *
      * @param appId the mini program's appId
      * @param day days since 1970-01-01 in the rules' UTC offset
@@ -464,7 +466,8 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
-     * Openings charged to {@code appId} on {@code day}, at an explicit time.
+     * The day counters of {@code appId} on {@code day}, at an explicit time; the live counts are
+     * null unless {@code day} is the day of {@code nowMs}.
      *
      * @param appId the mini program's appId
      * @param day days since 1970-01-01 in the rules' UTC offset, or {@code null}: the day of {@code nowMs}

@@ -117,6 +117,12 @@ class RedisLedgerTest {
             assertCode(Code.LEDGER_UNAVAILABLE, () -> refuse.admit(APP, "g", "m", NOW));
             assertCode(Code.LEDGER_UNAVAILABLE, () -> refuse.heartbeat(APP, "g", "m", NOW));
             assertCode(Code.LEDGER_UNAVAILABLE, () -> refuse.usage(APP));
+            // usage and rooms report state that cannot be known: an outage under either policy.
+            assertCode(Code.LEDGER_UNAVAILABLE, () -> allow.usage(APP));
+            assertCode(Code.LEDGER_UNAVAILABLE, () -> allow.rooms(APP));
+            assertCode(Code.LEDGER_UNAVAILABLE, () -> refuse.rooms(APP, 10, "g", NOW));
+            // The arguments are checked before the store is asked.
+            assertCode(Code.INVALID_LIMIT, () -> refuse.rooms(APP, -1, null));
             assertEquals("Ledger.redis(redis://127.0.0.1:1, " + fast + ", " + allow.getRules() + ")", allow.toString());
         }
     }

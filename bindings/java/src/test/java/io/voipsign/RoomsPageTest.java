@@ -46,12 +46,28 @@ class RoomsPageTest {
             InputException zero = assertThrows(InputException.class, () -> ledger.rooms(APP, 0, null));
             assertEquals(Code.INVALID_LIMIT, zero.code());
             assertTrue(zero instanceof IllegalArgumentException);
-            assertEquals(Code.INVALID_LIMIT, assertThrows(InputException.class, () -> ledger.rooms(APP, -1, null)).code());
-            assertEquals(Code.INVALID_LIMIT, assertThrows(InputException.class, () -> ledger.rooms(APP, 1001, null)).code());
+            assertEquals("limit is 0; it must be 1-1000 rooms per page", zero.getMessage());
+            // A negative int is named as given (core's check_limit), never wrapped to a u32.
+            for (int bad : new int[] {-1, 1001, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+                InputException e = assertThrows(InputException.class, () -> ledger.rooms(APP, bad, null, NOW));
+                assertEquals(Code.INVALID_LIMIT, e.code());
+                assertEquals("limit is " + bad + "; it must be 1-1000 rooms per page", e.getMessage());
+            }
+            assertEquals(0, ledger.rooms(APP, 1, null, NOW).getRooms().size());
+            assertEquals(0, ledger.rooms(APP, 1000, null, NOW).getRooms().size());
             InputException after = assertThrows(InputException.class, () -> ledger.rooms(APP, 1, ""));
             assertEquals(Code.INVALID_GROUP_ID, after.code());
-            assertTrue(after.getMessage().contains("after"), after.getMessage());
+            assertTrue(after.getMessage().startsWith("after"), after.getMessage());
+            // The contract's order: appId, limit, after.
             assertEquals(Code.INVALID_APP_ID, assertThrows(InputException.class, () -> ledger.rooms("", 0, "")).code());
+            assertEquals(Code.INVALID_APP_ID, assertThrows(InputException.class, () -> ledger.rooms("", -1, "")).code());
+            assertEquals(Code.INVALID_LIMIT, assertThrows(InputException.class, () -> ledger.rooms(APP, -1, "")).code());
+            // Reading comes first: a lone surrogate in after, before the bad appId and limit.
+            InputException utf = assertThrows(InputException.class, () -> ledger.rooms("", -1, "\uD800"));
+            assertEquals(Code.INVALID_UTF8, utf.code());
+            assertEquals("after contains a lone surrogate, which has no UTF-8 form", utf.getMessage());
+            NullPointerException npe = assertThrows(NullPointerException.class, () -> ledger.rooms(null, 1, null));
+            assertEquals("appId is null", npe.getMessage());
         }
     }
 
@@ -74,6 +90,56 @@ class RoomsPageTest {
             Usage yesterday = ledger.usage(APP, u.getDay() - 1, NOW + 3);
             assertNull(yesterday.getLiveRooms());
             assertNull(yesterday.getLiveSeats());
+            assertEquals(0, yesterday.getOpenings());
+            // The next UTC+8 day: the member may open a room again.
+            assertTrue(ledger.admit(APP, "r3", "spammer", NOW + 86_400_000L).isOpened());
+        }
+    }
+
+    @Test
+    void theNewCodesHaveTheirKinds() {
+        assertEquals(Code.Kind.REFUSAL, Code.MEMBER_DAILY_LIMIT.kind());
+        assertEquals(21, Code.MEMBER_DAILY_LIMIT.number());
+        assertEquals(Code.Kind.INPUT, Code.INVALID_LIMIT.kind());
+        assertEquals(22, Code.INVALID_LIMIT.number());
+        // A RefusalException is no IllegalArgumentException; an InputException is one.
+        Object refusal = new RefusalException(Code.MEMBER_DAILY_LIMIT, "m");
+        assertFalse(refusal instanceof IllegalArgumentException);
+        assertTrue(refusal instanceof VoipSignError);
+        Object input = new InputException(Code.INVALID_LIMIT, "m");
+        assertTrue(input instanceof IllegalArgumentException);
+        assertEquals(Code.INVALID_LIMIT, ((VoipSignError) input).code());
+        // A catch of IllegalArgumentException around input handling never swallows the member limit.
+        try (Ledger ledger = Ledger.memory(Rules.builder().memberDailyOpenings(1).build())) {
+            ledger.admit(APP, "r1", "m", NOW);
+            RefusalException e = assertThrows(RefusalException.class, () -> {
+                try {
+                    ledger.admit(APP, "r2", "m", NOW);
+                } catch (IllegalArgumentException bad) {
+                    throw new AssertionError("a refusal caught as a bad argument", bad);
+                }
+            });
+            assertEquals("MEMBER_DAILY_LIMIT", e.codeName());
+        }
+    }
+
+    @Test
+    void theMemberLimitIsARuleInForce() {
+        try (Ledger defaults = Ledger.memory()) {
+            assertEquals(Long.valueOf(100), defaults.getRules().getMemberDailyOpenings());
+        }
+        try (Ledger off = Ledger.memory(Rules.builder().memberDailyOpenings(0).build())) {
+            assertEquals(Long.valueOf(0), off.getRules().getMemberDailyOpenings());
+            for (int i = 0; i < 150; i++) {
+                assertTrue(off.admit(APP, "room-" + i, "m", NOW).isOpened()); // 0: no limit
+            }
+            assertEquals(150, off.usage(APP, null, NOW).getOpenings());
+        }
+        for (long bad : new long[] {-1, 100_001}) {
+            InputException e = assertThrows(InputException.class,
+                    () -> Ledger.memory(Rules.builder().memberDailyOpenings(bad).build()));
+            assertEquals(Code.INVALID_RULES, e.code());
+            assertTrue(e.getMessage().contains("memberDailyOpenings"), e.getMessage());
         }
     }
 }

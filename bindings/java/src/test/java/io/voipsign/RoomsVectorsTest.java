@@ -26,11 +26,19 @@ class RoomsVectorsTest {
     @Test
     void theFileIsComplete() {
         int steps = 0;
+        int usage = 0;
+        int pages = 0;
         for (JsonNode s : V.get("scenarios")) {
             steps += s.path("steps").size();
+            for (JsonNode step : s.path("steps")) {
+                usage += step.has("usage") ? 1 : 0;
+                pages += "rooms".equals(step.path("op").asText()) ? 1 : 0;
+            }
         }
-        assertTrue(V.get("scenarios").size() >= 51);
-        assertTrue(steps >= 319, steps + " steps");
+        assertTrue(V.get("scenarios").size() >= 69);
+        assertTrue(steps >= 538, steps + " steps");
+        // Issue 23's table: the counters after the steps, and pages of rooms.
+        assertTrue(usage >= 500 && pages >= 20, usage + " usage checks, " + pages + " rooms steps");
     }
 
     @Test

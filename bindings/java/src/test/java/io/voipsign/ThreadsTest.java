@@ -106,6 +106,15 @@ class ThreadsTest {
             assertEquals(THREADS * 2000, admitted.get() + full.get());
             assertTrue(admitted.get() > 0);
             assertEquals(0, ledger.room(APP, "room", now).getMembers().size());
+            // The day counters are the sum of what the threads were told.
+            Usage u = ledger.usage(APP, null, now);
+            assertEquals(admitted.get(), u.getAdmissions());
+            assertEquals(admitted.get(), u.getLeaves());
+            assertEquals(full.get(), u.getRefusedRoomFull());
+            assertTrue(1 <= u.getOpenings() && u.getOpenings() <= admitted.get(), u.toString());
+            assertTrue(1 <= u.getPeakSeats() && u.getPeakSeats() <= 3, u.toString());
+            assertEquals(Long.valueOf(0), u.getLiveSeats());
+            assertEquals(Long.valueOf(0), u.getLiveRooms());
         }
     }
 }
