@@ -42,7 +42,12 @@ export declare class Ledger {
   sync(appId: string, groupId: string, openIds: Array<string>, nowMs?: number | undefined | null): string | Promise<string>
   /** The Room: its live seats, generation and liveness (changes nothing). */
   room(appId: string, groupId: string, nowMs?: number | undefined | null): string | Promise<string>
-  /** The Usage of `appId` on `day` (`undefined`: the day of `nowMs`). */
+  /**
+   * One RoomPage of `appId`'s live rooms after `after` (`undefined`: from
+   * the first), at most `limit` (`undefined`: 100; checked after the appId).
+   */
+  rooms(appId: string, limit?: number | undefined | null, after?: string | undefined | null, nowMs?: number | undefined | null): string | Promise<string>
+  /** The Usage (day counters) of `appId` on `day` (`undefined`: the day of `nowMs`). */
   usage(appId: string, day?: number | undefined | null, nowMs?: number | undefined | null): string | Promise<string>
 }
 

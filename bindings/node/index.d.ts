@@ -13,7 +13,7 @@
  * programming error instead: a `TypeError` with code `ERR_INVALID_ARG_TYPE`
  * naming the property, as in Node's own APIs, thrown before any value is checked. */
 
-import type { Admission, Diagnosis, Explanation, JoinTicket, Limits, LedgerOptions, RedisLedgerOptions, Room, RoomType, Usage } from './lib/types.js'
+import type { Admission, Diagnosis, Explanation, JoinTicket, Limits, LedgerOptions, RedisLedgerOptions, Room, RoomPage, RoomType, Usage } from './lib/types.js'
 
 export * from './lib/codes.js'
 export type * from './lib/types.js'
@@ -257,12 +257,15 @@ export interface ExplainParams {
  *
  * Every method returns a Promise, the same for both stores, and never throws: a
  * bad value rejects with an {@link InputError} (appId, groupId, memberId, … in
- * the order of docs/ROOMS.md), a refusal (a full room, the day's limit, no seat)
+ * the order of docs/ROOMS.md), a refusal (a full room, the day's limit, a member's
+ * day of openings, no seat)
  * with a {@link RefusalError}, an unreachable Redis with an {@link OutageError}
  * (as `onUnavailable` says), a closed ledger with `LedgerClosed`; a mistyped
  * property with a `TypeError`
  * (`ERR_INVALID_ARG_TYPE`), a `nowMs` or `day` that is not a safe integer with a
- * `RangeError` (`ERR_OUT_OF_RANGE`).
+ * `RangeError` (`ERR_OUT_OF_RANGE`). A `limit` of {@link Ledger.rooms} is a page
+ * size, a value the core checks: a fraction or one out of 1–1000 is an
+ * {@link InputError} (`INVALID_LIMIT`).
  *
  * Every method takes `nowMs`: an explicit time, unix milliseconds, for tests and
  * replays; absent, the process clock.
@@ -306,8 +309,11 @@ export declare class Ledger {
    * Seat `memberId` (the user's openid) in the room (appId, groupId), opening it
    * when it is not live (charged to today's openings). A member already seated is
    * renewed: never refused, never charged (a retry after a lost reply is safe).
-   * Rejects with a {@link RefusalError} when every seat is taken by others, or
-   * when opening the room would exceed today's limit (a full room wins).
+   * Rejects with a {@link RefusalError} when every seat is taken by others
+   * (`ROOM_FULL`), when opening the room would exceed today's limit
+   * (`DAILY_ROOM_LIMIT`), or when the member has already opened
+   * `memberDailyOpenings` rooms today (`MEMBER_DAILY_LIMIT`: joining a live room
+   * is never refused by it), in that order.
    */
   admit(params: SeatParams): Promise<Admission>
   /**
@@ -340,8 +346,37 @@ export declare class Ledger {
   sync(params: SyncParams): Promise<Room>
   /** The room's live seats (sorted by member id), generation and liveness; changes nothing. */
   room(params: RoomParams): Promise<Room>
-  /** Openings charged to `appId` on `day` (default: the day of `nowMs`) and the daily limit. */
+  /**
+   * The day counters of `appId` on `day` (default: the day of `nowMs`): `openings`
+   * (the quota: rooms opened), `admissions`, `renewals`, the refusals by cause
+   * (`refusedRoomFull`, `refusedDailyLimit`, `refusedMemberLimit`,
+   * `heartbeatsRefused`), `leaves`, `adoptedBySync`, `removedBySync`, `expired`
+   * (seats that ended by lease expiry), `peakSeats`, `dailyRoomLimit`; and, for
+   * the call's own day, `liveRooms` and `liveSeats` at the call's time (`null`
+   * for another day).
+   */
   usage(params: UsageParams): Promise<Usage>
+  /**
+   * One page of `appId`'s live rooms in groupId byte order: at most `limit`
+   * (1–1000, default 100) rooms whose groupId comes after `after` (absent or
+   * `null`: from the first), each with its live `seats`, `capacity`,
+   * `generation` and `openedAt`. Pass the page's `next` as `after` for the next
+   * page; it is `null` on the last one. Changes nothing.
+   *
+   * Rejects with an {@link InputError} for the appId, then `limit`
+   * (`INVALID_LIMIT`: a fraction, or out of 1–1000), then `after`
+   * (`INVALID_GROUP_ID`, naming `after`), in that order.
+   *
+   * @example
+   * ```js
+   * for (let after = null; ; ) {
+   *   const page = await ledger.rooms({ appId, after })
+   *   for (const r of page.rooms) console.log(r.groupId, r.seats, new Date(r.openedAt))
+   *   if ((after = page.next) === null) break
+   * }
+   * ```
+   */
+  rooms(params: RoomsParams): Promise<RoomPage>
   /**
    * Close the ledger: every later call rejects with `LedgerClosed` (an
    * {@link InputError}); calls in flight settle, and a Redis ledger's connections
@@ -402,6 +437,18 @@ export interface UsageParams {
   appId: string
   /** Days since 1970-01-01 in the rules' UTC offset; absent: the day of `nowMs`. */
   day?: number
+  /** An explicit time, unix ms; absent: now. */
+  nowMs?: number
+}
+
+/** The arguments of {@link Ledger.rooms}. */
+export interface RoomsParams {
+  /** The mini program's appId. */
+  appId: string
+  /** Rooms per page, 1–1000 (a whole Number); absent: 100. */
+  limit?: number
+  /** The `next` of the previous page: the rooms after this groupId; absent or `null`: the first page. */
+  after?: string | null
   /** An explicit time, unix ms; absent: now. */
   nowMs?: number
 }

@@ -67,6 +67,13 @@ test('error kinds: refusals are not input errors; every class has its code and k
     assert.ok(Number.isInteger(info.number) && info.doc.length > 0, code)
   }
   assert.equal(codes.LEDGER_CLOSED.kind, 'input')
+  // Issue 23: a member past its day's openings is refused (not a bad value); a page size is a value.
+  const { MemberDailyLimit, InvalidLimit } = voipsign
+  assert.ok(MemberDailyLimit.prototype instanceof RefusalError && !(MemberDailyLimit.prototype instanceof InputError))
+  assert.ok(InvalidLimit.prototype instanceof InputError && !(InvalidLimit.prototype instanceof RefusalError))
+  assert.deepEqual([codes.MEMBER_DAILY_LIMIT.kind, codes.MEMBER_DAILY_LIMIT.number], ['refusal', 21])
+  assert.deepEqual([codes.INVALID_LIMIT.kind, codes.INVALID_LIMIT.number], ['input', 22])
+  assert.deepEqual([new MemberDailyLimit('m').code, new InvalidLimit('m').code], ['MEMBER_DAILY_LIMIT', 'INVALID_LIMIT'])
   assert.equal(new RoomFull().message, 'the room is full: every seat is taken')
   // A code this version does not know (a newer core): its kind's base, never a plain Error.
   const newer = voipsign.errorOf('SEAT_QUOTA_EXCEEDED', 'refusal', 'too many seats')

@@ -57,7 +57,7 @@ test('many admissions at once into one room never seat more than its capacity', 
     assert.equal(seated.filter((a) => a.opened).length, 1, 'opened once')
     assert.deepEqual(seated.map((a) => a.members).sort((a, b) => a - b), Array.from({ length: capacity }, (_, i) => i + 1))
     assert.equal((await ledger.room({ ...room, nowMs: T + 10 })).members.length, capacity)
-    assert.equal((await ledger.usage({ appId: APP, nowMs: T })).rooms, 1)
+    assert.equal((await ledger.usage({ appId: APP, nowMs: T })).openings, 1)
   }
 })
 
@@ -74,7 +74,7 @@ test('concurrent openings never exceed the daily limit; one member admitted 50 t
     if (s.status === 'rejected') assert.ok(['ROOM_FULL', 'DAILY_ROOM_LIMIT'].includes(s.reason.code), util.inspect(s.reason))
     else assert.ok(s.value.members <= 3 && s.value.roomsToday <= 5)
   }
-  assert.equal((await ledger.usage({ appId: APP, nowMs: T })).rooms, 5)
+  assert.equal((await ledger.usage({ appId: APP, nowMs: T })).openings, 5)
   let live = 0
   for (let r = 0; r < 20; r++) {
     const { members } = await ledger.room({ appId: APP, groupId: `g${r}`, nowMs: T })
@@ -85,7 +85,7 @@ test('concurrent openings never exceed the daily limit; one member admitted 50 t
 
   const again = await Promise.all(Array.from({ length: 50 }, () => ledger.admit({ ...room, groupId: 'g0', memberId: 'm0', nowMs: T })))
   assert.equal(again.filter((a) => a.renewed).length, 50)
-  assert.equal((await ledger.usage({ appId: APP, nowMs: T })).rooms, 5, 'renewals are never charged')
+  assert.equal((await ledger.usage({ appId: APP, nowMs: T })).openings, 5, 'renewals are never charged')
 })
 
 test('worker threads, each with its own ledgers, get what this thread gets', async () => {
@@ -157,6 +157,14 @@ test('wrong JavaScript types reject with TypeError or RangeError, before any val
     [() => ledger.sync({ ...room, openIds: ['a', 7] }), type('openIds[1]', 'of type string', 'number')],
     [() => ledger.usage({ appId: APP, day: '19875' }), type('day', 'of type number', 'string')],
     [() => ledger.usage({ appId: APP, day: 19875n }), type('day', 'of type number', 'bigint')],
+    [() => ledger.rooms(), 'The "params" argument of ledger.rooms() must be an object like { appId, limit, after, nowMs }. Received undefined'],
+    [() => ledger.rooms({ appId: 7 }), type('appId', 'of type string', 'number')],
+    [() => ledger.rooms({ appId: '', limit: '10' }), type('limit', 'of type number', 'string')],
+    [() => ledger.rooms({ appId: APP, limit: 10n }), type('limit', 'of type number', 'bigint')],
+    [() => ledger.rooms({ appId: APP, limit: null }), type('limit', 'of type number', 'null')],
+    [() => ledger.rooms({ appId: APP, after: 1 }), type('after', 'of type string', 'number')],
+    [() => ledger.rooms({ appId: APP, after: ['g'] }), type('after', 'of type string', 'object')],
+    [() => ledger.rooms({ appId: APP, nowMs: '1' }), type('nowMs', 'of type number', 'string')],
   ]) {
     await rejectsNode(fn, TypeError, 'ERR_INVALID_ARG_TYPE', message)
   }
@@ -165,6 +173,7 @@ test('wrong JavaScript types reject with TypeError or RangeError, before any val
     [() => ledger.admit({ ...seat, nowMs: NaN }), range('nowMs', 'NaN')],
     [() => ledger.room({ ...room, nowMs: Infinity }), range('nowMs', 'Infinity')],
     [() => ledger.usage({ appId: APP, day: 1.5 }), range('day', 1.5)],
+    [() => ledger.rooms({ appId: APP, nowMs: 0.5 }), range('nowMs', 0.5)],
     [
       () => ledger.heartbeat({ ...seat, nowMs: 2 ** 53 }),
       'The value of "nowMs" is out of range. It must be >= -9007199254740991 && <= 9007199254740991. Received 9.007199254740992e15',
@@ -195,6 +204,10 @@ test('Ledger.memory: options parsed by the core (ranges, types, unknown names, i
   invalid({ reserveTtlMs: 999, capacity: 0 }, /^capacity is 0/)
   invalid({ syncGraceMs: -1 }, /^syncGraceMs is -1/)
   invalid({ dayOffsetMinutes: 841 }, /^dayOffsetMinutes is 841/)
+  invalid({ memberDailyOpenings: -1 }, /^memberDailyOpenings is -1/)
+  invalid({ memberDailyOpenings: 100_001 }, /^memberDailyOpenings is 100001/)
+  invalid({ memberDailyOpenings: 1.5 }, /^memberDailyOpenings is 1\.5; it must be a whole number$/)
+  invalid({ memberDailyOpenings: true }, /^memberDailyOpenings must be a number, not a boolean$/)
   invalid({ onUnavailable: 'Allow' }, /^onUnavailable \(5 bytes\) is not "allow" or "refuse"$/)
   invalid({ onUnavailable: '' }, /^onUnavailable/)
   // Wrong types: the core's INVALID_RULES too (no JavaScript-side check of its own).
@@ -204,7 +217,7 @@ test('Ledger.memory: options parsed by the core (ranges, types, unknown names, i
   invalid({ capacity: 2.5 }, /^capacity is 2\.5; it must be a whole number$/)
   invalid({ leaseTtlMs: NaN }, /^leaseTtlMs is NaN; it must be a whole number$/)
   // Unknown names, refused by the core, with what was meant, in camelCase.
-  invalid({ capcity: 2 }, /^unknown option capcity; the options are capacity, dailyRoomLimit, dailyRoomWarning, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable$/)
+  invalid({ capcity: 2 }, /^unknown option capcity; the options are capacity, dailyRoomLimit, dailyRoomWarning, memberDailyOpenings, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable$/)
   invalid({ daily_room_limit: 5 }, /^unknown option daily_room_limit \(did you mean dailyRoomLimit\?\)/)
   invalid({ keyPrefix: 'x' }, /^keyPrefix applies to a Redis ledger only$/)
   // Only own enumerable properties are options: inherited ones are not read.
@@ -243,7 +256,15 @@ test('results are plain objects; errors carry the caller in their stack; the pro
   assert.deepEqual(Object.keys(r.members[0]), ['memberId', 'since', 'expires'])
   assert.equal(JSON.stringify(r), JSON.stringify({ members: [{ memberId: 'alice', since: r.members[0].since, expires: lease }], generation: 1, live: true }))
   const u = await ledger.usage({ appId: APP })
-  assert.deepEqual(Object.keys(u), ['day', 'rooms', 'dailyRoomLimit'])
+  assert.deepEqual(Object.keys(u), [
+    'day', 'openings', 'admissions', 'renewals', 'refusedRoomFull', 'refusedDailyLimit', 'refusedMemberLimit',
+    'heartbeatsRefused', 'leaves', 'adoptedBySync', 'removedBySync', 'expired', 'peakSeats', 'liveRooms', 'liveSeats', 'dailyRoomLimit',
+  ])
+  assert.deepEqual([u.openings, u.admissions, u.renewals, u.liveRooms, u.liveSeats], [1, 1, 0, 1, 1])
+  const page = await ledger.rooms({ appId: APP })
+  assert.deepEqual(Object.keys(page), ['rooms', 'next'])
+  assert.deepEqual(Object.keys(page.rooms[0]), ['groupId', 'seats', 'capacity', 'generation', 'openedAt'])
+  assert.deepEqual(page, { rooms: [{ groupId: 'room-1', seats: 1, capacity: 10, generation: 1, openedAt: r.members[0].since }], next: null })
   assert.equal(u.day, Math.floor((Date.now() + 480 * 60_000) / 86_400_000))
   assert.equal(await ledger.leave({ ...room, memberId: 'alice' }), true)
   assert.equal(await ledger.leave({ ...room, memberId: 'alice' }), false)
@@ -286,6 +307,7 @@ test('close() and Symbol.asyncDispose: every later call rejects with LedgerClose
     () => ledger.sync({ ...room, openIds: [], nowMs: T }),
     () => ledger.room(room),
     () => ledger.usage({ appId: APP }),
+    () => ledger.rooms({ appId: APP }),
   ]) {
     let promise
     assert.doesNotThrow(() => (promise = call()))
@@ -310,4 +332,120 @@ test('close() and Symbol.asyncDispose: every later call rejects with LedgerClose
   const sync = Ledger.memory()
   assert.equal(sync[Symbol.dispose](), undefined)
   await assert.rejects(sync.room(room), (err) => err.code === 'LEDGER_CLOSED')
+})
+
+test('rooms(): pages of the live rooms in groupId byte order, each room once', async () => {
+  const ledger = Ledger.memory()
+  const groups = [...Array.from({ length: 250 }, (_, i) => `g${String(i).padStart(3, '0')}`), 'Z', 'é', 'a-b']
+  for (const [i, groupId] of groups.entries()) await ledger.admit({ appId: APP, groupId, memberId: `m${i}`, nowMs: T + i })
+  const seen = []
+  let after
+  let pages = 0
+  for (;;) {
+    const page = await ledger.rooms({ appId: APP, after, nowMs: T + 1000 })
+    pages++
+    assert.ok(page.rooms.length > 0 && page.rooms.length <= 100)
+    seen.push(...page.rooms.map((r) => r.groupId))
+    if (page.next === null) break
+    assert.equal(page.next, page.rooms[page.rooms.length - 1].groupId)
+    after = page.next
+  }
+  const bytes = (g) => Buffer.from(g, 'utf8')
+  assert.deepEqual(seen, [...groups].sort((a, b) => Buffer.compare(bytes(a), bytes(b))))
+  assert.equal(pages, 3)
+  // after: null (the last page's next) is the first page, as absent.
+  assert.deepEqual(await ledger.rooms({ appId: APP, after: null, nowMs: T + 1000 }), await ledger.rooms({ appId: APP, nowMs: T + 1000 }))
+  const all = await ledger.rooms({ appId: APP, limit: 1000, nowMs: T + 1000 })
+  assert.equal(all.next, null)
+  for (const r of all.rooms) {
+    assert.deepEqual([r.seats, r.capacity, r.generation, r.openedAt], [1, 10, 1, T + groups.indexOf(r.groupId)])
+  }
+  assert.deepEqual(await ledger.rooms({ appId: 'wxd930ea5d5a258f4f', nowMs: T }), { rooms: [], next: null })
+  for (const [limit, n, next] of [[1, 1, '1'], [2, 2, '2'], [3, 3, null], [1000, 3, null], [2.0, 2, '2']]) {
+    const small = Ledger.memory()
+    for (const g of ['1', '2', '3']) await small.admit({ appId: APP, groupId: g, memberId: 'm', nowMs: T })
+    const page = await small.rooms({ appId: APP, limit, nowMs: T })
+    assert.deepEqual([page.rooms.length, page.next], [n, next], `limit ${limit}`)
+  }
+})
+
+test('rooms(): a limit that is no page size is INVALID_LIMIT (core\'s, after the appId); then after', async () => {
+  const ledger = Ledger.memory()
+  const page = (limit) => `limit is ${limit}; it must be 1-1000 rooms per page`
+  const whole = (shown) => `limit is ${shown}; it must be a whole number, 1-1000 rooms per page`
+  for (const [limit, message] of [
+    [0, page(0)], [-1, page(-1)], [1001, page(1001)], [2 ** 32, page(2 ** 32)], [-0, page(0)],
+    [Number.MAX_SAFE_INTEGER, page(Number.MAX_SAFE_INTEGER)],
+    [1.5, whole(1.5)], [0.5, whole(0.5)], [NaN, whole('NaN')], [Infinity, whole('Infinity')], [-Infinity, whole('-Infinity')],
+    [2 ** 60, whole('1.152921504606847e18')],
+  ]) {
+    let promise
+    assert.doesNotThrow(() => (promise = ledger.rooms({ appId: APP, limit, nowMs: T })))
+    await assert.rejects(promise, (err) => {
+      assert.ok(err instanceof api.InvalidLimit && err instanceof api.InputError && err instanceof VoipSignError, util.inspect(err))
+      assert.ok(!(err instanceof api.RefusalError))
+      assert.deepEqual([err.name, err.code, err.kind, err.message], ['InvalidLimit', 'INVALID_LIMIT', 'input', message], `limit ${limit}`)
+      return true
+    })
+  }
+  // The order: appId, limit, after.
+  await rejectsCode(ledger.rooms({ appId: '', limit: 0, after: '' }), 'INVALID_APP_ID')
+  await rejectsCode(ledger.rooms({ appId: APP, limit: 1.5, after: '' }), 'INVALID_LIMIT')
+  await rejectsCode(ledger.rooms({ appId: APP, after: '' }), 'INVALID_GROUP_ID', /^after \(a groupId\) is empty/)
+  await rejectsCode(ledger.rooms({ appId: APP, after: 'a\tb' }), 'INVALID_GROUP_ID', /^after /)
+})
+
+test('memberDailyOpenings: a member past it is refused new openings (MEMBER_DAILY_LIMIT, a refusal), never joins', async () => {
+  const ledger = Ledger.memory({ memberDailyOpenings: 2 })
+  assert.equal(ledger.rules.memberDailyOpenings, 2)
+  assert.equal(Ledger.memory().rules.memberDailyOpenings, 100)
+  const seat = (groupId, nowMs, memberId = 'alice') => ({ appId: APP, groupId, memberId, nowMs })
+  assert.equal((await ledger.admit(seat('r1', T))).opened, true)
+  assert.equal((await ledger.admit(seat('r2', T))).opened, true)
+  await assert.rejects(ledger.admit(seat('r3', T + 1)), (err) => {
+    assert.ok(err instanceof api.MemberDailyLimit && err instanceof api.RefusalError && err instanceof VoipSignError, util.inspect(err))
+    assert.ok(!(err instanceof api.InputError) && !(err instanceof api.OutageError))
+    assert.deepEqual([err.name, err.code, err.kind], ['MemberDailyLimit', 'MEMBER_DAILY_LIMIT', 'refusal'])
+    assert.ok(err.message.length > 0)
+    assert.match(err.stack, /ledger\.test\.js/)
+    return true
+  })
+  assert.equal((await ledger.room({ appId: APP, groupId: 'r3', nowMs: T + 1 })).generation, 0, 'nothing opened')
+  // Joining a live room opened by another member, and renewing a seat, are never refused.
+  await ledger.admit(seat('theirs', T + 2, 'host'))
+  assert.equal((await ledger.admit(seat('theirs', T + 3))).members, 2)
+  assert.equal((await ledger.admit(seat('r1', T + 4))).renewed, true)
+  await rejectsCode(ledger.admitAndIssue({ ...seat('r4', T + 5), sessionKey: KEY }), 'MEMBER_DAILY_LIMIT')
+  const u = await ledger.usage({ appId: APP, nowMs: T + 5 })
+  assert.deepEqual([u.openings, u.admissions, u.renewals, u.refusedMemberLimit], [3, 4, 1, 2])
+  // Another member opens rooms; the next day (UTC+8) resets the count.
+  assert.equal((await ledger.admit(seat('r5', T + 6, 'bob'))).opened, true)
+  const midnight = (Math.floor((T + 480 * 60_000) / 86_400_000) + 1) * 86_400_000 - 480 * 60_000
+  await rejectsCode(ledger.admit(seat('r6', midnight - 1)), 'MEMBER_DAILY_LIMIT')
+  assert.equal((await ledger.admit(seat('r6', midnight))).opened, true)
+  // 0: no limit.
+  const free = Ledger.memory({ memberDailyOpenings: 0 })
+  for (let i = 0; i < 150; i++) assert.equal((await free.admit(seat(`r${i}`, T))).opened, true)
+  assert.equal((await free.usage({ appId: APP, nowMs: T })).refusedMemberLimit, 0)
+})
+
+test('usage(): every counter of the day, the live rooms and seats today, null for another day', async () => {
+  const ledger = Ledger.memory({ capacity: 2, reserveTtlMs: 1000, leaseTtlMs: 1000 })
+  await ledger.admit({ ...room, memberId: 'a', nowMs: T })
+  await ledger.admit({ ...room, memberId: 'b', nowMs: T })
+  await rejectsCode(ledger.admit({ ...room, memberId: 'c', nowMs: T }), 'ROOM_FULL')
+  await rejectsCode(ledger.heartbeat({ ...room, memberId: 'c', nowMs: T }), 'NOT_ADMITTED')
+  assert.equal(await ledger.leave({ ...room, memberId: 'b', nowMs: T }), true)
+  await ledger.sync({ appId: APP, groupId: 'room-2', openIds: ['x', 'y'], nowMs: T })
+  assert.deepStrictEqual(await ledger.usage({ appId: APP, nowMs: T }), {
+    day: 19875, openings: 1, admissions: 2, renewals: 0, refusedRoomFull: 1, refusedDailyLimit: 0, refusedMemberLimit: 0,
+    heartbeatsRefused: 1, leaves: 1, adoptedBySync: 2, removedBySync: 0, expired: 0, peakSeats: 3, liveRooms: 2, liveSeats: 3,
+    dailyRoomLimit: 100000,
+  })
+  // The leases end: counted once, as expired, by usage itself.
+  const later = await ledger.usage({ appId: APP, nowMs: T + 1000 })
+  assert.deepEqual([later.expired, later.liveRooms, later.liveSeats, later.peakSeats], [3, 0, 0, 3])
+  assert.equal((await ledger.usage({ appId: APP, nowMs: T + 2000 })).expired, 3)
+  const other = await ledger.usage({ appId: APP, day: 19874, nowMs: T })
+  assert.deepEqual([other.openings, other.liveRooms, other.liveSeats], [0, null, null])
 })

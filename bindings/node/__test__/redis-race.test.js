@@ -103,10 +103,24 @@ async function race(t, url) {
     }
     assert.equal((await ledger.room({ appId: APP, groupId })).live, false)
     // The day's openings: exactly one per round (the day may turn during the run).
+    // Every counter, summed over those days, is the sum of what the clients were
+    // told: each round 64 admits, CAPACITY seated (one opening), the others
+    // refused as full, every winner left.
     const dayAfter = (await ledger.usage({ appId: APP })).day
-    let openings = 0
-    for (let day = dayBefore; day <= dayAfter; day++) openings += (await ledger.usage({ appId: APP, day })).rooms
-    assert.equal(openings, ROUNDS, 'openings counted exactly')
+    const told = { openings: 0, admissions: 0, renewals: 0, refusedRoomFull: 0, refusedDailyLimit: 0, refusedMemberLimit: 0, leaves: 0, expired: 0 }
+    let peak = 0
+    for (let day = dayBefore; day <= dayAfter; day++) {
+      const u = await ledger.usage({ appId: APP, day })
+      for (const k of Object.keys(told)) told[k] += u[k]
+      peak = Math.max(peak, u.peakSeats)
+    }
+    const attempts = PROCESSES * TASKS * PER_TASK * ROUNDS
+    assert.deepEqual(told, {
+      openings: ROUNDS, admissions: CAPACITY * ROUNDS, renewals: 0, refusedRoomFull: attempts - CAPACITY * ROUNDS,
+      refusedDailyLimit: 0, refusedMemberLimit: 0, leaves: CAPACITY * ROUNDS, expired: 0,
+    }, 'counted exactly')
+    assert.equal(peak, CAPACITY)
+    assert.deepEqual(await ledger.rooms({ appId: APP }), { rooms: [], next: null })
     t.diagnostic(`${ROUNDS} rounds of ${PROCESSES} processes x ${TASKS} concurrent admissions (64 members): ${Date.now() - started} ms; ${new Set(perRound).size} distinct sets of winners`)
   } finally {
     await close()

@@ -16,7 +16,7 @@ const v8 = require('node:v8')
 const vm = require('node:vm')
 const { performance } = require('node:perf_hooks')
 const api = require('..')
-const { rooms, runScenario } = require('./helpers/rooms.js')
+const { rooms, runScenario, expectedOutcome } = require('./helpers/rooms.js')
 const { server, need, uniquePrefix, PrivateServer, privateSkip } = require('./helpers/redis.js')
 
 const { Ledger, VoipSignError, verify } = api
@@ -81,7 +81,7 @@ test('Ledger.redis: defaults, rules and options, the URL checked first and never
   assert.equal(Object.prototype.toString.call(ledger), '[object Ledger]')
   assert.equal(
     util.inspect(ledger),
-    "Ledger.redis('redis://127.0.0.1:1', { capacity: 10, dailyRoomLimit: 100000, dailyRoomWarning: 90000, reserveTtlMs: 60000, " +
+    "Ledger.redis('redis://127.0.0.1:1', { capacity: 10, dailyRoomLimit: 100000, dailyRoomWarning: 90000, memberDailyOpenings: 100, reserveTtlMs: 60000, " +
       "leaseTtlMs: 45000, syncGraceMs: 60000, dayOffsetMinutes: 480, onUnavailable: 'allow', connectTimeoutMs: 250, commandTimeoutMs: 250, keyPrefix: 'voipsign' })",
   )
   const custom = Ledger.redis('redis://:s3cret-pw@10.0.0.5:6380/2', { capacity: 4, onUnavailable: 'refuse', commandTimeoutMs: 80, keyPrefix: 'staging' })
@@ -162,7 +162,7 @@ test('Ledger.redis: defaults, rules and options, the URL checked first and never
   throwsCode(
     () => Ledger.redis('redis://h', { timeoutMs: 100 }),
     'INVALID_RULES',
-    /^unknown option timeoutMs; the options are capacity, dailyRoomLimit, dailyRoomWarning, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable, connectTimeoutMs, commandTimeoutMs, keyPrefix$/,
+    /^unknown option timeoutMs; the options are capacity, dailyRoomLimit, dailyRoomWarning, memberDailyOpenings, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable, connectTimeoutMs, commandTimeoutMs, keyPrefix$/,
   )
   throwsCode(() => Ledger.redis('redis://h', { key_prefix: 'x' }), 'INVALID_RULES', /^unknown option key_prefix \(did you mean keyPrefix\?\)/)
   // Ledger.memory takes no connection option.
@@ -181,6 +181,12 @@ test('Ledger.redis: input errors and explicit times beyond 2^52 ms reject before
   await rejectsCode(ledger.admitAndIssue({ ...seat, sessionKey: KEY, roomType: 'Video' }), 'INVALID_ROOM_TYPE')
   await rejectsCode(ledger.admit({ ...seat, nowMs: 2 ** 52 + 1 }), 'INVALID_TIMESTAMP', /2\^52 ms/)
   await rejectsCode(ledger.usage({ appId: APP, day: -(2 ** 52) - 1 }), 'INVALID_TIMESTAMP', /^day is/)
+  await rejectsCode(ledger.rooms({ appId: '', limit: 0 }), 'INVALID_APP_ID')
+  await rejectsCode(ledger.rooms({ appId: APP, limit: 0 }), 'INVALID_LIMIT', /^limit is 0;/)
+  await rejectsCode(ledger.rooms({ appId: APP, limit: 2.5 }), 'INVALID_LIMIT', /^limit is 2\.5;/)
+  await rejectsCode(ledger.rooms({ appId: APP, after: '' }), 'INVALID_GROUP_ID', /^after /)
+  await rejectsCode(ledger.rooms({ appId: APP, nowMs: 2 ** 52 + 1 }), 'INVALID_TIMESTAMP', /2\^52 ms/)
+  await rejectsCode(ledger.rooms({ appId: APP }), 'LEDGER_UNAVAILABLE')
   await rejectsCode(ledger.admit(seat), 'LEDGER_UNAVAILABLE', /^the Redis store at 127\.0\.0\.1:1 refused the connection/)
   for (const fn of [() => ledger.admit(), () => ledger.room({ appId: APP, groupId: 7 }), () => ledger.heartbeat({ ...seat, nowMs: 1.5 })]) {
     let promise
@@ -206,8 +212,7 @@ async function runTable(t, url) {
     assert.equal(outcome.steps.length, scenario.steps.length, scenario.name)
     scenario.steps.forEach((step, i) => {
       const what = `${scenario.name}: step ${i} (${step.op} at ${step.nowMs})`
-      if (step.error !== undefined) assert.deepStrictEqual(outcome.steps[i], { error: step.error }, what)
-      else assert.deepStrictEqual(outcome.steps[i], { value: step.expect }, what)
+      assert.deepStrictEqual(outcome.steps[i], expectedOutcome(step), what)
       steps++
     })
   }
@@ -241,8 +246,17 @@ test('two ledgers (two backend instances) share the rooms of one key prefix; ano
   assert.equal(await b.leave({ ...room, memberId: 'alice' }), true)
   assert.equal(await a.leave({ ...room, memberId: 'alice' }), false)
   const u = await a.usage({ appId: APP })
-  assert.deepEqual(Object.keys(u), ['day', 'rooms', 'dailyRoomLimit'])
-  assert.equal(u.rooms, 1)
+  assert.deepEqual(Object.keys(u), [
+    'day', 'openings', 'admissions', 'renewals', 'refusedRoomFull', 'refusedDailyLimit', 'refusedMemberLimit',
+    'heartbeatsRefused', 'leaves', 'adoptedBySync', 'removedBySync', 'expired', 'peakSeats', 'liveRooms', 'liveSeats', 'dailyRoomLimit',
+  ])
+  assert.deepEqual([u.openings, u.admissions, u.refusedRoomFull, u.leaves, u.liveRooms, u.liveSeats], [1, 2, 1, 1, 1, 1])
+  // Either ledger lists the rooms of the prefix (the server's clock).
+  const page = await b.rooms({ appId: APP })
+  assert.deepEqual(page.rooms.map((x) => [x.groupId, x.seats, x.capacity, x.generation]), [['room-1', 1, 2, 1]])
+  assert.ok(Math.abs(page.rooms[0].openedAt - before) < 5000, 'openedAt is about now')
+  assert.equal(page.next, null)
+  assert.deepEqual(await other.rooms({ appId: APP, limit: 1 }), { rooms: [{ ...page.rooms[0], seats: 1, openedAt: (await other.rooms({ appId: APP })).rooms[0].openedAt }], next: null })
   const { admission, ticket } = await b.admitAndIssue({ ...room, groupId: 'room-2', memberId: 'dave', sessionKey: KEY, roomType: 'video' })
   assert.deepEqual(Object.keys(admission), ['opened', 'renewed', 'members', 'generation', 'roomsToday', 'dailyRoomLimit', 'quotaWarning', 'leaseExpiresAt', 'degraded'])
   assert.equal(admission.roomsToday, 2)
@@ -251,7 +265,10 @@ test('two ledgers (two backend instances) share the rooms of one key prefix; ano
   const again = await Promise.all(Array.from({ length: 50 }, () => a.admit({ ...room, groupId: 'room-3', memberId: 'erin' })))
   assert.equal(again.filter((x) => x.opened).length, 1)
   assert.equal(again.filter((x) => x.renewed).length, 49)
-  assert.equal((await b.usage({ appId: APP })).rooms, 3)
+  assert.equal((await b.usage({ appId: APP })).openings, 3)
+  const all = await a.rooms({ appId: APP, limit: 2 })
+  assert.deepEqual([all.rooms.map((x) => x.groupId), all.next], [['room-1', 'room-2'], 'room-2'])
+  assert.deepEqual((await a.rooms({ appId: APP, after: all.next })).rooms.map((x) => x.groupId), ['room-3'])
 })
 
 test('a Redis ledger collected while its calls are in flight: they settle all the same', { skip: SINGLE.skip }, async () => {
@@ -385,6 +402,7 @@ test('a server killed mid-run: every call degrades or refuses within the timeout
         () => allow.room(seat),
         () => allow.sync({ ...seat, openIds: ['m1'] }),
         () => allow.usage({ appId: APP }),
+        () => allow.rooms({ appId: APP }),
       ]) {
         await rejectsCode(call(), 'LEDGER_UNAVAILABLE')
       }
@@ -437,6 +455,7 @@ test('a password-protected server: the password never shows in an error, a ledge
       refuse.sync({ ...seat, openIds: ['m1'] }),
       refuse.room(seat),
       refuse.usage({ appId: APP }),
+      refuse.rooms({ appId: APP }),
     ])
     for (const r of errors) {
       assert.equal(r.status, 'rejected')

@@ -38,6 +38,11 @@ import {
   type Mistake,
   type OnUnavailable,
   type Room,
+  type RoomPage,
+  type RoomSummary,
+  type RoomsParams,
+  MemberDailyLimit,
+  InvalidLimit,
   type Seat,
   type SeatParams,
   type Usage,
@@ -183,10 +188,50 @@ async function inTheCall(seat: SeatParams, openIds: string[]): Promise<void> {
   const room: Room = await ledger.sync({ appId: seat.appId, groupId: seat.groupId, openIds })
   const seats: Seat[] = (await ledger.room({ appId: seat.appId, groupId: seat.groupId })).members
   const usage: Usage = await ledger.usage({ appId: seat.appId, day: 19875 })
-  const counts: number[] = [admission.generation, admission.roomsToday, lease, room.generation, usage.rooms, seats.length]
-  void [removed, counts]
+  const counts: number[] = [admission.generation, admission.roomsToday, lease, room.generation, usage.openings, seats.length]
+  const refusals: number = usage.refusedRoomFull + usage.refusedDailyLimit + usage.refusedMemberLimit + usage.heartbeatsRefused
+  const ghosts: number = usage.expired - usage.leaves + usage.adoptedBySync - usage.removedBySync + usage.admissions + usage.renewals
+  const live: number | null = usage.liveRooms ?? usage.liveSeats
+  const peak: number = usage.peakSeats
+  void [removed, counts, refusals, ghosts, live, peak]
 }
-void [join, inTheCall, policy]
+// An operator's listing: every page of live rooms, the cursor passed back as it is.
+async function liveRooms(appId: string): Promise<RoomSummary[]> {
+  const all: RoomSummary[] = []
+  let after: string | null = null
+  do {
+    const page: RoomPage = await ledger.rooms({ appId, limit: 500, after })
+    for (const r of page.rooms) {
+      const fields: [string, number, number, number, number] = [r.groupId, r.seats, r.capacity, r.generation, r.openedAt]
+      void fields
+      all.push(r)
+    }
+    after = page.next
+  } while (after !== null)
+  const first: Promise<RoomPage> = ledger.rooms({ appId })
+  const args: RoomsParams = { appId, after: 'room-42', nowMs: Date.now() }
+  void [first, args, await ledger.rooms(args)]
+  return all
+}
+async function quota(seat: SeatParams): Promise<'join a live room' | Admission> {
+  try {
+    return await ledger.admit(seat)
+  } catch (err) {
+    if (err instanceof MemberDailyLimit) {
+      const code: 'MEMBER_DAILY_LIMIT' = err.code
+      const refusal: RefusalError = err
+      void [code, refusal]
+      return 'join a live room'
+    }
+    if (err instanceof InvalidLimit) {
+      const input: InputError = err
+      void input
+    }
+    throw err
+  }
+}
+const memberRule: number = inForce.memberDailyOpenings
+void [join, inTheCall, policy, liveRooms, quota, memberRule]
 
 // @ts-expect-error no public constructor: Ledger.memory
 new Ledger()
@@ -206,7 +251,30 @@ ledger.room({ appId: 'a', groupId: 'g', nowMs: new Date() })
 const notAwaited: Admission = ledger.admit({ appId: 'a', groupId: 'g', memberId: 'm' })
 // @ts-expect-error rules are read-only
 ledger.rules.capacity = 3
-const ledgerCodes: ErrorCode[] = ['ROOM_FULL', 'DAILY_ROOM_LIMIT', 'NOT_ADMITTED', 'INVALID_MEMBER_ID', 'INVALID_RULES', 'LEDGER_UNAVAILABLE']
+async function roomsMisuse(): Promise<void> {
+  // @ts-expect-error appId is required
+  await ledger.rooms({ limit: 10 })
+  // @ts-expect-error limit is a number
+  await ledger.rooms({ appId: 'a', limit: '10' })
+  // @ts-expect-error after is a groupId (a string)
+  await ledger.rooms({ appId: 'a', after: 42 })
+  // @ts-expect-error rooms() resolves to a RoomPage
+  const notAPage: RoomSummary[] = await ledger.rooms({ appId: 'a' })
+  // @ts-expect-error next is a string or null
+  const notNext: string = (await ledger.rooms({ appId: 'a' })).next
+  // @ts-expect-error liveRooms may be null (another day)
+  const notLive: number = (await ledger.usage({ appId: 'a' })).liveRooms
+  // @ts-expect-error usage has no "rooms" any more: it is "openings"
+  const renamed: number = (await ledger.usage({ appId: 'a' })).rooms
+  // @ts-expect-error a member past its openings is refused, not an input error
+  const notInputError: InputError = new MemberDailyLimit()
+  void [notAPage, notNext, notLive, renamed, notInputError]
+}
+void roomsMisuse
+Ledger.memory({ memberDailyOpenings: 0 })
+// @ts-expect-error memberDailyOpenings is a number
+Ledger.memory({ memberDailyOpenings: '100' })
+const ledgerCodes: ErrorCode[] = ['ROOM_FULL', 'DAILY_ROOM_LIMIT', 'MEMBER_DAILY_LIMIT', 'NOT_ADMITTED', 'INVALID_MEMBER_ID', 'INVALID_RULES', 'INVALID_LIMIT', 'LEDGER_UNAVAILABLE']
 void [notAwaited, ledgerCodes]
 
 // The Redis store: the same Ledger, the same methods and Promises.

@@ -122,6 +122,19 @@ function integer(name, value, what = 'property') {
 }
 
 /**
+ * An optional Number, any (ledger.rooms' limit: which ones are valid, whole and
+ * in range, is the core's to say): `undefined` stays `undefined` (the default);
+ * anything but a number is a TypeError (ERR_INVALID_ARG_TYPE).
+ * @param {string} name
+ * @param {unknown} value
+ * @returns {number | undefined}
+ */
+function optionalNumber(name, value) {
+  if (value === undefined || typeof value === 'number') return value
+  throw typeError(`The "${name}" property must be of type number. Received ${typeName(value)}`)
+}
+
+/**
  * An optional integer: `undefined` stays `undefined` (the default).
  * @param {string} name
  * @param {unknown} value
@@ -141,4 +154,4 @@ function errCode(value) {
   return integer('errCode', value)
 }
 
-module.exports = { object, string, optionalString, timestamp, strings, body, errCode, integer, optionalInteger, typeError, typeName }
+module.exports = { object, string, optionalString, timestamp, strings, body, errCode, integer, optionalInteger, optionalNumber, typeError, typeName }

@@ -174,6 +174,19 @@ function ledgerClass(native, fromNative) {
       return this.#call((n) => n.usage(appId, day, nowMs))
     }
 
+    /** @type {import('../index').Ledger['rooms']} */
+    async rooms(params) {
+      const p = check.object('ledger.rooms', params, '{ appId, limit, after, nowMs }')
+      const appId = check.string('appId', p.appId)
+      // A number, else a TypeError; which numbers are page sizes (whole, 1-1000)
+      // is the core's to say, after the appId (INVALID_LIMIT).
+      const limit = check.optionalNumber('limit', p.limit)
+      // `null` too: the `next` of the last page, passed back as it is.
+      const after = p.after === null ? undefined : check.optionalString('after', p.after)
+      const nowMs = check.optionalInteger('nowMs', p.nowMs)
+      return this.#call((n) => n.rooms(appId, limit, after, nowMs))
+    }
+
     /**
      * Close the ledger: every later call rejects with `LedgerClosed` (calls in
      * flight settle); a Redis ledger's connections close once they have.

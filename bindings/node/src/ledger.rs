@@ -66,6 +66,7 @@ struct Settings {
     capacity: u32,
     daily_room_limit: u64,
     daily_room_warning: u64,
+    member_daily_openings: u64,
     reserve_ttl_ms: i64,
     lease_ttl_ms: i64,
     sync_grace_ms: i64,
@@ -90,6 +91,33 @@ struct Redis {
 struct AdmissionAndTicket {
     admission: rooms::Admission,
     ticket: voipsign::JoinTicket,
+}
+
+/// `limit` of `rooms` (a JavaScript number; `None`: the default page) as core
+/// takes it, or `INVALID_LIMIT` naming the number: core's [`rooms::check_limit`]
+/// for a whole number, the same error for a fraction, NaN, an infinity or a
+/// number beyond 2^53 (which no page size comes near).
+fn page_limit(limit: Option<f64>) -> std::result::Result<u32, voipsign::Error> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    let Some(x) = limit else {
+        return Ok(rooms::DEFAULT_PAGE);
+    };
+    if x.is_finite() && x.fract() == 0.0 && x.abs() <= EXACT {
+        return rooms::check_limit(x as i64);
+    }
+    let shown = match x {
+        _ if x.is_nan() => "NaN".to_owned(),
+        _ if x.is_infinite() => (if x > 0.0 { "Infinity" } else { "-Infinity" }).to_owned(),
+        _ if x.abs() > EXACT => format!("{x:e}"),
+        _ => x.to_string(),
+    };
+    Err(voipsign::Error::new(
+        ErrorCode::InvalidLimit,
+        format!(
+            "limit is {shown}; it must be a whole number, 1-{} rooms per page",
+            rooms::MAX_PAGE
+        ),
+    ))
 }
 
 /// A JavaScript value as core's option [`Value`] (a number is a `Float`: core
@@ -130,6 +158,7 @@ impl Ledger {
             capacity: l.capacity,
             daily_room_limit: l.daily_room_limit,
             daily_room_warning: l.daily_room_warning,
+            member_daily_openings: l.member_daily_openings,
             reserve_ttl_ms: l.reserve_ttl_ms,
             lease_ttl_ms: l.lease_ttl_ms,
             sync_grace_ms: l.sync_grace_ms,
@@ -311,7 +340,30 @@ impl Ledger {
         )
     }
 
-    /// The Usage of `appId` on `day` (`undefined`: the day of `nowMs`).
+    /// One RoomPage of `appId`'s live rooms after `after` (`undefined`: from
+    /// the first), at most `limit` (`undefined`: 100; checked after the appId).
+    #[napi(catch_unwind, ts_return_type = "string | Promise<string>")]
+    pub fn rooms(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] app_id: Text,
+        limit: Option<f64>,
+        after: Option<String>,
+        now_ms: Option<i64>,
+    ) -> Result<Json> {
+        self.run(
+            &env,
+            Box::new(move |l| {
+                // Core's order: appId, limit (a JavaScript number: `page_limit`),
+                // then `after` (checked by `rooms`).
+                let app = app_id.as_str();
+                voipsign::validate_app_id(app)?;
+                json(&l.rooms(app, page_limit(limit)?, after.as_deref(), now_ms)?)
+            }),
+        )
+    }
+
+    /// The Usage (day counters) of `appId` on `day` (`undefined`: the day of `nowMs`).
     #[napi(catch_unwind, ts_return_type = "string | Promise<string>")]
     pub fn usage(
         &self,

@@ -66,6 +66,8 @@ pub mod field {
         MemberId = "memberId";
         /// `Ledger.redis`'s `url` (never echoed: it may carry a password).
         RedisUrl = "url";
+        /// `Ledger.rooms`' `after` (a groupId: the cursor of the page).
+        After = "after";
     }
 }
 
@@ -168,8 +170,8 @@ impl<'py> FromPyObject<'_, 'py> for ErrCode {
     }
 }
 
-/// The `int` parameters of the ledger's methods (see [`Int`]): `now_ms` and
-/// usage's `day`, each with its name and what it must be, for the `TypeError`
+/// The `int` parameters of the ledger's methods (see [`Int`]): `now_ms`,
+/// usage's `day` and rooms' `limit`, each with its name and what it must be, for the `TypeError`
 /// of a wrong type.
 pub mod int {
     /// An `int` parameter.
@@ -200,6 +202,8 @@ pub mod int {
         NowMs = "now_ms", "an int of unix milliseconds", " (pass time.time_ns() // 1_000_000)";
         /// usage's `day`.
         Day = "day", "an int (days since 1970-01-01 in the rules' UTC offset)", "";
+        /// rooms' `limit`: rooms per page.
+        Limit = "limit", "an int (rooms per page, 1-1000)", "";
     }
 }
 

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// Core's records, by the names core's contract gives them.
 pub mod from_core {
-    pub use voipsign::rooms::{Admission, Room, Seat, Usage};
+    pub use voipsign::rooms::{Admission, Room, RoomPage, RoomSummary, Seat, Usage};
     pub use voipsign::{Diagnosis, Explanation, JoinTicket};
 }
 

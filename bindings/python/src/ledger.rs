@@ -19,12 +19,12 @@ use voipsign::contract::{Spelling, Value};
 use voipsign::rooms::{self, RedisStore};
 use voipsign::{Error, ErrorCode};
 
-use crate::args::field::{AppId, GroupId, MemberId, RedisUrl, RoomType, SessionKey};
-use crate::args::int::{Day, NowMs};
+use crate::args::field::{After, AppId, GroupId, MemberId, RedisUrl, RoomType, SessionKey};
+use crate::args::int::{Day, Limit, NowMs};
 use crate::args::{options, Int, Keys, OpenIds, Str};
 use crate::contract::{memory_signature, redis_options_doc, redis_signature, rules_doc};
 use crate::errors::{guarded, to_py_err};
-use crate::records::{Admission, JoinTicket, Room, Usage};
+use crate::records::{Admission, JoinTicket, Room, RoomPage, Usage};
 
 // Whether the memory store's operations release the GIL: they do not (they
 // call the core directly, see `Ledger::call`). An operation is a few hundred
@@ -207,8 +207,11 @@ impl Ledger {
     /// ``group_id``), opening it when it is not live. A member already seated is
     /// renewed: never refused, never charged (a retry is safe).
     ///
-    /// :raises RefusalError: every seat is taken by others, or opening the room
-    ///     would exceed today's limit (``err.code`` says which).
+    /// :raises RefusalError: every seat is taken by others (``RoomFull``),
+    ///     opening the room would exceed today's limit (``DailyRoomLimit``), or
+    ///     the member has already opened ``member_daily_openings`` rooms today
+    ///     (``MemberDailyLimit``: joining a live room is never refused by it),
+    ///     in that order.
     /// :raises InputError: ``app_id``, ``group_id`` or ``member_id`` (1-128
     ///     bytes of printable ASCII) is refused, checked in that order.
     #[pyo3(signature = (app_id, group_id, member_id, *, now_ms = None))]
@@ -329,8 +332,12 @@ impl Ledger {
         self.call(py, |l| l.room(a, g, t)).map(Room::from)
     }
 
-    /// Openings charged to ``app_id`` on ``day`` (days since 1970-01-01 in the
-    /// rules' UTC offset; ``None``: the day of ``now_ms``) and the daily limit.
+    /// The day counters of ``app_id`` on ``day`` (days since 1970-01-01 in the
+    /// rules' UTC offset; ``None``: the day of ``now_ms``): openings (the
+    /// quota), admissions, renewals, refusals by cause, leaves, seats adopted
+    /// and removed by sync, expired leases, the peak of live seats, and the
+    /// daily limit; for today also the live rooms and seats at the call's time
+    /// (``None`` for another day).
     #[pyo3(signature = (app_id, *, day = None, now_ms = None))]
     fn usage(
         &self,
@@ -341,6 +348,42 @@ impl Ledger {
     ) -> PyResult<Usage> {
         let (a, d, t) = (app_id.0, day.map(|d| d.0), now(now_ms));
         self.call(py, |l| l.usage(a, d, t)).map(Usage::from)
+    }
+
+    /// One page of ``app_id``'s live rooms, in groupId byte order: at most
+    /// ``limit`` rooms (1-1000; ``None``: 100) whose groupId comes after
+    /// ``after`` (``None``: from the first), each with its live seats, capacity,
+    /// generation and opening time. Pass the page's ``next`` as ``after`` for
+    /// the next page; it is ``None`` on the last one. Changes nothing.
+    ///
+    /// :raises InputError: ``app_id``, ``limit`` (``InvalidLimit``) or ``after``
+    ///     (a groupId, ``InvalidGroupId``) is refused, checked in that order.
+    /// :raises TypeError: ``limit`` is not an ``int`` (a ``bool`` or ``float``
+    ///     neither) or ``after`` not a ``str``.
+    /// :raises OverflowError: ``limit`` is beyond 64 bits.
+    #[pyo3(
+        signature = (app_id, *, limit = None, after = None, now_ms = None),
+        text_signature = "($self, app_id, *, limit=100, after=None, now_ms=None)"
+    )]
+    fn rooms(
+        &self,
+        py: Python<'_>,
+        app_id: Str<'_, AppId>,
+        limit: Option<Int<Limit>>,
+        after: Option<Str<'_, After>>,
+        now_ms: Option<Int<NowMs>>,
+    ) -> PyResult<RoomPage> {
+        let (a, n, t) = (app_id.0, limit.map(|n| n.0), now(now_ms));
+        let after = after.map(|s| s.0);
+        self.call(py, |l| {
+            // Core's order: appId, then the limit (an `int` of Python's is
+            // wider than core's `u32`: `check_limit` names it as given), then
+            // `after` (`rooms` checks it).
+            voipsign::validate_app_id(a)?;
+            let limit = n.map_or(Ok(rooms::DEFAULT_PAGE), rooms::check_limit)?;
+            l.rooms(a, limit, after, t)
+        })
+        .map(RoomPage::from)
     }
 
     /// ``Ledger.memory(capacity=3)`` or ``Ledger.redis('redis://***@host:6379',

@@ -135,7 +135,7 @@ def paused_client(url: str, prefix: str, pairs: int) -> None:
             traceback.print_exc()
             sys.exit(1)
     # Each pair opened its room once at most: a retried admit is never charged twice.
-    rooms = ledger.usage(APP).rooms
+    rooms = ledger.usage(APP).openings
     if not pairs - unavailable <= rooms <= pairs:
         print(f"{rooms} rooms counted for {pairs} pairs, {unavailable} unavailable", file=sys.stderr)
         sys.exit(1)

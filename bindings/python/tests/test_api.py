@@ -75,7 +75,12 @@ def test_kinds_split_the_errors() -> None:
     assert issubclass(voipsign.InvalidAppId, ValueError)
     assert issubclass(voipsign.InvalidRules, voipsign.InputError)
     assert issubclass(voipsign.LedgerClosed, ValueError)
-    for refusal in (voipsign.RoomFull, voipsign.DailyRoomLimit, voipsign.NotAdmitted):
+    assert issubclass(voipsign.InvalidLimit, voipsign.InputError)
+    assert issubclass(voipsign.InvalidLimit, ValueError) and voipsign.InvalidLimit.kind == "input"
+    assert voipsign.InvalidLimit.code == "INVALID_LIMIT"
+    assert voipsign.MemberDailyLimit.code == "MEMBER_DAILY_LIMIT"
+    for refusal in (voipsign.RoomFull, voipsign.DailyRoomLimit, voipsign.MemberDailyLimit,
+                    voipsign.NotAdmitted):
         assert issubclass(refusal, voipsign.RefusalError) and refusal.kind == "refusal"
         assert not issubclass(refusal, ValueError) and not issubclass(refusal, OSError)
     assert issubclass(voipsign.LedgerUnavailable, OSError)

@@ -19,7 +19,7 @@ def test_signature_docs_and_class() -> None:
     # Generated from core's options (src/contract.rs): the rules, then the store's.
     assert str(inspect.signature(Ledger.redis)) == (
         "(url, *, capacity=10, daily_room_limit=100000, daily_room_warning=None, "
-        "reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, day_offset_minutes=480, "
+        "member_daily_openings=100, reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, day_offset_minutes=480, "
         "on_unavailable='allow', connect_timeout_ms=250, command_timeout_ms=250, "
         "key_prefix='voipsign')"
     )
@@ -120,6 +120,29 @@ def test_argument_types() -> None:
                                  key_prefix=None, capacity=None, on_unavailable=None)
     lg = Ledger.redis(url="redis://h", **nones)
     assert repr(lg) == repr(Ledger.redis("redis://h"))
+
+
+def test_rooms_inputs_are_checked_before_any_io() -> None:
+    # Nothing listens on port 1, and on_unavailable is refuse: an input error is
+    # reported as such (appId, limit, after, in that order), not as an outage.
+    lg = Ledger.redis("redis://127.0.0.1:1", on_unavailable="refuse")
+    with pytest.raises(voipsign.InvalidAppId):
+        lg.rooms("", limit=0, after="")
+    with pytest.raises(voipsign.InvalidLimit, match="^limit is 0;"):
+        lg.rooms(APP, limit=0, after="")
+    with pytest.raises(voipsign.InvalidLimit, match=f"^limit is {2**40};"):
+        lg.rooms(APP, limit=2**40)
+    with pytest.raises(voipsign.InvalidGroupId, match="^after"):
+        lg.rooms(APP, after="")
+    with pytest.raises(TypeError, match="^limit"):
+        lg.rooms(APP, limit=1.0)  # type: ignore[arg-type]
+    with pytest.raises(voipsign.InvalidTimestamp):
+        lg.rooms(APP, now_ms=2**52 + 1)
+    with pytest.raises(voipsign.LedgerUnavailable):
+        lg.rooms(APP)
+    # member_daily_openings is a rule of Ledger.redis too, checked by core.
+    with pytest.raises(voipsign.InvalidRules, match="^member_daily_openings"):
+        Ledger.redis("redis://h", member_daily_openings=100_001)
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,10 @@
 """Every scenario and every step of tests/vectors/rooms.json (the room ledger,
 docs/ROOMS.md), each scenario on a fresh ``voipsign.Ledger.memory`` with its
 rules: each result compared field by field (attributes and ``to_dict()``), each
-refusal by exception class and ``.code``. Tickets of ``admit_and_issue`` are
-checked with ``voipsign.verify`` and the nonce's shape.
+refusal by exception class and ``.code``; after every step that carries
+``"usage"``, ``ledger.usage(app_id, now_ms=<the step's>)`` compared with it (the
+whole record: the day counters, the live rooms and seats). Tickets of
+``admit_and_issue`` are checked with ``voipsign.verify`` and the nonce's shape.
 
 ``run_scenario`` is the runner; test_redis.py runs the same table on the Redis
 store (a server and a cluster)."""
@@ -27,6 +29,7 @@ RULES = {
     "capacity": "capacity",
     "dailyRoomLimit": "daily_room_limit",
     "dailyRoomWarning": "daily_room_warning",
+    "memberDailyOpenings": "member_daily_openings",
     "reserveTtlMs": "reserve_ttl_ms",
     "leaseTtlMs": "lease_ttl_ms",
     "syncGraceMs": "sync_grace_ms",
@@ -46,10 +49,34 @@ ADMISSION = {
     "degraded": "degraded",
 }
 SEAT = {"memberId": "member_id", "since": "since", "expires": "expires"}
-USAGE = {"day": "day", "rooms": "rooms", "dailyRoomLimit": "daily_room_limit"}
-OPS = {"admit", "admit_and_issue", "heartbeat", "leave", "sync", "room", "usage"}
+USAGE = {
+    "day": "day",
+    "openings": "openings",
+    "admissions": "admissions",
+    "renewals": "renewals",
+    "refusedRoomFull": "refused_room_full",
+    "refusedDailyLimit": "refused_daily_limit",
+    "refusedMemberLimit": "refused_member_limit",
+    "heartbeatsRefused": "heartbeats_refused",
+    "leaves": "leaves",
+    "adoptedBySync": "adopted_by_sync",
+    "removedBySync": "removed_by_sync",
+    "expired": "expired",
+    "peakSeats": "peak_seats",
+    "liveRooms": "live_rooms",
+    "liveSeats": "live_seats",
+    "dailyRoomLimit": "daily_room_limit",
+}
+ROOM_SUMMARY = {
+    "groupId": "group_id",
+    "seats": "seats",
+    "capacity": "capacity",
+    "generation": "generation",
+    "openedAt": "opened_at",
+}
+OPS = {"admit", "admit_and_issue", "heartbeat", "leave", "sync", "room", "usage", "rooms"}
 STEP_KEYS = {"op", "appId", "groupId", "memberId", "sessionKey", "roomType", "openIds", "day",
-             "nowMs", "expect", "error"}
+             "limit", "after", "nowMs", "expect", "error", "usage"}
 
 
 def rules_of(scenario: Dict[str, Any]) -> Dict[str, Any]:
@@ -58,10 +85,12 @@ def rules_of(scenario: Dict[str, Any]) -> Dict[str, Any]:
 
 def test_rooms_file_is_complete() -> None:
     # Guard against silently testing nothing if the file shrinks or moves.
-    assert len(SCENARIOS) >= 51
-    assert sum(len(s["steps"]) for s in SCENARIOS) >= 319
+    assert len(SCENARIOS) >= 69
+    assert sum(len(s["steps"]) for s in SCENARIOS) >= 538
     assert {st["op"] for s in SCENARIOS for st in s["steps"]} == OPS
-    assert sum(s.get("error") == "INVALID_RULES" for s in SCENARIOS) >= 17
+    assert sum(s.get("error") == "INVALID_RULES" for s in SCENARIOS) >= 19
+    # The counters after (almost) every step: only a step with a bad appId has none.
+    assert sum("usage" in st for s in SCENARIOS for st in s["steps"]) >= 527
     defaults = ROOMS_VECTORS["defaults"]
     assert set(defaults) == set(RULES)
     for s in SCENARIOS:
@@ -70,6 +99,10 @@ def test_rooms_file_is_complete() -> None:
             assert set(st) <= STEP_KEYS, (s["name"], st)
             assert ("expect" in st) != ("error" in st), (s["name"], st)
             assert type(st["nowMs"]) is int
+            if "usage" in st:
+                assert set(st["usage"]) == set(USAGE), (s["name"], st)
+            else:
+                assert st.get("error") == "INVALID_APP_ID", (s["name"], st)
 
 
 def test_defaults_are_the_vectors() -> None:
@@ -146,6 +179,11 @@ def call(ledger: voipsign.Ledger, step: Dict[str, Any]) -> Callable[[], Any]:
         return lambda: ledger.sync(a, step["groupId"], step["openIds"], now_ms=now)
     if op == "room":
         return lambda: ledger.room(a, step["groupId"], now_ms=now)
+    if op == "rooms":
+        # Absent: the default (100); a limit out of range is passed as it is
+        # (an int of Python's is wider than core's u32: INVALID_LIMIT names it).
+        page: Dict[str, Any] = {k: step[k] for k in ("limit", "after") if k in step}
+        return lambda: ledger.rooms(a, **page, now_ms=now)
     assert op == "usage", op
     day: Optional[int] = step["day"]
     return lambda: ledger.usage(a, day=day, now_ms=now)
@@ -169,9 +207,23 @@ def check_result(step: Dict[str, Any], got: Any) -> None:
     elif op in ("sync", "room"):
         assert type(got) is voipsign.Room
         check_room(got, expected)
+    elif op == "rooms":
+        check_page(got, expected)
     else:
         assert type(got) is voipsign.Usage
         check_fields(got, expected, USAGE)
+
+
+def check_page(page: voipsign.RoomPage, expected: Dict[str, Any]) -> None:
+    assert type(page) is voipsign.RoomPage
+    assert set(expected) == {"rooms", "next"}
+    assert type(page.rooms) is tuple and len(page.rooms) == len(expected["rooms"])
+    for summary, want in zip(page.rooms, expected["rooms"]):
+        assert type(summary) is voipsign.RoomSummary
+        check_fields(summary, want, ROOM_SUMMARY)
+    assert (type(page.next), page.next) == (type(expected["next"]), expected["next"])
+    assert page.to_dict() == expected
+    assert json.loads(page.to_json()) == expected
 
 
 def run_scenario(scenario: Dict[str, Any], make: Callable[..., voipsign.Ledger]) -> None:
@@ -206,6 +258,14 @@ def run_scenario(scenario: Dict[str, Any], make: Callable[..., voipsign.Ledger])
                 check_result(step, got)
             except AssertionError as e:  # pragma: no cover - a failure's message
                 raise AssertionError(f"{where}: {e}") from None
+        if "usage" in step:
+            # The appId's counters after the step, as usage answers them today.
+            try:
+                usage = ledger.usage(step["appId"], now_ms=step["nowMs"])
+                assert type(usage) is voipsign.Usage
+                check_fields(usage, step["usage"], USAGE)
+            except (AssertionError, voipsign.VoipSignError) as e:  # pragma: no cover
+                raise AssertionError(f"{where}, the usage after it: {e!r}") from None
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["name"] for s in SCENARIOS])

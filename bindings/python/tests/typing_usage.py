@@ -20,6 +20,10 @@ from voipsign import (
     OnUnavailable,
     Room,
     RoomDict,
+    RoomPage,
+    RoomPageDict,
+    RoomSummary,
+    RoomSummaryDict,
     Seat,
     SeatDict,
     Usage,
@@ -146,8 +150,48 @@ def in_call(app_id: str, room_id: str, openid: str, open_ids: List[str]) -> Room
     removed: bool = LEDGER.leave(app_id, room_id, openid)
     usage: Usage = LEDGER.usage(app_id, day=None)
     u: UsageDict = usage.to_dict()
-    assert removed or room2.live or room.generation or u["rooms"] == usage.rooms + usage.day
+    assert removed or room2.live or room.generation or u["openings"] == usage.openings + usage.day
+    refused: int = usage.refused_room_full + usage.refused_daily_limit + usage.refused_member_limit
+    flow: int = usage.admissions + usage.adopted_by_sync - usage.leaves - usage.removed_by_sync - usage.expired
+    live: int | None = usage.live_seats if usage.live_rooms is not None else None
+    assert refused + flow + usage.renewals + usage.heartbeats_refused + usage.peak_seats >= 0 or live
+    live_seats: int | None = u["liveSeats"]
+    assert live_seats == usage.live_seats
     return LEDGER.room(app_id, room_id).to_dict()
+
+
+def live_rooms(app_id: str) -> List[RoomSummaryDict]:
+    """An operator's listing: every page of live rooms, the cursor passed back."""
+    out: List[RoomSummaryDict] = []
+    after: str | None = None
+    while True:
+        page: RoomPage = LEDGER.rooms(app_id, limit=500, after=after)
+        rooms: Tuple[RoomSummary, ...] = page.rooms
+        for r in rooms:
+            fields: Tuple[str, int, int, int, int] = (r.group_id, r.seats, r.capacity, r.generation, r.opened_at)
+            assert fields
+            out.append(r.to_dict())
+        after = page.next
+        if after is None:
+            break
+    first: RoomPageDict = LEDGER.rooms(app_id).to_dict()
+    nxt: str | None = first["next"]
+    assert LEDGER.rooms(app_id, now_ms=1796083200000, after=nxt).to_json()
+    return out
+
+
+def quota(app_id: str, room_id: str, openid: str) -> str:
+    """A member past its day's openings may still join a live room."""
+    try:
+        LEDGER.admit(app_id, room_id, openid)
+    except voipsign.MemberDailyLimit as e:
+        refusal: voipsign.RefusalError = e
+        return refusal.code
+    except voipsign.InvalidLimit as e:  # never raised by admit: the types allow it
+        bad_value: voipsign.InputError = e
+        return bad_value.code
+    per_member: int = voipsign.Ledger.memory(member_daily_openings=0).usage(app_id).refused_member_limit
+    return str(per_member)
 
 
 def scoped(url: str, options: voipsign.RedisLedgerOptions) -> int:
@@ -155,7 +199,7 @@ def scoped(url: str, options: voipsign.RedisLedgerOptions) -> int:
     rules: voipsign.LedgerOptions = {"capacity": 4, "on_unavailable": "refuse"}
     assert voipsign.Ledger.memory(**rules).closed is False
     with voipsign.Ledger.redis(url, **options) as ledger:
-        rooms: int = ledger.usage("wx").rooms
+        rooms: int = ledger.usage("wx").openings
     closed: bool = ledger.closed
     ledger.close()
     return rooms + closed
@@ -181,3 +225,16 @@ def ledger_misuse() -> None:
     bad: OnUnavailable = "deny"  # type: ignore[assignment]
     r = LEDGER.room("wx", "g").to_dict()
     r["live"] = "yes"  # type: ignore[typeddict-item]
+    LEDGER.rooms("wx", 10)  # type: ignore[call-arg]
+    LEDGER.rooms("wx", limit=1.5)  # type: ignore[arg-type]
+    LEDGER.rooms("wx", limit="10")  # type: ignore[arg-type]
+    LEDGER.rooms("wx", after=b"g")  # type: ignore[arg-type]
+    LEDGER.rooms(app_id="wx", page=2)  # type: ignore[call-arg]
+    page = LEDGER.rooms("wx")
+    no_cursor: str = page.next  # type: ignore[assignment]
+    page.next = "g"  # type: ignore[misc]
+    live_rooms: int = LEDGER.usage("wx").live_rooms  # type: ignore[assignment]
+    LEDGER.usage("wx").rooms  # type: ignore[attr-defined]
+    voipsign.Ledger.memory(member_daily_openings="100")  # type: ignore[arg-type]
+    summary: RoomSummaryDict = page.rooms[0].to_dict()
+    summary["openedAt"] = "now"  # type: ignore[typeddict-item]

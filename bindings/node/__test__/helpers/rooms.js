@@ -33,6 +33,9 @@ async function callStep(ledger, s) {
       return ledger.room({ appId, groupId, nowMs })
     case 'usage':
       return ledger.usage({ appId, day: s.day ?? undefined, nowMs })
+    case 'rooms':
+      // limit absent: the default (100); out of range (0, -1, 1001): as it is, for the core to refuse.
+      return ledger.rooms({ appId, limit: s.limit, after: s.after, nowMs })
     default:
       throw new Error(`unknown op ${JSON.stringify(s.op)}`)
   }
@@ -43,7 +46,9 @@ async function callStep(ledger, s) {
  * `api.Ledger.memory(rules)`; the Redis tests open `Ledger.redis` with a key
  * prefix of the scenario's own): the outcome of each
  * step, `{ value }` or `{ error: code }` (an error that is not a VoipSignError
- * is thrown). A ticket's random nonce and its signature are checked here (the
+ * is thrown), and for a step that carries `usage` the appId's day counters
+ * after it as `usage({ appId, nowMs })` answers them (`usage`: the Usage, or
+ * `{ error: code }`): {@link expectedOutcome} is what the vectors expect. A ticket's random nonce and its signature are checked here (the
  * shape, and `api.verify`) and left out of the value, so that outcomes compare
  * across runs. A scenario whose rules are refused gives `{ rulesError: code }`.
  */
@@ -75,8 +80,24 @@ async function runScenario(api, scenario, open = (rules) => api.Ledger.memory(ru
       if (!(err instanceof api.VoipSignError)) throw err
       steps.push({ error: err.code })
     }
+    if (s.usage !== undefined) {
+      const outcome = steps[steps.length - 1]
+      try {
+        outcome.usage = await ledger.usage({ appId: s.appId, nowMs: s.nowMs })
+      } catch (err) {
+        if (!(err instanceof api.VoipSignError)) throw err
+        outcome.usage = { error: err.code }
+      }
+    }
   }
   return { rulesError: undefined, steps }
 }
 
-module.exports = { rooms, file, callStep, runScenario, NONCE }
+/** The outcome of step `s` the vectors expect: `{ value }` or `{ error }`, and `usage` if it has one. */
+function expectedOutcome(s) {
+  const outcome = s.error !== undefined ? { error: s.error } : { value: s.expect }
+  if (s.usage !== undefined) outcome.usage = s.usage
+  return outcome
+}
+
+module.exports = { rooms, file, callStep, runScenario, expectedOutcome, NONCE }

@@ -16,6 +16,8 @@ from voipsign._records import Diagnosis as Diagnosis
 from voipsign._records import Explanation as Explanation
 from voipsign._records import JoinTicket as JoinTicket
 from voipsign._records import Room as Room
+from voipsign._records import RoomPage as RoomPage
+from voipsign._records import RoomSummary as RoomSummary
 from voipsign._records import Seat as Seat
 from voipsign._records import Usage as Usage
 
@@ -30,6 +32,8 @@ __all__ = [
     "Room",
     "Seat",
     "Usage",
+    "RoomPage",
+    "RoomSummary",
     "sign",
     "verify",
     "canonical",
@@ -152,4 +156,15 @@ class Ledger:
     def room(self, app_id: str, group_id: str, *, now_ms: int | None = None) -> Room:
         """The room's live seats, generation and liveness."""
     def usage(self, app_id: str, *, day: int | None = None, now_ms: int | None = None) -> Usage:
-        """Openings charged to ``app_id`` on ``day`` (default: today) and the limit."""
+        """The day counters of ``app_id`` on ``day`` (default: today), the limit,
+        and for today the live rooms and seats."""
+    def rooms(
+        self,
+        app_id: str,
+        *,
+        limit: int = 100,
+        after: str | None = None,
+        now_ms: int | None = None,
+    ) -> RoomPage:
+        """One page of the live rooms (1-1000, groupId byte order) after ``after``;
+        pass the page's ``next`` as ``after`` for the next one."""
