@@ -36,7 +36,8 @@ GROUP = "bench-room"
 
 def make(kind: str, url: str, prefix: str):
     if kind == "voipsign":
-        return voipsign.Ledger.redis(url, key_prefix=prefix, capacity=CAPACITY)
+        # member_daily_openings=0: the WATCH/MULTI idiom has no member limit either.
+        return voipsign.Ledger.redis(url, key_prefix=prefix, capacity=CAPACITY, member_daily_openings=0)
     return WatchMultiLedger(redis.Redis.from_url(url), prefix, capacity=CAPACITY)
 
 

@@ -199,7 +199,7 @@ if (sink === 0x7fffffff) console.log('') // keep `sink` alive
 // Median of the repeats, wall time per pair.
 async function ledgerBench() {
   const HOUR = 3_600_000
-  const ledger = voipsign.Ledger.memory({ reserveTtlMs: HOUR })
+  const ledger = voipsign.Ledger.memory({ reserveTtlMs: HOUR, memberDailyOpenings: 0 }) // rooms reopen all day
   const handle = native.Ledger.open(null, ['reserveTtlMs'], [HOUR])
   const seat = { appId: DOC.appId, groupId: 'bench-room', memberId: 'openid-1' }
   const rooms = Array.from({ length: 100 }, (_, r) => ({ ...seat, groupId: `bench-room-${r}` }))
@@ -234,7 +234,7 @@ async function ledgerBench() {
   const redisUrl = process.env.VOIPSIGN_REDIS_URL
   if (redisUrl) {
     // A key prefix of its own on the shared test server; its keys expire with the leases.
-    const redis = voipsign.Ledger.redis(redisUrl, { reserveTtlMs: HOUR, keyPrefix: `bench-node-${process.pid}` })
+    const redis = voipsign.Ledger.redis(redisUrl, { reserveTtlMs: HOUR, memberDailyOpenings: 0, keyPrefix: `bench-node-${process.pid}` })
     for (const s of [seat, ...rooms]) await redis.admit({ ...s, memberId: 'host' })
     pairs['redis: await admit + await leave (one at a time)'] = async (total) => {
       for (let i = 0; i < total / 10; i++) {

@@ -109,7 +109,8 @@ fn status_and_usage_read_a_shared_ledger() {
         "{text}"
     );
     assert!(
-        text.find("open***-a").unwrap() < text.find("open***-b").unwrap() && !text.contains("openid-"),
+        text.find("open***-a").unwrap() < text.find("open***-b").unwrap()
+            && !text.contains("openid-"),
         "{text}"
     );
     status.push("--json");
@@ -119,16 +120,25 @@ fn status_and_usage_read_a_shared_ledger() {
     usage.extend(common);
     let json: serde_json::Value = serde_json::from_str(&stdout(&voipsign(&usage, &[]))).unwrap();
     assert_eq!(json["openings"], 1);
-    assert_eq!((json["admissions"].as_u64(), json["liveSeats"].as_u64()), (Some(2), Some(2)));
+    assert_eq!(
+        (json["admissions"].as_u64(), json["liveSeats"].as_u64()),
+        (Some(2), Some(2))
+    );
     assert_eq!(json["dailyRoomLimit"], 100000);
     let mut text = vec!["rooms", "usage"];
     text.extend(common);
     let t = stdout(&voipsign(&text, &[]));
-    assert!(t.starts_with("day ") && t.contains("admissions") && t.contains("peak_seats"), "{t}");
+    assert!(
+        t.starts_with("day ") && t.contains("admissions") && t.contains("peak_seats"),
+        "{t}"
+    );
     let mut list = vec!["rooms", "list", "--limit", "1"];
     list.extend(common);
     let t = stdout(&voipsign(&list, &[]));
-    assert!(t.starts_with("1 live room(s)") && t.contains("room-7") && t.contains("(last page)"), "{t}");
+    assert!(
+        t.starts_with("1 live room(s)") && t.contains("room-7") && t.contains("(last page)"),
+        "{t}"
+    );
     let mut bad = vec!["rooms", "list", "--limit", "0"];
     bad.extend(common);
     let o = voipsign(&bad, &[]);

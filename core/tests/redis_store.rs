@@ -145,11 +145,27 @@ fn race(u: &str) {
     let u = ledgers[0].usage(APP, None, None).unwrap();
     let rounds = ROUNDS as u64;
     assert_eq!(u.openings, rounds, "openings counted exactly");
-    assert_eq!((u.admissions, u.leaves), (10 * rounds, 10 * rounds), "{u:?}");
+    assert_eq!(
+        (u.admissions, u.leaves),
+        (10 * rounds, 10 * rounds),
+        "{u:?}"
+    );
     let tried = (INSTANCES * THREADS * 2) as u64 * rounds;
     assert_eq!(u.refused_room_full, tried - 10 * rounds, "{u:?}");
-    assert_eq!((u.peak_seats, u.live_seats, u.live_rooms), (10, Some(0), Some(0)), "{u:?}");
-    assert_eq!((u.renewals, u.expired, u.refused_daily_limit, u.refused_member_limit), (0, 0, 0, 0));
+    assert_eq!(
+        (u.peak_seats, u.live_seats, u.live_rooms),
+        (10, Some(0), Some(0)),
+        "{u:?}"
+    );
+    assert_eq!(
+        (
+            u.renewals,
+            u.expired,
+            u.refused_daily_limit,
+            u.refused_member_limit
+        ),
+        (0, 0, 0, 0)
+    );
 }
 
 #[test]
@@ -274,7 +290,12 @@ fn keys_expire_with_the_last_lease() {
         k
     };
     let app_keys = ["days", "index", "live", "openers", "seats"];
-    assert_eq!(keys(&server).len(), 3 + app_keys.len(), "3 rooms and the appId's keys: {:?}", keys(&server));
+    assert_eq!(
+        keys(&server).len(),
+        3 + app_keys.len(),
+        "3 rooms and the appId's keys: {:?}",
+        keys(&server)
+    );
     std::thread::sleep(Duration::from_millis(1_000 + 1_000 + 300));
     // The rooms are gone with their last lease; the appId's keys wait for the
     // seats to be counted, each with a lifetime of at most its day + 2 days.
@@ -282,20 +303,37 @@ fn keys_expire_with_the_last_lease() {
     assert_eq!(left.len(), app_keys.len(), "{left:?}");
     for k in &left {
         let ttl: i64 = server.cli(&["pttl", k]).trim().parse().unwrap();
-        assert!(ttl > 86_400_000 && ttl <= 3 * 86_400_000, "{k} expires within its day + 2 days: {ttl}");
+        assert!(
+            ttl > 86_400_000 && ttl <= 3 * 86_400_000,
+            "{k} expires within its day + 2 days: {ttl}"
+        );
     }
     // Counting the ended seats empties the seat and room indexes: they go.
     let u = l.usage(APP, None, None).unwrap();
-    assert_eq!((u.expired, u.live_seats, u.live_rooms), (6, Some(0), Some(0)), "{u:?}");
+    assert_eq!(
+        (u.expired, u.live_seats, u.live_rooms),
+        (6, Some(0), Some(0)),
+        "{u:?}"
+    );
     let left = keys(&server);
-    assert_eq!(left.len(), 2, "the day counters and the member openings: {left:?}");
-    assert!(left[0].ends_with(":days") && left[1].contains(":openers:"), "{left:?}");
+    assert_eq!(
+        left.len(),
+        2,
+        "the day counters and the member openings: {left:?}"
+    );
+    assert!(
+        left[0].ends_with(":days") && left[1].contains(":openers:"),
+        "{left:?}"
+    );
     // A ledger with explicit times far in the past leaves nothing new behind.
     l.admit(APP, "old", "m1", Some(1_000_000)).unwrap();
     std::thread::sleep(Duration::from_millis(2_300));
     l.usage(APP, None, None).unwrap();
     let left = keys(&server);
-    assert!(left.len() <= 3 && left.iter().all(|k| !k.contains(":room:")), "{left:?}");
+    assert!(
+        left.len() <= 3 && left.iter().all(|k| !k.contains(":room:")),
+        "{left:?}"
+    );
     for k in &left {
         let ttl: i64 = server.cli(&["pttl", k]).trim().parse().unwrap();
         assert!(ttl > 0 && ttl <= 3 * 86_400_000, "{k}: {ttl}");
@@ -460,5 +498,8 @@ fn the_redis_store_answers_as_the_memory_store() {
         }
     }
     let u = mem.usage(APP, None, Some(now)).unwrap();
-    assert!(u.openings > 0 && u.refused_member_limit + u.refused_room_full > 0, "{u:?}");
+    assert!(
+        u.openings > 0 && u.refused_member_limit + u.refused_room_full > 0,
+        "{u:?}"
+    );
 }

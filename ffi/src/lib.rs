@@ -28,9 +28,9 @@ mod options;
 mod redis;
 mod status;
 mod status_codes;
-mod usage;
 #[cfg(feature = "test-panic")]
 mod test_panic;
+mod usage;
 
 use std::ffi::c_char;
 
@@ -42,9 +42,8 @@ pub use diagnose::{voipsign_diagnose, voipsign_explain};
 pub use ledger::{
     voipsign_ledger_admit, voipsign_ledger_admit_and_issue, voipsign_ledger_free,
     voipsign_ledger_heartbeat, voipsign_ledger_leave, voipsign_ledger_new_memory,
-    voipsign_ledger_room, voipsign_ledger_sync,
-    voipsign_on_unavailable_from_name, voipsign_rules_default, VoipsignAdmission, VoipsignLedger,
-    VoipsignRules, VOIPSIGN_UNSET,
+    voipsign_ledger_room, voipsign_ledger_sync, voipsign_on_unavailable_from_name,
+    voipsign_rules_default, VoipsignAdmission, VoipsignLedger, VoipsignRules, VOIPSIGN_UNSET,
 };
 pub use options::{
     voipsign_ledger_open, voipsign_room_json_bound, voipsign_status_kind, VoipsignKind,
@@ -54,6 +53,9 @@ pub use redis::{voipsign_ledger_new_redis, voipsign_redis_options_default, Voips
 pub use status::{VoipsignError, VoipsignStatus, VOIPSIGN_ERROR_MESSAGE_CAP};
 #[cfg(feature = "test-panic")]
 pub use test_panic::voipsign_test_panic;
+pub use usage::{
+    voipsign_ledger_rooms, voipsign_ledger_usage, voipsign_room_page_json_bound, VoipsignUsage,
+};
 use voipsign::request;
 
 /// Length of a signature: 64 lowercase hex digits (no NUL terminator counted).

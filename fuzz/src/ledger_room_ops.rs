@@ -193,6 +193,6 @@ pub(crate) fn op_usage(u: &mut Unstructured, l: &Ledger, c: &Common, sh: &mut Sh
     };
     assert_eq!(got.day, d, "usage day");
     if let Some(n) = sh.count(&c.app.bytes, d) {
-        assert_eq!(got.rooms, n, "usage rooms: {n} openings counted on day {d}");
+        assert_eq!(got.openings, n, "usage openings: {n} counted on day {d}");
     }
 }

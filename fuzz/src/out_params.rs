@@ -305,8 +305,8 @@ const _: () = {
     assert!(offset_of!(VoipsignAdmission, degraded) < 4);
     assert!(offset_of!(VoipsignAdmission, members) == 4);
     assert!(size_of::<VoipsignAdmission>() == 8 + 4 * 8);
-    // And `AnyBits for VoipsignUsage`: three 64-bit integers, no padding.
-    assert!(size_of::<VoipsignUsage>() == 3 * 8);
+    // And `AnyBits for VoipsignUsage`: sixteen 64-bit integers, no padding.
+    assert!(size_of::<VoipsignUsage>() == 16 * 8);
 };
 
 impl Out<VoipsignAdmission> {

@@ -26,8 +26,12 @@ fn pairs(ledger: &Ledger, group: &str, n: u32, rounds: u32) -> f64 {
     for _ in 0..rounds {
         let t = Instant::now();
         for _ in 0..n {
-            ledger.admit(APP, group, "guest-openid", None).expect("admit");
-            ledger.leave(APP, group, "guest-openid", None).expect("leave");
+            ledger
+                .admit(APP, group, "guest-openid", None)
+                .expect("admit");
+            ledger
+                .leave(APP, group, "guest-openid", None)
+                .expect("leave");
         }
         batches.push(t.elapsed().as_nanos() as f64 / f64::from(n));
         // The host's lease is renewed so that the room stays live.
@@ -38,7 +42,11 @@ fn pairs(ledger: &Ledger, group: &str, n: u32, rounds: u32) -> f64 {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
-    let (mem_n, redis_n, rounds) = if quick { (1_000, 50, 3) } else { (200_000, 4_000, 9) };
+    let (mem_n, redis_n, rounds) = if quick {
+        (1_000, 50, 3)
+    } else {
+        (200_000, 4_000, 9)
+    };
     let mem = Ledger::memory(Rules::default()).expect("memory ledger");
     let memory_ns = pairs(&mem, "bench-room", mem_n, rounds);
     let redis_ns = std::env::var("VOIPSIGN_REDIS_URL").ok().map(|url| {

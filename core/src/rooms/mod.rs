@@ -34,11 +34,11 @@ pub use self::redis::{
     RedisOptions, RedisStore, DEFAULT_TIMEOUT_MS, EXPIRY_MARGIN_MS, KEY_PREFIX,
     MAX_EXPLICIT_TIME_MS, MAX_TIMEOUT_MS,
 };
-pub use memory::{MemoryStore, FORGET_EMPTY_ROOMS_MS};
 pub use counters::{Counter, DayCounts, Usage, COUNTERS};
+pub use memory::{MemoryStore, FORGET_EMPTY_ROOMS_MS};
 pub use model::{
-    room_json_bound, room_page_json_bound, Admission, Room, RoomPage, RoomSummary, Seat, DEFAULT_PAGE, MAX_PAGE,
-    ROOM_JSON_FIXED, ROOM_JSON_PER_SEAT,
+    room_json_bound, room_page_json_bound, Admission, Room, RoomPage, RoomSummary, Seat,
+    DEFAULT_PAGE, MAX_PAGE, ROOM_JSON_FIXED, ROOM_JSON_PER_SEAT,
 };
 pub use rules::{
     Limits, OnUnavailable, Rules, DEFAULT_MEMBER_DAILY_OPENINGS, MAX_CAPACITY,
@@ -320,8 +320,7 @@ impl Ledger {
                 Error::new(e.code(), format!("after (a groupId) {why}"))
             })?;
         }
-        self.store
-            .rooms(&self.limits, app_id, limit, after, now_ms)
+        self.store.rooms(&self.limits, app_id, limit, after, now_ms)
     }
 }
 

@@ -294,8 +294,22 @@ mod tests {
 
     #[test]
     fn values_name_every_rule_in_the_options_order() {
-        let names: Vec<&str> = Rules::default().validate().unwrap().values().iter().map(|v| v.0).collect();
-        assert_eq!(names[..4], ["capacity", "daily_room_limit", "daily_room_warning", "member_daily_openings"]);
+        let names: Vec<&str> = Rules::default()
+            .validate()
+            .unwrap()
+            .values()
+            .iter()
+            .map(|v| v.0)
+            .collect();
+        assert_eq!(
+            names[..4],
+            [
+                "capacity",
+                "daily_room_limit",
+                "daily_room_warning",
+                "member_daily_openings"
+            ]
+        );
         assert_eq!(names.len(), 9);
     }
 

@@ -114,7 +114,11 @@ pub fn run_all(make: impl Fn(&str, Rules) -> Result<Ledger, Error>) -> (usize, u
             }
             // The appId's counters after the step, as usage answers them.
             if let Some(want) = step.get("usage") {
-                let got = ledger.usage(step["appId"].as_str().unwrap(), None, step["nowMs"].as_i64());
+                let got = ledger.usage(
+                    step["appId"].as_str().unwrap(),
+                    None,
+                    step["nowMs"].as_i64(),
+                );
                 assert_eq!(
                     &serde_json::to_value(got.unwrap()).unwrap(),
                     want,
