@@ -7,15 +7,25 @@
 #define PAGE_APP "wx20afc706a711eefc"
 #define PAGE_NOW 1796083200000LL
 
+/* The JSON string of a groupId of 1023 '"' and one more byte, as the library escapes it. */
+static size_t escaped_big(char *out, const char *g) {
+    size_t o = 0;
+    out[o++] = '"';
+    for (int i = 0; i < 1023; i++) out[o++] = '\\', out[o++] = '"';
+    out[o++] = g[1023];
+    out[o++] = '"';
+    return o;
+}
+
 static void test_pages(void) {
     voipsign_rules r = voipsign_rules_default();
     CHECK(r.member_daily_openings == 100, "default member_daily_openings %lld", (long long)r.member_daily_openings);
     voipsign_ledger *l = NULL;
     voipsign_error err;
     CHECK(voipsign_ledger_new_memory(&r, &l, &err) == VOIPSIGN_OK, "new ledger");
-    /* Three rooms whose groupIds are 1024 bytes of '"' (the most escaped), then 'a', 'b'. */
-    static char big[3][1024];
-    for (int i = 0; i < 3; i++) {
+    /* Four rooms whose groupIds are 1024 bytes, 1023 of them '"' (the most escaped). */
+    static char big[4][1024];
+    for (int i = 0; i < 4; i++) {
         memset(big[i], '"', sizeof big[i]);
         big[i][1023] = (char)('0' + i);
         voipsign_admission a;
@@ -23,18 +33,47 @@ static void test_pages(void) {
                   VOIPSIGN_OK,
               "admit big %d", i);
     }
+    /* The fullest page: 3 such rooms and such a cursor, byte for byte, within the bound. */
+    static char want[4 * 2200 + 64];
+    size_t w = 0;
+    w += (size_t)snprintf(want + w, sizeof want - w, "{\"rooms\":[");
+    for (int i = 0; i < 3; i++) {
+        w += (size_t)snprintf(want + w, sizeof want - w, "%s{\"groupId\":", i ? "," : "");
+        w += escaped_big(want + w, big[i]);
+        w += (size_t)snprintf(want + w, sizeof want - w,
+                              ",\"seats\":1,\"capacity\":10,\"generation\":1,\"openedAt\":%lld}", PAGE_NOW);
+    }
+    w += (size_t)snprintf(want + w, sizeof want - w, "],\"next\":");
+    w += escaped_big(want + w, big[2]);
+    w += (size_t)snprintf(want + w, sizeof want - w, "}");
     size_t bound = voipsign_room_page_json_bound(3);
     char *out = malloc(bound);
     size_t len = 0;
     voipsign_status st = voipsign_ledger_rooms(l, S(PAGE_APP), 3, NULL, 0, PAGE_NOW, out, bound, &len, &err);
-    CHECK(st == VOIPSIGN_OK && len == strlen(out) && len < bound && strstr(out, "\"next\":null") != NULL,
-          "a page of 3 escaped groupIds fits the bound (%zu of %zu): %s", len, bound, voipsign_status_name(st));
+    CHECK(st == VOIPSIGN_OK && len == w && strcmp(out, want) == 0 && len < bound,
+          "a full page of 3 escaped groupIds and the cursor (%zu bytes, want %zu) fits the bound %zu: %s", len, w,
+          bound, voipsign_status_name(st));
+    CHECK(voipsign_room_page_json_bound(1000) > 1000 * (2 * 1024 + 100) && voipsign_room_page_json_bound(1) < bound,
+          "the bound grows with the limit");
+    /* Every room: the last page, no cursor. */
+    size_t bound4 = voipsign_room_page_json_bound(4);
+    char *all = malloc(bound4);
+    st = voipsign_ledger_rooms(l, S(PAGE_APP), 4, NULL, 0, PAGE_NOW, all, bound4, &len, &err);
+    CHECK(st == VOIPSIGN_OK && len == strlen(all) && len < bound4 && strstr(all, "\"next\":null}") != NULL,
+          "the page of every room ends the list: %s", voipsign_status_name(st));
+    free(all);
     /* Too small: BUFFER_TOO_SMALL, the length told, the buffer untouched. */
     memset(out, 'x', 16);
     size_t need = 0;
     st = voipsign_ledger_rooms(l, S(PAGE_APP), 3, NULL, 0, PAGE_NOW, out, 16, &need, &err);
-    CHECK(st == VOIPSIGN_BUFFER_TOO_SMALL && need == len && all_bytes(out, 16, 'x'), "small buffer: %s, %zu",
-          voipsign_status_name(st), need);
+    CHECK(st == VOIPSIGN_BUFFER_TOO_SMALL && need == w && all_bytes(out, 16, 'x') && err_ok(&err, st),
+          "small buffer: %s, %zu", voipsign_status_name(st), need);
+    memset(out, 'x', bound);
+    st = voipsign_ledger_rooms(l, S(PAGE_APP), 3, NULL, 0, PAGE_NOW, out, w, &need, &err);
+    CHECK(st == VOIPSIGN_BUFFER_TOO_SMALL && need == w && all_bytes(out, bound, 'x'),
+          "no room for the NUL: %s, %zu", voipsign_status_name(st), need);
+    st = voipsign_ledger_rooms(l, S(PAGE_APP), 3, NULL, 0, PAGE_NOW, out, w + 1, NULL, &err);
+    CHECK(st == VOIPSIGN_OK && strcmp(out, want) == 0, "exactly enough, out_len NULL: %s", voipsign_status_name(st));
     /* A page of one, after the first: next is set. */
     st = voipsign_ledger_rooms(l, S(PAGE_APP), 1, big[0], sizeof big[0], PAGE_NOW, out, bound, &len, &err);
     CHECK(st == VOIPSIGN_OK && strstr(out, "\"next\":\"") != NULL && strstr(out, "\"seats\":1,\"capacity\":10") != NULL,
@@ -49,6 +88,10 @@ static void test_pages(void) {
     CHECK(voipsign_ledger_rooms(l, S(PAGE_APP), 1, NULL, 3, PAGE_NOW, out, bound, &len, &err) ==
               VOIPSIGN_NULL_ARGUMENT,
           "rooms(NULL after, 3)");
+    CHECK(voipsign_ledger_rooms(l, NULL, 3, 1, NULL, 0, PAGE_NOW, out, bound, &len, NULL) == VOIPSIGN_NULL_ARGUMENT,
+          "rooms(NULL appId, 3), err NULL");
+    st = voipsign_ledger_rooms(l, S(PAGE_APP), 1, S("a\377"), PAGE_NOW, out, bound, &len, &err);
+    CHECK(st == VOIPSIGN_INVALID_UTF8 && strstr(err.message, "after") != NULL, "after not UTF-8: %s", err.message);
     st = voipsign_ledger_rooms(l, S(PAGE_APP), 0, NULL, 0, PAGE_NOW, out, bound, &len, &err);
     CHECK(st == VOIPSIGN_INVALID_LIMIT && strstr(err.message, "limit") != NULL &&
               voipsign_status_kind(st) == VOIPSIGN_KIND_INPUT,

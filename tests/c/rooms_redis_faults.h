@@ -65,7 +65,7 @@ static void test_passwords(void) {
             const char *op;
             voipsign_status st;
             voipsign_error err;
-        } calls[7];
+        } calls[8];
         memset(calls, 0, sizeof calls);
         calls[0].op = "admit (refuse)";
         calls[0].st = voipsign_ledger_admit(lr, S(RAPP), S("g"), S("m2"), VOIPSIGN_UNSET, &a, &calls[0].err);
@@ -83,7 +83,10 @@ static void test_passwords(void) {
         calls[5].st = voipsign_ledger_room(la, S(RAPP), S("g"), VOIPSIGN_UNSET, buf, sizeof buf, &len, &calls[5].err);
         calls[6].op = "usage";
         calls[6].st = voipsign_ledger_usage(la, S(RAPP), VOIPSIGN_UNSET, VOIPSIGN_UNSET, &u, &calls[6].err);
-        for (int k = 0; k < 7; k++) {
+        calls[7].op = "rooms";
+        calls[7].st = voipsign_ledger_rooms(la, S(RAPP), 10, NULL, 0, VOIPSIGN_UNSET, buf, sizeof buf, &len,
+                                            &calls[7].err);
+        for (int k = 0; k < 8; k++) {
             CHECK(calls[k].st == VOIPSIGN_LEDGER_UNAVAILABLE && err_ok(&calls[k].err, calls[k].st), "%s: %s: %s",
                   names[i], calls[k].op, voipsign_status_name(calls[k].st));
             CHECK(!contains(calls[k].err.message, pw) && !contains(calls[k].err.message, "not-the-password"),
@@ -255,6 +258,9 @@ static void test_kill_restart(void) {
         TIMED(st, ms, voipsign_ledger_usage(allow, S(RAPP), VOIPSIGN_UNSET, VOIPSIGN_UNSET, &u, &err));
         worst = ms > worst ? ms : worst;
         CHECK(st == VOIPSIGN_LEDGER_UNAVAILABLE, "killed: usage %s", voipsign_status_name(st));
+        TIMED(st, ms, voipsign_ledger_rooms(refuse, S(RAPP), 10, NULL, 0, VOIPSIGN_UNSET, buf, sizeof buf, &len, &err));
+        worst = ms > worst ? ms : worst;
+        CHECK(st == VOIPSIGN_LEDGER_UNAVAILABLE, "killed: rooms %s", voipsign_status_name(st));
     }
     CHECK(worst < 2 * timeout, "killed: the slowest call took %.0f ms (timeout %lld ms)", worst, (long long)timeout);
     printf("killed server: the slowest call answered in %.1f ms\n", worst);
@@ -268,6 +274,10 @@ static void test_kill_restart(void) {
     st = voipsign_ledger_room(refuse, S(RAPP), S("g"), VOIPSIGN_UNSET, buf, sizeof buf, &len, &err);
     CHECK(st == VOIPSIGN_OK && json_members(buf) == 1, "restarted, refuse: room %s %s", voipsign_status_name(st),
           buf);
+    st = voipsign_ledger_rooms(refuse, S(RAPP), 10, NULL, 0, VOIPSIGN_UNSET, buf, sizeof buf, &len, &err);
+    CHECK(st == VOIPSIGN_OK && strncmp(buf, "{\"rooms\":[{\"groupId\":\"g\",\"seats\":1,", 35) == 0 &&
+              strstr(buf, "],\"next\":null}") != NULL,
+          "restarted, refuse: rooms %s %s", voipsign_status_name(st), buf);
 
     /* Paused: the command timeout applies; resumed: it works again. */
     voipsign_ledger *quick = ledger_on(url, &refuse_rules, NULL, 200);

@@ -11,7 +11,10 @@
  * 2. Four threads share one ledger: VOIPSIGN_TEST_ROOM_OPS operations in all
  *    (default 10^5) on a few rooms with explicit times from an atomic counter; never
  *    more than the capacity seated (admission.members, the room JSON), and the
- *    openings counted by the threads equal usage.openings and the rooms' generations.
+ *    openings counted by the threads equal usage.openings and the rooms' generations;
+ *    every other counter equals what the threads were told, the seats add up to the
+ *    live ones, the live counts to the rooms' (test_pages, test_member_limit:
+ *    voipsign_ledger_rooms and the member limit, rooms_pages.h).
  * 3. Ledgers created and freed while idle, many times (valgrind: no leak); bad rules
  *    and member ids; NULL ledger / NULL outputs; too small buffers;
  *    voipsign_ledger_free(NULL).
@@ -54,7 +57,7 @@ static long stress_ops_per_thread;
 
 struct stress {
     int index;
-    unsigned long long opened, admitted, full, ops;
+    unsigned long long opened, admitted, renewed, full, left, hb_refused, ops;
     int failures;
     char first_failure[256];
     pthread_barrier_t *barrier;
@@ -88,6 +91,7 @@ static void *stress_thread(void *arg) {
             if (st == VOIPSIGN_OK) {
                 t->admitted++;
                 if (a.opened) t->opened++;
+                if (a.renewed) t->renewed++;
                 if (a.members < 1 || a.members > STRESS_CAPACITY)
                     stress_fail(t, "admit: %lld members, capacity %lld", a.members, STRESS_CAPACITY);
                 if (a.opened && a.renewed) stress_fail(t, "admit: opened and renewed %lld %lld", 1, 1);
@@ -100,11 +104,12 @@ static void *stress_thread(void *arg) {
             bool removed;
             st = voipsign_ledger_leave(stress_ledger, S(STRESS_APP), group, glen, member, mlen, now, &removed, &err);
             if (st != VOIPSIGN_OK) stress_fail(t, "leave: status %lld (%lld)", st, 0);
+            else if (removed) t->left++;
         } else if (op < 15) {
             int64_t exp;
             st = voipsign_ledger_heartbeat(stress_ledger, S(STRESS_APP), group, glen, member, mlen, now, &exp, &err);
-            if (st != VOIPSIGN_OK && st != VOIPSIGN_NOT_ADMITTED)
-                stress_fail(t, "heartbeat: status %lld (%lld)", st, 0);
+            if (st == VOIPSIGN_NOT_ADMITTED) t->hb_refused++;
+            else if (st != VOIPSIGN_OK) stress_fail(t, "heartbeat: status %lld (%lld)", st, 0);
         } else if (op < 19) {
             /* sync with no ids (it would adopt listed members without checking the
              * capacity: docs/ROOMS.md) removes old unlisted seats; room reads. */
@@ -166,13 +171,16 @@ static void test_stress(void) {
         t[i].barrier = &barrier;
         CHECK(pthread_create(&th[i], NULL, stress_thread, &t[i]) == 0, "stress: pthread_create %d", i);
     }
-    unsigned long long opened = 0, admitted = 0, full = 0, ops = 0;
+    unsigned long long opened = 0, admitted = 0, renewed = 0, full = 0, left = 0, hb_refused = 0, ops = 0;
     for (int i = 0; i < STRESS_THREADS; i++) {
         pthread_join(th[i], NULL);
         CHECK(t[i].failures == 0, "stress thread %d: %d failures, first: %s", i, t[i].failures, t[i].first_failure);
         opened += t[i].opened;
         admitted += t[i].admitted;
+        renewed += t[i].renewed;
         full += t[i].full;
+        left += t[i].left;
+        hb_refused += t[i].hb_refused;
         ops += t[i].ops;
     }
     pthread_barrier_destroy(&barrier);
@@ -183,8 +191,17 @@ static void test_stress(void) {
     st = voipsign_ledger_usage(stress_ledger, S(STRESS_APP), VOIPSIGN_UNSET, end, &u, &err);
     CHECK(st == VOIPSIGN_OK && u.openings == opened, "stress: usage.openings %llu, openings counted %llu",
           (unsigned long long)u.openings, opened);
+    /* Every counter equals what the threads were told; the seats add up. */
+    CHECK(st == VOIPSIGN_OK && u.admissions + u.renewals == admitted && u.renewals == renewed &&
+              u.refused_room_full == full && u.leaves == left && u.heartbeats_refused == hb_refused &&
+              u.refused_daily_limit == 0 && u.refused_member_limit == 0 && u.adopted_by_sync == 0 &&
+              u.admissions - u.leaves - u.removed_by_sync - u.expired == (uint64_t)u.live_seats &&
+              u.live_seats >= 0 && u.peak_seats >= (uint64_t)u.live_seats &&
+              u.peak_seats <= STRESS_ROOMS * STRESS_CAPACITY,
+          "stress: counters " USAGE_FMT " (told: %llu admitted, %llu renewed, %llu full, %llu left, "
+          "%llu heartbeats refused)", USAGE_ARGS(&u), admitted, renewed, full, left, hb_refused);
     /* Every opening raised its room's generation by one (sync adopted nobody). */
-    long long generations = 0;
+    long long generations = 0, live_rooms = 0, live_seats = 0;
     for (int r = 0; r < STRESS_ROOMS; r++) {
         char group[16], json[ROOM_CAP];
         int glen = snprintf(group, sizeof group, "room-%d", r);
@@ -192,7 +209,11 @@ static void test_stress(void) {
         st = voipsign_ledger_room(stress_ledger, S(STRESS_APP), group, glen, end, json, sizeof json, &len, &err);
         CHECK(st == VOIPSIGN_OK && json_members(json) <= STRESS_CAPACITY, "stress: final room %d: %s", r, json);
         generations += json_generation(json);
+        live_seats += json_members(json);
+        live_rooms += json_members(json) > 0;
     }
+    CHECK(u.live_rooms == live_rooms && u.live_seats == live_seats, "stress: live %lld rooms %lld seats, the rooms "
+          "hold %lld, %lld", (long long)u.live_rooms, (long long)u.live_seats, live_rooms, live_seats);
     CHECK(generations == (long long)opened, "stress: generations %lld, openings %llu", generations, opened);
     CHECK(opened > 1 && full > 0 && admitted > opened, "stress: a poor mix: %llu openings, %llu full, %llu admitted",
           opened, full, admitted);
@@ -509,7 +530,7 @@ static void test_small_buffers(void) {
 }
 
 /* voipsign_ledger_open: options by name (JSON), parsed by core in the caller's
- * spelling; voipsign_status_kind; voipsign_room_json_bound. */
+ * spelling; voipsign_room_json_bound (voipsign_status_kind: test_voipsign.c). */
 static voipsign_status open_err(const char *url, size_t url_len, const char *json, size_t len, int sp,
                                 voipsign_error *e) {
     voipsign_ledger *l = NULL;
@@ -556,13 +577,6 @@ static void test_open(void) {
     CHECK(st == VOIPSIGN_INVALID_RULES && strstr(e.message, "connectTimeoutMs is 0"), "redis option: %s", e.message);
     CHECK_STATUS(voipsign_ledger_open(NULL, 0, S("{}"), 0, NULL, NULL), VOIPSIGN_NULL_ARGUMENT, "open(out NULL)");
 
-    CHECK(voipsign_status_kind(VOIPSIGN_OK) == VOIPSIGN_KIND_OK, "kind OK");
-    CHECK(voipsign_status_kind(VOIPSIGN_INVALID_APP_ID) == VOIPSIGN_KIND_INPUT, "kind input");
-    CHECK(voipsign_status_kind(VOIPSIGN_ROOM_FULL) == VOIPSIGN_KIND_REFUSAL, "kind refusal");
-    CHECK(voipsign_status_kind(VOIPSIGN_NOT_ADMITTED) == VOIPSIGN_KIND_REFUSAL, "kind refusal (not admitted)");
-    CHECK(voipsign_status_kind(VOIPSIGN_LEDGER_UNAVAILABLE) == VOIPSIGN_KIND_OUTAGE, "kind outage");
-    CHECK(voipsign_status_kind(VOIPSIGN_RNG_FAILURE) == VOIPSIGN_KIND_INTERNAL, "kind internal");
-    CHECK(voipsign_status_kind(9999) == VOIPSIGN_KIND_INTERNAL, "kind of an unknown number");
     CHECK(voipsign_room_json_bound(0) > 0 && voipsign_room_json_bound(11) - voipsign_room_json_bound(10) >= 300,
           "room_json_bound");
     CHECK(voipsign_room_json_bound(SIZE_MAX) == SIZE_MAX, "room_json_bound saturates");

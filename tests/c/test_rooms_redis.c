@@ -19,8 +19,10 @@
  *    VOIPSIGN_TEST_RACE_ROUNDS rounds (default 100), everyone leaving between
  *    rounds. Per round, counted in shared memory: exactly capacity (10) admitted,
  *    exactly 1 opening, never more than 10 members in an admission, never
- *    degraded; at the end usage.openings == rounds and the room empty. On the server
- *    and the cluster.
+ *    degraded; at the end usage.openings == rounds, every other counter the sum of
+ *    what the clients were told (admissions == leaves == 10 x rounds, ROOM_FULL the
+ *    other 54 of a round's 64, peak 10, nothing live) and the room empty. On the
+ *    server and the cluster.
  * 4. Passwords: the right one works; a wrong one, none, a dead port with a
  *    password in the URL give LEDGER_UNAVAILABLE (refuse) or a degraded admission
  *    (allow), and malformed URLs INVALID_REDIS_URL; no message contains the password.

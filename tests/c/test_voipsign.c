@@ -288,11 +288,24 @@ static void test_status_names(void) {
                                   "INVALID_SESSION_KEY", "INVALID_SIGNATURE", "NULL_ARGUMENT", "INVALID_UTF8",
                                   "BUFFER_TOO_SMALL", "RNG_FAILURE", "INTERNAL", "INVALID_ROOM_TYPE",
                                   "ROOM_FULL", "DAILY_ROOM_LIMIT", "NOT_ADMITTED", "INVALID_MEMBER_ID",
-                                  "INVALID_RULES", "LEDGER_UNAVAILABLE", "INVALID_REDIS_URL", "LEDGER_CLOSED", "MEMBER_DAILY_LIMIT", "INVALID_LIMIT"};
+                                  "INVALID_RULES", "LEDGER_UNAVAILABLE", "INVALID_REDIS_URL", "LEDGER_CLOSED",
+                                  "MEMBER_DAILY_LIMIT", "INVALID_LIMIT"};
     for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++) {
         CHECK(strcmp(voipsign_status_name(i), names[i]) == 0, "status_name(%d)", i);
         CHECK(strlen(voipsign_status_message(i)) > 5, "status_message(%d)", i);
     }
+    /* voipsign_status_kind: one status of each kind, and the codes of issue 23
+     * (MEMBER_DAILY_LIMIT a refusal, INVALID_LIMIT an input error). */
+    CHECK(VOIPSIGN_MEMBER_DAILY_LIMIT == 21 && VOIPSIGN_INVALID_LIMIT == 22, "codes 21, 22");
+    CHECK(voipsign_status_kind(VOIPSIGN_OK) == VOIPSIGN_KIND_OK, "kind OK");
+    CHECK(voipsign_status_kind(VOIPSIGN_INVALID_APP_ID) == VOIPSIGN_KIND_INPUT, "kind input");
+    CHECK(voipsign_status_kind(VOIPSIGN_ROOM_FULL) == VOIPSIGN_KIND_REFUSAL, "kind refusal");
+    CHECK(voipsign_status_kind(VOIPSIGN_NOT_ADMITTED) == VOIPSIGN_KIND_REFUSAL, "kind refusal (not admitted)");
+    CHECK(voipsign_status_kind(VOIPSIGN_LEDGER_UNAVAILABLE) == VOIPSIGN_KIND_OUTAGE, "kind outage");
+    CHECK(voipsign_status_kind(VOIPSIGN_RNG_FAILURE) == VOIPSIGN_KIND_INTERNAL, "kind internal");
+    CHECK(voipsign_status_kind(9999) == VOIPSIGN_KIND_INTERNAL, "kind of an unknown number");
+    CHECK(voipsign_status_kind(VOIPSIGN_MEMBER_DAILY_LIMIT) == VOIPSIGN_KIND_REFUSAL, "kind of MEMBER_DAILY_LIMIT");
+    CHECK(voipsign_status_kind(VOIPSIGN_INVALID_LIMIT) == VOIPSIGN_KIND_INPUT, "kind of INVALID_LIMIT");
     int past = (int)(sizeof names / sizeof names[0]);
     CHECK(strcmp(voipsign_status_name(past), "UNKNOWN") == 0, "status %d is not in the list above", past);
     CHECK(strcmp(voipsign_status_name(99), "UNKNOWN") == 0 && strcmp(voipsign_status_name(-1), "UNKNOWN") == 0,

@@ -37,7 +37,10 @@ pub fn files(d: &Description) -> Vec<Generated> {
     ];
     // JoinTicket stays hand-written: its toJson() is the core's own JSON text.
     for r in d.records.iter().filter(|r| r.name != "JoinTicket") {
-        out.push(Generated::new(&format!("{DIR}/{}.java", r.name), record(d, r)));
+        out.push(Generated::new(
+            &format!("{DIR}/{}.java", r.name),
+            record(d, r),
+        ));
     }
     out
 }
@@ -151,7 +154,11 @@ fn code(d: &Description) -> String {
     for (i, c) in codes.iter().enumerate() {
         s.push_str(&javadoc(
             "    ",
-            &[format!("{} Thrown as {{@link {}}}.", doc(&c.doc), class_of(&c.kind))],
+            &[format!(
+                "{} Thrown as {{@link {}}}.",
+                doc(&c.doc),
+                class_of(&c.kind)
+            )],
         ));
         let end = if i + 1 == codes.len() { ';' } else { ',' };
         s.push_str(&format!(
@@ -241,7 +248,11 @@ fn room_type(d: &Description) -> String {
             &[format!("{{@code \"{}\"}}: {}", v.name, doc(&v.doc))],
         ));
         let end = if i + 1 == e.values.len() { ';' } else { ',' };
-        s.push_str(&format!("    {}(\"{}\"){end}\n", screaming(&v.name), v.name));
+        s.push_str(&format!(
+            "    {}(\"{}\"){end}\n",
+            screaming(&v.name),
+            v.name
+        ));
     }
     let mut names: Vec<String> = e
         .values
@@ -285,12 +296,13 @@ fn room_type(d: &Description) -> String {
 /// An enum nested in the record that uses it: its values are Java constant names
 /// already (`MISTAKE_FOUND`), unlike the wire-named top-level enums (`voice`).
 fn nested(d: &Description, name: &str) -> bool {
-    d.enum_named(name)
-        .is_some_and(|e| {
-            e.values
-                .iter()
-                .all(|v| v.name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit()))
+    d.enum_named(name).is_some_and(|e| {
+        e.values.iter().all(|v| {
+            v.name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'_' || b.is_ascii_digit())
         })
+    })
 }
 
 /// A field's Java type.
@@ -326,7 +338,9 @@ fn record(d: &Description, r: &Record) -> String {
     let mut s = banner("//");
     s.push_str("package io.voipsign;\n\n");
     if list {
-        s.push_str("import java.util.ArrayList;\nimport java.util.Collections;\nimport java.util.List;\n");
+        s.push_str(
+            "import java.util.ArrayList;\nimport java.util.Collections;\nimport java.util.List;\n",
+        );
     }
     s.push_str("import java.util.Objects;\n\n");
     s.push_str(&javadoc(
