@@ -717,8 +717,9 @@ size_t voipsign_room_page_json_bound(uint32_t limit);
 // Ownership: inputs borrowed; `out` caller-owned. Thread safety: any thread.
 //
 // # Safety
-// `ledger` live; each `(ptr, len)` pair `(NULL, 0)` or readable; `out` NULL
-// or `out_cap` writable bytes; `out_len` and `err` NULL or writable.
+// `ledger` live; each `(ptr, len)` pair `(NULL, 0)` or readable; `out`
+// `out_cap` writable bytes (NULL: `VOIPSIGN_NULL_ARGUMENT`); `out_len` and
+// `err` NULL or writable.
 enum voipsign_status voipsign_ledger_rooms(const struct voipsign_ledger *ledger,
                                            const char *app_id,
                                            size_t app_id_len,

@@ -124,8 +124,9 @@ pub extern "C" fn voipsign_room_page_json_bound(limit: u32) -> usize {
 /// Ownership: inputs borrowed; `out` caller-owned. Thread safety: any thread.
 ///
 /// # Safety
-/// `ledger` live; each `(ptr, len)` pair `(NULL, 0)` or readable; `out` NULL
-/// or `out_cap` writable bytes; `out_len` and `err` NULL or writable.
+/// `ledger` live; each `(ptr, len)` pair `(NULL, 0)` or readable; `out`
+/// `out_cap` writable bytes (NULL: `VOIPSIGN_NULL_ARGUMENT`); `out_len` and
+/// `err` NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn voipsign_ledger_rooms(
     ledger: *const VoipsignLedger,
@@ -145,6 +146,9 @@ pub unsafe extern "C" fn voipsign_ledger_rooms(
         unsafe {
             let l = ledger_ref(ledger)?;
             let app = str_arg(app_id, app_id_len, "appId")?;
+            // The contract's order: appId, limit, then after (read only now).
+            voipsign::validate_app_id(app)?;
+            voipsign::rooms::check_limit(i64::from(limit))?;
             let after = if after.is_null() && after_len == 0 {
                 None
             } else {

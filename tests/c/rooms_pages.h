@@ -92,6 +92,9 @@ static void test_pages(void) {
           "rooms(NULL appId, 3), err NULL");
     st = voipsign_ledger_rooms(l, S(PAGE_APP), 1, S("a\377"), PAGE_NOW, out, bound, &len, &err);
     CHECK(st == VOIPSIGN_INVALID_UTF8 && strstr(err.message, "after") != NULL, "after not UTF-8: %s", err.message);
+    /* The contract's order: the limit before after. */
+    st = voipsign_ledger_rooms(l, S(PAGE_APP), 0, S("a\377"), PAGE_NOW, out, bound, &len, &err);
+    CHECK(st == VOIPSIGN_INVALID_LIMIT, "limit 0 and after not UTF-8: %s", voipsign_status_name(st));
     st = voipsign_ledger_rooms(l, S(PAGE_APP), 0, NULL, 0, PAGE_NOW, out, bound, &len, &err);
     CHECK(st == VOIPSIGN_INVALID_LIMIT && strstr(err.message, "limit") != NULL &&
               voipsign_status_kind(st) == VOIPSIGN_KIND_INPUT,
