@@ -5,6 +5,7 @@
 
 mod key_source;
 mod rooms_cmd;
+mod serve;
 mod simulate;
 mod store_args;
 
@@ -111,7 +112,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// The room ledger (WeChat's room rules): `rooms simulate|status|usage`.
+    /// The room ledger (WeChat's room rules): `rooms simulate|status|usage|list|serve`.
     #[command(subcommand)]
     Rooms(RoomsCommand),
     /// Print the user login state signature: HMAC-SHA256 of the body keyed by the
@@ -139,6 +140,9 @@ enum RoomsCommand {
     Usage(rooms_cmd::UsageArgs),
     /// List the live rooms of an appId in a shared (Redis) ledger, a page at a time.
     List(rooms_cmd::ListArgs),
+    /// Serve a read-only dashboard, JSON API and Prometheus metrics of a ledger
+    /// (Redis, or the embedded simulation) until SIGINT/SIGTERM; docs/DASHBOARD.md.
+    Serve(serve::ServeArgs),
 }
 
 /// The four signed values.
@@ -174,6 +178,7 @@ enum Outcome {
 
 fn run(cli: Cli) -> Result<Outcome, Error> {
     Ok(match cli.command {
+        Command::Rooms(RoomsCommand::Serve(_)) => unreachable!("served by main"),
         Command::Sign { params, key } => {
             let (app, group, nonce, ts) = params.values();
             let key = key.read()?;
@@ -330,6 +335,19 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
+    if let Command::Rooms(RoomsCommand::Serve(args)) = &cli.command {
+        return match serve::run(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(serve::Failure::Ledger(e)) => {
+                eprintln!("error[{}]: {}", e.code().name(), e.message());
+                ExitCode::from(2)
+            }
+            Err(serve::Failure::Usage(m)) => {
+                eprintln!("error: {m}");
+                ExitCode::from(2)
+            }
+        };
+    }
     match run(cli) {
         Ok(Outcome::Print(s)) => {
             let mut out = std::io::stdout().lock();

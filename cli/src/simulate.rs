@@ -41,7 +41,8 @@ pub struct SimulateArgs {
     store: RedisArgs,
 }
 
-const APP: &str = "wx20afc706a711eefc";
+/// The appId of every simulation.
+pub const APP: &str = "wx20afc706a711eefc";
 const HEARTBEAT_EVERY_MS: i64 = 15_000;
 const SYNC_EVERY_MS: i64 = 30_000;
 
@@ -67,6 +68,7 @@ struct Tally {
     renewed: u64,
     full: u64,
     daily_limit: u64,
+    member_limit: u64,
     heartbeats: u64,
     not_admitted: u64,
     leaves: u64,
@@ -96,47 +98,57 @@ impl Rng {
     }
 }
 
-/// Run the simulation and return the report.
-pub fn run(args: &SimulateArgs, start_ms: i64) -> Result<String, Error> {
-    let rules = Rules {
-        capacity: args.capacity,
-        daily_room_limit: args.daily_room_limit,
-        ..Rules::default()
-    };
-    let (ledger, store) = match args.store.url()? {
-        None => (Ledger::memory(rules)?, "memory".to_owned()),
-        Some(url) => {
-            // A prefix of this run's own: a simulation never mixes with real rooms
-            // or an earlier run (its keys expire with the simulated leases).
-            let prefix = format!(
-                "{}-simulate-{}-{start_ms}",
-                args.store.key_prefix,
-                std::process::id()
-            );
-            let ledger = args.store.ledger(&url, rules, Some(&prefix))?;
-            (ledger, format!("redis, key prefix {prefix}"))
-        }
-    };
-    if args.phones == 0 || args.rooms == 0 || args.seconds <= 0 {
-        return Err(Error::new(
-            ErrorCode::InvalidRules,
-            "simulate needs --phones, --rooms and --seconds above 0",
-        ));
+/// The simulated phones: call [`Phones::tick`] once a simulated second. Used by
+/// `rooms simulate` (a fast clock) and `rooms serve --simulate` (the real one).
+pub struct Phones {
+    rng: Rng,
+    phones: Vec<Phone>,
+    rooms: usize,
+    next_sync: i64,
+    /// What happened so far.
+    tally: Tally,
+}
+
+/// A pseudo-openid for phone `p`: 28 characters in the openid alphabet, so that
+/// masked ids look as they would in the field.
+pub fn member_id(p: usize) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (p as u64 + 1));
+    let mut id = String::from("o");
+    for _ in 0..27 {
+        id.push(ALPHABET[(rng.next() % 64) as usize] as char);
     }
-    let limits = *ledger.limits();
-    let mut rng = Rng(args.seed.max(1));
-    let mut phones = vec![Phone::Idle; args.phones];
-    let mut t = Tally::default();
-    let group = |r: usize| format!("room-{r}");
-    let member = |p: usize| format!("openid-{p:05}");
-    let mut next_sync = start_ms + SYNC_EVERY_MS;
-    let end = start_ms + args.seconds * 1000;
-    let mut now = start_ms;
-    while now < end {
-        for (p, phone) in phones.iter_mut().enumerate() {
+    id
+}
+
+/// The groupId of room `r`.
+pub fn group_id(r: usize) -> String {
+    format!("room-{r}")
+}
+
+impl Phones {
+    /// `phones` idle phones choosing among `rooms` groupIds, the first sync 30 s
+    /// after `start_ms`.
+    pub fn new(phones: usize, rooms: usize, seed: u64, start_ms: i64) -> Phones {
+        Phones {
+            rng: Rng(seed.max(1)),
+            phones: vec![Phone::Idle; phones],
+            rooms,
+            next_sync: start_ms + SYNC_EVERY_MS,
+            tally: Tally::default(),
+        }
+    }
+
+    /// One second of every phone at `now` (ms), then the syncs when due.
+    pub fn tick(&mut self, ledger: &Ledger, now: i64) -> Result<(), Error> {
+        let (rng, t) = (&mut self.rng, &mut self.tally);
+        let rooms = self.rooms;
+        let group = group_id;
+        let member = member_id;
+        for (p, phone) in self.phones.iter_mut().enumerate() {
             *phone = match *phone {
                 Phone::Idle if rng.chance(30) => {
-                    let r = rng.below(args.rooms);
+                    let r = rng.below(rooms);
                     match ledger.admit(APP, &group(r), &member(p), Some(now)) {
                         Ok(a) => {
                             t.admitted += 1;
@@ -154,6 +166,10 @@ pub fn run(args: &SimulateArgs, start_ms: i64) -> Result<String, Error> {
                         }
                         Err(e) if e.code() == ErrorCode::DailyRoomLimit => {
                             t.daily_limit += 1;
+                            Phone::Idle
+                        }
+                        Err(e) if e.code() == ErrorCode::MemberDailyLimit => {
+                            t.member_limit += 1;
                             Phone::Idle
                         }
                         Err(e) => return Err(e),
@@ -205,11 +221,11 @@ pub fn run(args: &SimulateArgs, start_ms: i64) -> Result<String, Error> {
                 same => same,
             };
         }
-        if now >= next_sync {
+        if now >= self.next_sync {
             // One phone of each live room reports who WeChat says is in the call.
-            for r in 0..args.rooms {
-                let present: Vec<String> = (0..phones.len())
-                    .filter(|&p| matches!(phones[p], Phone::InRoom { r: pr, .. } if pr == r))
+            for r in 0..rooms {
+                let present: Vec<String> = (0..self.phones.len())
+                    .filter(|&p| matches!(self.phones[p], Phone::InRoom { r: pr, .. } if pr == r))
                     .map(member)
                     .collect();
                 if !present.is_empty() {
@@ -218,15 +234,53 @@ pub fn run(args: &SimulateArgs, start_ms: i64) -> Result<String, Error> {
                     t.max_seated = t.max_seated.max(room.members.len());
                 }
             }
-            next_sync = now + SYNC_EVERY_MS;
+            self.next_sync = now + SYNC_EVERY_MS;
         }
+        Ok(())
+    }
+}
+
+/// Run the simulation and return the report.
+pub fn run(args: &SimulateArgs, start_ms: i64) -> Result<String, Error> {
+    let rules = Rules {
+        capacity: args.capacity,
+        daily_room_limit: args.daily_room_limit,
+        ..Rules::default()
+    };
+    let (ledger, store) = match args.store.url()? {
+        None => (Ledger::memory(rules)?, "memory".to_owned()),
+        Some(url) => {
+            // A prefix of this run's own: a simulation never mixes with real rooms
+            // or an earlier run (its keys expire with the simulated leases).
+            let prefix = format!(
+                "{}-simulate-{}-{start_ms}",
+                args.store.key_prefix,
+                std::process::id()
+            );
+            let ledger = args.store.ledger(&url, rules, Some(&prefix))?;
+            (ledger, format!("redis, key prefix {prefix}"))
+        }
+    };
+    if args.phones == 0 || args.rooms == 0 || args.seconds <= 0 {
+        return Err(Error::new(
+            ErrorCode::InvalidRules,
+            "simulate needs --phones, --rooms and --seconds above 0",
+        ));
+    }
+    let limits = *ledger.limits();
+    let mut sim = Phones::new(args.phones, args.rooms, args.seed, start_ms);
+    let end = start_ms + args.seconds * 1000;
+    let mut now = start_ms;
+    while now < end {
+        sim.tick(&ledger, now)?;
         now += 1000;
     }
+    let t = &sim.tally;
     let mut days = BTreeMap::new();
     for day in limits.day(start_ms)..=limits.day(end) {
         days.insert(day, ledger.usage(APP, Some(day), Some(end))?.openings);
     }
-    Ok(report(args, &t, &days, limits.capacity, &store))
+    Ok(report(args, t, &days, limits.capacity, &store))
 }
 
 fn report(
@@ -242,11 +296,12 @@ fn report(
         "voipsign rooms simulate: {} phones, {} rooms, {} s simulated (capacity {capacity}, {} openings a day; store: {store})",
         args.phones, args.rooms, args.seconds, args.daily_room_limit
     );
-    let rows: [(&str, u64); 11] = [
+    let rows: [(&str, u64); 12] = [
         ("admitted", t.admitted),
         ("  of which opened a room", t.opened),
         ("refused: room full", t.full),
         ("refused: daily room limit", t.daily_limit),
+        ("refused: member daily limit", t.member_limit),
         ("heartbeats", t.heartbeats),
         ("heartbeats refused (NOT_ADMITTED)", t.not_admitted),
         ("left (wx.exitVoIPChat)", t.leaves),
