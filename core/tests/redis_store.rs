@@ -433,7 +433,7 @@ fn the_url_is_checked_before_rules_and_options() {
 
 /// The same 3000 pseudo-random operations (4 rooms, 8 members, time passing
 /// across midnight, a member limit of 3) on a memory ledger and on the Redis
-/// store: every answer, every usage and every page of rooms equal.
+/// store: every answer, every usage, hours and page of rooms, and the apps equal.
 #[test]
 fn the_redis_store_answers_as_the_memory_store() {
     let Some(u) = url("VOIPSIGN_REDIS_URL") else {
@@ -495,7 +495,24 @@ fn the_redis_store_answers_as_the_memory_store() {
                 red.usage(APP, None, t).unwrap(),
                 "usage after operation {i}"
             );
+            assert_eq!(
+                mem.hours(APP, None, t).unwrap(),
+                red.hours(APP, None, t).unwrap(),
+                "hours after operation {i}"
+            );
         }
+    }
+    let yesterday = Some(mem.limits().day(now) - 1);
+    assert_eq!(
+        mem.hours(APP, yesterday, None).unwrap(),
+        red.hours(APP, yesterday, None).unwrap()
+    );
+    for t in [now - 86_400_000, now, now + 86_400_000] {
+        assert_eq!(
+            mem.apps(Some(t)).unwrap(),
+            red.apps(Some(t)).unwrap(),
+            "{t}"
+        );
     }
     let u = mem.usage(APP, None, Some(now)).unwrap();
     assert!(

@@ -1,5 +1,5 @@
 //! The day counters of an appId (docs/ROOMS.md, "Day counters"): what each
-//! store keeps per day, and the `Usage` it reports.
+//! store keeps per day, and the `Usage` and `Hours` it reports.
 
 use serde::Serialize;
 
@@ -151,6 +151,38 @@ pub struct Usage {
     pub live_seats: Option<u64>,
     /// The daily limit of openings.
     pub daily_room_limit: u64,
+}
+
+/// Openings and refused admissions of one appId per hour of a day (hour 0 starts at midnight in the rules' UTC offset).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hours {
+    /// The day: days since 1970-01-01 in the rules' UTC offset.
+    pub day: i64,
+    /// Admissions that opened a room, per hour (`openings` of the day, spread).
+    pub openings: [u64; 24],
+    /// Admissions refused with `ROOM_FULL`, `DAILY_ROOM_LIMIT` or
+    /// `MEMBER_DAILY_LIMIT`, per hour (heartbeats not included).
+    pub refused: [u64; 24],
+}
+
+impl Hours {
+    /// A day with nothing counted.
+    pub fn empty(day: i64) -> Hours {
+        Hours {
+            day,
+            openings: [0; 24],
+            refused: [0; 24],
+        }
+    }
+}
+
+/// Whether `c` is counted in [`Hours::refused`] too.
+pub(crate) const fn refusal(c: Counter) -> bool {
+    matches!(
+        c,
+        Counter::RefusedRoomFull | Counter::RefusedDailyLimit | Counter::RefusedMemberLimit
+    )
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::counters::{Counter, DayCounts, Usage};
+use super::counters::{refusal, Counter, DayCounts, Hours, Usage};
 use super::model::{Admission, Books, Room, RoomPage, RoomState};
 use super::rules::Limits;
 use super::store::Store;
@@ -20,12 +20,30 @@ use crate::error::Error;
 pub const FORGET_EMPTY_ROOMS_MS: i64 = 2 * 86_400_000;
 const SWEEP_EVERY: u64 = 1024;
 
-/// The day counters of an appId: today's (the newest day an operation had) apart,
-/// so that the common case is no lookup.
+/// One day of an appId: its counters, and its openings and refusals per hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Day {
+    counts: DayCounts,
+    openings: [u64; 24],
+    refused: [u64; 24],
+}
+
+impl Day {
+    fn hours(&self, day: i64) -> Hours {
+        Hours {
+            day,
+            openings: self.openings,
+            refused: self.refused,
+        }
+    }
+}
+
+/// The day counters of an appId: today's (the newest day counted) apart, so
+/// that the common case is no lookup.
 #[derive(Debug, Default)]
 struct Days {
-    today: (i64, DayCounts),
-    past: HashMap<i64, DayCounts>,
+    today: (i64, Day),
+    past: HashMap<i64, Day>,
     /// The times [start, end) of the last day computed, and that day: most
     /// operations fall in it, and a comparison is cheaper than the division.
     span: (i64, i64, i64),
@@ -46,13 +64,13 @@ impl Days {
         day
     }
 
-    fn of(&mut self, day: i64) -> &mut DayCounts {
+    fn of(&mut self, day: i64) -> &mut Day {
         if day == self.today.0 {
             return &mut self.today.1;
         }
         if day > self.today.0 {
-            let old = std::mem::replace(&mut self.today, (day, DayCounts::default()));
-            if old.1 != DayCounts::default() {
+            let old = std::mem::replace(&mut self.today, (day, Day::default()));
+            if old.1 != Day::default() {
                 self.past.insert(old.0, old.1);
             }
             return &mut self.today.1;
@@ -60,11 +78,11 @@ impl Days {
         self.past.entry(day).or_default()
     }
 
-    fn get(&self, day: i64) -> DayCounts {
+    fn get(&self, day: i64) -> Option<&Day> {
         if day == self.today.0 {
-            self.today.1
+            Some(&self.today.1)
         } else {
-            self.past.get(&day).copied().unwrap_or_default()
+            self.past.get(&day)
         }
     }
 }
@@ -115,6 +133,8 @@ struct App {
     /// Rooms each member opened on a day: member → (day, openings).
     openers: HashMap<String, (i64, u64)>,
     ends: Ends,
+    /// The newest day an operation had (what [`Store::apps`] looks at).
+    last: Option<i64>,
 }
 
 #[derive(Debug, Default)]
@@ -130,11 +150,13 @@ struct AppBooks<'a> {
     ends: &'a mut Ends,
     l: &'a Limits,
     day: i64,
+    /// The operation's time (for the hour of an opening or a refusal).
+    now: i64,
 }
 
 impl Books for AppBooks<'_> {
     fn openings(&mut self) -> u64 {
-        self.days.of(self.day).get(Counter::Openings)
+        self.days.of(self.day).counts.get(Counter::Openings)
     }
 
     fn member_openings(&mut self, member: &str) -> u64 {
@@ -145,7 +167,9 @@ impl Books for AppBooks<'_> {
     }
 
     fn opened_by(&mut self, member: &str) {
-        self.days.of(self.day).bump(Counter::Openings);
+        let d = self.days.of(self.day);
+        d.counts.bump(Counter::Openings);
+        d.openings[self.l.hour(self.now)] += 1;
         if self.l.member_daily_openings == 0 {
             return;
         }
@@ -159,7 +183,11 @@ impl Books for AppBooks<'_> {
     }
 
     fn count(&mut self, c: Counter) {
-        self.days.of(self.day).bump(c);
+        let d = self.days.of(self.day);
+        d.counts.bump(c);
+        if refusal(c) {
+            d.refused[self.l.hour(self.now)] += 1;
+        }
     }
 
     fn added(&mut self, expires: i64) {
@@ -178,7 +206,10 @@ impl Books for AppBooks<'_> {
     }
 
     fn ended(&mut self, expires: i64) {
-        self.days.of(self.l.day(expires)).bump(Counter::Expired);
+        self.days
+            .of(self.l.day(expires))
+            .counts
+            .bump(Counter::Expired);
     }
 }
 
@@ -192,12 +223,14 @@ impl App {
     ) -> (&'a mut HashMap<String, RoomState>, AppBooks<'a>, u64) {
         let live = self.ends.at(now);
         let day = self.days.day_at(l, now);
+        self.last = self.last.max(Some(day));
         let b = AppBooks {
             days: &mut self.days,
             openers: &mut self.openers,
             ends: &mut self.ends,
             l,
             day,
+            now,
         };
         (&mut self.rooms, b, live)
     }
@@ -212,7 +245,7 @@ impl App {
             live_rooms += u64::from(!room.seats.is_empty());
             !room.seats.is_empty() || room.generation > 0
         });
-        b.days.of(b.day).peak(live);
+        b.days.of(b.day).counts.peak(live);
         (live_rooms, live)
     }
 }
@@ -273,30 +306,30 @@ impl MemoryStore {
         let room = rooms.get_mut(group).expect("inserted above");
         let out = f(room, &mut b, now);
         let after = b.ends.live;
-        b.days.of(b.day).peak(before.max(after));
+        b.days.of(b.day).counts.peak(before.max(after));
         if room.seats.is_empty() && room.generation == 0 {
             rooms.remove(group);
         }
         out
     }
 
-    /// Run `f` on the appId's state after every ended seat was dropped (when
-    /// the appId has any state); `f` gets the live rooms and seats.
+    /// Run `f` on the appId's state (created when missing: an operation of the
+    /// appId, as on Redis) after every ended seat was dropped; `f` gets the live
+    /// rooms and seats.
     fn with_app<T>(
         &self,
         l: &Limits,
         app: &str,
         now: i64,
-        f: impl FnOnce(Option<(&App, u64, u64)>) -> T,
+        f: impl FnOnce(&App, u64, u64) -> T,
     ) -> T {
         let mut state = self.lock();
-        match state.apps.get_mut(app) {
-            Some(a) => {
-                let (rooms, seats) = a.expire_all(l, now);
-                f(Some((a, rooms, seats)))
-            }
-            None => f(None),
+        if !state.apps.contains_key(app) {
+            state.apps.insert(app.to_owned(), App::default());
         }
+        let a = state.apps.get_mut(app).expect("inserted above");
+        let (rooms, seats) = a.expire_all(l, now);
+        f(a, rooms, seats)
     }
 }
 
@@ -387,12 +420,13 @@ impl Store for MemoryStore {
         let now = now.unwrap_or_else(clock_ms);
         let today = l.day(now);
         let day = day.unwrap_or(today);
-        Ok(self.with_app(l, app, now, |a| {
-            let (counts, live) = match a {
-                Some((a, rooms, seats)) => (a.days.get(day), (rooms, seats)),
-                None => (DayCounts::default(), (0, 0)),
-            };
-            counts.usage(day, l.daily_room_limit, (day == today).then_some(live))
+        Ok(self.with_app(l, app, now, |a, rooms, seats| {
+            let counts = a.days.get(day).map(|d| d.counts).unwrap_or_default();
+            counts.usage(
+                day,
+                l.daily_room_limit,
+                (day == today).then_some((rooms, seats)),
+            )
         }))
     }
 
@@ -405,10 +439,7 @@ impl Store for MemoryStore {
         now: Option<i64>,
     ) -> Result<RoomPage, Error> {
         let now = now.unwrap_or_else(clock_ms);
-        Ok(self.with_app(l, app, now, |a| {
-            let Some((a, _, _)) = a else {
-                return RoomPage::default();
-            };
+        Ok(self.with_app(l, app, now, |a, _, _| {
             let mut live: Vec<(&String, &RoomState)> = a
                 .rooms
                 .iter()
@@ -423,5 +454,31 @@ impl Store for MemoryStore {
             let rooms: Vec<_> = live.iter().map(|(g, r)| r.summary(g, l)).collect();
             RoomPage::new(rooms, more)
         }))
+    }
+
+    fn hours(
+        &self,
+        l: &Limits,
+        app: &str,
+        day: Option<i64>,
+        now: Option<i64>,
+    ) -> Result<Hours, Error> {
+        let day = day.unwrap_or_else(|| l.day(now.unwrap_or_else(clock_ms)));
+        let state = self.lock();
+        let d = state.apps.get(app).and_then(|a| a.days.get(day));
+        Ok(d.map_or_else(|| Hours::empty(day), |d| d.hours(day)))
+    }
+
+    fn apps(&self, l: &Limits, now: Option<i64>) -> Result<Vec<String>, Error> {
+        let today = l.day(now.unwrap_or_else(clock_ms));
+        let state = self.lock();
+        let mut apps: Vec<String> = state
+            .apps
+            .iter()
+            .filter(|(_, a)| a.last >= Some(today))
+            .map(|(id, _)| id.clone())
+            .collect();
+        apps.sort_unstable();
+        Ok(apps)
     }
 }

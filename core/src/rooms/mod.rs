@@ -20,6 +20,8 @@
 //! ```
 
 mod counters;
+#[cfg(test)]
+mod hours_tests;
 mod memory;
 mod model;
 #[cfg(feature = "redis")]
@@ -34,7 +36,7 @@ pub use self::redis::{
     RedisOptions, RedisStore, DEFAULT_TIMEOUT_MS, EXPIRY_MARGIN_MS, KEY_PREFIX,
     MAX_EXPLICIT_TIME_MS, MAX_TIMEOUT_MS,
 };
-pub use counters::{Counter, DayCounts, Usage, COUNTERS};
+pub use counters::{Counter, DayCounts, Hours, Usage, COUNTERS};
 pub use memory::{MemoryStore, FORGET_EMPTY_ROOMS_MS};
 pub use model::{
     room_json_bound, room_page_json_bound, Admission, Room, RoomPage, RoomSummary, Seat,
@@ -322,19 +324,37 @@ impl Ledger {
         }
         self.store.rooms(&self.limits, app_id, limit, after, now_ms)
     }
+
+    /// The openings and refused admissions (`ROOM_FULL`, `DAILY_ROOM_LIMIT`,
+    /// `MEMBER_DAILY_LIMIT`) of `app_id` per hour of `day` (default: the day of
+    /// `now_ms`; hour 0 starts at midnight in the rules' UTC offset). Checks
+    /// appId; changes nothing (docs/ROOMS.md, "Hours").
+    pub fn hours(
+        &self,
+        app_id: &str,
+        day: Option<i64>,
+        now_ms: Option<i64>,
+    ) -> Result<Hours, Error> {
+        validate_app_id(app_id)?;
+        self.store.hours(&self.limits, app_id, day, now_ms)
+    }
+
+    /// The appIds that had an operation on the day of `now_ms` (the store's
+    /// clock when `None`), sorted in byte order, each once; changes nothing
+    /// (docs/ROOMS.md, "Apps").
+    pub fn apps(&self, now_ms: Option<i64>) -> Result<Vec<String>, Error> {
+        self.store.apps(&self.limits, now_ms)
+    }
 }
 
-/// A member id (an openid: personal data) as an operator may see it: the first
-/// four and the last two characters, the rest `***` (an id of at most six: `***`).
-/// Enough to tell members apart in a room, not to identify a user.
+/// A member id (an openid: personal data) as an operator may see it: its first
+/// four characters followed by `…` (U+2026); an id of at most four characters
+/// is `…` alone. Enough to tell members apart in a room, not to identify a user.
 pub fn mask_member_id(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() <= 6 {
-        return "***".to_owned();
+    match id.char_indices().nth(4) {
+        Some((end, _)) => format!("{}\u{2026}", &id[..end]),
+        None => "\u{2026}".to_owned(),
     }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 2..].iter().collect();
-    format!("{head}***{tail}")
 }
 
 /// `limit` of [`Ledger::rooms`]: 1–1000, else `INVALID_LIMIT` (for bindings
@@ -347,5 +367,22 @@ pub fn check_limit(limit: i64) -> Result<u32, Error> {
             ErrorCode::InvalidLimit,
             format!("limit is {limit}; it must be 1-{MAX_PAGE} rooms per page"),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_member_id;
+
+    #[test]
+    fn a_masked_id_keeps_four_characters() {
+        assert_eq!(mask_member_id("oVXYZ5abcdef"), "oVXY\u{2026}");
+        assert_eq!(mask_member_id("abcde"), "abcd\u{2026}");
+        assert_eq!(mask_member_id("abcd"), "\u{2026}");
+        assert_eq!(mask_member_id("a"), "\u{2026}");
+        assert_eq!(mask_member_id(""), "\u{2026}");
+        // Characters, not bytes.
+        assert_eq!(mask_member_id("éàüöß"), "éàüö\u{2026}");
+        assert_eq!(mask_member_id("éàüö"), "\u{2026}");
     }
 }

@@ -205,6 +205,12 @@ impl Limits {
     pub fn day(&self, now_ms: i64) -> i64 {
         (now_ms.saturating_add(self.day_offset_ms)).div_euclid(86_400_000)
     }
+
+    /// The hour (0–23) of `now_ms` in its day ([`Limits::day`]): hour 0 starts at
+    /// midnight in the configured offset.
+    pub fn hour(&self, now_ms: i64) -> usize {
+        ((now_ms.saturating_add(self.day_offset_ms)).rem_euclid(86_400_000) / 3_600_000) as usize
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::counters::Usage;
+use super::counters::{Hours, Usage};
 use super::model::{Admission, Room, RoomPage};
 use super::rules::Limits;
 use crate::error::Error;
@@ -75,4 +75,16 @@ pub trait Store: Send + Sync + fmt::Debug {
         after: Option<&str>,
         now: Option<i64>,
     ) -> Result<RoomPage, Error>;
+    /// The openings and refused admissions of `day` (default: the day of `now`)
+    /// per hour. Changes nothing (and is not an operation for [`Store::apps`]).
+    fn hours(
+        &self,
+        l: &Limits,
+        app: &str,
+        day: Option<i64>,
+        now: Option<i64>,
+    ) -> Result<Hours, Error>;
+    /// The appIds whose newest operation fell on the day of `now` (or later:
+    /// explicit times), sorted by byte order, each once. Changes nothing.
+    fn apps(&self, l: &Limits, now: Option<i64>) -> Result<Vec<String>, Error>;
 }

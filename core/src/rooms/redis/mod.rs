@@ -14,6 +14,7 @@
 //!
 //! The URL may carry a password: it never appears in an error or in `Debug`.
 
+mod apps;
 mod keys;
 mod pool;
 mod signals;
@@ -25,7 +26,7 @@ use std::time::Duration;
 
 use redis::{RedisError, Script, Value};
 
-use super::counters::{DayCounts, Usage, COUNTERS};
+use super::counters::{DayCounts, Hours, Usage, COUNTERS};
 use super::model::{Admission, Room, RoomPage, RoomSummary, Seat};
 use super::rules::Limits;
 use super::store::Store;
@@ -95,6 +96,8 @@ struct Scripts {
     room: Script,
     usage: Script,
     rooms: Script,
+    /// Alone (no prelude): it reads one hash and writes nothing.
+    hours: Script,
 }
 
 macro_rules! script {
@@ -116,6 +119,7 @@ impl Scripts {
             room: script!("room"),
             usage: script!("usage"),
             rooms: script!("rooms"),
+            hours: Script::new(include_str!("lua/hours.lua")),
         }
     }
 }
@@ -469,5 +473,36 @@ impl Store for RedisStore {
             });
         }
         Ok(RoomPage::new(rooms, more))
+    }
+
+    fn hours(
+        &self,
+        l: &Limits,
+        app: &str,
+        day: Option<i64>,
+        now: Option<i64>,
+    ) -> Result<Hours, Error> {
+        let now = time_arg(now, "nowMs")?;
+        let day = time_arg(day, "day")?;
+        let mut inv = self
+            .scripts
+            .hours
+            .key(keys::days(&self.options.key_prefix, app));
+        inv.arg(now).arg(l.day_offset_ms).arg(day);
+        let r = self.call(&inv)?;
+        let mut h = Hours::empty(int(r.first())?);
+        for i in 0..24 {
+            h.openings[i] = int(r.get(1 + 2 * i))? as u64;
+            h.refused[i] = int(r.get(2 + 2 * i))? as u64;
+        }
+        Ok(h)
+    }
+
+    fn apps(&self, l: &Limits, now: Option<i64>) -> Result<Vec<String>, Error> {
+        time_arg(now, "nowMs")?;
+        let prefix = &self.options.key_prefix;
+        self.pool
+            .with(|conn| apps::apps(conn, l, prefix, now))
+            .map_err(|e| self.unavailable(&e))
     }
 }

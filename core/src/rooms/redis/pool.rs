@@ -36,7 +36,7 @@ pub(crate) enum Conn {
 }
 
 impl Conn {
-    fn as_dyn(&mut self) -> &mut dyn ConnectionLike {
+    pub(crate) fn as_dyn(&mut self) -> &mut dyn ConnectionLike {
         match self {
             Conn::Single(c) => c,
             Conn::Cluster(c) => c.as_mut(),
@@ -141,6 +141,33 @@ impl Pool {
                 drop(conn);
                 let mut conn = self.open()?;
                 let v = script.invoke::<T>(conn.as_dyn())?;
+                self.give_back(conn);
+                Ok(v)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Run `f` (plain commands that only read, so running it twice is harmless)
+    /// on a connection, with [`Pool::run`]'s policy: once more on a fresh
+    /// connection when a reused one turns out to be closed; never after a timeout.
+    pub fn with<T>(&self, mut f: impl FnMut(&mut Conn) -> RedisResult<T>) -> RedisResult<T> {
+        let _deferred = Deferred::new();
+        let reused = self.idle().conns.pop();
+        let fresh = reused.is_none();
+        let mut conn = match reused {
+            Some(c) => c,
+            None => self.open()?,
+        };
+        match f(&mut conn) {
+            Ok(v) => {
+                self.give_back(conn);
+                Ok(v)
+            }
+            Err(e) if !fresh && closed(&e) => {
+                drop(conn);
+                let mut conn = self.open()?;
+                let v = f(&mut conn)?;
                 self.give_back(conn);
                 Ok(v)
             }

@@ -1,8 +1,9 @@
 -- voipsign room ledger: helpers shared by every script (prepended to each).
 --
 -- KEYS of every script: the appId's keys, then the script's own.
---   1 days:  hash '<day>:<counter>' -> n (docs/ROOMS.md, "Day counters"), and
---            'last' = the newest day an operation had (its housekeeping done);
+--   1 days:  hash '<day>:<counter>' -> n (docs/ROOMS.md, "Day counters"),
+--            '<day>:h<HH>:openings' / '<day>:h<HH>:refused' -> n (per hour, 00-23),
+--            and 'last' = the newest day an operation had (its housekeeping done);
 --   2 seats: zset '<hex group> <member>' -> lease end (ms): every seat whose
 --            end was not yet counted; live seats = those ending after now;
 --   3 live:  hash '<hex group>' -> '<seats>:<generation>:<opened_at>' of the
@@ -34,10 +35,23 @@ local day = dayof(now)
 local function app_ttl() return int((day + 1) * DAY_MS - OFFSET - now + 2 * DAY_MS) end
 
 -- Counter increments of this operation, written by finish(): field -> n.
+-- Openings and refused admissions (counted on the day of now) are counted per
+-- hour of that day too: '<day>:h<HH>:openings', '<day>:h<HH>:refused'.
 local book = {}
 local function count(name, d)
   local f = int(d or day) .. ':' .. name
   book[f] = (book[f] or 0) + 1
+  local h
+  if name == 'openings' then
+    h = 'openings'
+  elseif string.sub(name, 1, 8) == 'refused_' then
+    h = 'refused' -- refused_room_full, refused_daily_limit, refused_member_limit
+  end
+  if h then
+    local hour = math.floor((now + OFFSET - day * DAY_MS) / 3600000)
+    f = string.format('%s:h%02d:%s', int(day), hour, h)
+    book[f] = (book[f] or 0) + 1
+  end
 end
 
 -- Start: the live seats before the operation; a new day's housekeeping (older
