@@ -52,7 +52,9 @@ ELLIPSIS = "\u2026"
 
 
 def mask(member_id: str) -> str:
-    return member_id[:4] + ELLIPSIS
+    """The first 4 characters and "…"; an id of at most 4 characters is "…" alone
+    (core's voipsign::rooms::mask_member_id: the mask never shows a whole id)."""
+    return member_id[:4] + ELLIPSIS if len(member_id) > 4 else ELLIPSIS
 
 
 def required() -> bool:

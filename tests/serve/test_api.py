@@ -291,6 +291,17 @@ def test_room_members_shown(serve: ServerFactory, redis_url: str, prefix: str, l
     assert [m["memberId"] for m in doc["members"]] == [ALICE, BOB]
 
 
+def test_room_short_member_ids_masked(serve: ServerFactory, redis_url: str, prefix: str, ledgers: Ledgers) -> None:
+    """The mask never shows a whole id: 4 characters or fewer are "…" alone."""
+    ledger = ledgers(redis_url, prefix)
+    for member in ("abcde", "abcd", "ab", "x"):
+        ledger.admit(APP, "g-short", member)
+    server = serve(redis_url=redis_url, key_prefix=prefix)
+    doc = server.json(f"/api/rooms/g-short?appId={APP}")
+    assert doc == expected_room(ledger, APP, "g-short", 10, masked=True)
+    assert sorted(m["memberId"] for m in doc["members"]) == sorted(["abcd" + ELLIPSIS] + [ELLIPSIS] * 3)
+
+
 @pytest.mark.parametrize("group", ["room 1 é", "a/b", "percent%41", "1559129713_672975982"])
 def test_room_group_id_in_the_path_is_percent_decoded(serve: ServerFactory, redis_url: str, prefix: str,
                                                       ledgers: Ledgers, group: str) -> None:
@@ -417,6 +428,13 @@ def full_check(server: Any, ledger: voipsign.Ledger, *, limit: int = 4, capacity
     assert server.json(f"/api/rooms?appId={APP}&limit=1&after=g-1") == \
         expected_page(ledger, APP, capacity, limit=1, after="g-1")
     assert server.json(f"/api/rooms/g-1?appId={APP}") == expected_room(ledger, APP, "g-1", capacity, masked=True)
+
+
+def test_redis_url_on_argv(serve: ServerFactory, redis_url: str, prefix: str, ledgers: Ledgers) -> None:
+    """--redis URL (no password) is the other way to name the store."""
+    ledger = scenario(ledgers, redis_url, prefix)
+    server = serve("--redis", redis_url, "--key-prefix", prefix, *SCENARIO_FLAGS)
+    full_check(server, ledger)
 
 
 def test_cluster(serve: ServerFactory, cluster_url: str, prefix: str, ledgers: Ledgers) -> None:

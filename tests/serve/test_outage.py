@@ -138,6 +138,45 @@ def test_redis_paused(serve: ServerFactory, private_redis: PrivateRedis, prefix:
     assert server.terminate() == 0
 
 
+def test_many_requests_while_paused(serve: ServerFactory, private_redis: PrivateRedis, prefix: str,
+                                    ledgers: Ledgers) -> None:
+    """24 requests at once on a paused Redis (more than the server's ledger calls in
+    flight): every one answers within the client timeout, and the server recovers."""
+    ledger = ledgers(private_redis.url, prefix)
+    ledger.admit(APP, "g-1", ALICE)
+    server = start(serve, private_redis, prefix)
+    assert_up(server, ledger)
+    paths = [f"/api/usage?appId={APP}", f"/api/rooms?appId={APP}", "/metrics", "/api/status",
+             f"/api/rooms/g-1?appId={APP}", "/"] * 4
+    answers: list[Any] = []
+    lock = threading.Lock()
+
+    def fetch(path: str) -> None:
+        r = server.get(path)
+        with lock:
+            answers.append((path, r))
+
+    private_redis.pause()
+    try:
+        threads = [threading.Thread(target=fetch, args=(p,)) for p in paths]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(CLIENT_TIMEOUT + 2)
+    finally:
+        private_redis.resume()
+    assert len(answers) == len(paths), f"{len(paths) - len(answers)} requests got no answer (hung)"
+    for path, r in answers:
+        assert r.status != 500, (path, r.body)
+        if path.startswith("/api/usage") or path.startswith("/api/rooms"):
+            assert r.status in (200, 503), (path, r.status, r.body)
+        else:
+            assert r.status == 200, (path, r.status, r.body)
+    print(f"24 at once: slowest {max(r.elapsed for _, r in answers):.2f} s")
+    assert poll(lambda: up_value(server) == 1, RECOVER_WITHIN), "no recovery after SIGCONT"
+    assert_up(server, ledger)
+
+
 def test_start_while_redis_is_down(serve: ServerFactory, private_redis: PrivateRedis, prefix: str,
                                    ledgers: Ledgers) -> None:
     """The server starts on a store that is not there yet, and picks it up when it comes."""
