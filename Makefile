@@ -51,7 +51,7 @@ C_LIBS := -lpthread -ldl -lm
 C_FLAGS := -std=c11 -Wall -Wextra -Werror -g -Iinclude -Ibuild/c
 
 .PHONY: help ffi cli header header-check gen gen-check clippy test test-all test-rust test-c test-c-redis test-c-redis-valgrind test-c-valgrind \
-        demo demo-core bench bench-core bench-pair test-bench-quick fuzz test-fuzz-smoke install tools redis-servers redis-servers-stop $(addprefix test-,$(BINDINGS))
+        demo demo-core bench bench-core bench-pair bench-serve test-bench-quick fuzz test-fuzz-smoke install tools redis-servers redis-servers-stop $(addprefix test-,$(BINDINGS))
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -202,13 +202,18 @@ SUITES := \
   dist-python:dist-python:dist-venv:105 \
   python-release:test-python-release:dist-python:30 \
   fuzz:test-fuzz-smoke:deps:280 \
-  bench:test-bench-quick:c-build,python,node,java,go,php,rust:90 \
+  cli-release:cli:deps:150 \
+  serve:test-serve:cli-release,python:90 \
+  bench:test-bench-quick:c-build,python,node,java,go,php,rust,cli-release:90 \
   dist-go:dist-go-pack:dist-c:5 \
   dist-php:dist-php-pack:dist-c:2 \
   dist-check:dist-check:dist-c,dist-python,dist-node,dist-java,dist-go,dist-php:2 \
   test-dist:test-dist:dist-check,python:90
 
-.PHONY: test-deps test-runner node-deps test-c-build test-python-release check
+.PHONY: test-serve test-deps test-runner node-deps test-c-build test-python-release check
+
+test-serve: cli ## rooms serve: its API and metrics against a real Redis ledger driven from Python, promtool, token, outage, and the dashboard in headless Chromium (tests/serve)
+	$(MAKE) --no-print-directory -C tests/serve test VOIPSIGN_BIN=$(CURDIR)/target/release/voipsign
 
 test-runner: ## the tests of mk/run_suites.py (a fake make: order, needs, failures, --only, the table)
 	python3 -m unittest -v mk/test_run_suites.py
@@ -233,7 +238,7 @@ test-all: test-deps clippy header-check test-rust test-c test-c-valgrind test-ha
 
 # Every Debian package a suite needs, in one apt-get (as root), before the suites
 # start: apt-get cannot run twice at once.
-TEST_APT := valgrind pkg-config php-cli phpunit libssl-dev php-fpm php-zip composer libfcgi-bin unzip
+TEST_APT := valgrind pkg-config php-cli phpunit libssl-dev php-fpm php-zip composer libfcgi-bin unzip chromium prometheus
 test-deps: ## the Debian packages of every suite, installed when missing (apt-get, as root)
 	@missing=""; for p in $(TEST_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	command -v $(CC) >/dev/null || missing="$$missing gcc"; \
@@ -299,6 +304,8 @@ demo-core: cli build/c/sign_example
 	build/c/sign_example
 	@echo "== CLI: the room rules at work (200 phones, 20 rooms, 10 simulated minutes)"
 	$(DEV_LIBDIR)/voipsign rooms simulate --phones 200 --rooms 20 --seconds 600
+	@echo "== CLI: the rooms dashboard (live, simulated phones; open http://127.0.0.1:8080, Ctrl-C to stop):"
+	@echo "   $(DEV_LIBDIR)/voipsign rooms serve --listen 127.0.0.1:8080 --simulate --daily-room-limit 300"
 
 demo: demo-core ## the main job: sign the documentation's example (CLI, C, every binding) and issue a ticket
 	@for b in $(BINDINGS); do echo "== $$b"; $(MAKE) --no-print-directory -C bindings/$$b demo || exit 1; done
@@ -306,9 +313,13 @@ demo: demo-core ## the main job: sign the documentation's example (CLI, C, every
 bench-core: ## criterion only: sign, sign_many(10), diagnose and the 5-compression floor, with the ratios
 	$(CARGO) bench -p voipsign --bench sign
 
-bench: ## every language against its idiom in one run: bench/results.json, bench/chart.svg (BENCH_QUICK=1: smoke run into build/bench); then bench-pair
+bench: ## every language against its idiom in one run: bench/results.json, bench/chart.svg (BENCH_QUICK=1: smoke run into build/bench); then bench-pair and bench-serve
 	$(MAKE) -C bench all
 	$(MAKE) --no-print-directory bench-pair
+	$(MAKE) --no-print-directory bench-serve
+
+bench-serve: ## 8 clients' admit+leave on one Redis while rooms serve is scraped at 50/s and while it is not (the slowdown; target <= 5 %)
+	eval "$$(timeout 120 tests/redis/servers.sh start)" && python3 bench/serve/run.py
 
 bench-pair: ## the ledger's admit+leave pair before (BASELINE in bench/pair/run.py) and after, in one run, memory and Redis
 	eval "$$(timeout 120 tests/redis/servers.sh start)" && python3 bench/pair/run.py
@@ -316,6 +327,7 @@ bench-pair: ## the ledger's admit+leave pair before (BASELINE in bench/pair/run.
 test-bench-quick: ## the benchmark code of every language with tiny iteration counts (so it cannot rot)
 	$(MAKE) -C bench all BENCH_QUICK=1
 	eval "$$(timeout 120 tests/redis/servers.sh start)" && python3 bench/pair/run.py --quick
+	eval "$$(timeout 120 tests/redis/servers.sh start)" && python3 bench/serve/run.py --quick
 
 FUZZ_SECONDS ?= 60
 fuzz: ## run every fuzz target for FUZZ_SECONDS each (cargo-fuzz, ASan via RUSTC_BOOTSTRAP=1)

@@ -109,8 +109,7 @@ fn status_and_usage_read_a_shared_ledger() {
         "{text}"
     );
     assert!(
-        text.find("oAAA…").unwrap() < text.find("oBBB…").unwrap()
-            && !text.contains("openid-"),
+        text.find("oAAA…").unwrap() < text.find("oBBB…").unwrap() && !text.contains("openid-"),
         "{text}"
     );
     status.push("--json");

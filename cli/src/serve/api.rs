@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -109,15 +110,29 @@ async fn not_found() -> Response {
     )
 }
 
-/// The `appId` of the query: present, valid and served.
-fn app_of(source: &Source, q: &HashMap<String, String>) -> Result<String, Response> {
+/// The `appId` of the query: present, valid and served (one of `--app`, else
+/// one the ledger saw today: a read for any other appId would create its keys).
+async fn app_of(source: &Source, q: &HashMap<String, String>) -> Result<String, Response> {
     let app = q.get("appId").map(String::as_str).unwrap_or("");
     voipsign::validate_app_id(app).map_err(|e| ledger_error(&e))?;
-    if !source.serves(app) {
+    let served = if source.fixed_apps.is_empty() {
+        let known = |apps: Vec<String>| apps.iter().any(|a| a == app);
+        // An appId new since the list was read: read it again (at most once a second).
+        known(source.apps().await.map_err(|e| ledger_error(&e))?)
+            || known(
+                source
+                    .apps_within(Duration::from_secs(1))
+                    .await
+                    .map_err(|e| ledger_error(&e))?,
+            )
+    } else {
+        source.fixed_apps.iter().any(|a| a == app)
+    };
+    if !served {
         return Err(problem(
             StatusCode::NOT_FOUND,
             "APP_NOT_SERVED",
-            "this server shows only the appIds of its --app options",
+            "this server shows the appIds of its --app options, else those the ledger saw today; this is neither",
         ));
     }
     Ok(app.to_owned())
@@ -155,7 +170,7 @@ async fn apps(State(s): State<Arc<Source>>) -> Response {
 }
 
 async fn usage(State(s): State<Arc<Source>>, Query(q): Q) -> Response {
-    let app = match app_of(&s, &q) {
+    let app = match app_of(&s, &q).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -178,7 +193,7 @@ async fn usage(State(s): State<Arc<Source>>, Query(q): Q) -> Response {
 }
 
 async fn rooms(State(s): State<Arc<Source>>, Query(q): Q) -> Response {
-    let app = match app_of(&s, &q) {
+    let app = match app_of(&s, &q).await {
         Ok(a) => a,
         Err(r) => return r,
     };
@@ -226,7 +241,7 @@ async fn room(
     group: Result<Path<String>, axum::extract::rejection::PathRejection>,
     Query(q): Q,
 ) -> Response {
-    let app = match app_of(&s, &q) {
+    let app = match app_of(&s, &q).await {
         Ok(a) => a,
         Err(r) => return r,
     };

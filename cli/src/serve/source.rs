@@ -114,11 +114,16 @@ impl Source {
     /// The appIds served: those of `--app`, else the ledger's appIds seen today
     /// (asked at most every 10 s).
     pub async fn apps(&self) -> Result<Vec<String>, Error> {
+        self.apps_within(APPS_TTL).await
+    }
+
+    /// [`Source::apps`], asked again when the list is older than `max_age`.
+    pub async fn apps_within(&self, max_age: Duration) -> Result<Vec<String>, Error> {
         if !self.fixed_apps.is_empty() {
             return Ok(self.fixed_apps.clone());
         }
         if let Some((at, apps)) = &*self.apps_cache.lock().unwrap_or_else(|e| e.into_inner()) {
-            if at.elapsed() < APPS_TTL {
+            if at.elapsed() < max_age {
                 return Ok(apps.clone());
             }
         }
@@ -126,11 +131,6 @@ impl Source {
         *self.apps_cache.lock().unwrap_or_else(|e| e.into_inner()) =
             Some((Instant::now(), apps.clone()));
         Ok(apps)
-    }
-
-    /// Whether `app` may be shown: any appId without `--app`, else one of them.
-    pub fn serves(&self, app: &str) -> bool {
-        self.fixed_apps.is_empty() || self.fixed_apps.iter().any(|a| a == app)
     }
 }
 
