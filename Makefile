@@ -202,9 +202,8 @@ SUITES := \
   dist-python:dist-python:dist-venv:105 \
   python-release:test-python-release:dist-python:30 \
   fuzz:test-fuzz-smoke:deps:280 \
-  cli-release:cli:deps:150 \
-  serve:test-serve:cli-release,python:90 \
-  bench:test-bench-quick:c-build,python,node,java,go,php,rust,cli-release:90 \
+  serve:test-serve:rust,python:90 \
+  bench:test-bench-quick:c-build,python,node,java,go,php,rust:90 \
   dist-go:dist-go-pack:dist-c:5 \
   dist-php:dist-php-pack:dist-c:2 \
   dist-check:dist-check:dist-c,dist-python,dist-node,dist-java,dist-go,dist-php:2 \
@@ -212,8 +211,10 @@ SUITES := \
 
 .PHONY: test-serve test-deps test-runner node-deps test-c-build test-python-release check
 
-test-serve: cli ## rooms serve: its API and metrics against a real Redis ledger driven from Python, promtool, token, outage, and the dashboard in headless Chromium (tests/serve)
-	$(MAKE) --no-print-directory -C tests/serve test VOIPSIGN_BIN=$(CURDIR)/target/release/voipsign
+# The development build of the command (the Rust suite built its dependencies).
+test-serve: ## rooms serve: its API and metrics against a real Redis ledger driven from Python, promtool, token, outage, and the dashboard in headless Chromium (tests/serve)
+	$(CARGO) build -p voipsign-cli
+	$(MAKE) --no-print-directory -C tests/serve test VOIPSIGN_BIN=$(CURDIR)/target/debug/voipsign
 
 test-runner: ## the tests of mk/run_suites.py (a fake make: order, needs, failures, --only, the table)
 	python3 -m unittest -v mk/test_run_suites.py

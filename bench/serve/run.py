@@ -9,8 +9,9 @@ build/bench-serve/results.json. The target: a slowdown of at most 5 %.
 
     python3 bench/serve/run.py [--rounds N] [--seconds S] [--quick]
 
-Needs $VOIPSIGN_REDIS_URL (tests/redis/servers.sh start) and target/release/voipsign
-(make cli). --quick: one short round of each (a smoke run: the code cannot rot).
+Needs $VOIPSIGN_REDIS_URL (tests/redis/servers.sh start); builds the release
+binaries. --quick: one short round of each on the development builds (a smoke
+run: the code cannot rot).
 """
 import argparse
 import json
@@ -97,10 +98,12 @@ def main():
         a.rounds, a.seconds = 1, 0.5
     if not os.environ.get("VOIPSIGN_REDIS_URL"):
         sys.exit("bench/serve: VOIPSIGN_REDIS_URL is unset (tests/redis/servers.sh start)")
-    subprocess.run(["cargo", "build", "-q", "--release", "-p", "voipsign-bench-serve",
-                    "-p", "voipsign-cli"], cwd=ROOT, check=True)
-    binary = os.path.join(ROOT, "target", "release", "voipsign-bench-serve")
-    voipsign = os.path.join(ROOT, "target", "release", "voipsign")
+    # The smoke run uses the development builds (no release build in `make test`).
+    profile = "debug" if a.quick else "release"
+    subprocess.run(["cargo", "build", "-q", "-p", "voipsign-bench-serve", "-p", "voipsign-cli"]
+                   + ([] if a.quick else ["--release"]), cwd=ROOT, check=True)
+    binary = os.path.join(ROOT, "target", profile, "voipsign-bench-serve")
+    voipsign = os.path.join(ROOT, "target", profile, "voipsign")
     prefix = f"bench-serve-{os.getpid()}"
     port = free_port()
     base = f"http://127.0.0.1:{port}"

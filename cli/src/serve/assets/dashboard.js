@@ -34,8 +34,8 @@
   }
 
   function setText(id, text) {
-    const el = typeof id === "string" ? $(id) : id;
-    if (el && el.textContent !== text) el.textContent = text;
+    const e = typeof id === "string" ? $(id) : id;
+    if (e && e.textContent !== text) e.textContent = text;
   }
 
   function el(tag, cls, text) {
@@ -45,11 +45,12 @@
     return e;
   }
 
-  function svg(tag, attrs) {
-    const e = document.createElementNS(SVG, tag);
+  function setAttrs(e, attrs) {
     for (const k in attrs) e.setAttribute(k, String(attrs[k]));
     return e;
   }
+
+  function svg(tag, attrs) { return setAttrs(document.createElementNS(SVG, tag), attrs); }
 
   function pad2(n) { return String(n).padStart(2, "0"); }
 
@@ -62,11 +63,8 @@
 
   function ago(ms) {
     const s = Math.max(0, Math.round((serverNow() - ms) / 1000));
-    if (s < 60) return s + " s ago";
     const m = Math.floor(s / 60);
-    if (m < 60) return m + " min ago";
-    const h = Math.floor(m / 60);
-    return h + " h " + (m % 60) + " min ago";
+    return s < 60 ? s + " s ago" : m < 60 ? m + " min ago" : Math.floor(m / 60) + " h " + (m % 60) + " min ago";
   }
 
   function until(ms) {
@@ -89,12 +87,7 @@
     const t = setTimeout(() => ctl.abort(), TIMEOUT_MS);
     let resp;
     try {
-      resp = await fetch(path, {
-        headers: { Accept: "application/json" },
-        cache: "no-store",
-        credentials: "same-origin",
-        signal: ctl.signal,
-      });
+      resp = await fetch(path, { headers: { Accept: "application/json" }, cache: "no-store", signal: ctl.signal });
     } catch (e) {
       throw new ApiError(0, "NETWORK", ctl.signal.aborted ? "no answer within 10 s" : "the server cannot be reached");
     } finally {
@@ -121,9 +114,7 @@
     document.body.classList.toggle("is-down", down);
   }
 
-  function showToken(needed) {
-    $("token-required").hidden = !needed;
-  }
+  function showToken(needed) { $("token-required").hidden = !needed; }
 
   function showNetError(title, detail) {
     const b = $("net-error");
@@ -153,8 +144,9 @@
   }
 
   function markStale() {
-    const u = $("updated");
-    u.classList.toggle("stale", state.lastOk > 0 && Date.now() - state.lastOk > 3000);
+    const stale = state.lastOk > 0 && Date.now() - state.lastOk > 3000;
+    $("updated").classList.toggle("stale", stale);
+    document.body.classList.toggle("is-stale", stale);
   }
 
   // --------------------------------------------------------------------- apps
@@ -173,17 +165,9 @@
     const same = sel.options.length === list.length &&
       list.every((a, i) => sel.options[i].value === a);
     if (!same) {
-      sel.replaceChildren();
-      for (const a of list) {
-        const o = el("option", "", a);
-        o.value = a;
-        sel.appendChild(o);
-      }
-      if (!list.length) {
-        const o = el("option", "", "no app seen today");
-        o.value = "";
-        sel.appendChild(o);
-      }
+      const opts = (list.length ? list : [""]).map((a) => el("option", "", a || "no app seen today"));
+      opts.forEach((o, i) => { o.value = list[i] || ""; });
+      sel.replaceChildren(...opts);
     }
     const pick = list.indexOf(want) >= 0 ? want : (list[0] || "");
     if (pick !== state.app) selectApp(pick, false);
@@ -222,10 +206,8 @@
     const g = $("gauge");
     const level = limit > 0 && openings >= limit ? "limit"
       : Number.isFinite(warning) && warning > 0 && openings >= warning ? "warning" : "ok";
-    g.setAttribute("data-openings", String(openings));
-    g.setAttribute("data-limit", String(limit));
-    g.setAttribute("data-warning", Number.isFinite(warning) ? String(warning) : "");
-    g.setAttribute("data-level", level);
+    setAttrs(g, { "data-openings": openings, "data-limit": limit, "data-level": level,
+      "data-warning": Number.isFinite(warning) ? warning : "" });
     const f = limit > 0 ? Math.min(openings / limit, 1) : 0;
     const fill = $("gauge-fill");
     const len = Math.round(f * 1000);
@@ -235,8 +217,7 @@
     if (limit > 0 && Number.isFinite(warning)) {
       const [x1, y1] = polar(warning / limit, 74);
       const [x2, y2] = polar(warning / limit, 106);
-      wl.setAttribute("x1", x1.toFixed(1)); wl.setAttribute("y1", y1.toFixed(1));
-      wl.setAttribute("x2", x2.toFixed(1)); wl.setAttribute("y2", y2.toFixed(1));
+      setAttrs(wl, { x1: x1.toFixed(1), y1: y1.toFixed(1), x2: x2.toFixed(1), y2: y2.toFixed(1) });
       wl.style.visibility = "visible";
     } else {
       wl.style.visibility = "hidden";
@@ -382,9 +363,7 @@
       c.bars[kind].forEach((r, h) => {
         const v = Number(series[kind][h]) || 0;
         const bh = (v / top) * c.ph;
-        r.setAttribute("data-value", String(v));
-        r.setAttribute("height", bh.toFixed(2));
-        r.setAttribute("y", (CH.top + c.ph - bh).toFixed(2));
+        setAttrs(r, { "data-value": v, height: bh.toFixed(2), y: (CH.top + c.ph - bh).toFixed(2) });
         r.classList.toggle("current", h === hour);
         setText(r.firstChild, pad2(h) + ":00 " + kind + ": " + fmt(v));
       });
@@ -411,9 +390,7 @@
     const cap = Number(r.capacity) || 0;
     const full = r.full === true || (cap > 0 && seats >= cap);
     const tr = el("tr", full ? "full" : "");
-    tr.setAttribute("data-group-id", String(r.groupId));
-    tr.setAttribute("data-seats", String(seats));
-    tr.setAttribute("data-capacity", String(cap));
+    setAttrs(tr, { "data-group-id": r.groupId, "data-seats": seats, "data-capacity": cap });
     tr.tabIndex = 0;
     if (state.selected === String(r.groupId)) tr.classList.add("selected");
     const g = el("td", "group");
@@ -460,10 +437,7 @@
   function pickRoom(tr) {
     if (!tr) return;
     const g = tr.getAttribute("data-group-id");
-    if (state.selected === g) {
-      closeDetail();
-      return;
-    }
+    if (state.selected === g) return closeDetail();
     state.selected = g;
     for (const r of $("rooms").querySelectorAll("tr.selected")) r.classList.remove("selected");
     tr.classList.add("selected");
@@ -545,15 +519,14 @@
     setText(u, clock(state.lastOk));
     u.setAttribute("datetime", new Date(state.lastOk).toISOString());
     u.classList.remove("stale");
+    document.body.classList.remove("is-stale");
     state.polls += 1;
     document.body.setAttribute("data-ready", "1");
     document.body.setAttribute("data-polls", String(state.polls));
     return true;
   }
 
-  let timer = null;
-  let running = false;
-  let pending = false;
+  let timer = null, running = false, pending = false;
 
   function schedule(ms) {
     clearTimeout(timer);
@@ -571,12 +544,8 @@
     } finally {
       running = false;
     }
-    if (pending) {
-      pending = false;
-      schedule(0);
-    } else {
-      schedule(ok ? POLL_MS : ERROR_MS);
-    }
+    schedule(pending ? 0 : ok ? POLL_MS : ERROR_MS);
+    pending = false;
   }
 
   // Poll now (after the round in flight, if any): never two rounds at once.
