@@ -187,6 +187,7 @@ async fn usage(State(s): State<Arc<Source>>, Query(q): Q) -> Response {
     body["appId"] = json!(app);
     body["dailyRoomWarning"] = json!(limits.daily_room_warning);
     body["capacity"] = json!(limits.capacity);
+    body["dayOffsetMinutes"] = json!(limits.day_offset_ms / 60_000);
     body["now"] = json!(now_ms());
     body["hours"] = json!({"openings": h.openings, "refused": h.refused});
     Json(body).into_response()
