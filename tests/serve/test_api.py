@@ -7,6 +7,8 @@ Python binding's own view of the same Redis ledger: /api/status, /api/apps,
 from __future__ import annotations
 
 import math
+import shutil
+import subprocess
 import time
 import urllib.parse
 from typing import Any
@@ -111,11 +113,18 @@ def test_apps_lists_the_apps_seen_today(serve: ServerFactory, redis_url: str, pr
     # An app seen after the start is listed too (the server may reuse its list for a
     # while: polled for up to APPS_WITHIN seconds).
     ledger.admit("wxserve0test00003", "late-room", ALICE)
-    # Its usage is served at once (every appId seen today is served without --app).
-    assert server.json("/api/usage?appId=wxserve0test00003")["openings"] == 1
+    # Its usage is served (every appId seen today is served without --app) once the
+    # server has read the list again: polled.
+    seen = time.monotonic()
+    newcomer = "/api/usage?appId=wxserve0test00003"
+    got = poll(lambda: server.get(newcomer).status == 200, APPS_WITHIN, 0.2)
+    assert got, f"{newcomer} still {server.get(newcomer).status} {APPS_WITHIN} s after the app was seen"
+    print(f"a newcomer app served after {time.monotonic() - seen:.2f} s")
+    assert server.json(newcomer)["openings"] == 1
     want = sorted([APP, APP2, "wxserve0test00003"])
-    got = poll(lambda: sorted(server.json("/api/apps")["apps"]) == want, APPS_WITHIN, 0.5)
+    got = poll(lambda: sorted(server.json("/api/apps")["apps"]) == want, APPS_WITHIN, 0.2)
     assert got, f"/api/apps still {server.json('/api/apps')['apps']} {APPS_WITHIN} s after a new app was seen"
+    print(f"a newcomer app listed after {time.monotonic() - seen:.2f} s")
 
 
 def test_apps_of_app_flag(serve: ServerFactory, redis_url: str, prefix: str, ledgers: Ledgers) -> None:
@@ -403,6 +412,61 @@ def test_app_not_served(serve: ServerFactory, redis_url: str, prefix: str, ledge
     # An input error is still an input error.
     r = server.get("/api/usage?appId=" + "w" * 65)
     assert (r.status, r.error_code()) == (400, "INVALID_APP_ID")
+
+
+def test_unseen_app_not_served(serve: ServerFactory, redis_url: str, prefix: str, ledgers: Ledgers) -> None:
+    """Without --app, an appId the ledger did not see today is not served."""
+    scenario(ledgers, redis_url, prefix)
+    server = serve(*SCENARIO_FLAGS, redis_url=redis_url, key_prefix=prefix)
+    for path in (f"/api/usage?appId={APP2}", f"/api/rooms?appId={APP2}", f"/api/rooms/g-1?appId={APP2}"):
+        r = server.get(path)
+        assert (r.status, r.error_code()) == (404, "APP_NOT_SERVED"), (path, r.status, r.body)
+
+
+def redis_cli(url: str, *args: str) -> str:
+    port = urllib.parse.urlsplit(url).port
+    res = subprocess.run(["redis-cli", "-p", str(port), "--raw", *args], capture_output=True, text=True, timeout=10)
+    assert res.returncode == 0, res.stderr
+    return res.stdout
+
+
+def keyspace(url: str, key_prefix: str) -> dict[str, str]:
+    """Every key under the prefix with its type, content and whether it expires."""
+    keys = sorted(k for k in redis_cli(url, "--scan", "--pattern", key_prefix + ":*").split("\n") if k)
+    out = {}
+    for k in keys:
+        kind = redis_cli(url, "TYPE", k).strip()
+        read = {"hash": ["HGETALL"], "zset": ["ZRANGE", k, "0", "-1", "WITHSCORES"], "set": ["SMEMBERS"],
+                "string": ["GET"], "list": ["LRANGE", k, "0", "-1"]}[kind]
+        cmd = read if len(read) > 1 else [read[0], k]
+        content = redis_cli(url, *cmd)
+        if kind in ("hash", "set"):
+            content = "\n".join(sorted(content.splitlines()))
+        out[k] = f"{kind} ttl>0:{int(redis_cli(url, 'PTTL', k).strip()) > 0}\n{content}"
+    return out
+
+
+@pytest.mark.parametrize("flags", [(), ("--app", APP, "--app", APP2)], ids=["seen-apps", "app-flag-unseen"])
+def test_reads_write_nothing(serve: ServerFactory, redis_url: str, prefix: str, ledgers: Ledgers,
+                             flags: tuple[str, ...]) -> None:
+    """"It never writes to the ledger": every endpoint, for a served app (seen today),
+    an app not seen today (APP2: not served, or served by --app) and a bad appId,
+    leaves the ledger's keys as they were (contents and whether they expire)."""
+    if shutil.which("redis-cli") is None:
+        pytest.skip("redis-cli is missing")
+    scenario(ledgers, redis_url, prefix)
+    before = keyspace(redis_url, prefix)
+    assert before
+    server = serve(*SCENARIO_FLAGS, *flags, redis_url=redis_url, key_prefix=prefix)
+    for app in (APP, APP2, "w" * 65):
+        for path in ("/", "/api/status", "/api/apps", "/metrics", f"/api/usage?appId={app}",
+                     f"/api/rooms?appId={app}", f"/api/rooms?appId={app}&limit=1&after=g-1",
+                     f"/api/rooms/g-1?appId={app}", f"/api/rooms/never-seen?appId={app}"):
+            assert server.get(path).status != 500, path
+    after = keyspace(redis_url, prefix)
+    created = sorted(set(after) - set(before))
+    changed = sorted(k for k in before if after.get(k) != before[k])
+    assert not created and not changed, f"GETs wrote to the ledger: created {created}, changed {changed}"
 
 
 def test_several_apps_flag(serve: ServerFactory, redis_url: str, prefix: str, ledgers: Ledgers) -> None:
