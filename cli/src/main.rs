@@ -115,6 +115,12 @@ enum Command {
     /// The room ledger (WeChat's room rules): `rooms simulate|status|usage|list|serve`.
     #[command(subcommand)]
     Rooms(RoomsCommand),
+    /// A local WeChat for tests: code2Session and the room service as a phone meets
+    /// it, in memory, real clock (docs/EMULATOR.md).
+    Emulator(voipsign_emulator::EmulatorArgs),
+    /// Many simulated phones through login, ticket, join, heartbeats, members
+    /// changed and exit, against a backend and the emulator (docs/BACKEND.md).
+    Phones(voipsign_phones::PhonesArgs),
     /// Print the user login state signature: HMAC-SHA256 of the body keyed by the
     /// session_key (empty body: the signature GET /wxa/checksession takes).
     #[command(name = "session-signature", after_help = KEY_HELP)]
@@ -178,7 +184,9 @@ enum Outcome {
 
 fn run(cli: Cli) -> Result<Outcome, Error> {
     Ok(match cli.command {
-        Command::Rooms(RoomsCommand::Serve(_)) => unreachable!("served by main"),
+        Command::Rooms(RoomsCommand::Serve(_)) | Command::Emulator(_) | Command::Phones(_) => {
+            unreachable!("run by main")
+        }
         Command::Sign { params, key } => {
             let (app, group, nonce, ts) = params.values();
             let key = key.read()?;
@@ -343,6 +351,20 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
             Err(serve::Failure::Usage(m)) => {
+                eprintln!("error: {m}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let long_running = match &cli.command {
+        Command::Emulator(args) => Some(voipsign_emulator::run(args)),
+        Command::Phones(args) => Some(voipsign_phones::run(args)),
+        _ => None,
+    };
+    if let Some(result) = long_running {
+        return match result {
+            Ok(status) => ExitCode::from(status.clamp(0, 255) as u8),
+            Err(m) => {
                 eprintln!("error: {m}");
                 ExitCode::from(2)
             }
