@@ -147,7 +147,7 @@ def test_usage_matches_the_ledger(serve: ServerFactory, redis_url: str, prefix: 
     ledger = scenario(ledgers, redis_url, prefix)
     server = serve(*SCENARIO_FLAGS, redis_url=redis_url, key_prefix=prefix)
     doc = server.json(f"/api/usage?appId={APP}")
-    assert_usage_matches(doc, ledger, APP, limit=4, capacity=2, warning=math.floor(4 * 0.8))
+    assert_usage_matches(doc, ledger, APP, limit=4, capacity=2, warning=math.floor(4 * 0.9))
     # The scenario's own counts, so that the equality above is not of two zeros.
     assert (doc["openings"], doc["refusedRoomFull"], doc["refusedDailyLimit"], doc["refusedMemberLimit"],
             doc["heartbeatsRefused"], doc["leaves"], doc["renewals"], doc["liveRooms"], doc["liveSeats"]) \
@@ -177,15 +177,15 @@ def test_usage_defaults(serve: ServerFactory, redis_url: str, prefix: str, ledge
 
 
 @pytest.mark.parametrize("flags,limit,warning", [
-    ((), 100_000, 80_000),                                    # the default ratio, 0.8
-    (("--daily-room-limit", "10"), 10, 8),
-    (("--daily-room-limit", "10", "--warning-ratio", "0.5"), 10, 5),
-    (("--daily-room-limit", "7", "--warning-ratio", "0.5"), 7, 3),   # floor(3.5)
-    (("--warning-ratio", "1"), 100_000, 100_000),
+    ((), 100_000, 90_000),                                    # the ledger's default, 90 %
+    (("--daily-room-limit", "10"), 10, 9),
+    (("--daily-room-limit", "7"), 7, 6),                      # floor(6.3)
+    (("--daily-room-limit", "10", "--daily-room-warning", "5"), 10, 5),
+    (("--daily-room-warning", "100000"), 100_000, 100_000),
 ])
 def test_warning_line(serve: ServerFactory, redis_url: str, prefix: str, ledgers: Ledgers,
                       flags: tuple[str, ...], limit: int, warning: int) -> None:
-    """dailyRoomWarning = floor(limit x --warning-ratio), the ratio 0.8 by default."""
+    """dailyRoomWarning = --daily-room-warning, by default the ledger's: floor(90 % of the limit)."""
     ledger = ledgers(redis_url, prefix, daily_room_limit=limit, capacity=3)
     ledger.admit(APP, "g-1", ALICE)
     server = serve("--capacity", "3", *flags, redis_url=redis_url, key_prefix=prefix)

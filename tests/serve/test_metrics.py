@@ -118,7 +118,7 @@ def test_values_equal_the_ledger(serve: ServerFactory, redis_url: str, prefix: s
     ledger.leave(APP2, "g-1", ALICE)
     server = serve(*SCENARIO_FLAGS, redis_url=redis_url, key_prefix=prefix)
     _, families = scrape(server)
-    assert_values(families, ledger, [APP, APP2], warning=math.floor(4 * 0.8))
+    assert_values(families, ledger, [APP, APP2], warning=math.floor(4 * 0.9))
     # Not all zeros: the scenario's refusals are there.
     assert refusals(families)[(APP, "room_full")] == 1
     assert refusals(families)[(APP, "not_admitted")] == 1
@@ -139,10 +139,10 @@ def test_metrics_follow_the_ledger(serve: ServerFactory, redis_url: str, prefix:
     assert by_app(families, "voipsign_live_rooms") == {APP: 3}
 
 
-@pytest.mark.parametrize("flags,warning", [((), 8), (("--warning-ratio", "0.7"), 7)])
+@pytest.mark.parametrize("flags,warning", [((), 9), (("--daily-room-warning", "7"), 7)])
 def test_warning_line(serve: ServerFactory, redis_url: str, prefix: str, ledgers: Ledgers,
                       flags: tuple[str, ...], warning: int) -> None:
-    """voipsign_daily_room_warning = floor(limit x --warning-ratio), 0.8 by default."""
+    """voipsign_daily_room_warning = --daily-room-warning, by default the ledger's floor(90 % of the limit)."""
     ledger = ledgers(redis_url, prefix, daily_room_limit=10)
     ledger.admit(APP, "g-1", ALICE)
     server = serve("--daily-room-limit", "10", *flags, redis_url=redis_url, key_prefix=prefix)

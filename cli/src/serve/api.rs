@@ -38,6 +38,7 @@ pub fn router(source: Arc<Source>, access: Arc<Access>, max_requests: usize) -> 
         .route("/api/rooms", get(rooms))
         .route("/api/rooms/{group}", get(room))
         .fallback(not_found)
+        .method_not_allowed_fallback(read_only)
         .with_state(source)
         .layer(middleware::from_fn(move |req: Request, next: Next| {
             let access = access.clone();
@@ -100,6 +101,14 @@ pub fn ledger_error(e: &Error) -> Response {
         Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     };
     problem(status, e.code().name(), e.message())
+}
+
+async fn read_only() -> Response {
+    problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "this server is read-only: GET (or HEAD) only",
+    )
 }
 
 async fn not_found() -> Response {

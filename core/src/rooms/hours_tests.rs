@@ -119,12 +119,18 @@ fn apps_are_those_of_today() {
     l.admit("wx_c", "g", "a", Some(t)).unwrap();
     l.admit("wx_a", "g", "a", Some(t)).unwrap();
     l.heartbeat("wx_a", "g", "a", Some(t + 1)).unwrap();
-    l.usage("wx_d", None, Some(t)).unwrap(); // usage is an operation too
-    l.hours("wx_e", None, Some(t)).unwrap(); // hours is not
-    assert_eq!(l.apps(Some(t)).unwrap(), ["wx_a", "wx_c", "wx_d"]);
+    // Reads of an appId the ledger never saw create nothing (a dashboard's read).
+    l.usage("wx_d", None, Some(t)).unwrap();
+    l.rooms("wx_d", 10, None, Some(t)).unwrap();
+    l.room("wx_d", "g", Some(t)).unwrap();
+    l.hours("wx_e", None, Some(t)).unwrap();
+    assert_eq!(l.apps(Some(t)).unwrap(), ["wx_a", "wx_c"]);
+    // A read of a known appId is its day's housekeeping: it is seen that day.
+    l.usage("wx_b", None, Some(t)).unwrap();
+    assert_eq!(l.apps(Some(t)).unwrap(), ["wx_a", "wx_b", "wx_c"]);
     assert_eq!(
         l.apps(Some(t - 86_400_000)).unwrap(),
-        ["wx_a", "wx_b", "wx_c", "wx_d"]
+        ["wx_a", "wx_b", "wx_c"]
     );
     assert!(l.apps(Some(t + 86_400_000)).unwrap().is_empty());
     // The process clock: 2020 is over.

@@ -324,10 +324,10 @@ impl MemoryStore {
         f: impl FnOnce(&App, u64, u64) -> T,
     ) -> T {
         let mut state = self.lock();
-        if !state.apps.contains_key(app) {
-            state.apps.insert(app.to_owned(), App::default());
-        }
-        let a = state.apps.get_mut(app).expect("inserted above");
+        // A read of an appId never seen creates nothing (as on Redis).
+        let Some(a) = state.apps.get_mut(app) else {
+            return f(&App::default(), 0, 0);
+        };
         let (rooms, seats) = a.expire_all(l, now);
         f(a, rooms, seats)
     }
@@ -404,6 +404,10 @@ impl Store for MemoryStore {
     }
 
     fn room(&self, l: &Limits, app: &str, group: &str, now: Option<i64>) -> Result<Room, Error> {
+        // A read of an appId never seen creates nothing (as on Redis).
+        if !self.lock().apps.contains_key(app) {
+            return Ok(Room::default());
+        }
         Ok(self.with_room(l, app, group, now, |room, b, now| {
             room.expire(now, b);
             room.snapshot(now)

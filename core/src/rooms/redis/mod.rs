@@ -100,9 +100,14 @@ struct Scripts {
     hours: Script,
 }
 
+/// A script: `READ` (whether it only reads: then, on an appId without keys, the
+/// prelude creates none), the prelude, the script's own body.
 macro_rules! script {
-    ($name:literal) => {
+    ($name:literal, $read:literal) => {
         Script::new(concat!(
+            "local READ = ",
+            $read,
+            "\n",
             include_str!("lua/prelude.lua"),
             include_str!(concat!("lua/", $name, ".lua"))
         ))
@@ -112,13 +117,13 @@ macro_rules! script {
 impl Scripts {
     fn new() -> Scripts {
         Scripts {
-            admit: script!("admit"),
-            heartbeat: script!("heartbeat"),
-            leave: script!("leave"),
-            sync: script!("sync"),
-            room: script!("room"),
-            usage: script!("usage"),
-            rooms: script!("rooms"),
+            admit: script!("admit", "false"),
+            heartbeat: script!("heartbeat", "false"),
+            leave: script!("leave", "false"),
+            sync: script!("sync", "false"),
+            room: script!("room", "true"),
+            usage: script!("usage", "true"),
+            rooms: script!("rooms", "true"),
             hours: Script::new(include_str!("lua/hours.lua")),
         }
     }

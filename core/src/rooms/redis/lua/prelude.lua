@@ -1,4 +1,5 @@
--- voipsign room ledger: helpers shared by every script (prepended to each).
+-- voipsign room ledger: helpers shared by every script (prepended to each, after
+-- `local READ = true|false`).
 --
 -- KEYS of every script: the appId's keys, then the script's own.
 --   1 days:  hash '<day>:<counter>' -> n (docs/ROOMS.md, "Day counters"),
@@ -61,7 +62,9 @@ local head = redis.call('HMGET', DAYS, 'last', int(day) .. ':peak_seats', int(da
 -- rise (finish()); `delta` is what the operation changes them by.
 local delta = 0
 local newday = not head[1] or tonumber(head[1]) < day
-if newday then
+-- A read (room, usage, rooms; READ, set before this prelude) of an appId without
+-- keys creates none: there is nothing to keep, and a dashboard's read is no operation.
+if newday and not (READ and not head[1]) then
   if head[1] then
     for _, f in ipairs(redis.call('HKEYS', DAYS)) do
       local d = tonumber(string.match(f, '^(-?%d+):'))
