@@ -528,6 +528,9 @@ impl Poller {
                 if e.group.as_deref().is_some_and(|g| g != self.group) {
                     continue;
                 }
+                if self.done() {
+                    return;
+                }
                 self.sh.tally().events += 1;
                 let ids = e.open_ids.unwrap_or_default();
                 let now = self.sh.now_s();
