@@ -106,7 +106,9 @@ pub fn run(args: &PhonesArgs) -> Result<i32, String> {
     let cfg = args.check()?;
     let signalled = Arc::new(AtomicBool::new(false));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, signalled.clone())
+        // The first signal ends the run cleanly; a second one exits at once (1).
+        signal_hook::flag::register_conditional_shutdown(sig, 1, signalled.clone())
+            .and_then(|_| signal_hook::flag::register(sig, signalled.clone()))
             .map_err(|e| format!("signal handler: {e}"))?;
     }
     let sh = Arc::new(Shared::new(cfg));

@@ -524,6 +524,10 @@ impl Poller {
             };
             let (events, next) = wire::parse_events(&a.body, after);
             self.cursor.store(next, Ordering::Relaxed);
+            if events.is_empty() && a.elapsed < Duration::from_millis(50) {
+                // Not held as a long poll: do not spin.
+                std::thread::sleep(Duration::from_millis(100));
+            }
             for e in events.into_iter().filter(wire::Event::is_members_changed) {
                 if e.group.as_deref().is_some_and(|g| g != self.group) {
                     continue;
