@@ -5,6 +5,9 @@
 //! login>`, the emulator checks it against the phone's current key version, and a
 //! `rotateSessionKey` fault bumps that version.
 
+// Each test binary uses a part of it.
+#![allow(dead_code)]
+
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -24,6 +27,45 @@ pub struct Switches {
     pub extra_members: usize,
     /// The backend signs with a wrong key.
     pub bad_signatures: bool,
+    /// Real session_keys: `/sns/jscode2session` answers them and a join's
+    /// signature is checked by voipsign's algorithm (for a real backend).
+    pub wechat_keys: bool,
+}
+
+/// The session_key of `phone` at key version `v`: 16 bytes, base64.
+fn session_key(phone: &str, v: u64) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ v;
+    let mut bytes = [0u8; 16];
+    for (i, b) in bytes.iter_mut().enumerate() {
+        for c in phone.bytes().chain([i as u8]) {
+            h = (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3);
+        }
+        *b = (h >> 24) as u8;
+    }
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().fold(0u32, |n, b| (n << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
+        for k in 0..=chunk.len() {
+            out.push(A[(n >> (18 - 6 * k) & 63) as usize] as char);
+        }
+    }
+    while !out.len().is_multiple_of(4) {
+        out.push('=');
+    }
+    out
+}
+
+fn signature_ok(app: &str, b: &Value, key: &str) -> bool {
+    let Ok(key) = voipsign::SessionKey::new(key) else {
+        return false;
+    };
+    let ts = b
+        .get("timeStamp")
+        .and_then(|t| t.as_i64().or_else(|| t.as_str()?.parse().ok()));
+    let (g, n, sig) = (s(b, "groupId"), s(b, "nonceStr"), s(b, "signature"));
+    let params = voipsign::Params::new(app, &g, &n, ts.unwrap_or(-1));
+    voipsign::verify(&params, &key, &sig).unwrap_or(false)
 }
 
 #[derive(Default)]
@@ -201,6 +243,16 @@ fn handle(req: &Req, world: &(Mutex<World>, Condvar)) -> (u16, Value) {
     let cap = w.capacity;
     match (req.method.as_str(), req.path.as_str()) {
         ("GET", "/healthz") => (200, json!({"ok": true})),
+        ("GET", "/sns/jscode2session") => {
+            let code = req.query.get("js_code").cloned().unwrap_or_default();
+            match w.codes.remove(&code) {
+                Some(phone) => {
+                    let key = session_key(&phone, w.keys[&phone]);
+                    (200, json!({"openid": openid(&phone), "session_key": key}))
+                }
+                None => (200, json!({"errcode": 40029, "errmsg": "invalid code"})),
+            }
+        }
         ("POST", "/_phone/login") => {
             let phone = s(b, "phone");
             w.keys.entry(phone.clone()).or_insert(0);
@@ -281,7 +333,12 @@ fn handle(req: &Req, world: &(Mutex<World>, Condvar)) -> (u16, Value) {
             let oid = openid(&phone);
             let g = s(b, "groupId");
             let v = w.keys.get(&phone).copied().unwrap_or(0);
-            if s(b, "signature") != format!("sig-{oid}-{v}") {
+            let good = if w.sw.wechat_keys {
+                signature_ok(&s(b, "appId"), b, &session_key(&phone, v))
+            } else {
+                s(b, "signature") == format!("sig-{oid}-{v}")
+            };
+            if !good {
                 return (
                     200,
                     json!({"errCode": -1000, "errMsg": "joinVoIPChat:fail -10088, -12020, join room failed. errType: 4, errCode: -12020, errMsg: invalid signature"}),
