@@ -37,7 +37,28 @@ func TestLedgerConcurrentRooms(t *testing.T) {
 	const capacity, rooms, workers, ops = 3, 3, 8, 3000
 	l := newLedger(t, WithCapacity(capacity), WithMemberDailyOpenings(10))
 	var wg sync.WaitGroup
-	told := make([]Usage, workers) // what goroutine w was told, as counters
+	told := make([]Usage, workers+1) // what goroutine w was told, as counters
+	// Goroutines may run one after the other (each alone never meets a full
+	// room): one ROOM_FULL first, for sure, counted in told[workers].
+	first := &told[workers]
+	for i := 0; i <= capacity; i++ {
+		_, err := l.Admit(bg, ledgerApp, "room-0", fmt.Sprintf("filler-%d", i))
+		switch {
+		case i == capacity && errors.Is(err, ErrRoomFull):
+			first.RefusedRoomFull++
+		case i < capacity && err == nil:
+			first.Admissions++
+		default:
+			t.Fatalf("filler %d: %v", i, err)
+		}
+	}
+	first.Openings = 1
+	for i := 0; i < capacity; i++ {
+		if removed, err := l.Leave(bg, ledgerApp, "room-0", fmt.Sprintf("filler-%d", i)); err != nil || !removed {
+			t.Fatalf("filler %d Leave = %v, %v", i, removed, err)
+		}
+		first.Leaves++
+	}
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
