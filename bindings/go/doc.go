@@ -48,7 +48,7 @@
 //	errors.Is(err, voipsign.ErrInternal)         // a bug, or the machine's random number generator failed
 //
 // Codes, kinds, sentinels, enums, records and options are generated from
-// core's contract description (contract_gen.go, `make gen`).
+// core's contract description (contract_*_gen.go, `make gen`).
 //
 // # Ledger options and contexts
 //

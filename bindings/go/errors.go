@@ -6,7 +6,7 @@ package voipsign
 import "C"
 
 // The codes, kinds and sentinels are generated from core's contract description
-// (contract_gen.go); this file is the error type and its plumbing.
+// (contract_*_gen.go); this file is the error type and its plumbing.
 
 // Error is the error every function of the package returns: a stable Code and a
 // message that names the field and the reason (never the session_key or any

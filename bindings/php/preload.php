@@ -19,7 +19,9 @@
 
 declare(strict_types=1);
 
-require_once __DIR__ . '/src/contract_gen.php';
+require_once __DIR__ . '/src/contract_codes_gen.php';
+require_once __DIR__ . '/src/contract_types_gen.php';
+require_once __DIR__ . '/src/contract_options_gen.php';
 require_once __DIR__ . '/src/LibraryException.php';
 require_once __DIR__ . '/src/Library.php';
 require_once __DIR__ . '/src/CStrings.php';

@@ -1,4 +1,4 @@
-//! The go binding's declarations: bindings/go/contract_gen.go (codes, kinds,
+//! The go binding's declarations: bindings/go/contract_{codes,types,options}_gen.go (codes, kinds,
 //! sentinels, enums, records and the ledger's options), gofmt-clean (every
 //! declaration stands alone, separated by blank lines: nothing to align).
 
@@ -168,10 +168,12 @@ fn option_doc(o: &Opt) -> String {
     s
 }
 
-/// bindings/go/contract_gen.go.
+/// bindings/go/contract_{codes,types,options}_gen.go.
 pub fn files(d: &Description) -> Vec<Generated> {
-    let mut s = banner("//");
-    s += "\npackage voipsign\n\nimport \"time\"\n\n";
+    // One file per concern: the codes, kinds and sentinels; the enums and records;
+    // the options and constants.
+    let head = |imports: &str| format!("{}\npackage voipsign\n{imports}\n", banner("//"));
+    let mut s = head("");
     let codes: Vec<_> = d.codes_for("bindings").collect();
 
     // Codes.
@@ -305,6 +307,7 @@ pub fn files(d: &Description) -> Vec<Generated> {
     }
     s += ")\n\n";
 
+    let errors = std::mem::replace(&mut s, head("\nimport \"time\"\n"));
     // Enums.
     for e in &d.enums {
         s += &format!(
@@ -355,6 +358,7 @@ pub fn files(d: &Description) -> Vec<Generated> {
         s += "}\n\n";
     }
 
+    let types = std::mem::replace(&mut s, head("\nimport \"time\"\n"));
     // Options.
     s += "// Option is one option of a ledger (NewMemoryLedger, NewRedisLedger), made by a\n\
           // With… function. An option not given is the library's default; a given one\n\
@@ -383,7 +387,17 @@ pub fn files(d: &Description) -> Vec<Generated> {
         "\n// maxCapacity is the largest capacity a ledger accepts (room buffers).\nconst maxCapacity = {}\n",
         d.constant("max_capacity").max(1)
     );
-    vec![Generated::new("bindings/go/contract_gen.go", s)]
+    vec![
+        Generated::new(
+            "bindings/go/contract_codes_gen.go",
+            errors.trim_end().to_owned() + "\n",
+        ),
+        Generated::new(
+            "bindings/go/contract_types_gen.go",
+            types.trim_end().to_owned() + "\n",
+        ),
+        Generated::new("bindings/go/contract_options_gen.go", s),
+    ]
 }
 
 fn lower_first(doc: &str) -> String {

@@ -1,4 +1,4 @@
-//! The php binding's declarations: bindings/php/src/contract_gen.php, one file
+//! The php binding's declarations: bindings/php/src/contract_{codes,types,options}_gen.php, files
 //! (loaded by Composer's `files` autoload, preload.php and the tests' bootstrap)
 //! with the code enum, the exception hierarchy, the enums, the readonly records
 //! and the options' value objects.
@@ -145,10 +145,16 @@ fn options_class(d: &Description, group: &str, name: &str, doc: &str) -> String 
     s
 }
 
-/// bindings/php/src/contract_gen.php.
+/// bindings/php/src/contract_{codes,types,options}_gen.php.
 pub fn files(d: &Description) -> Vec<Generated> {
-    let mut s = format!("<?php {}", banner("//"));
-    s += "\ndeclare(strict_types=1);\n\nnamespace VoipSign;\n\n";
+    // One file per concern: kinds, codes and exceptions; enums and records; options.
+    let head = || {
+        format!(
+            "<?php {}\ndeclare(strict_types=1);\n\nnamespace VoipSign;\n\n",
+            banner("//")
+        )
+    };
+    let mut s = head();
     let codes: Vec<_> = d.codes_for("bindings").collect();
 
     // Kinds.
@@ -242,6 +248,7 @@ pub fn files(d: &Description) -> Vec<Generated> {
         );
     }
 
+    let errors = std::mem::replace(&mut s, head());
     // Enums.
     for e in &d.enums {
         s += &format!("/** {} */\nenum {}: string\n{{\n", e.doc, e.name);
@@ -291,6 +298,7 @@ pub fn files(d: &Description) -> Vec<Generated> {
         s += "\n    /** @return array<string, mixed> */\n    public function jsonSerialize(): array\n    {\n        return get_object_vars($this);\n    }\n}\n\n";
     }
 
+    let types = std::mem::replace(&mut s, head());
     // Options.
     s += &options_class(
         d,
@@ -305,5 +313,15 @@ pub fn files(d: &Description) -> Vec<Generated> {
         "RedisOptions",
         "How a Redis ledger connects, for Ledger::redis($url, new RedisOptions(...)): the same names\n * as Ledger::redis()'s named arguments. A null option is the library's default.",
     );
-    vec![Generated::new("bindings/php/src/contract_gen.php", s)]
+    vec![
+        Generated::new(
+            "bindings/php/src/contract_codes_gen.php",
+            errors.trim_end().to_owned() + "\n",
+        ),
+        Generated::new(
+            "bindings/php/src/contract_types_gen.php",
+            types.trim_end().to_owned() + "\n",
+        ),
+        Generated::new("bindings/php/src/contract_options_gen.php", s),
+    ]
 }

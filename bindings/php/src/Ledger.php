@@ -21,7 +21,7 @@ use FFI\CData;
  * rules is a RefusalError (a full room, the day's limit, a member's daily openings, no
  * seat: a \RuntimeException, not an \InvalidArgumentException), an unreachable store
  * an OutageError, a bad argument an InputError; each code has its class
- * (contract_gen.php). For operators, usage() gives the day's counters and rooms() the
+ * (contract_*_gen.php). For operators, usage() gives the day's counters and rooms() the
  * live rooms, a page at a time.
  *
  * ```php

@@ -13,7 +13,7 @@ use FFI\CData;
  * checks nothing itself: it passes the arguments to the C ABI (the plumbing is in
  * NativeCalls) and turns its errors into exceptions: every one implements
  * VoipSignException, a bad argument is an InputError (\InvalidArgumentException),
- * with a class per code (contract_gen.php). Which inputs are
+ * with a class per code (contract_*_gen.php). Which inputs are
  * refused, and which one is reported when several are bad, is the library's
  * decision, the same in every language (docs/CONTRACT.md): appId, groupId,
  * nonceStr, timeStamp, the session_key (or the first bad key of a list), then the

@@ -18,9 +18,11 @@ spl_autoload_register(static function (string $class): void {
     }
 });
 
-// The generated declarations (codes, exceptions, enums, records, options): one
-// file, which Composer's "files" autoload loads.
-require_once dirname(__DIR__) . '/src/contract_gen.php';
+// The generated declarations (codes and exceptions, enums and records, options):
+// three files, which Composer's "files" autoload loads.
+require_once dirname(__DIR__) . '/src/contract_codes_gen.php';
+require_once dirname(__DIR__) . '/src/contract_types_gen.php';
+require_once dirname(__DIR__) . '/src/contract_options_gen.php';
 
 if (getenv('VOIPSIGN_LIB') === false || getenv('VOIPSIGN_LIB') === '') {
     putenv('VOIPSIGN_LIB=' . dirname(__DIR__, 3) . '/target/release/libvoipsign.so');
