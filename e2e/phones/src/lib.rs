@@ -56,7 +56,7 @@ fn watch_rooms(sh: &Shared) {
                 drop(t);
                 sh.ghosts_seen_at_emulator(&rooms);
             }
-            Err(e) => tally::bump(&mut sh.tally().unexpected, format!("watcher: {e}")),
+            Err(e) => tally::bump(&mut sh.tally().c.unexpected, format!("watcher: {e}")),
         }
         if !sh.sleep(Duration::from_secs(1)) {
             return;

@@ -100,11 +100,11 @@ impl Phone {
     }
 
     fn transport_error(&self, path: &str) {
-        bump(&mut self.sh.tally().transport_errors, path.to_string());
+        bump(&mut self.sh.tally().c.transport_errors, path.to_string());
     }
 
     fn unexpected(&self, what: String) {
-        bump(&mut self.sh.tally().unexpected, what);
+        bump(&mut self.sh.tally().c.unexpected, what);
     }
 
     /// wx.login at the emulator, then the backend's /login; whether it worked.
@@ -124,7 +124,7 @@ impl Phone {
         let code = a.body.get("code").and_then(Value::as_str);
         let (200, Some(code)) = (a.status, code) else {
             bump(
-                &mut self.sh.tally().login_failures,
+                &mut self.sh.tally().c.login_failures,
                 format!("emulator {}", a.status),
             );
             return false;
@@ -142,12 +142,12 @@ impl Phone {
         match (b.status, b.body.get("token").and_then(Value::as_str)) {
             (200, Some(t)) if !t.is_empty() => {
                 self.token = Some(t.to_string());
-                self.sh.tally().logins += 1;
+                self.sh.tally().c.logins += 1;
                 self.sh.logged_in(self.i, started);
                 true
             }
             _ => {
-                bump(&mut self.sh.tally().login_failures, b.error_code());
+                bump(&mut self.sh.tally().c.login_failures, b.error_code());
                 false
             }
         }
@@ -155,6 +155,7 @@ impl Phone {
 
     /// Ask the backend for a ticket to `group`.
     fn admit(&mut self, group: &str) -> Admit {
+        let released = self.sh.released(group);
         self.sh.pending_add(group, 1);
         let r = self.post_backend(
             "/voip/join",
@@ -174,7 +175,7 @@ impl Phone {
             .push(a.elapsed.as_micros() as u64);
         if a.status == 200 {
             if let Some(t) = a.body.get("ticket").filter(|t| t.is_object()) {
-                self.sh.tally().tickets += 1;
+                self.sh.tally().c.tickets += 1;
                 return Admit::Ticket(t.clone());
             }
             self.sh.pending_add(group, -1);
@@ -183,19 +184,22 @@ impl Phone {
         }
         self.sh.pending_add(group, -1);
         if a.status == 401 {
-            bump(&mut self.sh.tally().refused, a.error_code());
+            bump(&mut self.sh.tally().c.refused, a.error_code());
             return Admit::Unauthenticated;
         }
         let code = a.error_code();
-        bump(&mut self.sh.tally().refused, code.clone());
+        bump(&mut self.sh.tally().c.refused, code.clone());
         if code == "ROOM_FULL" {
-            self.check_false_refusal(group);
+            self.check_false_refusal(group, released);
         }
         Admit::Refused
     }
 
     /// The backend said ROOM_FULL: read the emulator's room at once.
-    fn check_false_refusal(&self, group: &str) {
+    /// `released_before`: the seats of `group` this run had given back when the
+    /// join was sent; one given back since then (a phone that left between the
+    /// refusal and the check) leaves the check unsettled, never false.
+    fn check_false_refusal(&self, group: &str, released_before: u64) {
         let before = self.sh.pending(group);
         let rooms = match self.sh.emulator_rooms() {
             Ok(r) => r,
@@ -205,16 +209,21 @@ impl Phone {
             }
         };
         let after = self.sh.pending(group);
+        let settled = self.sh.released(group) == released_before;
         let members = rooms.get(group).map_or(0, Vec::len);
         let seats_here = before.max(after).max(0) as usize;
         let cap = self.sh.cfg.capacity;
         let mut t = self.sh.tally();
-        t.full_checked += 1;
+        t.c.room_full_checked += 1;
         if members < cap {
-            t.false_refusals_raw += 1;
+            t.c.false_refusals_raw += 1;
         }
         if members + seats_here < cap {
-            t.false_refusals += 1;
+            if settled {
+                t.c.false_refusals += 1;
+            } else {
+                t.c.room_full_unsettled += 1;
+            }
         }
     }
 
@@ -246,11 +255,11 @@ impl Phone {
     /// Give back a seat the backend admitted (after a late refusal).
     fn leave_after_refusal(&mut self, group: &str) {
         match self.post_backend("/voip/leave", json!({"groupId": group})) {
-            Ok(a) if a.status == 200 => self.sh.tally().leaves_after_refusal += 1,
+            Ok(a) if a.status == 200 => self.sh.tally().c.leaves_after_refusal += 1,
             Ok(a) => self.unexpected(format!("/voip/leave {}", a.error_code())),
             Err(_) => self.transport_error("/voip/leave"),
         }
-        self.sh.pending_add(group, -1);
+        self.sh.release(group);
     }
 
     /// Count an invalid signature: a phone whose key this run replaced (and
@@ -275,11 +284,11 @@ impl Phone {
             json!({"errCode": code, "errMsg": msg, "groupId": group}),
         ) {
             Ok(a) if a.status == 200 => bump(
-                &mut self.sh.tally().explain_causes,
+                &mut self.sh.tally().c.explain_causes,
                 wire::explain_cause(&a.body),
             ),
             Ok(a) => bump(
-                &mut self.sh.tally().explain_causes,
+                &mut self.sh.tally().c.explain_causes,
                 format!("(refused: {})", a.error_code()),
             ),
             Err(_) => self.transport_error("/voip/explain"),
@@ -288,7 +297,7 @@ impl Phone {
         self.leave_after_refusal(group);
         let ok = self.login();
         if ok {
-            self.sh.tally().relogins += 1;
+            self.sh.tally().c.relogins += 1;
         }
         ok
     }
@@ -340,9 +349,9 @@ impl Phone {
             .unwrap_or_else(|| json!([]));
         {
             let mut t = self.sh.tally();
-            t.joined += 1;
+            t.c.joined += 1;
             if retried {
-                t.retries_joined += 1;
+                t.c.retries_joined += 1;
             }
             if t.rotated_hit.contains(&self.i) {
                 t.rotated_rejoined.insert(self.i);
@@ -388,7 +397,7 @@ impl Phone {
             if now >= stay_end {
                 if vanish {
                     stop.store(true, Ordering::Relaxed);
-                    self.sh.tally().vanished += 1;
+                    self.sh.tally().c.vanished += 1;
                     self.sh.add_ghost(&self.openid, group);
                     return Stay::Vanished;
                 }
@@ -413,14 +422,14 @@ impl Phone {
             Err(_) => return self.transport_error("/voip/heartbeat"),
         };
         if a.status == 200 {
-            self.sh.tally().heartbeats += 1;
+            self.sh.tally().c.heartbeats += 1;
             return;
         }
         let code = a.error_code();
-        bump(&mut self.sh.tally().heartbeats_refused, code.clone());
+        bump(&mut self.sh.tally().c.heartbeats_refused, code.clone());
         if code == "NOT_ADMITTED" {
             // The seat expired: admit again (the phone is still in the room).
-            self.sh.tally().readmits += 1;
+            self.sh.tally().c.readmits += 1;
             let _ = self.post_backend(
                 "/voip/join",
                 json!({"groupId": group, "roomType": self.sh.cfg.room_type}),
@@ -436,22 +445,22 @@ impl Phone {
             "/_phone/exitVoIPChat",
             json!({"appId": self.sh.cfg.app, "phone": self.name}),
         ) {
-            Ok(a) if a.status == 200 => self.sh.tally().exits += 1,
+            Ok(a) if a.status == 200 => self.sh.tally().c.exits += 1,
             Ok(a) => self.unexpected(format!("/_phone/exitVoIPChat HTTP {}", a.status)),
             Err(_) => self.transport_error("/_phone/exitVoIPChat"),
         }
         match self.post_backend("/voip/leave", json!({"groupId": group})) {
             Ok(a) if a.status == 200 => {
                 let mut t = self.sh.tally();
-                t.leaves += 1;
+                t.c.leaves += 1;
                 if a.body.get("removed") == Some(&Value::Bool(false)) {
-                    t.leaves_not_removed += 1;
+                    t.c.leaves_not_removed += 1;
                 }
             }
             Ok(a) => self.unexpected(format!("/voip/leave {}", a.error_code())),
             Err(_) => self.transport_error("/voip/leave"),
         }
-        self.sh.pending_add(group, -1);
+        self.sh.release(group);
     }
 }
 
@@ -463,13 +472,13 @@ fn sync(sh: &Shared, token: &str, group: &str, list: Value) {
         .post(&sh.backend("/voip/members"), &body, Some(token))
     {
         Ok(a) if a.status == 200 => {
-            sh.tally().syncs += 1;
+            sh.tally().c.syncs += 1;
             if let Some(m) = wire::backend_room_members(&a.body) {
                 sh.ghosts_seen_at_backend(group, &m);
             }
         }
-        Ok(a) => bump(&mut sh.tally().syncs_refused, a.error_code()),
-        Err(_) => bump(&mut sh.tally().transport_errors, "/voip/members".into()),
+        Ok(a) => bump(&mut sh.tally().c.syncs_refused, a.error_code()),
+        Err(_) => bump(&mut sh.tally().c.transport_errors, "/voip/members".into()),
     }
 }
 
@@ -507,7 +516,7 @@ impl Poller {
                 Ok(a) if a.status == 200 => a,
                 Ok(a) => {
                     bump(
-                        &mut self.sh.tally().unexpected,
+                        &mut self.sh.tally().c.unexpected,
                         format!("/_phone/events HTTP {}", a.status),
                     );
                     std::thread::sleep(Duration::from_millis(200));
@@ -515,7 +524,7 @@ impl Poller {
                 }
                 Err(_) => {
                     bump(
-                        &mut self.sh.tally().transport_errors,
+                        &mut self.sh.tally().c.transport_errors,
                         "/_phone/events".into(),
                     );
                     std::thread::sleep(Duration::from_millis(200));
@@ -535,7 +544,7 @@ impl Poller {
                 if self.done() {
                     return;
                 }
-                self.sh.tally().events += 1;
+                self.sh.tally().c.events += 1;
                 let ids = e.open_ids.unwrap_or_default();
                 let now = self.sh.now_s();
                 self.sh.tally().saw_room(

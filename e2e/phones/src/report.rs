@@ -1,7 +1,9 @@
 //! The report of a run: JSON (`--json`) and an aligned table.
 
 use crate::args::Config;
-use crate::tally::{broken_invariants, ghost_seconds, quantile_ms, Ghost, GhostSeconds, Tally};
+use crate::tally::{
+    broken_invariants, ghost_seconds, quantile_ms, Counts, Ghost, GhostSeconds, Tally,
+};
 use crate::wire::LateCause;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -79,67 +81,21 @@ pub struct Report {
     pub heartbeat_ms: u64,
     /// How long the run took, s (the end includes the phones' clean exits).
     pub elapsed_seconds: f64,
-    /// Logins that worked.
-    pub logins: u64,
-    /// Logins that failed, by cause.
-    pub login_failures: BTreeMap<String, u64>,
-    /// Tickets issued by the backend.
-    pub tickets: u64,
-    /// Refusals by the backend at `/voip/join`, by code.
-    pub refused: BTreeMap<String, u64>,
-    /// Joins the emulator accepted.
-    pub joined: u64,
+    /// The counts (written at the top level).
+    #[serde(flatten)]
+    pub counts: Counts,
     /// Late refusals by cause (every cause listed, 0 included).
     pub late_refusals: BTreeMap<&'static str, u64>,
-    /// ROOM_FULL with fewer than capacity at the emulator (this run's seats in
-    /// flight counted in).
-    pub false_refusals: u64,
-    /// ROOM_FULL with fewer than capacity at the emulator alone.
-    pub false_refusals_raw: u64,
-    /// ROOM_FULL answers checked.
-    pub room_full_checked: u64,
-    /// Heartbeats answered 200.
-    pub heartbeats: u64,
-    /// Heartbeats refused, by code.
-    pub heartbeats_refused: BTreeMap<String, u64>,
-    /// Re-admissions after NOT_ADMITTED.
-    pub readmits: u64,
-    /// `/voip/members` answered 200.
-    pub syncs: u64,
-    /// `/voip/members` refused, by code.
-    pub syncs_refused: BTreeMap<String, u64>,
-    /// Members-changed events received.
-    pub events: u64,
-    /// Emulator exits.
-    pub exits: u64,
-    /// `/voip/leave` after a stay.
-    pub leaves: u64,
-    /// Of those, answered `removed: false`.
-    pub leaves_not_removed: u64,
-    /// `/voip/leave` after a late refusal.
-    pub leaves_after_refusal: u64,
-    /// Phones vanished.
-    pub vanished: u64,
     /// Ghost seats.
     pub ghost_seconds: GhostSeconds,
     /// Invalid signatures.
     pub invalid_signatures: InvalidSignatures,
-    /// Causes `/voip/explain` named.
-    pub explain_causes: BTreeMap<String, u64>,
-    /// Logins again after an invalid signature.
-    pub relogins: u64,
-    /// Retries that got in.
-    pub retries_joined: u64,
     /// The key replacement, when asked for.
     pub rotation: Option<Rotation>,
     /// Requests sent (backend and emulator).
     pub requests: u64,
     /// Requests per second.
     pub requests_per_second: f64,
-    /// Requests without an HTTP answer, by path.
-    pub transport_errors: BTreeMap<String, u64>,
-    /// Unexpected answers, by what.
-    pub unexpected: BTreeMap<String, u64>,
     /// `/voip/join` figures.
     pub join: JoinStats,
     /// The room watch.
@@ -178,38 +134,17 @@ impl Report {
             vanish_rate: cfg.vanish_rate,
             heartbeat_ms: cfg.heartbeat.as_millis() as u64,
             elapsed_seconds: round3(elapsed),
-            logins: t.logins,
-            login_failures: t.login_failures.clone(),
-            tickets: t.tickets,
-            refused: t.refused.clone(),
-            joined: t.joined,
+            counts: t.c.clone(),
             late_refusals: LateCause::ALL
                 .iter()
                 .map(|c| (c.name(), t.late.get(c).copied().unwrap_or(0)))
                 .collect(),
-            false_refusals: t.false_refusals,
-            false_refusals_raw: t.false_refusals_raw,
-            room_full_checked: t.full_checked,
-            heartbeats: t.heartbeats,
-            heartbeats_refused: t.heartbeats_refused.clone(),
-            readmits: t.readmits,
-            syncs: t.syncs,
-            syncs_refused: t.syncs_refused.clone(),
-            events: t.events,
-            exits: t.exits,
-            leaves: t.leaves,
-            leaves_not_removed: t.leaves_not_removed,
-            leaves_after_refusal: t.leaves_after_refusal,
-            vanished: t.vanished,
             ghost_seconds: g,
             invalid_signatures: InvalidSignatures {
                 rotated: t.invalid_sig_rotated,
                 others: t.invalid_sig_others,
                 other_phones: t.invalid_sig_other_phones.iter().cloned().collect(),
             },
-            explain_causes: t.explain_causes.clone(),
-            relogins: t.relogins,
-            retries_joined: t.retries_joined,
             rotation: (cfg.rotate_phones > 0).then_some(Rotation {
                 phones: cfg.rotate_phones,
                 at_seconds: cfg.rotate_at.as_secs_f64(),
@@ -220,8 +155,6 @@ impl Report {
             }),
             requests,
             requests_per_second: per_s(requests),
-            transport_errors: t.transport_errors.clone(),
-            unexpected: t.unexpected.clone(),
             join: JoinStats {
                 calls,
                 per_second: per_s(calls),
@@ -278,45 +211,55 @@ impl Report {
             ),
             (
                 "logins",
-                format!("{} (failed: {})", self.logins, map(&self.login_failures)),
+                format!(
+                    "{} (failed: {})",
+                    self.counts.logins,
+                    map(&self.counts.login_failures)
+                ),
             ),
-            ("tickets issued", self.tickets.to_string()),
-            ("refused by the backend", map(&self.refused)),
-            ("joined", self.joined.to_string()),
+            ("tickets issued", self.counts.tickets.to_string()),
+            ("refused by the backend", map(&self.counts.refused)),
+            ("joined", self.counts.joined.to_string()),
             ("late refusals", late),
             (
                 "false refusals",
                 format!(
-                    "{} (emulator alone: {}; ROOM_FULL checked: {})",
-                    self.false_refusals, self.false_refusals_raw, self.room_full_checked
+                    "{} (emulator alone: {}; ROOM_FULL checked: {}, unsettled {})",
+                    self.counts.false_refusals,
+                    self.counts.false_refusals_raw,
+                    self.counts.room_full_checked,
+                    self.counts.room_full_unsettled
                 ),
             ),
             (
                 "heartbeats",
                 format!(
                     "{} (refused: {}; readmits {})",
-                    self.heartbeats,
-                    map(&self.heartbeats_refused),
-                    self.readmits
+                    self.counts.heartbeats,
+                    map(&self.counts.heartbeats_refused),
+                    self.counts.readmits
                 ),
             ),
             (
                 "syncs",
                 format!(
                     "{} (refused: {}; events {})",
-                    self.syncs,
-                    map(&self.syncs_refused),
-                    self.events
+                    self.counts.syncs,
+                    map(&self.counts.syncs_refused),
+                    self.counts.events
                 ),
             ),
             (
                 "leaves",
                 format!(
                     "{} (exits {}; not removed {}; after a refusal {})",
-                    self.leaves, self.exits, self.leaves_not_removed, self.leaves_after_refusal
+                    self.counts.leaves,
+                    self.counts.exits,
+                    self.counts.leaves_not_removed,
+                    self.counts.leaves_after_refusal
                 ),
             ),
-            ("vanished", self.vanished.to_string()),
+            ("vanished", self.counts.vanished.to_string()),
             (
                 "ghost seconds",
                 format!(
@@ -331,10 +274,13 @@ impl Report {
                     self.invalid_signatures.rotated, self.invalid_signatures.others
                 ),
             ),
-            ("explain causes", map(&self.explain_causes)),
+            ("explain causes", map(&self.counts.explain_causes)),
             (
                 "relogins",
-                format!("{} (retries joined {})", self.relogins, self.retries_joined),
+                format!(
+                    "{} (retries joined {})",
+                    self.counts.relogins, self.counts.retries_joined
+                ),
             ),
         ];
         if let Some(r) = &self.rotation {
@@ -353,8 +299,8 @@ impl Report {
                     "{} ({:.1}/s; no answer: {}; unexpected: {})",
                     self.requests,
                     self.requests_per_second,
-                    map(&self.transport_errors),
-                    map(&self.unexpected)
+                    map(&self.counts.transport_errors),
+                    map(&self.counts.unexpected)
                 ),
             ),
             (
@@ -402,12 +348,10 @@ mod tests {
     fn table_and_json() {
         let mut cfg = crate::state::tests::config();
         cfg.rotate_phones = 1;
-        let mut t = Tally {
-            tickets: 3,
-            joined: 2,
-            ..Default::default()
-        };
-        t.refused.insert("ROOM_FULL".into(), 1);
+        let mut t = Tally::default();
+        t.c.tickets = 3;
+        t.c.joined = 2;
+        t.c.refused.insert("ROOM_FULL".into(), 1);
         t.late.insert(LateCause::Full, 1);
         t.join_latency_us = vec![1000, 2000, 3000, 4000];
         let r = Report::build(&cfg, &t, &[], 2.0, 10);

@@ -22,12 +22,20 @@ pub struct Shared {
     tally: Mutex<Tally>,
     /// groupId → this run's phones holding a backend seat there that the
     /// emulator does not (yet, or any more) list: between /voip/join and a
-    /// joined answer, and between exitVoIPChat and /voip/leave.
-    pending: Mutex<HashMap<String, i64>>,
+    /// joined answer, and between exitVoIPChat and /voip/leave; and how many
+    /// seats there this run's phones have given back (leaves answered).
+    pending: Mutex<HashMap<String, Seats>>,
     /// Phone index → when its session_key was replaced, while it has not
     /// started a login since.
     rotated: Mutex<HashMap<usize, Instant>>,
     ghosts: Mutex<Vec<Ghost>>,
+}
+
+/// One groupId's seats in flight (see `Shared::pending`).
+#[derive(Debug, Default, Clone, Copy)]
+struct Seats {
+    pending: i64,
+    released: u64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -91,17 +99,28 @@ impl Shared {
 
     /// Add `d` to the pending seats of `group`.
     pub fn pending_add(&self, group: &str, d: i64) {
+        lock(&self.pending)
+            .entry(group.to_string())
+            .or_default()
+            .pending += d;
+    }
+
+    /// A pending seat of `group` given back (its /voip/leave answered).
+    pub fn release(&self, group: &str) {
         let mut p = lock(&self.pending);
-        let e = p.entry(group.to_string()).or_insert(0);
-        *e += d;
-        if *e <= 0 {
-            p.remove(group);
-        }
+        let e = p.entry(group.to_string()).or_default();
+        e.pending -= 1;
+        e.released += 1;
     }
 
     /// The pending seats of `group`.
     pub fn pending(&self, group: &str) -> i64 {
-        lock(&self.pending).get(group).copied().unwrap_or(0)
+        lock(&self.pending).get(group).map_or(0, |s| s.pending)
+    }
+
+    /// How many seats of `group` this run's phones have given back so far.
+    pub fn released(&self, group: &str) -> u64 {
+        lock(&self.pending).get(group).map_or(0, |s| s.released)
     }
 
     /// The emulator's live rooms (groupId → openids), or why not.
@@ -223,8 +242,10 @@ pub(crate) mod tests {
         s.pending_add("room-1", 1);
         s.pending_add("room-1", 1);
         assert_eq!(s.pending("room-1"), 2);
-        s.pending_add("room-1", -2);
+        s.pending_add("room-1", -1);
+        s.release("room-1");
         assert_eq!(s.pending("room-1"), 0);
+        assert_eq!(s.released("room-1"), 1);
         assert_eq!(s.pending("room-2"), 0);
     }
 
