@@ -86,6 +86,8 @@ typedef enum voipsign_status {
   VOIPSIGN_MEMBER_DAILY_LIMIT = 21,
   // A page size (`limit` of `rooms`) is not 1–1000. [input]
   VOIPSIGN_INVALID_LIMIT = 22,
+  // The ledger context given to `explain` is not an object of its known fields, or a field has the wrong type. [input]
+  VOIPSIGN_INVALID_CONTEXT = 23,
 } voipsign_status;
 
 // The kind of a status (docs/CONTRACT.md, "Error kinds"): what every binding
@@ -448,6 +450,32 @@ enum voipsign_status voipsign_explain(int64_t err_code,
                                       size_t out_cap,
                                       size_t *out_len,
                                       struct voipsign_error *err);
+
+// Explain a `wx.joinVoIPChat` failure with what the backend knows (the
+// ledger-aware `explain`): `context` is a JSON object of the context's fields
+// (docs/CONTRACT.md, "explain"), spelled as `spelling` says
+// (`VOIPSIGN_SPELLING_SNAKE`: `key_replaced`; `VOIPSIGN_SPELLING_CAMEL`:
+// `keyReplaced`), each optional. It names causes only the ledger can tell
+// apart: `SESSION_KEY_REPLACED`, `SEATED_ELSEWHERE`, a `ROOM_FULL` the ledger
+// did not count (a ghost), a `DAILY_ROOM_LIMIT` reached outside the ledger.
+// `context` may be `(NULL, 0)`: the answer of `voipsign_explain`. An unknown
+// field or a value of the wrong type is `VOIPSIGN_INVALID_CONTEXT`.
+// Writes the JSON object of `voipsign_explain`; 4096 bytes always suffice.
+//
+// Ownership: inputs borrowed; buffers caller-owned. Thread safety: reentrant.
+//
+// # Safety
+// As `voipsign_canonical`, with `context` readable for `context_len` bytes.
+enum voipsign_status voipsign_explain_with(int64_t err_code,
+                                           const char *err_msg,
+                                           size_t err_msg_len,
+                                           const char *context,
+                                           size_t context_len,
+                                           int32_t spelling,
+                                           char *out,
+                                           size_t out_cap,
+                                           size_t *out_len,
+                                           struct voipsign_error *err);
 
 // The default rules: capacity 10, 100000 openings a day (warning from 90000),
 // reserve 60 s, lease 45 s, sync grace = reserve, UTC+8 days, allow when the

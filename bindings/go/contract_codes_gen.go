@@ -68,6 +68,9 @@ const (
 
 	// CodeInvalidLimit is INVALID_LIMIT: A page size (`limit` of `rooms`) is not 1–1000. [input]
 	CodeInvalidLimit Code = 22
+
+	// CodeInvalidContext is INVALID_CONTEXT: The ledger context given to `explain` is not an object of its known fields, or a field has the wrong type. [input]
+	CodeInvalidContext Code = 23
 )
 
 // String returns the code's name as docs/CONTRACT.md spells it ("ROOM_FULL"),
@@ -115,6 +118,8 @@ func (c Code) String() string {
 		return "MEMBER_DAILY_LIMIT"
 	case CodeInvalidLimit:
 		return "INVALID_LIMIT"
+	case CodeInvalidContext:
+		return "INVALID_CONTEXT"
 	}
 	return libraryName(c)
 }
@@ -123,7 +128,7 @@ func (c Code) String() string {
 // know (a newer library) is the library's answer (voipsign_status_kind).
 func (c Code) Kind() Kind {
 	switch c {
-	case CodeInvalidAppID, CodeInvalidGroupID, CodeInvalidNonce, CodeInvalidTimestamp, CodeInvalidSessionKey, CodeInvalidSignature, CodeInvalidUTF8, CodeInvalidRoomType, CodeInvalidMemberID, CodeInvalidRules, CodeInvalidRedisURL, CodeLedgerClosed, CodeInvalidLimit:
+	case CodeInvalidAppID, CodeInvalidGroupID, CodeInvalidNonce, CodeInvalidTimestamp, CodeInvalidSessionKey, CodeInvalidSignature, CodeInvalidUTF8, CodeInvalidRoomType, CodeInvalidMemberID, CodeInvalidRules, CodeInvalidRedisURL, CodeLedgerClosed, CodeInvalidLimit, CodeInvalidContext:
 		return KindInput
 	case CodeRoomFull, CodeDailyRoomLimit, CodeNotAdmitted, CodeMemberDailyLimit:
 		return KindRefusal
@@ -265,4 +270,7 @@ var (
 
 	// ErrInvalidLimit is INVALID_LIMIT (input): A page size (`limit` of `rooms`) is not 1–1000.
 	ErrInvalidLimit = &Error{Code: CodeInvalidLimit, Message: "limit must be 1-1000"}
+
+	// ErrInvalidContext is INVALID_CONTEXT (input): The ledger context given to `explain` is not an object of its known fields, or a field has the wrong type.
+	ErrInvalidContext = &Error{Code: CodeInvalidContext, Message: "the explain context has an unknown field or a value of the wrong type"}
 )

@@ -104,6 +104,18 @@ const (
 
 	// CauseUnknown: Nothing known.
 	CauseUnknown Cause = "UNKNOWN"
+
+	// CauseVoipNotEnabled: "access denied" (errno 102): VoIP is not enabled for the appId, or its category does not allow it.
+	CauseVoipNotEnabled Cause = "VOIP_NOT_ENABLED"
+
+	// CauseSessionKeyReplaced: An invalid signature right after a login replaced the session_key the ticket was signed with.
+	CauseSessionKeyReplaced Cause = "SESSION_KEY_REPLACED"
+
+	// CauseSeatedElsewhere: -1 while the ledger holds the caller's seat in another room: the phone is still there.
+	CauseSeatedElsewhere Cause = "SEATED_ELSEWHERE"
+
+	// CauseRoomFull: WeChat's room is full (with the ledger's context: a ghost the ledger does not know about).
+	CauseRoomFull Cause = "ROOM_FULL"
 )
 
 // UnixMilli is an instant in unix milliseconds, as the library counts time.

@@ -62,9 +62,11 @@ export declare function diagnose(appId: string, groupId: string, nonceStr: strin
 
 /**
  * What a `wx.joinVoIPChat` failure means, from its `errCode` (a safe integer,
- * checked by lib/args.js) and `errMsg` (`undefined` is `''`).
+ * checked by lib/args.js) and `errMsg` (`undefined` is `''`), refined by the
+ * ledger context `names[i]` = `values[i]` (the context object's own fields,
+ * parsed by core in camelCase; none: the plain explanation).
  */
-export declare function explain(errCode: number, errMsg?: string | undefined | null): string
+export declare function explain(errCode: number, errMsg: string | undefined | null, names: Array<string>, values: unknown[]): string
 
 /**
  * A join ticket for now: a fresh nonce, the current time and the signature.

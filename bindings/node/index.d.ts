@@ -13,7 +13,7 @@
  * programming error instead: a `TypeError` with code `ERR_INVALID_ARG_TYPE`
  * naming the property, as in Node's own APIs, thrown before any value is checked. */
 
-import type { Admission, Diagnosis, Explanation, JoinTicket, Limits, LedgerOptions, RedisLedgerOptions, Room, RoomPage, RoomType, Usage } from './lib/types.js'
+import type { Admission, Diagnosis, ExplainContext, Explanation, JoinTicket, Limits, LedgerOptions, RedisLedgerOptions, Room, RoomPage, RoomType, Usage } from './lib/types.js'
 
 export * from './lib/codes.js'
 export type * from './lib/types.js'
@@ -139,9 +139,12 @@ export declare function diagnose(params: DiagnoseParams): Diagnosis
  * ```js
  * explain({ errCode: -1000, errMsg: 'joinVoIPChat:fail invalid signature' }).cause
  * // 'INVALID_SIGNATURE'
+ * explain({ errCode: -1, errMsg: '', context: { groupId: 'room-2', seatedElsewhere: 'room-1' } }).cause
+ * // 'SEATED_ELSEWHERE'
  * ```
- * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if `errCode` is not a number or `errMsg` not a string
+ * @throws {TypeError} `ERR_INVALID_ARG_TYPE` if `errCode` is not a number, `errMsg` not a string or `context` not an object
  * @throws {RangeError} `ERR_OUT_OF_RANGE` if `errCode` is not a safe integer
+ * @throws {InvalidContext} a context field unknown or of the wrong type
  */
 export declare function explain(params: ExplainParams): Explanation
 
@@ -246,6 +249,13 @@ export interface ExplainParams {
   errCode: number
   /** The failure's `errMsg` (codes written inside it count too); default `''`. */
   errMsg?: string
+  /**
+   * What the backend knows (the caller's seat, the room, today's quota, a replaced
+   * session_key): names the causes only the ledger can tell apart
+   * (`SESSION_KEY_REPLACED`, `SEATED_ELSEWHERE`, a `ROOM_FULL` the ledger did not
+   * count). An unknown field or a wrong type throws `InvalidContext`.
+   */
+  context?: ExplainContext | null
 }
 
 /**

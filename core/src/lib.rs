@@ -39,7 +39,7 @@ mod ticket;
 pub use contract::{Kind, Spelling};
 pub use diagnose::{diagnose, Diagnosis, Mistake, Verdict};
 pub use error::{Error, ErrorCode};
-pub use explain::{explain, Cause, Explanation};
+pub use explain::{explain, explain_with, Cause, ExplainContext, Explanation};
 pub use key::{parse_session_keys, validate_session_key, SessionKey, SESSION_KEY_LEN};
 pub use params::{
     validate_app_id, validate_group_id, validate_nonce, validate_timestamp, Params, MAX_APP_ID_LEN,

@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use voipsign::request;
+use voipsign::{request, Error, ErrorCode, ExplainContext, Spelling};
 
 use crate::args::{guard, key_arg, key_list, require, str_arg, values_arg, write_text};
 use crate::status::{VoipsignError, VoipsignStatus};
@@ -98,6 +98,65 @@ pub unsafe extern "C" fn voipsign_explain(
                 out_cap,
                 out_len,
                 crate::args::json(&voipsign::explain(err_code, msg))?.as_bytes(),
+            )
+        }
+    })
+}
+
+/// Explain a `wx.joinVoIPChat` failure with what the backend knows (the
+/// ledger-aware `explain`): `context` is a JSON object of the context's fields
+/// (docs/CONTRACT.md, "explain"), spelled as `spelling` says
+/// (`VOIPSIGN_SPELLING_SNAKE`: `key_replaced`; `VOIPSIGN_SPELLING_CAMEL`:
+/// `keyReplaced`), each optional. It names causes only the ledger can tell
+/// apart: `SESSION_KEY_REPLACED`, `SEATED_ELSEWHERE`, a `ROOM_FULL` the ledger
+/// did not count (a ghost), a `DAILY_ROOM_LIMIT` reached outside the ledger.
+/// `context` may be `(NULL, 0)`: the answer of `voipsign_explain`. An unknown
+/// field or a value of the wrong type is `VOIPSIGN_INVALID_CONTEXT`.
+/// Writes the JSON object of `voipsign_explain`; 4096 bytes always suffice.
+///
+/// Ownership: inputs borrowed; buffers caller-owned. Thread safety: reentrant.
+///
+/// # Safety
+/// As `voipsign_canonical`, with `context` readable for `context_len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn voipsign_explain_with(
+    err_code: i64,
+    err_msg: *const c_char,
+    err_msg_len: usize,
+    context: *const c_char,
+    context_len: usize,
+    spelling: i32,
+    out: *mut c_char,
+    out_cap: usize,
+    out_len: *mut usize,
+    err: *mut VoipsignError,
+) -> VoipsignStatus {
+    guard(err, || {
+        // SAFETY: the caller upholds this function's contract for every pointer.
+        unsafe {
+            let msg = str_arg(err_msg, err_msg_len, "errMsg")?;
+            let text = str_arg(context, context_len, "context")?;
+            let sp = match spelling {
+                0 => Spelling::Snake,
+                1 => Spelling::Camel,
+                n => {
+                    return Err(Error::new(
+                        ErrorCode::InvalidContext,
+                        format!("spelling is {n}; it must be 0 (snake) or 1 (camel)"),
+                    ))
+                }
+            };
+            let ctx = if text.is_empty() {
+                ExplainContext::default()
+            } else {
+                ExplainContext::from_json(text, sp)?
+            };
+            require(out, "out")?;
+            write_text(
+                out,
+                out_cap,
+                out_len,
+                crate::args::json(&voipsign::explain_with(err_code, msg, &ctx))?.as_bytes(),
             )
         }
     })

@@ -55,6 +55,8 @@ pub enum VoipsignStatus {
     VoipsignMemberDailyLimit = 21,
     /// A page size (`limit` of `rooms`) is not 1–1000. [input]
     VoipsignInvalidLimit = 22,
+    /// The ledger context given to `explain` is not an object of its known fields, or a field has the wrong type. [input]
+    VoipsignInvalidContext = 23,
 }
 
 impl From<ErrorCode> for VoipsignStatus {
@@ -82,6 +84,7 @@ impl From<ErrorCode> for VoipsignStatus {
             ErrorCode::LedgerClosed => VoipsignStatus::VoipsignLedgerClosed,
             ErrorCode::MemberDailyLimit => VoipsignStatus::VoipsignMemberDailyLimit,
             ErrorCode::InvalidLimit => VoipsignStatus::VoipsignInvalidLimit,
+            ErrorCode::InvalidContext => VoipsignStatus::VoipsignInvalidContext,
             #[allow(unreachable_patterns)]
             _ => VoipsignStatus::VoipsignInternal,
         }

@@ -14,6 +14,9 @@ pub struct Description {
     pub enums: Vec<Enum>,
     /// Records.
     pub records: Vec<Record>,
+    /// Records a caller passes in (every field optional).
+    #[serde(default)]
+    pub inputs: Vec<Record>,
     /// Ledger options in validation order.
     pub options: Vec<Opt>,
     /// Named numbers.

@@ -275,6 +275,22 @@ fn types_dts(d: &Description) -> String {
         }
         s += "}\n";
     }
+    for r in &d.inputs {
+        s += &format!(
+            "\n/** {} Every field is optional (absent or `null`: not known). */\nexport interface {} {{\n",
+            doc(&r.doc),
+            r.name
+        );
+        for f in &r.fields {
+            s += &format!(
+                "  /** {} */\n  {}?: {} | null\n",
+                doc(&f.doc),
+                f.json,
+                ts_type(&f.ty)
+            );
+        }
+        s += "}\n";
+    }
     s += "\n/** The rules a ledger enforces, every default filled in (`ledger.rules`). */\nexport interface Limits {\n";
     for o in d.options.iter().filter(|o| o.group == "rules") {
         s += &format!(

@@ -251,6 +251,7 @@ __all__ = [
     );
     let mut names: Vec<String> = d.enums.iter().map(|e| e.name.clone()).collect();
     names.extend(d.records.iter().map(|r| format!("{}Dict", r.name)));
+    names.extend(d.inputs.iter().map(|r| r.name.clone()));
     names.extend(["LedgerOptions".to_owned(), "RedisLedgerOptions".to_owned()]);
     for n in &names {
         s += &format!("    {},\n", py_str(n));
@@ -277,6 +278,25 @@ __all__ = [
             s += &format!(
                 "\n    {}: {}\n    \"\"\"{}\"\"\"\n",
                 f.json,
+                py_type(&f.ty),
+                wrap(&rst(&f.doc), "    ", 78)
+            );
+        }
+    }
+    for r in &d.inputs {
+        let doc = format!(
+            "{} Every key is optional (missing or ``None``: not known).",
+            rst(&r.doc)
+        );
+        s += &format!(
+            "\n\nclass {}(TypedDict, total=False):\n    \"\"\"{}\"\"\"\n",
+            r.name,
+            wrap(&doc, "    ", 78)
+        );
+        for f in &r.fields {
+            s += &format!(
+                "\n    {}: {} | None\n    \"\"\"{}\"\"\"\n",
+                f.name,
                 py_type(&f.ty),
                 wrap(&rst(&f.doc), "    ", 78)
             );

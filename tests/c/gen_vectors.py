@@ -144,6 +144,31 @@ def main() -> None:
     for c in d["explain"]:
         print("  {%dLL, %s, %s}," % (c["errCode"], c_bytes(c["errMsg"]), c_str('"cause":"%s"' % c["cause"])))
     print("};\n")
+    # The ledger-aware explain: each context as JSON in both spellings.
+    def snake(k):
+        return "".join("_" + ch.lower() if ch.isupper() else ch for ch in k)
+
+    def ctx(c, sp):
+        obj = {(snake(k) if sp == "snake" else k): x for k, x in c["context"].items()}
+        return c_bytes(json.dumps(obj, separators=(",", ":")))
+
+    print("struct ew { int64_t code; const char *msg; size_t msg_len; const char *snake; size_t snake_len;"
+          " const char *camel; size_t camel_len; const char *cause; const char *in_meaning; };\n")
+    print("static const struct ew EXPLAIN_WITH[] = {")
+    for c in d["explainWith"]:
+        print("  {%dLL, %s, %s, %s, %s, %s}," % (c["errCode"], c_bytes(c["errMsg"]), ctx(c, "snake"), ctx(c, "camel"),
+                                           c_str('"cause":"%s"' % c["cause"]), c_str(c.get("inMeaning", ""))))
+    print("};\n")
+    print("struct ewi { const char *snake; size_t snake_len; const char *camel; size_t camel_len; const char *snake_name;"
+          " const char *camel_name; };\n")
+    print("static const struct ewi EXPLAIN_WITH_INVALID[] = {")
+    for c in d["explainWithInvalid"]:
+        assert c["code"] == "INVALID_CONTEXT"
+        print("  {%s, %s, %s, %s}," % (ctx(c, "snake"), ctx(c, "camel"), c_str(snake(c["inMessage"])),
+                                       c_str(c["inMessage"])))
+    print("};\n")
+    print("#define N_EXPLAIN_WITH (sizeof EXPLAIN_WITH / sizeof EXPLAIN_WITH[0])")
+    print("#define N_EXPLAIN_WITH_INVALID (sizeof EXPLAIN_WITH_INVALID / sizeof EXPLAIN_WITH_INVALID[0])")
     print("#define N_DIAGNOSE (sizeof DIAGNOSE / sizeof DIAGNOSE[0])")
     print("#define N_EXPLAIN (sizeof EXPLAIN / sizeof EXPLAIN[0])")
     print("#define N_CASES (sizeof CASES / sizeof CASES[0])")

@@ -289,7 +289,7 @@ static void test_status_names(void) {
                                   "BUFFER_TOO_SMALL", "RNG_FAILURE", "INTERNAL", "INVALID_ROOM_TYPE",
                                   "ROOM_FULL", "DAILY_ROOM_LIMIT", "NOT_ADMITTED", "INVALID_MEMBER_ID",
                                   "INVALID_RULES", "LEDGER_UNAVAILABLE", "INVALID_REDIS_URL", "LEDGER_CLOSED",
-                                  "MEMBER_DAILY_LIMIT", "INVALID_LIMIT"};
+                                  "MEMBER_DAILY_LIMIT", "INVALID_LIMIT", "INVALID_CONTEXT"};
     for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++) {
         CHECK(strcmp(voipsign_status_name(i), names[i]) == 0, "status_name(%d)", i);
         CHECK(strlen(voipsign_status_message(i)) > 5, "status_message(%d)", i);
@@ -306,6 +306,7 @@ static void test_status_names(void) {
     CHECK(voipsign_status_kind(9999) == VOIPSIGN_KIND_INTERNAL, "kind of an unknown number");
     CHECK(voipsign_status_kind(VOIPSIGN_MEMBER_DAILY_LIMIT) == VOIPSIGN_KIND_REFUSAL, "kind of MEMBER_DAILY_LIMIT");
     CHECK(voipsign_status_kind(VOIPSIGN_INVALID_LIMIT) == VOIPSIGN_KIND_INPUT, "kind of INVALID_LIMIT");
+    CHECK(voipsign_status_kind(VOIPSIGN_INVALID_CONTEXT) == VOIPSIGN_KIND_INPUT, "kind of INVALID_CONTEXT");
     int past = (int)(sizeof names / sizeof names[0]);
     CHECK(strcmp(voipsign_status_name(past), "UNKNOWN") == 0, "status %d is not in the list above", past);
     CHECK(strcmp(voipsign_status_name(99), "UNKNOWN") == 0 && strcmp(voipsign_status_name(-1), "UNKNOWN") == 0,
@@ -336,6 +337,42 @@ static void test_diagnose_and_explain(void) {
         voipsign_status st = voipsign_explain(c->code, c->msg_len ? c->msg : NULL, c->msg_len, out, sizeof out,
                                               NULL, NULL);
         CHECK(st == VOIPSIGN_OK && strstr(out, c->cause) != NULL, "explain %lld", (long long)c->code);
+    }
+    for (size_t i = 0; i < N_EXPLAIN_WITH; i++) {
+        const struct ew *c = &EXPLAIN_WITH[i];
+        for (int sp = 0; sp < 2; sp++) {
+            char out[4096];
+            voipsign_error err;
+            voipsign_status st = voipsign_explain_with(
+                c->code, c->msg_len ? c->msg : NULL, c->msg_len, sp ? c->camel : c->snake,
+                sp ? c->camel_len : c->snake_len, sp ? VOIPSIGN_SPELLING_CAMEL : VOIPSIGN_SPELLING_SNAKE, out,
+                sizeof out, NULL, &err);
+            CHECK(st == VOIPSIGN_OK && strstr(out, c->cause) != NULL && strstr(out, c->in_meaning) != NULL,
+                  "explain_with %zu (%s): %s", i, sp ? "camel" : "snake", st == VOIPSIGN_OK ? out : err.message);
+        }
+    }
+    for (size_t i = 0; i < N_EXPLAIN_WITH_INVALID; i++) {
+        const struct ewi *c = &EXPLAIN_WITH_INVALID[i];
+        for (int sp = 0; sp < 2; sp++) {
+            char out[4096] = "untouched";
+            voipsign_error err;
+            voipsign_status st = voipsign_explain_with(
+                -1, NULL, 0, sp ? c->camel : c->snake, sp ? c->camel_len : c->snake_len,
+                sp ? VOIPSIGN_SPELLING_CAMEL : VOIPSIGN_SPELLING_SNAKE, out, sizeof out, NULL, &err);
+            CHECK(st == VOIPSIGN_INVALID_CONTEXT && strstr(err.message, sp ? c->camel_name : c->snake_name) != NULL &&
+                      strcmp(out, "untouched") == 0,
+                  "explain_with invalid %zu (%s)", i, sp ? "camel" : "snake");
+        }
+    }
+    {
+        char out[4096];
+        CHECK(voipsign_explain_with(-1, NULL, 0, NULL, 0, VOIPSIGN_SPELLING_SNAKE, out, sizeof out, NULL, NULL) ==
+                      VOIPSIGN_OK && strstr(out, "ALREADY_IN_ROOM") != NULL,
+              "explain_with without a context");
+        CHECK(voipsign_explain_with(-1, NULL, 0, S("{}"), 7, out, sizeof out, NULL, NULL) == VOIPSIGN_INVALID_CONTEXT,
+              "explain_with with spelling 7");
+        CHECK(voipsign_explain_with(-1, NULL, 0, S("{}"), 0, NULL, 0, NULL, NULL) == VOIPSIGN_NULL_ARGUMENT,
+              "explain_with into NULL");
     }
     char small[16];
     size_t need = 0;

@@ -124,9 +124,9 @@ test('lib/types.d.ts: the Verdict, Mistake and Cause unions are the codes the ve
   assert.deepEqual(unionOf('Mistake'), [...mistakes].sort())
   assert.equal(unionOf('Mistake').length, 10)
   assert.deepEqual(unionOf('Verdict'), ['CORRECT', 'MISTAKE_FOUND', 'UNKNOWN'])
-  const causes = new Set(diagnoseVectors.explain.map((c) => c.cause))
+  const causes = new Set([...diagnoseVectors.explain, ...diagnoseVectors.explainWith].map((c) => c.cause))
   assert.deepEqual(unionOf('Cause'), [...causes].sort())
-  assert.equal(unionOf('Cause').length, 7)
+  assert.equal(unionOf('Cause').length, 11)
 })
 
 test('diagnose: the doc example, a millisecond timeStamp and malformed signatures are findings', () => {

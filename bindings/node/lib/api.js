@@ -144,11 +144,15 @@ function bind(native) {
 
   /** @type {typeof import('../index').explain} */
   function explain(params) {
-    const p = check.object('explain', params, '{ errCode, errMsg }')
+    const p = check.object('explain', params, '{ errCode, errMsg, context }')
     const errCode = check.errCode(p.errCode)
     const errMsg = check.optionalString('errMsg', p.errMsg)
+    const ctx = p.context ?? {}
+    if (typeof ctx !== 'object' || Array.isArray(ctx)) {
+      throw check.typeError(`The "context" property of explain() must be an object like { keyReplaced, seatedElsewhere, ... }. Received ${check.typeName(ctx)}`)
+    }
     try {
-      return JSON.parse(native.explain(errCode, errMsg))
+      return JSON.parse(native.explain(errCode, errMsg, Object.keys(ctx), Object.values(ctx)))
     } catch (err) {
       throw fromNative(err)
     }

@@ -43,6 +43,8 @@ export type ErrorCode =
   | 'MEMBER_DAILY_LIMIT'
   /** A page size (`limit` of `rooms`) is not 1–1000. */
   | 'INVALID_LIMIT'
+  /** The ledger context given to `explain` is not an object of its known fields, or a field has the wrong type. */
+  | 'INVALID_CONTEXT'
 
 /** A bad argument (`InputError`), a refusal of the ledger (`RefusalError`), an unreachable store (`OutageError`) or a bug or failure of the machine (`internal`: the root class). */
 export type ErrorKind = 'input' | 'refusal' | 'outage' | 'internal'
@@ -209,6 +211,12 @@ export declare class MemberDailyLimit extends RefusalError {
 export declare class InvalidLimit extends InputError {
   constructor(message?: string)
   readonly code: 'INVALID_LIMIT'
+}
+
+/** `INVALID_CONTEXT`: The ledger context given to `explain` is not an object of its known fields, or a field has the wrong type. */
+export declare class InvalidContext extends InputError {
+  constructor(message?: string)
+  readonly code: 'INVALID_CONTEXT'
 }
 
 /** The error of a code and kind, as voipsign throws it (a code unknown here: its kind's base class). */

@@ -26,6 +26,7 @@ const codes = Object.freeze({
   LEDGER_CLOSED: Object.freeze({ number: 20, kind: 'input', doc: 'A ledger was used after `close()` (language bindings only).' }),
   MEMBER_DAILY_LIMIT: Object.freeze({ number: 21, kind: 'refusal', doc: 'The room ledger: the admission would open a room and the member already opened `memberDailyOpenings` rooms today (joining a live room is never refused by it).' }),
   INVALID_LIMIT: Object.freeze({ number: 22, kind: 'input', doc: 'A page size (`limit` of `rooms`) is not 1–1000.' }),
+  INVALID_CONTEXT: Object.freeze({ number: 23, kind: 'input', doc: 'The ledger context given to `explain` is not an object of its known fields, or a field has the wrong type.' }),
 })
 
 /** The root of every error voipsign throws. */
@@ -215,6 +216,13 @@ class InvalidLimit extends InputError {
   }
 }
 
+/** INVALID_CONTEXT: The ledger context given to `explain` is not an object of its known fields, or a field has the wrong type. */
+class InvalidContext extends InputError {
+  constructor(message = 'the explain context has an unknown field or a value of the wrong type') {
+    super('INVALID_CONTEXT', message)
+  }
+}
+
 /** The class of each code. */
 const classes = {
   INVALID_APP_ID: InvalidAppId,
@@ -237,6 +245,7 @@ const classes = {
   LEDGER_CLOSED: LedgerClosed,
   MEMBER_DAILY_LIMIT: MemberDailyLimit,
   INVALID_LIMIT: InvalidLimit,
+  INVALID_CONTEXT: InvalidContext,
 }
 
 /** The base class of each kind. */
@@ -286,4 +295,5 @@ module.exports = {
   LedgerClosed,
   MemberDailyLimit,
   InvalidLimit,
+  InvalidContext,
 }

@@ -64,6 +64,14 @@ export type Cause =
   | 'DAILY_ROOM_LIMIT'
   /** Nothing known. */
   | 'UNKNOWN'
+  /** "access denied" (errno 102): VoIP is not enabled for the appId, or its category does not allow it. */
+  | 'VOIP_NOT_ENABLED'
+  /** An invalid signature right after a login replaced the sessionKey the ticket was signed with. */
+  | 'SESSION_KEY_REPLACED'
+  /** -1 while the ledger holds the caller's seat in another room: the phone is still there. */
+  | 'SEATED_ELSEWHERE'
+  /** WeChat's room is full (with the ledger's context: a ghost the ledger does not know about). */
+  | 'ROOM_FULL'
 
 /** Everything a mini program passes to wx.joinVoIPChat. */
 export interface JoinTicket {
@@ -201,6 +209,26 @@ export interface RoomPage {
   rooms: RoomSummary[]
   /** The groupId to pass as after for the next page; null on the last page. */
   next: string | null
+}
+
+/** What the backend knows about a failed wx.joinVoIPChat, for explain. Every field is optional (absent or `null`: not known). */
+export interface ExplainContext {
+  /** The room the failed join was for. */
+  groupId?: string | null
+  /** Whether a login after the ticket was signed replaced the sessionKey it was signed with. */
+  keyReplaced?: boolean | null
+  /** Whether the ledger holds the caller's live seat in groupId. */
+  seated?: boolean | null
+  /** Another groupId where the ledger holds the caller's live seat (or its last ticket was for). */
+  seatedElsewhere?: string | null
+  /** The live seats of groupId in the ledger. */
+  roomSeats?: number | null
+  /** The ledger's room capacity. */
+  capacity?: number | null
+  /** The app's openings today in the ledger. */
+  openingsToday?: number | null
+  /** The ledger's daily room limit. */
+  dailyRoomLimit?: number | null
 }
 
 /** The rules a ledger enforces, every default filled in (`ledger.rules`). */

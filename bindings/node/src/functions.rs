@@ -11,10 +11,11 @@
 //! the addon's copies are zeroed when dropped (best effort: the key also lives in
 //! the JavaScript heap).
 
-use napi::bindgen_prelude::{BigInt, Either, Latin1String};
+use napi::bindgen_prelude::{BigInt, Either, Latin1String, Unknown};
 use napi::Env;
 use napi_derive::napi;
-use voipsign::request;
+use voipsign::contract::Spelling;
+use voipsign::{request, ExplainContext};
 use zeroize::Zeroizing;
 
 use crate::args::{body_bytes, timestamp};
@@ -146,12 +147,27 @@ pub fn diagnose(
 }
 
 /// What a `wx.joinVoIPChat` failure means, from its `errCode` (a safe integer,
-/// checked by lib/args.js) and `errMsg` (`undefined` is `''`).
+/// checked by lib/args.js) and `errMsg` (`undefined` is `''`), refined by the
+/// ledger context `names[i]` = `values[i]` (the context object's own fields,
+/// parsed by core in camelCase; none: the plain explanation).
 #[napi(catch_unwind)]
-pub fn explain(env: Env, err_code: i64, err_msg: Option<String>) -> Result<String> {
-    json(&voipsign::explain(
+pub fn explain(
+    env: Env,
+    err_code: i64,
+    err_msg: Option<String>,
+    names: Vec<String>,
+    #[napi(ts_arg_type = "unknown[]")] values: Vec<Unknown>,
+) -> Result<String> {
+    let err = |e| js_error(&env, e);
+    let mut entries = Vec::with_capacity(names.len());
+    for (name, v) in names.into_iter().zip(values) {
+        entries.push((name, crate::ledger::value(v)?));
+    }
+    let ctx = ExplainContext::parse(&entries, Spelling::Camel).map_err(err)?;
+    json(&voipsign::explain_with(
         err_code,
         err_msg.as_deref().unwrap_or(""),
+        &ctx,
     ))
-    .map_err(|e| js_error(&env, e))
+    .map_err(err)
 }

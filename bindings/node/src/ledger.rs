@@ -122,7 +122,7 @@ fn page_limit(limit: Option<f64>) -> std::result::Result<u32, voipsign::Error> {
 
 /// A JavaScript value as core's option [`Value`] (a number is a `Float`: core
 /// takes whole ones).
-fn value(v: Unknown) -> napi::Result<Value> {
+pub(crate) fn value(v: Unknown) -> napi::Result<Value> {
     Ok(match v.get_type()? {
         ValueType::Undefined | ValueType::Null => Value::Null,
         ValueType::Boolean => Value::Bool(bool::from_unknown(v)?),

@@ -86,6 +86,8 @@ enum ErrorCode: string
     case MEMBER_DAILY_LIMIT = 'MEMBER_DAILY_LIMIT';
     /** A page size (`limit` of `rooms`) is not 1–1000. [input] */
     case INVALID_LIMIT = 'INVALID_LIMIT';
+    /** The ledger context given to `explain` is not an object of its known fields, or a field has the wrong type. [input] */
+    case INVALID_CONTEXT = 'INVALID_CONTEXT';
 
     /** The C status number (voipsign_status). */
     public function number(): int
@@ -111,6 +113,7 @@ enum ErrorCode: string
             self::LEDGER_CLOSED => 20,
             self::MEMBER_DAILY_LIMIT => 21,
             self::INVALID_LIMIT => 22,
+            self::INVALID_CONTEXT => 23,
         };
     }
 
@@ -118,7 +121,7 @@ enum ErrorCode: string
     public function kind(): ErrorKind
     {
         return match ($this) {
-            self::INVALID_APP_ID, self::INVALID_GROUP_ID, self::INVALID_NONCE, self::INVALID_TIMESTAMP, self::INVALID_SESSION_KEY, self::INVALID_SIGNATURE, self::INVALID_UTF8, self::INVALID_ROOM_TYPE, self::INVALID_MEMBER_ID, self::INVALID_RULES, self::INVALID_REDIS_URL, self::LEDGER_CLOSED, self::INVALID_LIMIT => ErrorKind::INPUT,
+            self::INVALID_APP_ID, self::INVALID_GROUP_ID, self::INVALID_NONCE, self::INVALID_TIMESTAMP, self::INVALID_SESSION_KEY, self::INVALID_SIGNATURE, self::INVALID_UTF8, self::INVALID_ROOM_TYPE, self::INVALID_MEMBER_ID, self::INVALID_RULES, self::INVALID_REDIS_URL, self::LEDGER_CLOSED, self::INVALID_LIMIT, self::INVALID_CONTEXT => ErrorKind::INPUT,
             self::ROOM_FULL, self::DAILY_ROOM_LIMIT, self::NOT_ADMITTED, self::MEMBER_DAILY_LIMIT => ErrorKind::REFUSAL,
             self::LEDGER_UNAVAILABLE => ErrorKind::OUTAGE,
             self::RNG_FAILURE, self::INTERNAL => ErrorKind::INTERNAL,
@@ -153,6 +156,7 @@ enum ErrorCode: string
             self::LEDGER_CLOSED => LedgerClosed::class,
             self::MEMBER_DAILY_LIMIT => MemberDailyLimit::class,
             self::INVALID_LIMIT => InvalidLimit::class,
+            self::INVALID_CONTEXT => InvalidContext::class,
         };
     }
 
@@ -180,6 +184,7 @@ enum ErrorCode: string
             20 => self::LEDGER_CLOSED,
             21 => self::MEMBER_DAILY_LIMIT,
             22 => self::INVALID_LIMIT,
+            23 => self::INVALID_CONTEXT,
             default => null,
         };
     }
@@ -372,5 +377,10 @@ class MemberDailyLimit extends RefusalError
 
 /** A page size (`limit` of `rooms`) is not 1–1000. (INVALID_LIMIT) */
 class InvalidLimit extends InputError
+{
+}
+
+/** The ledger context given to `explain` is not an object of its known fields, or a field has the wrong type. (INVALID_CONTEXT) */
+class InvalidContext extends InputError
 {
 }

@@ -75,6 +75,14 @@ enum Cause: string
     case DAILY_ROOM_LIMIT = 'DAILY_ROOM_LIMIT';
     /** Nothing known. */
     case UNKNOWN = 'UNKNOWN';
+    /** "access denied" (errno 102): VoIP is not enabled for the appId, or its category does not allow it. */
+    case VOIP_NOT_ENABLED = 'VOIP_NOT_ENABLED';
+    /** An invalid signature right after a login replaced the session_key the ticket was signed with. */
+    case SESSION_KEY_REPLACED = 'SESSION_KEY_REPLACED';
+    /** -1 while the ledger holds the caller's seat in another room: the phone is still there. */
+    case SEATED_ELSEWHERE = 'SEATED_ELSEWHERE';
+    /** WeChat's room is full (with the ledger's context: a ghost the ledger does not know about). */
+    case ROOM_FULL = 'ROOM_FULL';
 }
 
 /**

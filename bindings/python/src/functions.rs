@@ -4,7 +4,7 @@
 //! error into Python. Nothing here checks a value or decides an order.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString};
+use pyo3::types::{PyDict, PyList, PyString};
 use voipsign::request;
 
 use crate::args::field::{
@@ -249,18 +249,32 @@ pub fn diagnose<'py>(
 /// What a ``wx.joinVoIPChat`` failure means and what to do about it, from the
 /// ``errCode`` and ``errMsg`` its ``fail`` callback received. Codes written in
 /// ``errMsg`` count too: WeChat wraps ``-12020 invalid signature`` in ``-1000``
-/// or ``-10088``. Nothing is refused but wrong types: errMsg is no secret and
-/// only its digits and words count.
+/// or ``-10088``. With ``context`` (what the backend knows: the caller's seat,
+/// the room, today's quota, a replaced session_key; see ``ExplainContext``) it
+/// names the causes only the ledger can tell apart: ``SESSION_KEY_REPLACED``,
+/// ``SEATED_ELSEWHERE``, a ``ROOM_FULL`` the ledger did not count.
 ///
 /// :param err_code: the ``errCode``, an ``int`` (not ``bool``/``float``).
 /// :param err_msg: the ``errMsg``, a ``str`` (a lone surrogate is read as U+FFFD).
+/// :param context: a ``dict`` of ``ExplainContext`` keys (snake_case), or ``None``.
 /// :returns: an :class:`Explanation`.
-/// :raises TypeError: ``err_code`` is not an ``int``, or ``err_msg`` not a ``str``.
+/// :raises TypeError: ``err_code`` is not an ``int``, ``err_msg`` not a ``str``
+///     or ``context`` not a ``dict``.
+/// :raises InvalidContext: a context key unknown or its value of the wrong type.
 /// :raises OverflowError: ``err_code`` is beyond the 64-bit integer range.
 #[pyfunction]
-#[pyo3(signature = (err_code, err_msg = None), text_signature = "(err_code, err_msg='')")]
-pub fn explain(err_code: ErrCode, err_msg: Option<&Bound<'_, PyString>>) -> PyResult<Explanation> {
+#[pyo3(signature = (err_code, err_msg = None, context = None), text_signature = "(err_code, err_msg='', context=None)")]
+pub fn explain(
+    err_code: ErrCode,
+    err_msg: Option<&Bound<'_, PyString>>,
+    context: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Explanation> {
     let msg = err_msg.map(|m| m.to_string_lossy());
     let msg = msg.as_deref().unwrap_or("");
-    guarded(|| Ok(voipsign::explain(err_code.0, msg))).map(Explanation::from)
+    let entries = crate::args::options(context)?;
+    guarded(|| {
+        let ctx = voipsign::ExplainContext::parse(&entries, voipsign::Spelling::Snake)?;
+        Ok(voipsign::explain_with(err_code.0, msg, &ctx))
+    })
+    .map(Explanation::from)
 }

@@ -154,7 +154,9 @@ impl Diagnosis {
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Explanation {
     /// The cause. One of ``"ALREADY_IN_ROOM"``, ``"DEVICE_BUSY"``, ``"JOIN_INTERRUPTED"``,
-    /// ``"SYSTEM_ERROR"``, ``"INVALID_SIGNATURE"``, ``"DAILY_ROOM_LIMIT"``, ``"UNKNOWN"``.
+    /// ``"SYSTEM_ERROR"``, ``"INVALID_SIGNATURE"``, ``"DAILY_ROOM_LIMIT"``, ``"UNKNOWN"``,
+    /// ``"VOIP_NOT_ENABLED"``, ``"SESSION_KEY_REPLACED"``, ``"SEATED_ELSEWHERE"``,
+    /// ``"ROOM_FULL"``.
     #[pyo3(get)]
     cause: &'static str,
     /// What happened.

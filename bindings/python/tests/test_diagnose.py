@@ -60,7 +60,8 @@ def test_vector_file_is_complete() -> None:
     assert len(EXPLAIN) >= 8
     assert {v["verdict"] for v in DIAGNOSE} == set(VERDICTS)
     assert {m for v in DIAGNOSE for m in v["mistakes"]} == set(MISTAKES)
-    assert {v["cause"] for v in EXPLAIN} == set(CAUSES)
+    with_context = DIAGNOSE_VECTORS["explainWith"]
+    assert {v["cause"] for v in [*EXPLAIN, *with_context]} == set(CAUSES)
 
 
 def test_literals_are_the_core_order() -> None:
@@ -85,6 +86,10 @@ def test_literals_are_the_core_order() -> None:
         "INVALID_SIGNATURE",
         "DAILY_ROOM_LIMIT",
         "UNKNOWN",
+        "VOIP_NOT_ENABLED",
+        "SESSION_KEY_REPLACED",
+        "SEATED_ELSEWHERE",
+        "ROOM_FULL",
     }
 
 
@@ -386,7 +391,7 @@ def test_reprs() -> None:
     [
         (voipsign.diagnose,
          "app_id, group_id, nonce_str, timestamp, session_key, rejected_signature, other_session_keys=()"),
-        (voipsign.explain, "err_code, err_msg=''"),
+        (voipsign.explain, "err_code, err_msg='', context=None"),
     ],
 )
 def test_signatures_and_docs(func: object, params: str) -> None:
@@ -417,8 +422,8 @@ def test_class_docs() -> None:
          "diagnose() got multiple values for argument 'other_session_keys'"),
         (lambda: voipsign.explain(),  # type: ignore[call-arg]
          "explain() missing 1 required positional argument: 'err_code'"),
-        (lambda: voipsign.explain(-1, "", ""),  # type: ignore[call-arg]
-         "explain() takes from 1 to 2 positional arguments but 3 were given"),
+        (lambda: voipsign.explain(-1, "", {}, 1),  # type: ignore[call-arg]
+         "explain() takes from 1 to 3 positional arguments but 4 were given"),
         (lambda: voipsign.explain(errCode=-1),  # type: ignore[call-arg]
          "explain() got an unexpected keyword argument 'errCode'"),
     ],

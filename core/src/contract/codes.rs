@@ -173,6 +173,10 @@ error_codes! {
     /// A page size (`limit` of `rooms`) is not 1–1000.
     InvalidLimit = 22, "INVALID_LIMIT", "InvalidLimit", Input, All,
         "limit must be 1-1000";
+    /// The ledger context given to `explain` is not an object of its known
+    /// fields, or a field has the wrong type.
+    InvalidContext = 23, "INVALID_CONTEXT", "InvalidContext", Input, All,
+        "the explain context has an unknown field or a value of the wrong type";
 }
 
 impl ErrorCode {

@@ -67,6 +67,8 @@ pub struct Description {
     pub enums: &'static [EnumDesc],
     /// Every record.
     pub records: &'static [RecordDesc],
+    /// Every record a caller passes in (all fields optional).
+    pub inputs: &'static [RecordDesc],
     /// Every ledger option, in validation order.
     pub options: &'static [OptionDesc],
     /// Facts the bindings size things by.
@@ -87,6 +89,7 @@ pub fn description() -> Description {
             .collect(),
         enums: types::ENUMS,
         records: types::RECORDS,
+        inputs: types::INPUTS,
         options: options::OPTIONS,
         constants: vec![
             ("max_capacity", crate::rooms::MAX_CAPACITY),

@@ -162,6 +162,22 @@ pub const ENUMS: &[EnumDesc] = &[
                 "-13000: the app's daily room quota is used up.",
             ),
             v("UNKNOWN", "Nothing known."),
+            v(
+                "VOIP_NOT_ENABLED",
+                "\"access denied\" (errno 102): VoIP is not enabled for the appId, or its category does not allow it.",
+            ),
+            v(
+                "SESSION_KEY_REPLACED",
+                "An invalid signature right after a login replaced the session_key the ticket was signed with.",
+            ),
+            v(
+                "SEATED_ELSEWHERE",
+                "-1 while the ledger holds the caller's seat in another room: the phone is still there.",
+            ),
+            v(
+                "ROOM_FULL",
+                "WeChat's room is full (with the ledger's context: a ghost the ledger does not know about).",
+            ),
         ],
     },
 ];
@@ -275,6 +291,23 @@ pub const RECORDS: &[RecordDesc] = &[
     },
 ];
 
+/// Every record a caller passes in (every field optional: absent or null is
+/// "not known"); core parses them in the caller's spelling.
+pub const INPUTS: &[RecordDesc] = &[RecordDesc {
+    name: "ExplainContext",
+    doc: "What the backend knows about a failed wx.joinVoIPChat, for explain.",
+    fields: &[
+        f("group_id", "groupId", "string", "The room the failed join was for."),
+        f("key_replaced", "keyReplaced", "bool", "Whether a login after the ticket was signed replaced the session_key it was signed with."),
+        f("seated", "seated", "bool", "Whether the ledger holds the caller's live seat in groupId."),
+        f("seated_elsewhere", "seatedElsewhere", "string", "Another groupId where the ledger holds the caller's live seat (or its last ticket was for)."),
+        f("room_seats", "roomSeats", "u32", "The live seats of groupId in the ledger."),
+        f("capacity", "capacity", "u32", "The ledger's room capacity."),
+        f("openings_today", "openingsToday", "u64", "The app's openings today in the ledger."),
+        f("daily_room_limit", "dailyRoomLimit", "u64", "The ledger's daily room limit."),
+    ],
+}];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +344,8 @@ mod tests {
         );
         assert_eq!(values("Mistake"), Mistake::ALL.map(|m| m.name()));
         assert_eq!(values("Cause"), Cause::ALL.map(|c| c.name()));
+        let ctx: Vec<&str> = INPUTS[0].fields.iter().map(|f| f.name).collect();
+        assert_eq!(ctx, crate::explain::CONTEXT_FIELDS);
         for m in Mistake::ALL {
             assert_eq!(json(&m), m.name());
         }

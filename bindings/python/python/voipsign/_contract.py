@@ -21,6 +21,7 @@ __all__ = [
     "UsageDict",
     "RoomSummaryDict",
     "RoomPageDict",
+    "ExplainContext",
     "LedgerOptions",
     "RedisLedgerOptions",
 ]
@@ -82,6 +83,14 @@ Mistake = Literal[
 #: - ``"INVALID_SIGNATURE"``: -12020 or "invalid signature" anywhere in errMsg.
 #: - ``"DAILY_ROOM_LIMIT"``: -13000: the app's daily room quota is used up.
 #: - ``"UNKNOWN"``: Nothing known.
+#: - ``"VOIP_NOT_ENABLED"``: "access denied" (errno 102): VoIP is not enabled for the
+#:   appId, or its category does not allow it.
+#: - ``"SESSION_KEY_REPLACED"``: An invalid signature right after a login replaced the
+#:   session_key the ticket was signed with.
+#: - ``"SEATED_ELSEWHERE"``: -1 while the ledger holds the caller's seat in another
+#:   room: the phone is still there.
+#: - ``"ROOM_FULL"``: WeChat's room is full (with the ledger's context: a ghost the
+#:   ledger does not know about).
 Cause = Literal[
     "ALREADY_IN_ROOM",
     "DEVICE_BUSY",
@@ -90,6 +99,10 @@ Cause = Literal[
     "INVALID_SIGNATURE",
     "DAILY_ROOM_LIMIT",
     "UNKNOWN",
+    "VOIP_NOT_ENABLED",
+    "SESSION_KEY_REPLACED",
+    "SEATED_ELSEWHERE",
+    "ROOM_FULL",
 ]
 
 
@@ -284,6 +297,37 @@ class RoomPageDict(TypedDict):
 
     next: str | None
     """The groupId to pass as after for the next page; null on the last page."""
+
+
+class ExplainContext(TypedDict, total=False):
+    """What the backend knows about a failed wx.joinVoIPChat, for explain. Every key
+    is optional (missing or ``None``: not known)."""
+
+    group_id: str | None
+    """The room the failed join was for."""
+
+    key_replaced: bool | None
+    """Whether a login after the ticket was signed replaced the session_key it was
+    signed with."""
+
+    seated: bool | None
+    """Whether the ledger holds the caller's live seat in groupId."""
+
+    seated_elsewhere: str | None
+    """Another groupId where the ledger holds the caller's live seat (or its last
+    ticket was for)."""
+
+    room_seats: int | None
+    """The live seats of groupId in the ledger."""
+
+    capacity: int | None
+    """The ledger's room capacity."""
+
+    openings_today: int | None
+    """The app's openings today in the ledger."""
+
+    daily_room_limit: int | None
+    """The ledger's daily room limit."""
 
 
 class LedgerOptions(TypedDict, total=False):

@@ -10,7 +10,7 @@ from typing import SupportsIndex, final
 
 from typing_extensions import Unpack
 
-from voipsign._contract import LedgerOptions, RedisLedgerOptions, RoomType
+from voipsign._contract import ExplainContext, LedgerOptions, RedisLedgerOptions, RoomType
 from voipsign._records import Admission as Admission
 from voipsign._records import Diagnosis as Diagnosis
 from voipsign._records import Explanation as Explanation
@@ -100,8 +100,11 @@ def diagnose(
 ) -> Diagnosis:
     """Which known mistake reproduces a signature WeChat rejected (never contains a key)."""
 
-def explain(err_code: SupportsIndex, err_msg: str = "") -> Explanation:
-    """What a ``wx.joinVoIPChat`` failure (``errCode``, ``errMsg``) means and what to do."""
+def explain(
+    err_code: SupportsIndex, err_msg: str = "", context: ExplainContext | None = None
+) -> Explanation:
+    """What a ``wx.joinVoIPChat`` failure (``errCode``, ``errMsg``) means and what to do,
+    refined by what the backend knows (``context``)."""
 
 @final
 class Ledger:

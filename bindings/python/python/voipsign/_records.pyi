@@ -102,7 +102,9 @@ class Explanation:
     def cause(self) -> Cause:
         """The cause. One of ``"ALREADY_IN_ROOM"``, ``"DEVICE_BUSY"``,
         ``"JOIN_INTERRUPTED"``, ``"SYSTEM_ERROR"``,
-        ``"INVALID_SIGNATURE"``, ``"DAILY_ROOM_LIMIT"``, ``"UNKNOWN"``."""
+        ``"INVALID_SIGNATURE"``, ``"DAILY_ROOM_LIMIT"``, ``"UNKNOWN"``,
+        ``"VOIP_NOT_ENABLED"``, ``"SESSION_KEY_REPLACED"``,
+        ``"SEATED_ELSEWHERE"``, ``"ROOM_FULL"``."""
     @property
     def meaning(self) -> str:
         """What happened."""

@@ -47,6 +47,7 @@ __all__ = [
     "LedgerClosed",
     "MemberDailyLimit",
     "InvalidLimit",
+    "InvalidContext",
 ]
 
 
@@ -219,6 +220,13 @@ class InvalidLimit(InputError):
     code: str = "INVALID_LIMIT"
 
 
+class InvalidContext(InputError):
+    """The ledger context given to ``explain`` is not an object of its known fields,
+    or a field has the wrong type."""
+
+    code: str = "INVALID_CONTEXT"
+
+
 #: The class raised for each code name.
 ERROR_CLASSES: Dict[str, Type[VoipSignError]] = {
     "INVALID_APP_ID": InvalidAppId,
@@ -241,6 +249,7 @@ ERROR_CLASSES: Dict[str, Type[VoipSignError]] = {
     "LEDGER_CLOSED": LedgerClosed,
     "MEMBER_DAILY_LIMIT": MemberDailyLimit,
     "INVALID_LIMIT": InvalidLimit,
+    "INVALID_CONTEXT": InvalidContext,
 }
 
 #: The base raised for a code without a class of its own, by kind.

@@ -9,7 +9,8 @@ package io.voipsign;
  * <li>{@link Kind#INPUT}: {@link InputException} (an {@link IllegalArgumentException}): {@link #INVALID_APP_ID},
  * {@link #INVALID_GROUP_ID}, {@link #INVALID_NONCE}, {@link #INVALID_TIMESTAMP}, {@link #INVALID_SESSION_KEY},
  * {@link #INVALID_SIGNATURE}, {@link #INVALID_UTF8}, {@link #INVALID_ROOM_TYPE}, {@link #INVALID_MEMBER_ID},
- * {@link #INVALID_RULES}, {@link #INVALID_REDIS_URL}, {@link #LEDGER_CLOSED}, {@link #INVALID_LIMIT}</li>
+ * {@link #INVALID_RULES}, {@link #INVALID_REDIS_URL}, {@link #LEDGER_CLOSED}, {@link #INVALID_LIMIT},
+ * {@link #INVALID_CONTEXT}</li>
  * <li>{@link Kind#REFUSAL}: {@link RefusalException} (a {@link VoipSignException}): {@link #ROOM_FULL},
  * {@link #DAILY_ROOM_LIMIT}, {@link #NOT_ADMITTED}, {@link #MEMBER_DAILY_LIMIT}</li>
  * <li>{@link Kind#OUTAGE}: {@link OutageException} (an {@link java.io.UncheckedIOException}): {@link #LEDGER_UNAVAILABLE}</li>
@@ -81,7 +82,12 @@ public enum Code {
      */
     MEMBER_DAILY_LIMIT(21, Kind.REFUSAL),
     /** A page size ({@code limit} of {@code rooms}) is not 1–1000. Thrown as {@link InputException}. */
-    INVALID_LIMIT(22, Kind.INPUT);
+    INVALID_LIMIT(22, Kind.INPUT),
+    /**
+     * The ledger context given to {@code explain} is not an object of its known fields, or a field has
+     * the wrong type. Thrown as {@link InputException}.
+     */
+    INVALID_CONTEXT(23, Kind.INPUT);
 
     /** The kind of a code: which family of exceptions it is thrown as. */
     public enum Kind {

@@ -24,7 +24,18 @@ public final class Explanation {
         /** -13000: the app's daily room quota is used up. */
         DAILY_ROOM_LIMIT,
         /** Nothing known. */
-        UNKNOWN
+        UNKNOWN,
+        /**
+         * "access denied" (errno 102): VoIP is not enabled for the appId, or its category does not
+         * allow it.
+         */
+        VOIP_NOT_ENABLED,
+        /** An invalid signature right after a login replaced the session_key the ticket was signed with. */
+        SESSION_KEY_REPLACED,
+        /** -1 while the ledger holds the caller's seat in another room: the phone is still there. */
+        SEATED_ELSEWHERE,
+        /** WeChat's room is full (with the ledger's context: a ghost the ledger does not know about). */
+        ROOM_FULL
     }
 
     private final Cause cause;

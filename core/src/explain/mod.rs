@@ -1,6 +1,15 @@
-//! `explain`: what a `wx.joinVoIPChat` failure means and what to do about it.
+//! `explain`: what a `wx.joinVoIPChat` failure means and what to do about it,
+//! from its codes alone or with the ledger's context ([`explain_with`]).
 
 use serde::Serialize;
+
+mod context;
+mod room;
+
+pub use context::ExplainContext;
+#[cfg(test)]
+pub(crate) use context::CONTEXT_FIELDS;
+pub use room::explain_with;
 
 /// The cause of a `wx.joinVoIPChat` failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -20,11 +29,23 @@ pub enum Cause {
     DailyRoomLimit,
     /// Nothing known.
     Unknown,
+    /// "access denied" (errno 102): the VoIP capability is not enabled for the
+    /// appId, or its category does not allow it.
+    VoipNotEnabled,
+    /// An invalid signature right after a login replaced the session_key the
+    /// ticket was signed with (ledger context: `key_replaced`).
+    SessionKeyReplaced,
+    /// -1 while the ledger holds the caller's seat in another room (context:
+    /// `seated_elsewhere`): the phone is still in that room.
+    SeatedElsewhere,
+    /// WeChat's room is full ("full" in errMsg); with the context, the ledger
+    /// admitted because it counted fewer seats: a ghost it does not know about.
+    RoomFull,
 }
 
 impl Cause {
     /// Every cause, in the stable order.
-    pub const ALL: [Cause; 7] = [
+    pub const ALL: [Cause; 11] = [
         Cause::AlreadyInRoom,
         Cause::DeviceBusy,
         Cause::JoinInterrupted,
@@ -32,6 +53,10 @@ impl Cause {
         Cause::InvalidSignature,
         Cause::DailyRoomLimit,
         Cause::Unknown,
+        Cause::VoipNotEnabled,
+        Cause::SessionKeyReplaced,
+        Cause::SeatedElsewhere,
+        Cause::RoomFull,
     ];
 
     /// The code name, e.g. `"INVALID_SIGNATURE"`.
@@ -44,6 +69,10 @@ impl Cause {
             Cause::InvalidSignature => "INVALID_SIGNATURE",
             Cause::DailyRoomLimit => "DAILY_ROOM_LIMIT",
             Cause::Unknown => "UNKNOWN",
+            Cause::VoipNotEnabled => "VOIP_NOT_ENABLED",
+            Cause::SessionKeyReplaced => "SESSION_KEY_REPLACED",
+            Cause::SeatedElsewhere => "SEATED_ELSEWHERE",
+            Cause::RoomFull => "ROOM_FULL",
         }
     }
 }
@@ -96,12 +125,22 @@ pub fn explain(err_code: i64, err_msg: &str) -> Explanation {
     let mut codes = vec![err_code];
     codes.extend(codes_in(err_msg));
     let has = |c: i64| codes.contains(&c);
+    let lower = err_msg.to_ascii_lowercase();
     let e = |cause, meaning: &str, action: &str| Explanation {
         cause,
         meaning: meaning.into(),
         action: action.into(),
     };
-    if has(-12020) || err_msg.to_ascii_lowercase().contains("invalid signature") {
+    if err_code == 102 || lower.contains("access denied") {
+        return e(
+            Cause::VoipNotEnabled,
+            "WeChat denied access to multi-person VoIP (access denied, errno 102): the capability is not enabled \
+             for this appId, or the mini program's service category does not allow it.",
+            "In the mini program admin console, enable multi-person audio/video (VoIP) for this appId and check \
+             that its category allows it; no ticket or signature change fixes this.",
+        );
+    }
+    if has(-12020) || lower.contains("invalid signature") {
         return e(
             Cause::InvalidSignature,
             "WeChat refused the signature (-12020 invalid signature): the signature does not match appId, groupId, \
@@ -112,13 +151,21 @@ pub fn explain(err_code: i64, err_msg: &str) -> Explanation {
              or values that differ between backend and front end.",
         );
     }
-    if has(-13000) {
+    if has(-13000) || (lower.contains("daily") && lower.contains("limit")) {
         return e(
             Cause::DailyRoomLimit,
             "The app has created its 100,000 rooms today (-13000): a room counts each time a groupId is opened anew, \
              including rejoining a room whose last member left.",
             "Reuse groupIds for rooms that are still open, avoid opening rooms nobody joins, and retry after the \
              daily quota resets.",
+        );
+    }
+    if err_code != -1 && (lower.contains("full") || lower.contains("capacity")) {
+        return e(
+            Cause::RoomFull,
+            "WeChat's room is full: every seat (10 at most) is taken at WeChat.",
+            "Choose another room, or wait for a member to leave; if the room ledger admitted this member, \
+             report members changes (onVoIPChatMembersChanged) to the ledger's sync so it sees who is really there.",
         );
     }
     match err_code {
@@ -187,5 +234,22 @@ mod tests {
         assert!(many.meaning.contains("and 993 more"), "{}", many.meaning);
         let j: serde_json::Value = serde_json::from_str(&explain(-2, "").to_json()).unwrap();
         assert_eq!(j["cause"], "DEVICE_BUSY");
+        assert_eq!(
+            explain(-1, "joinVoIPChat:fail access denied").cause,
+            Cause::VoipNotEnabled
+        );
+        assert_eq!(explain(102, "").cause, Cause::VoipNotEnabled);
+        assert_eq!(
+            explain(-1000, "joinVoIPChat:fail room is full").cause,
+            Cause::RoomFull
+        );
+        assert_eq!(
+            explain(-1000, "joinVoIPChat:fail daily room limit reached").cause,
+            Cause::DailyRoomLimit
+        );
+        assert_eq!(
+            explain(-1, "already in a full room").cause,
+            Cause::AlreadyInRoom
+        );
     }
 }
