@@ -203,18 +203,34 @@ SUITES := \
   python-release:test-python-release:dist-python:30 \
   fuzz:test-fuzz-smoke:deps:280 \
   serve:test-serve:rust,python:90 \
+  emulator:test-emulator:rust:25 \
+  backend:test-backend:rust,dist-node:60 \
+  e2e:test-e2e:backend:140 \
   bench:test-bench-quick:c-build,python,node,java,go,php,rust:90 \
   dist-go:dist-go-pack:dist-c:5 \
   dist-php:dist-php-pack:dist-c:2 \
   dist-check:dist-check:dist-c,dist-python,dist-node,dist-java,dist-go,dist-php:2 \
   test-dist:test-dist:dist-check,python:90
 
-.PHONY: test-serve test-deps test-runner node-deps test-c-build test-python-release check
+.PHONY: test-emulator test-backend test-e2e test-serve test-deps test-runner node-deps test-c-build test-python-release check
 
 # The development build of the command (the Rust suite built its dependencies).
 test-serve: ## rooms serve: its API and metrics against a real Redis ledger driven from Python, promtool, token, outage, and the dashboard in headless Chromium (tests/serve)
 	$(CARGO) build -p voipsign-cli
 	$(MAKE) --no-print-directory -C tests/serve test VOIPSIGN_BIN=$(CURDIR)/target/debug/voipsign
+
+test-emulator: ## voipsign emulator against an independent Python client (tests/emulator: code2Session, signatures, capacity, the daily limit, drop, rotation, bad input)
+	$(CARGO) build -p voipsign-cli
+	$(MAKE) --no-print-directory -C tests/emulator test VOIPSIGN_BIN=$(CURDIR)/target/debug/voipsign
+
+test-backend: ## the reference backend (tests/backend: bad input, the flow, sessions and the ledger on Redis, a join at the emulator)
+	$(CARGO) build -p voipsign-cli
+	$(MAKE) --no-print-directory -C tests/backend test VOIPSIGN_BIN=$(CURDIR)/target/debug/voipsign
+
+E2E_ARGS ?=
+test-e2e: ## phones → node-express → emulator on Redis: the runs (a)-(d) of docs/E2E-RUNS.md (tests/e2e/run.py; reports in build/e2e)
+	$(CARGO) build -p voipsign-cli
+	VOIPSIGN_BIN=$(CURDIR)/target/debug/voipsign python3 tests/e2e/run.py --json-dir build/e2e $(E2E_ARGS)
 
 test-runner: ## the tests of mk/run_suites.py (a fake make: order, needs, failures, --only, the table)
 	python3 -m unittest -v mk/test_run_suites.py
@@ -307,6 +323,9 @@ demo-core: cli build/c/sign_example
 	$(DEV_LIBDIR)/voipsign rooms simulate --phones 200 --rooms 20 --seconds 600
 	@echo "== CLI: the rooms dashboard (live, simulated phones; open http://127.0.0.1:8080, Ctrl-C to stop):"
 	@echo "   $(DEV_LIBDIR)/voipsign rooms serve --listen 127.0.0.1:8080 --simulate --daily-room-limit 300"
+	@echo "== E2E: 30 phones → examples/backends/node-express → voipsign emulator (8 s, memory ledger)"
+	$(CARGO) build -q -p voipsign-cli
+	VOIPSIGN_BIN=$(CURDIR)/target/debug/voipsign python3 tests/e2e/run.py --memory --demo
 
 demo: demo-core ## the main job: sign the documentation's example (CLI, C, every binding) and issue a ticket
 	@for b in $(BINDINGS); do echo "== $$b"; $(MAKE) --no-print-directory -C bindings/$$b demo || exit 1; done

@@ -46,7 +46,7 @@ func WithLeaseTTL(v time.Duration) Option {
 	return func(o options) { o["leaseTtlMs"] = millis(v) }
 }
 
-// WithSyncGrace sets syncGraceMs: A seat younger than this is never removed by sync. Range 0-3600000 ms. Default reserveTtlMs.
+// WithSyncGrace sets syncGraceMs: A seat younger than this is never removed by sync, and a member who left (leave) less than this ago is not adopted by it. Range 0-3600000 ms. Default reserveTtlMs.
 // Whole milliseconds: a fraction goes to the library as it is, which refuses it.
 func WithSyncGrace(v time.Duration) Option {
 	return func(o options) { o["syncGraceMs"] = millis(v) }

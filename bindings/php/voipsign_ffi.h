@@ -27,6 +27,7 @@ typedef enum voipsign_status {
   VOIPSIGN_LEDGER_CLOSED = 20,
   VOIPSIGN_MEMBER_DAILY_LIMIT = 21,
   VOIPSIGN_INVALID_LIMIT = 22,
+  VOIPSIGN_INVALID_CONTEXT = 23,
 } voipsign_status;
 
 typedef enum voipsign_kind {
@@ -208,6 +209,17 @@ enum voipsign_status voipsign_explain(int64_t err_code,
                                       size_t out_cap,
                                       size_t *out_len,
                                       struct voipsign_error *err);
+
+enum voipsign_status voipsign_explain_with(int64_t err_code,
+                                           const char *err_msg,
+                                           size_t err_msg_len,
+                                           const char *context,
+                                           size_t context_len,
+                                           int32_t spelling,
+                                           char *out,
+                                           size_t out_cap,
+                                           size_t *out_len,
+                                           struct voipsign_error *err);
 
 struct voipsign_rules voipsign_rules_default(void);
 

@@ -130,28 +130,33 @@ def test_explain_with_context(start_backend, wechat):
     t1, _, k1 = b.login(wechat, openid=openid)
     r = b.call("POST", "/voip/join", {"groupId": "ex-1"}, token=t1)
     assert r.status == 200, r
-    ts = r.body["ticket"]["timeStamp"]
     msg = "joinVoIPChat:fail -10088, -12020, join room failed. errType: 4, errCode: -12020, errMsg: invalid signature"
+    # The backend's ticket verifies under its key: WeChat must hold another one.
     r = b.call("POST", "/voip/explain", {"errCode": -1000, "errMsg": msg, "groupId": "ex-1"}, token=t1)
     assert r.status == 200, r
-    assert r.body["cause"] == "INVALID_SIGNATURE" and r.body["meaning"] and r.body["action"]
-    ctx = r.body["context"]
-    assert ctx["keyReplaced"] is False
-    assert ctx["lastTicket"] == {"groupId": "ex-1", "timeStamp": ts}
-    assert ctx["room"] == {"live": True, "seats": 1, "capacity": 3, "generation": 1}
-    assert ctx["seat"]["expires"] > ctx["seat"]["since"] > 0
-    assert ctx["today"]["openings"] == 1 and ctx["today"]["dailyRoomLimit"] == 100000
+    assert r.body["cause"] == "SESSION_KEY_REPLACED" and r.body["meaning"] and r.body["action"]
+    assert r.body["context"] == {"groupId": "ex-1", "keyReplaced": False, "ticketVerified": True,
+                                 "openingsToday": 1, "dailyRoomLimit": 100000,
+                                 "seated": True, "roomSeats": 1, "capacity": 3}, r.body
+    # Another room: no ticket of it to verify; the caller is still seated in ex-1.
+    r = b.call("POST", "/voip/explain", {"errCode": -1, "groupId": "ex-2"}, token=t1)
+    assert r.body["cause"] == "SEATED_ELSEWHERE" and "ex-1" in r.body["meaning"], r.body
+    assert "ticketVerified" not in r.body["context"] and r.body["context"]["seatedElsewhere"] == "ex-1"
+    r = b.call("POST", "/voip/explain", {"errCode": -1, "groupId": "ex-1"}, token=t1)
+    assert r.body["cause"] == "ALREADY_IN_ROOM" and "this very room" in r.body["meaning"], r.body
 
     # The same user logs in again and WeChat hands out another key: t1's is replaced.
     t2, _, k2 = b.login(wechat, openid=openid)
-    assert b.call("POST", "/voip/explain", {"errCode": -1000, "errMsg": msg}, token=t1).body["context"]["keyReplaced"] is True
+    r = b.call("POST", "/voip/explain", {"errCode": -1000, "errMsg": msg}, token=t1)
+    assert r.body["context"]["keyReplaced"] is True and r.body["cause"] == "SESSION_KEY_REPLACED", r.body
     ctx2 = b.call("POST", "/voip/explain", {"errCode": -1000, "errMsg": msg}, token=t2).body["context"]
-    assert ctx2["keyReplaced"] is False and ctx2["lastTicket"] is None and "room" not in ctx2
+    assert ctx2["keyReplaced"] is False and "ticketVerified" not in ctx2 and "roomSeats" not in ctx2
     # another caller sees the room's counts, not who is in it, and no seat of its own
     t3, _, _ = b.login(wechat)
-    r = b.call("POST", "/voip/explain", {"errCode": -1, "groupId": "ex-1"}, token=t3)
-    assert r.status == 200 and r.body["cause"] == "ALREADY_IN_ROOM", r
-    assert r.body["context"]["seat"] is None and r.body["context"]["room"]["seats"] == 1
+    r = b.call("POST", "/voip/explain", {"errCode": -1000, "errMsg": "joinVoIPChat:fail room is full",
+                                         "groupId": "ex-1"}, token=t3)
+    assert r.status == 200 and r.body["cause"] == "ROOM_FULL" and "1 of 3" in r.body["meaning"], r
+    assert r.body["context"]["seated"] is False and r.body["context"]["roomSeats"] == 1
     assert openid not in r.raw.decode() and k1 not in r.raw.decode() and k2 not in r.raw.decode()
 
 

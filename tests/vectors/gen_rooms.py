@@ -152,14 +152,46 @@ def sync_scenarios():
     has(s.admit("bob", T0 + 72 * S), opened=False, generation=1, roomsToday=1, members=5)
 
     s = Scenario("sync-revives-room", "sync on a room that is not live makes it live (generation + 1) but never "
-                                      "charges; the next admission joins it.")
+                                      "charges; the next admission joins it. (alice left more than syncGraceMs ago, "
+                                      "so the list adopts her.)")
     s.admit("alice", T0), s.leave("alice", T0 + S)
-    has(s.sync(["alice", "bob"], T0 + 2 * S), live=True, generation=2)
-    has(s.usage(T0 + 3 * S), openings=1)
-    has(s.admit("carol", T0 + 4 * S), opened=False, generation=2, roomsToday=1, members=3)
-    has(s.admit("alice", T0 + 5 * S), renewed=True)
-    room = s.sync(["alice", "bob", "carol"], T0 + 6 * S)  # carol's reserve lease is longer than a sync lease
-    assert room["members"][2] == {"memberId": "carol", "since": T0 + 4 * S, "expires": T0 + 64 * S}
+    has(s.sync(["alice", "bob"], T0 + 61 * S), live=True, generation=2)
+    has(s.usage(T0 + 62 * S), openings=1)
+    has(s.admit("carol", T0 + 63 * S), opened=False, generation=2, roomsToday=1, members=3)
+    has(s.admit("alice", T0 + 64 * S), renewed=True)
+    room = s.sync(["alice", "bob", "carol"], T0 + 65 * S)  # carol's reserve lease is longer than a sync lease
+    assert room["members"][2] == {"memberId": "carol", "since": T0 + 63 * S, "expires": T0 + 123 * S}
+
+    s = Scenario("sync-skips-recent-leavers", "a member who left by leave less than syncGraceMs ago is not adopted "
+                                              "by sync (the list is older than the leave), in this room only; after "
+                                              "syncGraceMs it is; a stale list of the last member does not revive "
+                                              "the room; an admission after the leave is a seat like any other.",
+                 reserveTtlMs=600 * S, leaseTtlMs=600 * S, syncGraceMs=60 * S)
+    for m in ("alice", "bob", "carol"):
+        s.admit(m, T0)
+    has(s.leave("alice", T0 + 10 * S), removed=True)
+    room = s.sync(["alice", "bob", "carol"], T0 + 20 * S)
+    assert ids(room) == ["bob", "carol"], room
+    has(s.usage(T0 + 21 * S), adoptedBySync=0, leaves=1)
+    s.admit("alice", T0 + 22 * S, group=GROUP2)  # another room: alice is a stranger there
+    assert ids(s.sync(["alice", "bob"], T0 + 23 * S, group=GROUP2)) == ["alice", "bob"]
+    has(s.usage(T0 + 24 * S), adoptedBySync=1)
+    assert ids(s.sync(["alice", "bob", "carol"], T0 + 69 * S)) == ["bob", "carol"]  # 59 s after the leave
+    assert ids(s.sync(["alice", "bob", "carol"], T0 + 70 * S)) == ["alice", "bob", "carol"]  # exactly syncGraceMs
+    has(s.usage(T0 + 71 * S), adoptedBySync=2)
+    has(s.leave("bob", T0 + 72 * S), removed=True)
+    has(s.admit("bob", T0 + 73 * S), opened=False, renewed=False, members=3)  # back through admit
+    assert ids(s.sync(["alice", "bob", "carol"], T0 + 74 * S)) == ["alice", "bob", "carol"]
+    for m in ("alice", "bob", "carol"):
+        s.leave(m, T0 + 80 * S)
+    has(s.sync(["carol"], T0 + 81 * S), live=False, generation=1)  # the stale list of the last one out
+    has(s.sync(["dave"], T0 + 82 * S), live=True, generation=2)
+    has(s.usage(T0 + 83 * S), adoptedBySync=3, openings=2)
+
+    s = Scenario("sync-adopts-leavers-without-grace", "with syncGraceMs 0 nothing is noted: sync adopts a member "
+                                                      "who just left.", syncGraceMs=0)
+    s.admit("alice", T0), s.admit("bob", T0), s.leave("alice", T0 + S)
+    assert ids(s.sync(["alice", "bob"], T0 + 2 * S)) == ["alice", "bob"]
 
     s = Scenario("sync-unknown-room", "sync with an empty list leaves an unseen room as it is; with members it makes "
                                       "it live uncharged, so a later admission reports roomsToday 0.")

@@ -107,6 +107,7 @@ class Ledger:
     def __init__(self, rules):
         self.r = resolve_rules(rules)
         self.state = {}
+        self.left = {}  # (app, group, member) -> when it left by leave (kept for syncGraceMs)
         self.counts = {}
         self.openers = {}
 
@@ -219,6 +220,9 @@ class Ledger:
             removed = self._room(appId, groupId, nowMs)["seats"].pop(memberId, None) is not None
             if removed:
                 self._count(appId, self.day(nowMs), "leaves")
+                if self.r["syncGraceMs"] > 0:
+                    self._prune_left(appId, nowMs)
+                    self.left[(appId, groupId, memberId)] = nowMs
             return {"removed": removed}
         return self._books(appId, nowMs, op)
 
@@ -234,17 +238,31 @@ class Ledger:
             for m in [m for m in seats if m not in listed and nowMs - seats[m][0] >= self.r["syncGraceMs"]]:
                 del seats[m]
                 self._count(appId, day, "removedBySync")
+            grace, pruned = self.r["syncGraceMs"], False
             for m in listed:
                 if m in seats:
                     seats[m][1] = max(seats[m][1], nowMs + self.r["leaseTtlMs"])
-                else:
-                    seats[m] = [nowMs, nowMs + self.r["leaseTtlMs"]]  # adopted: capacity not checked, not charged
-                    self._count(appId, day, "adoptedBySync")
+                    continue
+                if grace > 0:
+                    # A member who left less than syncGraceMs ago is not adopted: the
+                    # list is older than the leave.
+                    if not pruned:
+                        self._prune_left(appId, nowMs)
+                        pruned = True
+                    t = self.left.get((appId, groupId, m))
+                    if t is not None and t <= nowMs < t + grace:
+                        continue
+                seats[m] = [nowMs, nowMs + self.r["leaseTtlMs"]]  # adopted: capacity not checked, not charged
+                self._count(appId, day, "adoptedBySync")
             if not was_live and seats:
                 room["generation"] += 1
                 room["openedAt"] = nowMs
             return self._view(room)
         return self._books(appId, nowMs, op)
+
+    def _prune_left(self, app, now):
+        floor = now - self.r["syncGraceMs"]
+        self.left = {k: t for k, t in self.left.items() if k[0] != app or t >= floor}
 
     def room(self, appId, groupId, nowMs):
         check_app(appId), check_group(groupId)

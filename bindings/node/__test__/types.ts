@@ -15,6 +15,7 @@ import {
   type Admission,
   type AdmissionAndTicket,
   type Cause,
+  type ExplainContext,
   type DiagnoseParams,
   type Diagnosis,
   type ErrorCode,
@@ -115,6 +116,14 @@ if (verdict === 'MISTAKE_FOUND' && mistakes.includes('UPPERCASE_HEX')) void fix
 // explain: the object wx.joinVoIPChat's fail callback received.
 const explanation: Explanation = explain({ errCode: -1000, errMsg: 'joinVoIPChat:fail invalid signature' })
 const cause: Cause = explain({ errCode: -1 }).cause
+// explain with what the backend knows (ExplainContext: every field optional).
+const context: ExplainContext = { groupId: 'room-2', seatedElsewhere: 'room-1', roomSeats: 3, keyReplaced: null }
+const elsewhere: Cause = explain({ errCode: -1, context }).cause
+explain({ errCode: -1, context: null })
+// @ts-expect-error keyReplaced is a boolean
+explain({ errCode: -1, context: { keyReplaced: 'yes' } })
+// @ts-expect-error not a field of the context (snake_case is not Node's spelling)
+explain({ errCode: -1, context: { key_replaced: true } })
 const advice: string = `${explanation.meaning} ${explanation.action}`
 
 // The unions are exactly the codes of the core (an extra or a missing key fails).
@@ -139,6 +148,10 @@ const CAUSES: Record<Cause, true> = {
   INVALID_SIGNATURE: true,
   DAILY_ROOM_LIMIT: true,
   UNKNOWN: true,
+  VOIP_NOT_ENABLED: true,
+  SESSION_KEY_REPLACED: true,
+  SEATED_ELSEWHERE: true,
+  ROOM_FULL: true,
 }
 
 // @ts-expect-error diagnose needs the rejected signature
@@ -157,7 +170,7 @@ explain({ errMsg: 'joinVoIPChat:fail' })
 const badCause: Cause = 'TIMEOUT'
 
 void [ok, text, many, check, checkBody, roomType, literal, seconds, bad]
-void [cause, advice, VERDICTS, MISTAKES, CAUSES, badVerdict, badMistake, badCause]
+void [cause, elsewhere, advice, VERDICTS, MISTAKES, CAUSES, badVerdict, badMistake, badCause]
 
 // The room ledger: an Express-style handler, every method a Promise.
 const rules: LedgerRules = { capacity: 4, dailyRoomLimit: 1000, onUnavailable: 'refuse' }

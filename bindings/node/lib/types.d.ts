@@ -217,6 +217,8 @@ export interface ExplainContext {
   groupId?: string | null
   /** Whether a login after the ticket was signed replaced the sessionKey it was signed with. */
   keyReplaced?: boolean | null
+  /** Whether the ticket the backend issued for groupId verifies under the sessionKey it holds. */
+  ticketVerified?: boolean | null
   /** Whether the ledger holds the caller's live seat in groupId. */
   seated?: boolean | null
   /** Another groupId where the ledger holds the caller's live seat (or its last ticket was for). */
@@ -245,7 +247,7 @@ export interface Limits {
   readonly reserveTtlMs: number
   /** Lease after each heartbeat or sync. */
   readonly leaseTtlMs: number
-  /** A seat younger than this is never removed by sync. */
+  /** A seat younger than this is never removed by sync, and a member who left (leave) less than this ago is not adopted by it. */
   readonly syncGraceMs: number
   /** The UTC offset of the calendar day that quotas count (480: Beijing time). */
   readonly dayOffsetMinutes: number
@@ -271,7 +273,7 @@ export interface LedgerOptions {
   reserveTtlMs?: number
   /** Lease after each heartbeat or sync. From 1000 to 3600000 ms. Default: 45000. */
   leaseTtlMs?: number
-  /** A seat younger than this is never removed by sync. From 0 to 3600000 ms. Default: reserveTtlMs. */
+  /** A seat younger than this is never removed by sync, and a member who left (leave) less than this ago is not adopted by it. From 0 to 3600000 ms. Default: reserveTtlMs. */
   syncGraceMs?: number
   /** The UTC offset of the calendar day that quotas count (480: Beijing time). From -720 to 840 minutes (UTC-12:00 to UTC+14:00). Default: 480. */
   dayOffsetMinutes?: number

@@ -15,7 +15,7 @@ namespace VoipSign;
  * @param ?int $memberDailyOpenings Rooms one member may open per calendar day (0: no limit); joining a live room is never refused by it, 0-100000 (0: no limit) (default 100)
  * @param ?int $reserveTtlMs Lease of a new seat: time for the phone to join, 1000-3600000 ms (default 60000)
  * @param ?int $leaseTtlMs Lease after each heartbeat or sync, 1000-3600000 ms (default 45000)
- * @param ?int $syncGraceMs A seat younger than this is never removed by sync, 0-3600000 ms (default reserveTtlMs)
+ * @param ?int $syncGraceMs A seat younger than this is never removed by sync, and a member who left (leave) less than this ago is not adopted by it, 0-3600000 ms (default reserveTtlMs)
  * @param ?int $dayOffsetMinutes The UTC offset of the calendar day that quotas count (480: Beijing time), -720-840 minutes (UTC-12:00 to UTC+14:00) (default 480)
  * @param OnUnavailable|string|null $onUnavailable What an operation does when the store cannot be reached (default "allow")
  */

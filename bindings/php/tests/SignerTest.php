@@ -238,7 +238,7 @@ final class SignerTest extends TestCase
     public function testErrorCodesMatchTheLibrary(): void
     {
         $ffi = \FFI::cdef(Library::declarations(), (string) getenv('VOIPSIGN_LIB'));
-        self::assertCount(20, ErrorCode::cases());
+        self::assertCount(21, ErrorCode::cases());
         foreach (ErrorCode::cases() as $code) {
             self::assertSame($ffi->{'VOIPSIGN_' . $code->value}, $code->number(), $code->value);
             self::assertSame($code->value, $ffi->voipsign_status_name($code->number()), $code->value);

@@ -118,7 +118,7 @@ pub const OPTIONS: &[OptionDesc] = &[
         max: Some(3_600_000),
         max_option: None,
         note: "",
-        doc: "A seat younger than this is never removed by sync.",
+        doc: "A seat younger than this is never removed by sync, and a member who left (leave) less than this ago is not adopted by it.",
     },
     int("day_offset_minutes", Group::Rules, "minutes", 480, (-720, 840),
         " (UTC-12:00 to UTC+14:00)",

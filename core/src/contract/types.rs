@@ -299,6 +299,7 @@ pub const INPUTS: &[RecordDesc] = &[RecordDesc {
     fields: &[
         f("group_id", "groupId", "string", "The room the failed join was for."),
         f("key_replaced", "keyReplaced", "bool", "Whether a login after the ticket was signed replaced the session_key it was signed with."),
+        f("ticket_verified", "ticketVerified", "bool", "Whether the ticket the backend issued for groupId verifies under the session_key it holds."),
         f("seated", "seated", "bool", "Whether the ledger holds the caller's live seat in groupId."),
         f("seated_elsewhere", "seatedElsewhere", "string", "Another groupId where the ledger holds the caller's live seat (or its last ticket was for)."),
         f("room_seats", "roomSeats", "u32", "The live seats of groupId in the ledger."),

@@ -15,6 +15,9 @@ pub struct ExplainContext {
     /// Whether a login after the ticket was signed replaced the session_key it
     /// was signed with.
     pub key_replaced: Option<bool>,
+    /// Whether the ticket the backend issued for `group_id` verifies under the
+    /// session_key it holds (the backend signed right; WeChat holds another key).
+    pub ticket_verified: Option<bool>,
     /// Whether the ledger holds the caller's live seat in `group_id`.
     pub seated: Option<bool>,
     /// Another room where the ledger still holds the caller's live seat (or
@@ -31,9 +34,10 @@ pub struct ExplainContext {
 }
 
 /// The context's fields, snake_case, in the order they are read.
-pub(crate) const CONTEXT_FIELDS: [&str; 8] = [
+pub(crate) const CONTEXT_FIELDS: [&str; 9] = [
     "group_id",
     "key_replaced",
+    "ticket_verified",
     "seated",
     "seated_elsewhere",
     "room_seats",
@@ -86,6 +90,7 @@ impl ExplainContext {
             match *field {
                 "group_id" => c.group_id = Some(text()?),
                 "key_replaced" => c.key_replaced = Some(flag()?),
+                "ticket_verified" => c.ticket_verified = Some(flag()?),
                 "seated" => c.seated = Some(flag()?),
                 "seated_elsewhere" => c.seated_elsewhere = Some(text()?),
                 "room_seats" => c.room_seats = Some(count()?),

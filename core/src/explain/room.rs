@@ -14,6 +14,22 @@ use super::{explain, Cause, ExplainContext, Explanation};
 pub fn explain_with(err_code: i64, err_msg: &str, ctx: &ExplainContext) -> Explanation {
     let mut x = explain(err_code, err_msg);
     match x.cause {
+        Cause::InvalidSignature
+            if ctx.key_replaced != Some(true) && ctx.ticket_verified == Some(true) =>
+        {
+            x = Explanation {
+                cause: Cause::SessionKeyReplaced,
+                meaning: "The backend's ticket verifies under the session_key it holds, yet WeChat refused \
+                          it (-12020 invalid signature): WeChat holds another session_key for this user, \
+                          replaced by a wx.login the backend never heard of (or the phone passed other \
+                          values than the ticket's)."
+                    .into(),
+                action: "Call wx.login, send the new code to the backend's login so it stores the new \
+                         session_key, then ask for a new ticket and join again; pass the ticket's values \
+                         to wx.joinVoIPChat unchanged."
+                    .into(),
+            }
+        }
         Cause::InvalidSignature if ctx.key_replaced == Some(true) => {
             x = Explanation {
                 cause: Cause::SessionKeyReplaced,

@@ -135,6 +135,8 @@ struct App {
     ends: Ends,
     /// The newest day an operation had (what [`Store::apps`] looks at).
     last: Option<i64>,
+    /// (groupId, member) → when it left by `leave` (lua/leave.lua's LEFT).
+    left: HashMap<(String, String), i64>,
 }
 
 #[derive(Debug, Default)]
@@ -146,6 +148,11 @@ struct State {
 /// The books of one appId during one operation at `now`.
 struct AppBooks<'a> {
     days: &'a mut Days,
+    left: &'a mut HashMap<(String, String), i64>,
+    /// The room of the operation ('' for an appId's).
+    group: &'a str,
+    /// Whether this operation dropped the old notes of `left` already.
+    pruned: bool,
     openers: &'a mut HashMap<String, (i64, u64)>,
     ends: &'a mut Ends,
     l: &'a Limits,
@@ -211,6 +218,39 @@ impl Books for AppBooks<'_> {
             .counts
             .bump(Counter::Expired);
     }
+
+    fn left(&mut self, member: &str) {
+        let grace = self.l.sync_grace_ms;
+        if grace > 0 {
+            self.prune_left();
+            self.left
+                .insert((self.group.to_owned(), member.to_owned()), self.now);
+        }
+    }
+
+    fn left_recently(&mut self, member: &str) -> bool {
+        let grace = self.l.sync_grace_ms;
+        if grace <= 0 {
+            return false;
+        }
+        if !self.pruned {
+            self.prune_left();
+            self.pruned = true;
+        }
+        // A lookup by (&str, &str) needs an owned key; this path is rare (a
+        // listed member without a seat).
+        self.left
+            .get(&(self.group.to_owned(), member.to_owned()))
+            .is_some_and(|&t| t <= self.now && self.now - t < grace)
+    }
+}
+
+impl AppBooks<'_> {
+    /// Drop the notes older than `sync_grace_ms` (as lua/leave.lua and sync.lua).
+    fn prune_left(&mut self) {
+        let floor = self.now.saturating_sub(self.l.sync_grace_ms);
+        self.left.retain(|_, t| *t >= floor);
+    }
 }
 
 impl App {
@@ -219,6 +259,7 @@ impl App {
     fn books<'a>(
         &'a mut self,
         l: &'a Limits,
+        group: &'a str,
         now: i64,
     ) -> (&'a mut HashMap<String, RoomState>, AppBooks<'a>, u64) {
         let live = self.ends.at(now);
@@ -226,6 +267,9 @@ impl App {
         self.last = self.last.max(Some(day));
         let b = AppBooks {
             days: &mut self.days,
+            left: &mut self.left,
+            group,
+            pruned: false,
             openers: &mut self.openers,
             ends: &mut self.ends,
             l,
@@ -238,7 +282,7 @@ impl App {
     /// Drop every ended seat of every room (counted), and forget the empty
     /// rooms without generation; the live rooms and seats.
     fn expire_all(&mut self, l: &Limits, now: i64) -> (u64, u64) {
-        let (rooms, mut b, live) = self.books(l, now);
+        let (rooms, mut b, live) = self.books(l, "", now);
         let mut live_rooms = 0;
         rooms.retain(|_, room| {
             room.expire(now, &mut b);
@@ -299,7 +343,7 @@ impl MemoryStore {
             state.apps.insert(app.to_owned(), App::default());
         }
         let app = state.apps.get_mut(app).expect("inserted above");
-        let (rooms, mut b, before) = app.books(l, now);
+        let (rooms, mut b, before) = app.books(l, group, now);
         if !rooms.contains_key(group) {
             rooms.insert(group.to_owned(), RoomState::default());
         }
@@ -338,7 +382,7 @@ impl MemoryStore {
 fn sweep(state: &mut State, l: &Limits, now: i64) {
     let yesterday = l.day(now) - 1;
     state.apps.retain(|_, app| {
-        let (rooms, mut b, _) = app.books(l, now);
+        let (rooms, mut b, _) = app.books(l, "", now);
         rooms.retain(|_, room| {
             room.expire(now, &mut b);
             !room.seats.is_empty() || now.saturating_sub(room.touched) < FORGET_EMPTY_ROOMS_MS

@@ -143,6 +143,13 @@ pub(crate) trait Books {
     fn removed(&mut self, expires: i64);
     /// A seat whose lease ended was dropped (counted `expired` on its day).
     fn ended(&mut self, expires: i64);
+    /// `member` left this room by `leave` (noted for `sync_grace_ms`; older
+    /// notes of the appId dropped).
+    fn left(&mut self, member: &str);
+    /// Whether `member` left this room less than `sync_grace_ms` before now
+    /// (sync does not adopt it: the list is older than the leave). The first
+    /// call of an operation drops the appId's older notes.
+    fn left_recently(&mut self, member: &str) -> bool;
 }
 
 /// `ROOM_FULL`: `seated` live seats, all taken by others (every store's message).
@@ -313,6 +320,7 @@ impl RoomState {
                 let seat = self.seats.swap_remove(i);
                 b.removed(seat.expires);
                 b.count(Counter::Leaves);
+                b.left(member);
                 true
             }
             None => false,
@@ -341,6 +349,7 @@ impl RoomState {
                     b.extended(seat.expires, to);
                     seat.expires = to;
                 }
+                None if b.left_recently(member) => {}
                 None => {
                     b.added(lease);
                     b.count(Counter::AdoptedBySync);

@@ -95,14 +95,19 @@ pub fn field<'a>(m: &'a Map<String, Value>, name: &str) -> Result<&'a str, Respo
     }
 }
 
-/// An integer field given as a JSON number or a string of digits.
+/// An integer field given as a JSON number or a string of 1-18 ASCII digits (no
+/// sign, no space; read as its number, so a leading zero is not kept).
 pub fn int_field(m: &Map<String, Value>, name: &str) -> Result<i64, Response> {
     let v = match m.get(name) {
         None | Some(Value::Null) => return Err(bad_request(format!("missing field `{name}`"))),
         Some(v) => v,
     };
     v.as_i64()
-        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+        .or_else(|| {
+            v.as_str()
+                .filter(|s| (1..=18).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|s| s.parse().ok())
+        })
         .ok_or_else(|| {
             bad_request(format!(
                 "field `{name}` must be an integer (a number or a string of digits)"

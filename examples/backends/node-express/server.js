@@ -4,7 +4,7 @@
 'use strict'
 
 const express = require('express')
-const { Ledger, VoipSignError, explain } = require('voipsign')
+const { Ledger, VoipSignError, explain, verify } = require('voipsign')
 const { MemorySessions, RedisSessions, SESSION_TTL_S } = require('./sessions')
 
 // --- configuration: the environment ------------------------------------------
@@ -159,7 +159,8 @@ app.post('/voip/join', async (req, res) => {
   const roomType = str(b, 'roomType', 'INVALID_ROOM_TYPE', true)
   const { openid, sessionKey } = req.session
   const { admission, ticket } = await ledger.admitAndIssue({ appId, groupId, memberId: openid, sessionKey, roomType })
-  await sessions.noteTicket(req.session, { groupId, timeStamp: ticket.timeStamp }).catch(() => {})
+  const { nonceStr, timeStamp, signature } = ticket // kept for /voip/explain: no secret in it
+  await sessions.noteTicket(req.session, { groupId, nonceStr, timeStamp, signature }).catch(() => {})
   // admission.quotaWarning: roomsToday reached dailyRoomWarning; alert your team here.
   res.json({ ticket, admission })
 })
@@ -196,40 +197,45 @@ app.post('/voip/leave', async (req, res) => {
 })
 
 // A failed wx.joinVoIPChat: what it means, with what the backend knows about this
-// caller. The context is gathered here and passed in one place (explainWith).
+// caller (voipsign's explain names the causes only that context tells apart: a
+// replaced session_key, a phone still in another room, a ghost in a full room).
 app.post('/voip/explain', async (req, res) => {
   const b = body(req)
   const errCode = b.errCode
   if (!Number.isSafeInteger(errCode)) throw bad('INVALID_REQUEST', 'errCode must be an integer')
   const errMsg = str(b, 'errMsg', 'INVALID_REQUEST', true) ?? ''
   const groupId = str(b, 'groupId', 'INVALID_GROUP_ID', true)
-  res.json(explainWith(errCode, errMsg, await explainContext(req.session, groupId)))
+  const { context, ledgerError } = await explainContext(req.session, groupId)
+  res.json({ ...explain({ errCode, errMsg, context }), context, ...(ledgerError && { ledger: ledgerError }) })
 })
 
-// The caller's seat, the room (counts only: other members' openids stay private),
-// today's quota, and whether a later login replaced this token's session_key.
+// The context of explain (ExplainContext in voipsign's types): the caller's seat,
+// the room's seat count (other members' openids stay private), today's quota,
+// whether a later login replaced this token's session_key, and whether our last
+// ticket still verifies under the key we hold (then WeChat holds another one).
 async function explainContext(session, groupId) {
-  const ctx = { keyReplaced: await sessions.keyReplaced(session).catch(() => null), lastTicket: session.lastTicket }
+  const last = session.lastTicket
+  const context = { groupId, keyReplaced: await sessions.keyReplaced(session).catch(() => null) }
+  if (last?.signature && (groupId === undefined || last.groupId === groupId)) {
+    context.ticketVerified = verify({ appId, ...last, sessionKey: session.sessionKey })
+  }
   try {
     const u = await ledger.usage({ appId })
-    ctx.today = { day: u.day, openings: u.openings, dailyRoomLimit: u.dailyRoomLimit }
+    Object.assign(context, { openingsToday: u.openings, dailyRoomLimit: u.dailyRoomLimit })
     if (groupId !== undefined) {
       const room = await ledger.room({ appId, groupId })
-      const seat = room.members.find((m) => m.memberId === session.openid)
-      ctx.room = { live: room.live, seats: room.members.length, capacity: ledger.rules.capacity, generation: room.generation }
-      ctx.seat = seat ? { since: seat.since, expires: seat.expires } : null
+      context.seated = room.members.some((m) => m.memberId === session.openid)
+      Object.assign(context, { roomSeats: room.members.length, capacity: ledger.rules.capacity })
+    }
+    if (last && last.groupId !== groupId) {
+      const other = await ledger.room({ appId, groupId: last.groupId })
+      if (other.members.some((m) => m.memberId === session.openid)) context.seatedElsewhere = last.groupId
     }
   } catch (err) {
     if (err.kind !== 'outage') throw err // an invalid groupId is the caller's 400
-    ctx.ledger = err.code // the ledger is unreachable: explain without it
+    return { context, ledgerError: err.code } // the ledger is unreachable: explain without it
   }
-  return ctx
-}
-
-// The binding's explain(errCode, errMsg) does not take the context yet; a
-// ledger-aware one will: then pass ctx to it here, and only here.
-function explainWith(errCode, errMsg, ctx) {
-  return { ...explain({ errCode, errMsg }), context: ctx }
+  return { context }
 }
 
 app.use((req, res) => res.status(404).json({ error: 'NOT_FOUND', message: `no ${req.method} ${req.path.slice(0, 200)}` }))

@@ -310,6 +310,10 @@ class ExplainContext(TypedDict, total=False):
     """Whether a login after the ticket was signed replaced the session_key it was
     signed with."""
 
+    ticket_verified: bool | None
+    """Whether the ticket the backend issued for groupId verifies under the
+    session_key it holds."""
+
     seated: bool | None
     """Whether the ledger holds the caller's live seat in groupId."""
 
@@ -359,7 +363,8 @@ class LedgerOptions(TypedDict, total=False):
     """Lease after each heartbeat or sync. Default: ``45000``. From 1000 to 3600000."""
 
     sync_grace_ms: int | None
-    """A seat younger than this is never removed by sync. Default: reserve_ttl_ms.
+    """A seat younger than this is never removed by sync, and a member who left
+    (leave) less than this ago is not adopted by it. Default: reserve_ttl_ms.
     From 0 to 3600000."""
 
     day_offset_minutes: int

@@ -403,7 +403,9 @@ impl Store for RedisStore {
         now: Option<i64>,
     ) -> Result<bool, Error> {
         let mut inv = self.invocation(&self.scripts.leave, l, app, Some(group), now)?;
-        inv.arg(member);
+        inv.key(keys::app_key(&self.options.key_prefix, app, "left"))
+            .arg(member)
+            .arg(l.sync_grace_ms);
         let removed: i64 = self.pool.run(&inv).map_err(|e| self.unavailable(&e))?;
         Ok(removed == 1)
     }
@@ -417,7 +419,9 @@ impl Store for RedisStore {
         now: Option<i64>,
     ) -> Result<Room, Error> {
         let mut inv = self.invocation(&self.scripts.sync, l, app, Some(group), now)?;
-        inv.arg(l.lease_ttl_ms).arg(l.sync_grace_ms);
+        inv.key(keys::app_key(&self.options.key_prefix, app, "left"))
+            .arg(l.lease_ttl_ms)
+            .arg(l.sync_grace_ms);
         for m in listed {
             inv.arg(*m);
         }

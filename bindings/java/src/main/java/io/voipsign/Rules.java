@@ -100,7 +100,8 @@ public final class Rules {
     }
 
     /**
-     * A seat younger than this is never removed by sync. Default reserveTtlMs; 0-3600000.
+     * A seat younger than this is never removed by sync, and a member who left (leave) less than this
+     * ago is not adopted by it. Default reserveTtlMs; 0-3600000.
      *
      * @return the value set, or {@code null}: the default
      */
@@ -243,7 +244,8 @@ public final class Rules {
         }
 
         /**
-         * A seat younger than this is never removed by sync. Default reserveTtlMs; 0-3600000.
+         * A seat younger than this is never removed by sync, and a member who left (leave) less than
+         * this ago is not adopted by it. Default reserveTtlMs; 0-3600000.
          *
          * @param value the value
          * @return this builder
