@@ -303,3 +303,33 @@ type RoomPage struct {
 	// The groupId to pass as after for the next page; null on the last page.
 	Next *string `json:"next"`
 }
+
+// ExplainContext is what the backend knows about a failed wx.joinVoIPChat, for explain. A nil field is not known (Ptr makes a pointer of a value).
+type ExplainContext struct {
+	// The room the failed join was for.
+	GroupID *string `json:"groupId,omitempty"`
+
+	// Whether a login after the ticket was signed replaced the session_key it was signed with.
+	KeyReplaced *bool `json:"keyReplaced,omitempty"`
+
+	// Whether the ticket the backend issued for groupId verifies under the session_key it holds.
+	TicketVerified *bool `json:"ticketVerified,omitempty"`
+
+	// Whether the ledger holds the caller's live seat in groupId.
+	Seated *bool `json:"seated,omitempty"`
+
+	// Another groupId where the ledger holds the caller's live seat (or its last ticket was for).
+	SeatedElsewhere *string `json:"seatedElsewhere,omitempty"`
+
+	// The live seats of groupId in the ledger.
+	RoomSeats *int `json:"roomSeats,omitempty"`
+
+	// The ledger's room capacity.
+	Capacity *int `json:"capacity,omitempty"`
+
+	// The app's openings today in the ledger.
+	OpeningsToday *int `json:"openingsToday,omitempty"`
+
+	// The ledger's daily room limit.
+	DailyRoomLimit *int `json:"dailyRoomLimit,omitempty"`
+}

@@ -5,7 +5,10 @@ package voipsign
 */
 import "C"
 
-import "runtime"
+import (
+	"encoding/json"
+	"runtime"
+)
 
 // Diagnose finds which known mistake reproduces a signature WeChat rejected
 // (values unsorted or sorted as numbers, comma-joined, key base64-decoded, key
@@ -66,3 +69,41 @@ func Explain(errCode int64, errMsg string) (Explanation, error) {
 	}
 	return x, nil
 }
+
+// ExplainWith is Explain refined by what the backend knows about the caller
+// (ctx: the room of the failed join, whether a later login replaced the
+// session_key or its own ticket still verifies, the caller's seat here or in
+// another room, the room's seats, today's openings; nil fields are not known).
+// It names the causes only that context tells apart: CauseSessionKeyReplaced,
+// CauseSeatedElsewhere, a CauseRoomFull the ledger did not count (a ghost), a
+// CauseDailyRoomLimit reached outside the ledger. A field the library refuses
+// (a negative count, a groupId it would not accept) is ErrInvalidContext.
+//
+//	x, err := voipsign.ExplainWith(-1, "", voipsign.ExplainContext{
+//		GroupID: voipsign.Ptr("room-2"), SeatedElsewhere: voipsign.Ptr("room-1"),
+//	}) // x.Cause == voipsign.CauseSeatedElsewhere
+func ExplainWith(errCode int64, errMsg string, ctx ExplainContext) (Explanation, error) {
+	text, err := json.Marshal(ctx)
+	if err != nil {
+		return Explanation{}, err
+	}
+	m, ml := cstr(errMsg)
+	cs := string(text)
+	c, cl := cstr(cs)
+	out, err := textCall(4096, func(o *C.char, cap C.size_t, outLen *C.size_t, e *C.voipsign_error) uint32 {
+		return C.voipsign_explain_with(C.int64_t(errCode), m, ml, c, cl, C.VOIPSIGN_SPELLING_CAMEL, o, cap, outLen, e)
+	})
+	runtime.KeepAlive(cs)
+	if err != nil {
+		return Explanation{}, err
+	}
+	var x Explanation
+	if err := decodeJSON(out, &x, "voipsign_explain_with"); err != nil {
+		return Explanation{}, err
+	}
+	return x, nil
+}
+
+// Ptr returns a pointer to v: the optional fields of ExplainContext, e.g.
+// voipsign.Ptr(true).
+func Ptr[T any](v T) *T { return &v }

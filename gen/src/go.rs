@@ -358,6 +358,29 @@ pub fn files(d: &Description) -> Vec<Generated> {
         s += "}\n\n";
     }
 
+    // Inputs: every field a pointer (nil: not known), left out of the JSON when nil.
+    for r in &d.inputs {
+        s += &format!(
+            "// {} is {} A nil field is not known (Ptr makes a pointer of a value).\ntype {} struct {{\n",
+            r.name,
+            lower_first(&r.doc),
+            r.name
+        );
+        for (i, f) in r.fields.iter().enumerate() {
+            if i > 0 {
+                s += "\n";
+            }
+            s += &format!(
+                "\t// {}\n\t{} *{} `json:\"{},omitempty\"`\n",
+                f.doc,
+                ident(&f.json),
+                go_type(&f.ty),
+                f.json
+            );
+        }
+        s += "}\n\n";
+    }
+
     let types = std::mem::replace(&mut s, head("\nimport \"time\"\n"));
     // Options.
     s += "// Option is one option of a ledger (NewMemoryLedger, NewRedisLedger), made by a\n\

@@ -298,6 +298,32 @@ pub fn files(d: &Description) -> Vec<Generated> {
         s += "\n    /** @return array<string, mixed> */\n    public function jsonSerialize(): array\n    {\n        return get_object_vars($this);\n    }\n}\n\n";
     }
 
+    // Inputs: value objects of nullable fields (null: not known), named arguments.
+    for r in &d.inputs {
+        s += &format!(
+            "/**\n * {} Every argument is optional (null: not known); json_encode() gives\n * the library's camelCase object without the nulls.\n *\n",
+            r.doc
+        );
+        for f in &r.fields {
+            s += &format!(
+                " * @param {} ${} {}\n",
+                php_type(&format!("opt:{}", f.ty)),
+                f.json,
+                f.doc
+            );
+        }
+        s += &format!(" */\nfinal class {} implements \\JsonSerializable\n{{\n    public function __construct(\n", r.name);
+        for (i, f) in r.fields.iter().enumerate() {
+            let comma = if i + 1 < r.fields.len() { "," } else { "" };
+            s += &format!(
+                "        public readonly {} ${} = null{comma}\n",
+                php_type(&format!("opt:{}", f.ty)),
+                f.json
+            );
+        }
+        s += "    ) {\n    }\n\n    /** @return array<string, mixed> */\n    public function jsonSerialize(): array\n    {\n        return array_filter(get_object_vars($this), static fn (mixed $v): bool => $v !== null);\n    }\n}\n\n";
+    }
+
     let types = std::mem::replace(&mut s, head());
     // Options.
     s += &options_class(

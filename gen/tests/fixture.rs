@@ -50,6 +50,11 @@ fn fixture() -> Description {
             "name": "trace_id", "json": "traceId", "ty": "string", "doc": "The request's trace id."
         }));
     }
+    for r in v["inputs"].as_array_mut().unwrap() {
+        r["fields"].as_array_mut().unwrap().push(serde_json::json!({
+            "name": "trace_id", "json": "traceId", "ty": "string", "doc": "The request's trace id."
+        }));
+    }
     Description::parse(&v.to_string())
 }
 

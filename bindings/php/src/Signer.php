@@ -304,21 +304,32 @@ final class Signer
 
     /**
      * Explain a wx.joinVoIPChat failure: what the errCode (and codes nested in errMsg,
-     * such as -12020 inside a -10088) means and what to do.
+     * such as -12020 inside a -10088) means and what to do; with $context (what the
+     * backend knows: the caller's seat, the room, today's quota, a replaced
+     * session_key) it names the causes only that tells apart: SESSION_KEY_REPLACED,
+     * SEATED_ELSEWHERE, a ROOM_FULL the ledger did not count (a ghost).
      *
-     * @param int    $errCode the errCode the mini program received
-     * @param string $errMsg  its errMsg, '' when unknown
+     *     Signer::explain(-1, '', new ExplainContext(groupId: 'room-2', seatedElsewhere: 'room-1'))
+     *         ->cause === Cause::SEATED_ELSEWHERE
+     *
+     * @param int                 $errCode the errCode the mini program received
+     * @param string              $errMsg  its errMsg, '' when unknown
+     * @param ExplainContext|null $context what the backend knows (null: nothing)
      *
      * @return Explanation readonly: cause (a Cause), meaning, action
      *
-     * @throws VoipSignException when the library refuses the input
+     * @throws VoipSignException when the library refuses the input (INVALID_CONTEXT:
+     *                           a negative count, a groupId it would not accept)
      */
-    public static function explain(int $errCode, string $errMsg = ''): Explanation
+    public static function explain(int $errCode, string $errMsg = '', ?ExplainContext $context = null): Explanation
     {
         $ffi = self::$ffi ?? self::boot();
-        $json = self::text(self::$ticket, self::ISSUE_CAP, static fn (CData $out, int $cap): int => $ffi->voipsign_explain(
+        $ctx = $context === null ? '' : json_encode($context, JSON_THROW_ON_ERROR | JSON_FORCE_OBJECT);
+        $json = self::text(self::$ticket, self::ISSUE_CAP, static fn (CData $out, int $cap): int => $ffi->voipsign_explain_with(
             $errCode,
             $errMsg, \strlen($errMsg),
+            $ctx, \strlen($ctx),
+            $ffi->VOIPSIGN_SPELLING_CAMEL, // the context's names are PHP's (camelCase)
             $out, $cap,
             self::$len,
             self::$err

@@ -557,3 +557,39 @@ final class RoomPage implements \JsonSerializable
         return get_object_vars($this);
     }
 }
+
+/**
+ * What the backend knows about a failed wx.joinVoIPChat, for explain. Every argument is optional (null: not known); json_encode() gives
+ * the library's camelCase object without the nulls.
+ *
+ * @param ?string $groupId The room the failed join was for.
+ * @param ?bool $keyReplaced Whether a login after the ticket was signed replaced the session_key it was signed with.
+ * @param ?bool $ticketVerified Whether the ticket the backend issued for groupId verifies under the session_key it holds.
+ * @param ?bool $seated Whether the ledger holds the caller's live seat in groupId.
+ * @param ?string $seatedElsewhere Another groupId where the ledger holds the caller's live seat (or its last ticket was for).
+ * @param ?int $roomSeats The live seats of groupId in the ledger.
+ * @param ?int $capacity The ledger's room capacity.
+ * @param ?int $openingsToday The app's openings today in the ledger.
+ * @param ?int $dailyRoomLimit The ledger's daily room limit.
+ */
+final class ExplainContext implements \JsonSerializable
+{
+    public function __construct(
+        public readonly ?string $groupId = null,
+        public readonly ?bool $keyReplaced = null,
+        public readonly ?bool $ticketVerified = null,
+        public readonly ?bool $seated = null,
+        public readonly ?string $seatedElsewhere = null,
+        public readonly ?int $roomSeats = null,
+        public readonly ?int $capacity = null,
+        public readonly ?int $openingsToday = null,
+        public readonly ?int $dailyRoomLimit = null
+    ) {
+    }
+
+    /** @return array<string, mixed> */
+    public function jsonSerialize(): array
+    {
+        return array_filter(get_object_vars($this), static fn (mixed $v): bool => $v !== null);
+    }
+}

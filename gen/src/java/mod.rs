@@ -22,6 +22,7 @@ use crate::model::{Code, Description, Field, Record};
 use crate::names::{banner, screaming};
 use crate::Generated;
 
+mod input;
 mod options;
 use options::{redis_options, rules};
 
@@ -40,6 +41,12 @@ pub fn files(d: &Description) -> Vec<Generated> {
         out.push(Generated::new(
             &format!("{DIR}/{}.java", r.name),
             record(d, r),
+        ));
+    }
+    for r in &d.inputs {
+        out.push(Generated::new(
+            &format!("{DIR}/{}.java", r.name),
+            input::input(r),
         ));
     }
     out

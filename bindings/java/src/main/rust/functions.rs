@@ -281,6 +281,36 @@ pub fn explain<'local>(
     .resolve::<ThrowVoipSign>()
 }
 
+/// `Native.explainWith(errCode, errMsg, context)`: `{cause, meaning, action}`
+/// with the ledger context, a JSON object by camelCase name (`ExplainContext`,
+/// parsed and checked by core: `INVALID_CONTEXT` naming a bad field).
+#[jni_mangle("io.voipsign.Native")]
+pub fn explain_with<'local>(
+    mut env: EnvUnowned<'local>,
+    _class: JClass<'local>,
+    err_code: jlong,
+    err_msg: JString<'local>,
+    context: JString<'local>,
+) -> JObjectArray<'local, JString<'local>> {
+    env.with_env(|env| -> Result<_> {
+        let msg = match err_msg.is_null() {
+            true => String::new(),
+            false => err_msg.try_to_string(env)?,
+        };
+        let text = context.try_to_string(env)?;
+        let ctx = match text.is_empty() {
+            true => voipsign::ExplainContext::default(),
+            false => voipsign::ExplainContext::from_json(&text, voipsign::Spelling::Camel)?,
+        };
+        let e = voipsign::explain_with(err_code, &msg, &ctx);
+        string_array(
+            env,
+            &[e.cause.name(), e.meaning.as_str(), e.action.as_str()],
+        )
+    })
+    .resolve::<ThrowVoipSign>()
+}
+
 /// `Native.version()`: the core's version.
 #[jni_mangle("io.voipsign.Native")]
 pub fn version<'local>(mut env: EnvUnowned<'local>, _class: JClass<'local>) -> JString<'local> {

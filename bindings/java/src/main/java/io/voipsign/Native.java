@@ -55,6 +55,8 @@ final class Native {
     /** {cause, meaning, action}. */
     static native String[] explain(long errCode, String errMsg);
 
+    static native String[] explainWith(long errCode, String errMsg, String contextJson);
+
     /** A memory ledger (url null) or a Redis one; options: a JSON object, names camelCase. */
     static native long ledgerOpen(String url, String options);
 

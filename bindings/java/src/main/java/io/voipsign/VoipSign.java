@@ -285,6 +285,32 @@ public final class VoipSign {
     }
 
     /**
+     * {@link #explain(long, String)} refined by what the backend knows about the caller: the
+     * room of the failed join, whether a later login replaced the session_key or the backend's
+     * own ticket still verifies, the caller's seat here or in another room, the room's seats,
+     * today's openings. It names the causes only that context tells apart: {@code
+     * SESSION_KEY_REPLACED}, {@code SEATED_ELSEWHERE}, a {@code ROOM_FULL} the ledger did not
+     * count (a ghost), a {@code DAILY_ROOM_LIMIT} reached outside the ledger.
+     *
+     * <pre>{@code
+     * VoipSign.explain(-1, "", ExplainContext.builder()
+     *         .groupId("room-2").seatedElsewhere("room-1").build()).getCause(); // SEATED_ELSEWHERE
+     * }</pre>
+     *
+     * @param errCode the {@code errCode} the mini program received
+     * @param errMsg the {@code errMsg} ({@code null} is empty)
+     * @param context what the backend knows ({@code null}: nothing)
+     * @return the explanation
+     * @throws InputException {@code INVALID_CONTEXT} when the core refuses a field (a negative
+     *     count, a groupId it would not accept), naming it
+     */
+    public static Explanation explain(long errCode, String errMsg, ExplainContext context) {
+        String json = context == null ? "" : Options.json(context.toMap());
+        String[] f = Native.explainWith(errCode, errMsg == null ? "" : errMsg, json);
+        return new Explanation(Explanation.Cause.valueOf(f[0]), f[1], f[2]);
+    }
+
+    /**
      * The version of the native core.
      *
      * @return e.g. {@code "0.1.0"}
