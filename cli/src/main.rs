@@ -108,6 +108,11 @@ enum Command {
         /// The errMsg of the failure (codes inside it count too).
         #[arg(long, default_value = "", allow_hyphen_values = true)]
         err_msg: String,
+        /// What the backend knows, as a JSON object of the explain context
+        /// (docs/CONTRACT.md): group_id, key_replaced, ticket_verified, seated,
+        /// seated_elsewhere, room_seats, capacity, openings_today, daily_room_limit.
+        #[arg(long, value_name = "JSON")]
+        context: Option<String>,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
@@ -266,9 +271,16 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Explain {
             err_code,
             err_msg,
+            context,
             json,
         } => {
-            let e = voipsign::explain(err_code, &err_msg);
+            let ctx = match context {
+                Some(text) => {
+                    voipsign::ExplainContext::from_json(&text, voipsign::Spelling::Snake)?
+                }
+                None => voipsign::ExplainContext::default(),
+            };
+            let e = voipsign::explain_with(err_code, &err_msg, &ctx);
             Outcome::Print(if json {
                 e.to_json()
             } else {

@@ -488,3 +488,69 @@ fn rooms_simulate_reports_the_rules_at_work() {
         text(&bad.stderr)
     );
 }
+
+/// `voipsign explain --context JSON`: every case of diagnose.json's explainWith
+/// (its camelCase context spelled snake_case, the command line's spelling) and
+/// explainWithInvalid (exit status 2, `error[INVALID_CONTEXT]` naming the field).
+#[test]
+fn explain_with_a_context() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/diagnose.json"
+    );
+    let t: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let snake = |k: &str| {
+        k.chars()
+            .flat_map(|c| match c.is_ascii_uppercase() {
+                true => vec!['_', c.to_ascii_lowercase()],
+                false => vec![c],
+            })
+            .collect::<String>()
+    };
+    let context = |c: &Value| {
+        let m: serde_json::Map<String, Value> = c
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (snake(k), v.clone()))
+            .collect();
+        Value::Object(m).to_string()
+    };
+    let explain = |code: &Value, msg: &str, ctx: &str| {
+        Command::new(env!("CARGO_BIN_EXE_voipsign"))
+            .args([
+                "explain",
+                "--err-code",
+                &code.to_string(),
+                "--err-msg",
+                msg,
+                "--context",
+                ctx,
+                "--json",
+            ])
+            .output()
+            .unwrap()
+    };
+    for c in t["explainWith"].as_array().unwrap() {
+        let out = explain(
+            &c["errCode"],
+            c["errMsg"].as_str().unwrap(),
+            &context(&c["context"]),
+        );
+        assert_eq!(out.status.code(), Some(0), "{c}: {}", text(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["cause"], c["cause"], "{c}");
+        let want = c["inMeaning"].as_str().unwrap_or("");
+        assert!(v["meaning"].as_str().unwrap().contains(want), "{v}");
+    }
+    for c in t["explainWithInvalid"].as_array().unwrap() {
+        let out = explain(&Value::from(-1), "", &context(&c["context"]));
+        assert_eq!(out.status.code(), Some(2), "{c}");
+        let err = text(&out.stderr);
+        assert!(err.starts_with("error[INVALID_CONTEXT]: "), "{err}");
+        assert!(
+            err.contains(&snake(c["inMessage"].as_str().unwrap())),
+            "{err}"
+        );
+    }
+}

@@ -60,6 +60,8 @@ def checks_a(r, emu):
     check(late(r) == 0, "0 late refusals", f)
     check(r["false_refusals"] == 0, "0 false refusals", f)
     check(r["rooms_watch"]["max_members"] <= 10, "at most 10 in a room", f)
+    check(r["heartbeats"] > 0 and r["syncs"] > 0 and r["leaves"] == r["joined"],
+          "heartbeats and syncs answered; every stay left", f)
     return f
 
 
@@ -98,20 +100,21 @@ def checks_d(r, emu):
 def runs(scale):
     s = lambda seconds: max(4.0, round(seconds * scale, 1))  # noqa: E731
     quick = ["--stay-ms", "1500:5000", "--pause-ms", "200:1500", "--retry-ms", "200:800"]
+    beat = quick + ["--heartbeat-ms", "1000"]
     return {
-        "a": Run("a", "60 phones, 8 rooms, no vanishing", 60, 8, s(30), quick, checks=checks_a),
+        "a": Run("a", "60 phones, 8 rooms, no vanishing", 60, 8, s(30), beat, checks=checks_a),
         "b1": Run("b1", "vanish 0.2, backend lease 2 s < WeChat drop 6 s", 50, 4, s(20),
                   quick + ["--vanish-rate", "0.2", "--heartbeat-ms", "700"], ["--drop-after-ms", "6000"],
                   {"VOIPSIGN_LEASE_TTL_MS": "2000", "VOIPSIGN_RESERVE_TTL_MS": "2000"}, checks_b),
         "b2": Run("b2", "vanish 0.2, backend lease 20 s > WeChat drop 2 s", 50, 4, s(20),
                   quick + ["--vanish-rate", "0.2", "--heartbeat-ms", "1000"], ["--drop-after-ms", "2000"],
                   {"VOIPSIGN_LEASE_TTL_MS": "20000", "VOIPSIGN_RESERVE_TTL_MS": "20000"}, checks_b),
-        "c": Run("c", "a daily limit of 20 on both sides", 30, 200, s(15), quick, ["--daily-room-limit", "20"],
+        "c": Run("c", "a daily limit of 20 on both sides", 30, 200, s(15), beat, ["--daily-room-limit", "20"],
                  {"VOIPSIGN_DAILY_ROOM_LIMIT": "20"}, checks_c),
         "d": Run("d", "5 phones' session_keys replaced mid-run", 30, 6, s(16),
-                 quick + ["--rotate-phones", "5", "--rotate-at-ms", str(int(s(16) * 300))], checks=checks_d),
+                 beat + ["--rotate-phones", "5", "--rotate-at-ms", str(int(s(16) * 300))], checks=checks_d),
         # make demo: a short clean run, the phones' own table shown.
-        "demo": Run("demo", "30 phones, 4 rooms, no vanishing", 30, 4, 8, quick, checks=checks_a),
+        "demo": Run("demo", "30 phones, 4 rooms, no vanishing", 30, 4, 8, beat, checks=checks_a),
     }
 
 
