@@ -75,6 +75,11 @@ func WithCommandTimeout(v time.Duration) Option {
 	return func(o options) { o["commandTimeoutMs"] = millis(v) }
 }
 
+// WithMinReplicaAcks sets minReplicaAcks: Replicas that must acknowledge each write (WAIT for half the command timeout); a write not acknowledged in time is reported as on_unavailable says (docs/ROOMS.md, "Failover"). Range 0-16 (0: no wait). Default 0. Redis ledgers only (INVALID_RULES on a memory ledger).
+func WithMinReplicaAcks(v int) Option {
+	return func(o options) { o["minReplicaAcks"] = v }
+}
+
 // WithKeyPrefix sets keyPrefix: The first part of every key: ledgers with different prefixes on one server are independent (1-64 bytes of printable ASCII without { or }). Default "voipsign". Redis ledgers only (INVALID_RULES on a memory ledger).
 func WithKeyPrefix(v string) Option {
 	return func(o options) { o["keyPrefix"] = v }

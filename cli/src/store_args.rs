@@ -10,7 +10,8 @@ use voipsign::{Error, ErrorCode};
 /// The Redis store options of `rooms` commands.
 #[derive(Args, Debug)]
 pub struct RedisArgs {
-    /// The Redis URL: redis://host:port[/db], rediss:// (TLS), redis+cluster://h1:p1,h2:p2.
+    /// The Redis URL: redis://host:port[/db], rediss:// (TLS), redis+cluster://h1:p1,h2:p2,
+    /// redis+sentinel://s1:p1,s2:p2/MASTER[/db].
     /// A URL with a password is refused here (use --redis-env).
     #[arg(long, conflicts_with = "redis_env")]
     pub redis: Option<String>,
@@ -61,6 +62,8 @@ impl RedisArgs {
                 connect_timeout_ms: self.connect_timeout_ms,
                 command_timeout_ms: self.command_timeout_ms,
                 key_prefix: prefix.unwrap_or(&self.key_prefix).to_owned(),
+                // The command only reads: no write to have acknowledged.
+                ..RedisOptions::default()
             },
         )
     }

@@ -520,3 +520,64 @@ fn the_redis_store_answers_as_the_memory_store() {
         "{u:?}"
     );
 }
+
+/// `min_replica_acks` on a server without replicas: every write waits (WAIT) at
+/// most half the command timeout and is acknowledged by 0 replicas; with
+/// `refuse` that is LEDGER_UNAVAILABLE (the write is on the master all the
+/// same), with `allow` the real answer, an admission flagged `degraded`.
+#[test]
+fn min_replica_acks_without_replicas() {
+    let Some(u) = url("VOIPSIGN_REDIS_URL") else {
+        return;
+    };
+    let opts = |prefix: &str| RedisOptions {
+        key_prefix: prefix.to_owned(),
+        command_timeout_ms: 300,
+        min_replica_acks: 1,
+        ..RedisOptions::default()
+    };
+    let refuse = Rules {
+        on_unavailable: OnUnavailable::Refuse,
+        ..Rules::default()
+    };
+    let prefix = unique_prefix("acks");
+    let l = Ledger::redis(&u, refuse, opts(&prefix)).unwrap();
+    let (r, t) = timed(|| l.admit(APP, "g", "m1", None));
+    let e = r.unwrap_err();
+    assert_eq!(e.code().name(), "LEDGER_UNAVAILABLE");
+    assert!(
+        e.message().contains("0 of the 1 replicas"),
+        "{}",
+        e.message()
+    );
+    assert!(
+        t >= Duration::from_millis(140) && t < Duration::from_millis(1_000),
+        "{t:?}"
+    );
+    // The write happened on the master: the seat is there.
+    assert_eq!(l.room(APP, "g", None).unwrap().members.len(), 1);
+    for r in [
+        l.heartbeat(APP, "g", "m1", None).map(|_| ()),
+        l.sync(APP, "g", &["m1"], None).map(|_| ()),
+        l.leave(APP, "g", "m1", None).map(|_| ()),
+    ] {
+        assert_eq!(r.unwrap_err().code().name(), "LEDGER_UNAVAILABLE");
+    }
+    let allow = Ledger::redis(&u, Rules::default(), opts(&unique_prefix("acks2"))).unwrap();
+    let a = allow.admit(APP, "g", "m1", None).unwrap();
+    assert!(a.degraded && a.opened && a.members == 1, "{a:?}");
+    assert!(allow.heartbeat(APP, "g", "m1", None).is_ok());
+    assert!(allow.leave(APP, "g", "m1", None).unwrap());
+    // The option's range.
+    let bad = RedisOptions {
+        min_replica_acks: 17,
+        ..RedisOptions::default()
+    };
+    assert_eq!(
+        Ledger::redis(&u, Rules::default(), bad)
+            .unwrap_err()
+            .code()
+            .name(),
+        "INVALID_RULES"
+    );
+}

@@ -60,10 +60,13 @@ impl VoipsignRedisOptions {
             // SAFETY: forwarded contract.
             unsafe { str_arg(self.key_prefix, self.key_prefix_len, "key_prefix")? }.to_owned()
         };
+        // min_replica_acks is not a field of this struct (its layout is the ABI):
+        // it is given through voipsign_ledger_open's options JSON.
         Ok(RedisOptions {
             connect_timeout_ms: self.connect_timeout_ms,
             command_timeout_ms: self.command_timeout_ms,
             key_prefix,
+            ..d
         })
     }
 }

@@ -287,6 +287,8 @@ export interface RedisLedgerOptions extends LedgerOptions {
   connectTimeoutMs?: number
   /** Each command (one script run). From 1 to 60000. Default: 250. */
   commandTimeoutMs?: number
+  /** Replicas that must acknowledge each write (WAIT for half the command timeout); a write not acknowledged in time is reported as onUnavailable says (docs/ROOMS.md, "Failover"). From 0 to 16 (0: no wait). Default: 0. */
+  minReplicaAcks?: number
   /** The first part of every key: ledgers with different prefixes on one server are independent (1-64 bytes of printable ASCII without { or }). Default: 'voipsign'. */
   keyPrefix?: string
 }

@@ -51,6 +51,7 @@ final class Rules
  *
  * @param ?int $connectTimeoutMs Opening a connection (TCP, TLS, AUTH), 1-60000 ms (default 250)
  * @param ?int $commandTimeoutMs Each command (one script run), 1-60000 ms (default 250)
+ * @param ?int $minReplicaAcks Replicas that must acknowledge each write (WAIT for half the command timeout); a write not acknowledged in time is reported as on_unavailable says (docs/ROOMS.md, "Failover"), 0-16 (0: no wait) (default 0)
  * @param ?string $keyPrefix The first part of every key: ledgers with different prefixes on one server are independent (1-64 bytes of printable ASCII without { or }) (default "voipsign")
  */
 final class RedisOptions
@@ -58,6 +59,7 @@ final class RedisOptions
     public function __construct(
         public readonly ?int $connectTimeoutMs = null,
         public readonly ?int $commandTimeoutMs = null,
+        public readonly ?int $minReplicaAcks = null,
         public readonly ?string $keyPrefix = null
     ) {
     }

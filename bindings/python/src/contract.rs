@@ -15,7 +15,7 @@ pub(crate) use memory_signature;
 /// `Ledger.redis`'s text signature.
 macro_rules! redis_signature {
     () => {
-        "redis(url, *, capacity=10, daily_room_limit=100000, daily_room_warning=None, member_daily_openings=100, reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, day_offset_minutes=480, on_unavailable='allow', connect_timeout_ms=250, command_timeout_ms=250, key_prefix='voipsign')\n--\n"
+        "redis(url, *, capacity=10, daily_room_limit=100000, daily_room_warning=None, member_daily_openings=100, reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, day_offset_minutes=480, on_unavailable='allow', connect_timeout_ms=250, command_timeout_ms=250, min_replica_acks=0, key_prefix='voipsign')\n--\n"
     };
 }
 pub(crate) use redis_signature;
@@ -31,7 +31,7 @@ pub(crate) use rules_doc;
 /// The Redis store's options.
 macro_rules! redis_options_doc {
     () => {
-        ":param connect_timeout_ms: Opening a connection (TCP, TLS, AUTH). Default:\n    ``250``. From 1 to 60000 ms.\n:param command_timeout_ms: Each command (one script run). Default: ``250``.\n    From 1 to 60000 ms.\n:param key_prefix: The first part of every key: ledgers with different\n    prefixes on one server are independent (1-64 bytes of printable ASCII\n    without { or }). Default: ``'voipsign'``."
+        ":param connect_timeout_ms: Opening a connection (TCP, TLS, AUTH). Default:\n    ``250``. From 1 to 60000 ms.\n:param command_timeout_ms: Each command (one script run). Default: ``250``.\n    From 1 to 60000 ms.\n:param min_replica_acks: Replicas that must acknowledge each write (WAIT for\n    half the command timeout); a write not acknowledged in time is reported\n    as on_unavailable says (docs/ROOMS.md, \"Failover\"). Default: ``0``. From\n    0 to 16 (0: no wait).\n:param key_prefix: The first part of every key: ledgers with different\n    prefixes on one server are independent (1-64 bytes of printable ASCII\n    without { or }). Default: ``'voipsign'``."
     };
 }
 pub(crate) use redis_options_doc;

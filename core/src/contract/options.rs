@@ -139,6 +139,8 @@ pub const OPTIONS: &[OptionDesc] = &[
         "Opening a connection (TCP, TLS, AUTH)."),
     int("command_timeout_ms", Group::Redis, "ms", 250, (1, 60_000), " ms",
         "Each command (one script run)."),
+    int("min_replica_acks", Group::Redis, "int", 0, (0, 16), " (0: no wait)",
+        "Replicas that must acknowledge each write (WAIT for half the command timeout); a write not acknowledged in time is reported as on_unavailable says (docs/ROOMS.md, \"Failover\")."),
     OptionDesc {
         name: "key_prefix",
         group: Group::Redis,
@@ -254,6 +256,7 @@ pub(crate) fn check_rules(r: &Rules, sp: Spelling) -> Result<Vec<(&'static str, 
 
 /// A connect or command timeout of the Redis options, checked.
 #[cfg(feature = "redis")]
+/// `v` in the range of the integer option `name` (a timeout, `min_replica_acks`).
 pub(crate) fn check_timeout(name: &str, v: i64, sp: Spelling) -> Result<i64, Error> {
     in_range(desc(name), v, &[], sp)
 }
@@ -409,6 +412,8 @@ fn set(s: &mut Settings, name: &str, v: i64, given: bool) {
         "connect_timeout_ms" => s.redis.connect_timeout_ms = v,
         #[cfg(feature = "redis")]
         "command_timeout_ms" => s.redis.command_timeout_ms = v,
+        #[cfg(feature = "redis")]
+        "min_replica_acks" => s.redis.min_replica_acks = v,
         _ => {}
     }
 }

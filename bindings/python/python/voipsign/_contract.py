@@ -385,6 +385,11 @@ class RedisLedgerOptions(LedgerOptions, total=False):
     command_timeout_ms: int
     """Each command (one script run). Default: ``250``. From 1 to 60000 ms."""
 
+    min_replica_acks: int
+    """Replicas that must acknowledge each write (WAIT for half the command timeout);
+    a write not acknowledged in time is reported as on_unavailable says
+    (docs/ROOMS.md, "Failover"). Default: ``0``. From 0 to 16 (0: no wait)."""
+
     key_prefix: str
     """The first part of every key: ledgers with different prefixes on one server are
     independent (1-64 bytes of printable ASCII without { or }). Default:

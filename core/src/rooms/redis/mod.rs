@@ -17,6 +17,7 @@
 mod apps;
 mod keys;
 mod pool;
+mod sentinel;
 mod signals;
 mod url;
 
@@ -28,7 +29,7 @@ use redis::{RedisError, Script, Value};
 
 use super::counters::{DayCounts, Hours, Usage, COUNTERS};
 use super::model::{Admission, Room, RoomPage, RoomSummary, Seat};
-use super::rules::Limits;
+use super::rules::{Limits, OnUnavailable};
 use super::store::Store;
 use crate::contract::options::check_timeout;
 use crate::contract::Spelling;
@@ -59,6 +60,13 @@ pub struct RedisOptions {
     /// prefixes on one server are independent (staging and production, tests).
     /// 1–64 bytes of printable ASCII without `{` or `}`.
     pub key_prefix: String,
+    /// Replicas that must acknowledge each write, 0–16 (default 0: none): after
+    /// each write the store sends `WAIT` on the same connection, for at most
+    /// half the command timeout, so its answer comes inside the socket's timeout. A write acknowledged by fewer replicas is
+    /// reported as `on_unavailable` says: `refuse`, `LEDGER_UNAVAILABLE` (the
+    /// write is on the master and may be lost in a failover); `allow`, the answer
+    /// (an admission flagged `degraded`).
+    pub min_replica_acks: i64,
 }
 
 impl Default for RedisOptions {
@@ -67,6 +75,7 @@ impl Default for RedisOptions {
             connect_timeout_ms: DEFAULT_TIMEOUT_MS,
             command_timeout_ms: DEFAULT_TIMEOUT_MS,
             key_prefix: KEY_PREFIX.to_owned(),
+            min_replica_acks: 0,
         }
     }
 }
@@ -174,6 +183,8 @@ impl RedisStore {
         let connect = ms("connect_timeout_ms", options.connect_timeout_ms)?;
         let command = ms("command_timeout_ms", options.command_timeout_ms)?;
         check_key_prefix(&options.key_prefix, sp)?;
+        // The option's range as the options parser checks it (the name spelled).
+        check_timeout("min_replica_acks", options.min_replica_acks, sp)?;
         if target.tls {
             // rustls needs a process-wide crypto provider; keep one the host
             // program installed.
@@ -249,6 +260,45 @@ impl RedisStore {
         self.pool
             .run::<Vec<Value>>(inv)
             .map_err(|e| self.unavailable(&e))
+    }
+
+    /// How long a `WAIT` may take: half the command timeout, so that its answer
+    /// comes within the socket's timeout (a server answers a timed-out WAIT up to
+    /// its event loop's tick late: 100 ms at the default `hz 10`).
+    fn wait_ms(&self) -> i64 {
+        (self.options.command_timeout_ms / 2).max(1)
+    }
+
+    /// A script that writes, with `min_replica_acks` waited for (RedisOptions):
+    /// its reply, and whether the write was acknowledged by too few replicas
+    /// (only with `on_unavailable = allow`; with `refuse` that is
+    /// `LEDGER_UNAVAILABLE`).
+    fn write<T: redis::FromRedisValue>(
+        &self,
+        inv: &redis::ScriptInvocation<'_>,
+        l: &Limits,
+        app: &str,
+    ) -> Result<(T, bool), Error> {
+        let need = self.options.min_replica_acks;
+        let key = keys::days(&self.options.key_prefix, app);
+        let (v, acked) = self
+            .pool
+            .run_acked::<T>(inv, need, self.wait_ms(), &key)
+            .map_err(|e| self.unavailable(&e))?;
+        if acked >= need {
+            return Ok((v, false));
+        }
+        match l.on_unavailable {
+            OnUnavailable::Allow => Ok((v, true)),
+            OnUnavailable::Refuse => Err(Error::new(
+                ErrorCode::LedgerUnavailable,
+                format!(
+                    "the Redis store at {} acknowledged the write on {acked} of the {need} replicas required within {} ms: it may be lost in a failover",
+                    self.target.shown,
+                    self.wait_ms()
+                ),
+            )),
+        }
     }
 }
 
@@ -353,7 +403,7 @@ impl Store for RedisStore {
             .arg(l.daily_room_limit)
             .arg(l.reserve_ttl_ms)
             .arg(l.member_daily_openings);
-        let r = self.call(&inv)?;
+        let (r, unacked) = self.write::<Vec<Value>>(&inv, l, app)?;
         match int(r.first())? {
             0 => {
                 let rooms_today = int(r.get(5))? as u64;
@@ -366,7 +416,7 @@ impl Store for RedisStore {
                     daily_room_limit: l.daily_room_limit,
                     quota_warning: rooms_today >= l.daily_room_warning,
                     lease_expires_at: int(r.get(6))?,
-                    degraded: false,
+                    degraded: unacked,
                 })
             }
             1 => Err(super::model::room_full(int(r.get(1))? as usize, l)),
@@ -386,7 +436,7 @@ impl Store for RedisStore {
     ) -> Result<i64, Error> {
         let mut inv = self.invocation(&self.scripts.heartbeat, l, app, Some(group), now)?;
         inv.arg(member).arg(l.lease_ttl_ms);
-        let r = self.call(&inv)?;
+        let (r, _) = self.write::<Vec<Value>>(&inv, l, app)?;
         match int(r.first())? {
             0 => int(r.get(1)),
             3 => Err(super::model::not_admitted()),
@@ -406,7 +456,7 @@ impl Store for RedisStore {
         inv.key(keys::app_key(&self.options.key_prefix, app, "left"))
             .arg(member)
             .arg(l.sync_grace_ms);
-        let removed: i64 = self.pool.run(&inv).map_err(|e| self.unavailable(&e))?;
+        let (removed, _) = self.write::<i64>(&inv, l, app)?;
         Ok(removed == 1)
     }
 
@@ -425,7 +475,7 @@ impl Store for RedisStore {
         for m in listed {
             inv.arg(*m);
         }
-        room_reply(&self.call(&inv)?)
+        room_reply(&self.write::<Vec<Value>>(&inv, l, app)?.0)
     }
 
     fn room(&self, l: &Limits, app: &str, group: &str, now: Option<i64>) -> Result<Room, Error> {

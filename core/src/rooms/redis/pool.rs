@@ -13,11 +13,13 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use redis::cluster::{ClusterClient, ClusterConnection};
+use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, Slot, SlotAddr};
 use redis::{
     Client, Connection, ConnectionLike, ErrorKind, FromRedisValue, RedisError, RedisResult,
     ScriptInvocation, ServerErrorKind,
 };
 
+use super::sentinel::Sentinels;
 use super::signals::Deferred;
 use super::url::Target;
 
@@ -27,6 +29,8 @@ const MAX_IDLE: usize = 64;
 pub(crate) enum Clients {
     Single(Client),
     Cluster(ClusterClient),
+    /// The master found through Redis Sentinel (sentinel.rs).
+    Sentinel(Sentinels),
 }
 
 pub(crate) enum Conn {
@@ -75,6 +79,12 @@ impl Pool {
                     .max_retry_wait(10)
                     .build()?,
             )
+        } else if let Some(spec) = &target.sentinel {
+            // Checked here as the other forms are: each sentinel's URL is valid.
+            for n in &target.nodes {
+                Client::open(n.clone())?;
+            }
+            Clients::Sentinel(Sentinels::new(target.nodes.clone(), spec.clone()))
         } else {
             Clients::Single(Client::open(target.nodes[0].clone())?)
         };
@@ -113,7 +123,20 @@ impl Pool {
                 Ok(Conn::Single(c))
             }
             Clients::Cluster(client) => Ok(Conn::Cluster(Box::new(client.get_connection()?))),
+            Clients::Sentinel(s) => Ok(Conn::Single(
+                s.connect(self.connect_timeout, self.command_timeout)?,
+            )),
         }
+    }
+
+    /// After a failed call: with Sentinel, the master may have changed, so it is
+    /// asked of the sentinels again and the idle connections (to the old one) go.
+    fn failed(&self, e: RedisError) -> RedisError {
+        if let Clients::Sentinel(s) = &self.clients {
+            s.forget();
+            self.idle().conns.clear();
+        }
+        e
     }
 
     /// Run `script` (EVALSHA; on NOSCRIPT the client loads it and runs it again).
@@ -125,6 +148,54 @@ impl Pool {
     /// are never run again: a call takes at most about the connect timeout plus
     /// the command timeout (two of them when a reused connection was closed).
     pub fn run<T: FromRedisValue>(&self, script: &ScriptInvocation<'_>) -> RedisResult<T> {
+        self.run_once(script).map_err(|e| self.failed(e))
+    }
+
+    /// [`Pool::run`], then `WAIT acks wait_ms` on the same connection (in a
+    /// cluster, on the connection to the master of `key`'s slot): the value and
+    /// how many replicas acknowledged the write. `acks` 0: no WAIT, reported as 0.
+    pub fn run_acked<T: FromRedisValue>(
+        &self,
+        script: &ScriptInvocation<'_>,
+        acks: i64,
+        wait_ms: i64,
+        key: &str,
+    ) -> RedisResult<(T, i64)> {
+        if acks <= 0 {
+            return self.run(script).map(|v| (v, 0));
+        }
+        let mut acked = 0;
+        let v = self
+            .run_then(script, |conn| {
+                let mut wait = redis::cmd("WAIT");
+                wait.arg(acks).arg(wait_ms);
+                acked = match conn {
+                    Conn::Single(c) => wait.query::<i64>(c)?,
+                    Conn::Cluster(c) => {
+                        let route = Route::with_slot(Slot::for_key(key), SlotAddr::Master);
+                        let v = c.route_command(
+                            &wait,
+                            RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(route)),
+                        )?;
+                        i64::from_redis_value(v)?
+                    }
+                };
+                Ok(())
+            })
+            .map_err(|e| self.failed(e))?;
+        Ok((v, acked))
+    }
+
+    fn run_once<T: FromRedisValue>(&self, script: &ScriptInvocation<'_>) -> RedisResult<T> {
+        self.run_then(script, |_| Ok(()))
+    }
+
+    /// Run `script` as [`Pool::run`] does, then `after` on the same connection.
+    fn run_then<T: FromRedisValue>(
+        &self,
+        script: &ScriptInvocation<'_>,
+        mut after: impl FnMut(&mut Conn) -> RedisResult<()>,
+    ) -> RedisResult<T> {
         let _deferred = Deferred::new();
         let reused = self.idle().conns.pop();
         let fresh = reused.is_none();
@@ -134,6 +205,7 @@ impl Pool {
         };
         match script.invoke::<T>(conn.as_dyn()) {
             Ok(v) => {
+                after(&mut conn)?;
                 self.give_back(conn);
                 Ok(v)
             }
@@ -141,6 +213,7 @@ impl Pool {
                 drop(conn);
                 let mut conn = self.open()?;
                 let v = script.invoke::<T>(conn.as_dyn())?;
+                after(&mut conn)?;
                 self.give_back(conn);
                 Ok(v)
             }
@@ -151,7 +224,11 @@ impl Pool {
     /// Run `f` (plain commands that only read, so running it twice is harmless)
     /// on a connection, with [`Pool::run`]'s policy: once more on a fresh
     /// connection when a reused one turns out to be closed; never after a timeout.
-    pub fn with<T>(&self, mut f: impl FnMut(&mut Conn) -> RedisResult<T>) -> RedisResult<T> {
+    pub fn with<T>(&self, f: impl FnMut(&mut Conn) -> RedisResult<T>) -> RedisResult<T> {
+        self.with_once(f).map_err(|e| self.failed(e))
+    }
+
+    fn with_once<T>(&self, mut f: impl FnMut(&mut Conn) -> RedisResult<T>) -> RedisResult<T> {
         let _deferred = Deferred::new();
         let reused = self.idle().conns.pop();
         let fresh = reused.is_none();

@@ -2,7 +2,10 @@
 //!
 //! `redis://[user:password@]host[:port][/db]`, `rediss://…` (TLS),
 //! `redis+cluster://[user:password@]host:port[,host:port…]` and
-//! `rediss+cluster://…` (a Redis Cluster, given by one or more seed nodes).
+//! `rediss+cluster://…` (a Redis Cluster, given by one or more seed nodes),
+//! `redis+sentinel://[user:password@]host:port[,host:port…]/MASTER[/db]` and
+//! `rediss+sentinel://…` (the master named MASTER, found through these Redis
+//! Sentinels; the password is the sentinels' and the master's).
 
 use redis::{ConnectionInfo, IntoConnectionInfo};
 
@@ -18,6 +21,47 @@ pub(crate) struct Target {
     pub shown: String,
     /// Every form of the password that could reach a message, for redaction.
     pub secrets: Vec<String>,
+    /// Set for a `redis+sentinel://` URL: `nodes` are the sentinels.
+    pub sentinel: Option<SentinelSpec>,
+}
+
+/// The master a `redis+sentinel://` URL names, and how to connect to it once
+/// the sentinels gave its address.
+#[derive(Clone)]
+pub(crate) struct SentinelSpec {
+    /// The master's name in the sentinels' configuration.
+    pub service: String,
+    /// `redis` or `rediss`.
+    pub scheme: &'static str,
+    /// `user:password` as given (for the master's URL; never shown).
+    pub userinfo: Option<String>,
+    /// The master's database.
+    pub db: i64,
+}
+
+impl SentinelSpec {
+    /// The connection to the master at `host:port`.
+    pub fn master(&self, host: &str, port: u16) -> redis::RedisResult<ConnectionInfo> {
+        let host = if host.contains(':') {
+            format!("[{host}]")
+        } else {
+            host.to_owned()
+        };
+        let url = match &self.userinfo {
+            Some(u) => format!("{}://{u}@{host}:{port}/{}", self.scheme, self.db),
+            None => format!("{}://{host}:{port}/{}", self.scheme, self.db),
+        };
+        url.as_str().into_connection_info()
+    }
+}
+
+impl std::fmt::Debug for SentinelSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SentinelSpec")
+            .field("service", &self.service)
+            .field("db", &self.db)
+            .finish_non_exhaustive()
+    }
 }
 
 fn invalid(why: &str) -> Error {
@@ -35,15 +79,17 @@ pub(crate) fn invalid_config() -> Error {
 /// Parse `url`; `INVALID_REDIS_URL` names what is wrong, never the URL itself.
 pub(crate) fn parse(url: &str) -> Result<Target, Error> {
     let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-        invalid("must start with redis://, rediss://, redis+cluster:// or rediss+cluster://")
+        invalid("must start with redis://, rediss://, redis+cluster://, redis+sentinel:// or their rediss forms")
     })?;
-    let (base, cluster) = match scheme {
-        "redis" => ("redis", false),
-        "rediss" => ("rediss", false),
-        "redis+cluster" => ("redis", true),
-        "rediss+cluster" => ("rediss", true),
+    let (base, cluster, sentinel) = match scheme {
+        "redis" => ("redis", false, false),
+        "rediss" => ("rediss", false, false),
+        "redis+cluster" => ("redis", true, false),
+        "rediss+cluster" => ("rediss", true, false),
+        "redis+sentinel" => ("redis", false, true),
+        "rediss+sentinel" => ("rediss", false, true),
         _ => return Err(invalid(
-            "has an unknown scheme; use redis://, rediss://, redis+cluster:// or rediss+cluster://",
+            "has an unknown scheme; use redis://, rediss://, redis+cluster://, redis+sentinel:// or their rediss forms",
         )),
     };
     // authority = [userinfo@]hosts, up to the first '/', '?' or '#'.
@@ -72,10 +118,48 @@ pub(crate) fn parse(url: &str) -> Result<Target, Error> {
             "of a cluster takes no database or options: a Redis Cluster has database 0 only",
         ));
     }
+    let mut tail = tail;
+    let spec = if sentinel {
+        let path = tail.strip_prefix('/').unwrap_or("");
+        if tail.contains(['?', '#']) {
+            return Err(invalid(
+                "of Redis Sentinel takes no options: redis+sentinel://hosts/MASTER[/db]",
+            ));
+        }
+        let mut parts = path.split('/');
+        let service = parts.next().unwrap_or("");
+        if service.is_empty() || !service.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(invalid(
+                "of Redis Sentinel must name the master: redis+sentinel://hosts/MASTER[/db]",
+            ));
+        }
+        let db = match parts.next() {
+            None | Some("") => 0,
+            Some(d) => d
+                .parse::<i64>()
+                .ok()
+                .filter(|d| (0..=1_000_000).contains(d))
+                .ok_or_else(|| invalid("of Redis Sentinel has a database that is not a number"))?,
+        };
+        if parts.next().is_some() {
+            return Err(invalid(
+                "of Redis Sentinel has more than MASTER[/db] in its path",
+            ));
+        }
+        tail = "";
+        Some(SentinelSpec {
+            service: service.to_owned(),
+            scheme: if base == "rediss" { "rediss" } else { "redis" },
+            userinfo: userinfo.map(str::to_owned),
+            db,
+        })
+    } else {
+        None
+    };
     let list: Vec<&str> = hosts.split(',').collect();
-    if !cluster && list.len() > 1 {
+    if !cluster && !sentinel && list.len() > 1 {
         return Err(invalid(
-            "lists several hosts; use redis+cluster:// for a Redis Cluster",
+            "lists several hosts; use redis+cluster:// for a Redis Cluster, redis+sentinel:// for sentinels",
         ));
     }
     let mut nodes = Vec::with_capacity(list.len());
@@ -98,6 +182,7 @@ pub(crate) fn parse(url: &str) -> Result<Target, Error> {
         cluster,
         tls: base == "rediss",
         secrets,
+        sentinel: spec,
     })
 }
 
@@ -152,9 +237,34 @@ mod tests {
             "rediss://:s3cret@cache.example:6380",
             "redis+cluster://127.0.0.1:7000,127.0.0.1:7001",
             "rediss+cluster://:s3cret@10.0.0.1:7000",
+            "redis+sentinel://:s3cret@127.0.0.1:26379,127.0.0.1:26380/mymaster",
+            "rediss+sentinel://h:26379/mymaster/3",
         ] {
             assert_eq!(code(ok), "OK", "{ok}");
         }
+        for bad in [
+            "redis+sentinel://:s3cret@a:1,b:2",
+            "redis+sentinel://:s3cret@a:1/",
+            "redis+sentinel://:s3cret@a:1/m/x",
+            "redis+sentinel://:s3cret@a:1/m/1/2",
+            "redis+sentinel://:s3cret@a:1/m?x=1",
+            "redis+sentinel://:s3cret@a:1,,b:2/m",
+        ] {
+            assert_eq!(code(bad), "INVALID_REDIS_URL", "{bad}");
+        }
+        let t = parse("redis+sentinel://u:s3cret@a:1,b:2/vs/4").unwrap();
+        let s = t.sentinel.as_ref().unwrap();
+        assert_eq!((s.service.as_str(), s.db, t.nodes.len()), ("vs", 4, 2));
+        assert_eq!(t.shown, "a:1,b:2");
+        assert_eq!(
+            crate::rooms::RedisStore::redacted_url("redis+sentinel://u:s3cret@a:1,b:2/vs/4")
+                .as_deref(),
+            Some("redis+sentinel://***@a:1,b:2/vs/4")
+        );
+        assert!(!format!("{s:?}").contains("s3cret"));
+        let m = s.master("10.0.0.9", 6380).unwrap();
+        assert_eq!(m.redis_settings().db(), 4);
+        assert_eq!(m.redis_settings().password(), Some("s3cret"));
         for bad in [
             "",
             "127.0.0.1:6379",

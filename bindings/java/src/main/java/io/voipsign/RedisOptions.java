@@ -11,7 +11,7 @@ import java.util.Map;
  * the defaults and checks a Redis ledger's rules and options in one order
  * ({@code capacity}, {@code dailyRoomLimit}, {@code dailyRoomWarning}, {@code memberDailyOpenings},
  * {@code reserveTtlMs}, {@code leaseTtlMs}, {@code syncGraceMs}, {@code dayOffsetMinutes}, {@code onUnavailable},
- * {@code connectTimeoutMs}, {@code commandTimeoutMs}, {@code keyPrefix}),
+ * {@code connectTimeoutMs}, {@code commandTimeoutMs}, {@code minReplicaAcks}, {@code keyPrefix}),
  * refusing the first bad one with {@code INVALID_RULES}; a memory ledger takes none of these.
  */
 public final class RedisOptions {
@@ -55,6 +55,17 @@ public final class RedisOptions {
      */
     public Long getCommandTimeoutMs() {
         return Options.number(values, "commandTimeoutMs");
+    }
+
+    /**
+     * Replicas that must acknowledge each write (WAIT for half the command timeout); a write not
+     * acknowledged in time is reported as on_unavailable says (docs/ROOMS.md, "Failover"). Default 0;
+     * 0-16 (0: no wait).
+     *
+     * @return the value set, or {@code null}: the default
+     */
+    public Long getMinReplicaAcks() {
+        return Options.number(values, "minReplicaAcks");
     }
 
     /**
@@ -139,6 +150,18 @@ public final class RedisOptions {
         }
 
         /**
+         * Replicas that must acknowledge each write (WAIT for half the command timeout); a write not
+         * acknowledged in time is reported as on_unavailable says (docs/ROOMS.md, "Failover"). Default
+         * 0; 0-16 (0: no wait).
+         *
+         * @param value the value
+         * @return this builder
+         */
+        public Builder minReplicaAcks(long value) {
+            return set("minReplicaAcks", value);
+        }
+
+        /**
          * The first part of every key: ledgers with different prefixes on one server are independent
          * (1-64 bytes of printable ASCII without { or }). Default "voipsign".
          *
@@ -151,8 +174,8 @@ public final class RedisOptions {
 
         /**
          * An option by its camelCase name, as a configuration file has it: connectTimeoutMs,
-         * commandTimeoutMs, keyPrefix. The core refuses an unknown name, a wrong type or a value out
-         * of range when a ledger is made ({@code INVALID_RULES} naming it).
+         * commandTimeoutMs, minReplicaAcks, keyPrefix. The core refuses an unknown name, a wrong type
+         * or a value out of range when a ledger is made ({@code INVALID_RULES} naming it).
          *
          * @param name the option's name
          * @param value its value ({@code null}: the default)
