@@ -280,6 +280,10 @@ impl RedisStore {
         app: &str,
     ) -> Result<(T, bool), Error> {
         let need = self.options.min_replica_acks;
+        if need <= 0 {
+            let v = self.pool.run::<T>(inv).map_err(|e| self.unavailable(&e))?;
+            return Ok((v, false));
+        }
         let key = keys::days(&self.options.key_prefix, app);
         let (v, acked) = self
             .pool
