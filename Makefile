@@ -51,7 +51,7 @@ C_LIBS := -lpthread -ldl -lm
 C_FLAGS := -std=c11 -Wall -Wextra -Werror -g -Iinclude -Ibuild/c
 
 .PHONY: help ffi cli header header-check gen gen-check clippy test test-all test-rust test-c test-c-redis test-c-redis-valgrind test-c-valgrind \
-        demo demo-core bench bench-core bench-pair bench-serve test-bench-quick fuzz test-fuzz-smoke install tools redis-servers redis-servers-stop $(addprefix test-,$(BINDINGS))
+        demo demo-core bench bench-core bench-pair bench-serve soak test-bench-quick fuzz test-fuzz-smoke install tools redis-servers redis-servers-stop $(addprefix test-,$(BINDINGS))
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -340,6 +340,10 @@ bench: ## every language against its idiom in one run: bench/results.json, bench
 
 bench-serve: ## 8 clients' admit+leave on one Redis while rooms serve is scraped at 50/s and while it is not (the slowdown; target <= 5 %)
 	eval "$$(timeout 120 tests/redis/servers.sh start)" && python3 bench/serve/run.py
+
+SOAK_SECONDS ?= 120
+soak: ## the failover drills for SOAK_SECONDS each (default 120; make test runs them for 9 s): Sentinel (min_replica_acks 0 and 1) and a cluster with replicas
+	VOIPSIGN_REDIS_REQUIRED=1 VOIPSIGN_DRILL_SECONDS=$(SOAK_SECONDS) $(CARGO) test --release -p voipsign --test redis_failover -- --nocapture --test-threads 1
 
 bench-pair: ## the ledger's admit+leave pair before (BASELINE in bench/pair/run.py) and after, in one run, memory and Redis
 	eval "$$(timeout 120 tests/redis/servers.sh start)" && python3 bench/pair/run.py

@@ -93,6 +93,15 @@ fn a_killed_sentinel_master_fails_over_and_comes_back_as_a_replica() {
     assert_eq!(set.master_port(), new);
     assert!(set.cli(new, &["set", "vs:topo:after", "2"]).contains("OK"));
     assert_eq!(set.wait_settled(Duration::from_secs(15)), new);
+    // Exactly one failover: every sentinel is at config epoch 1.
+    for s in set.sentinel_ports() {
+        let m = set.sentinel_master(s);
+        assert_eq!(
+            m.get("config-epoch").map(String::as_str),
+            Some("1"),
+            "{s}: {m:?}"
+        );
+    }
     eprintln!(
         "sentinel failover settled (switch-master everywhere) after {:?}",
         t.elapsed()
@@ -186,6 +195,15 @@ fn a_password_guards_data_nodes_and_sentinels_and_failover_still_works() {
     assert_eq!(set.cli(new, &["get", "vs:topo:pw"]).trim(), "1");
     assert!(set.cli(new, &["set", "vs:topo:pw", "2"]).contains("OK"));
     assert!(redis_cli(new, None, &["set", "vs:topo:pw", "3"]).contains("NOAUTH"));
+    assert_eq!(set.wait_settled(Duration::from_secs(15)), new);
+    for s in set.sentinel_ports() {
+        let m = set.sentinel_master(s);
+        assert_eq!(
+            m.get("config-epoch").map(String::as_str),
+            Some("1"),
+            "{s}: {m:?}"
+        );
+    }
 }
 
 #[test]

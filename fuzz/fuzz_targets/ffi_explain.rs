@@ -11,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 use voipsign_fuzz::*;
 
 const MAX: usize = 4096;
-const CAUSES: [&str; 7] = [
+const CAUSES: [&str; 11] = [
     "ALREADY_IN_ROOM",
     "DEVICE_BUSY",
     "JOIN_INTERRUPTED",
@@ -19,6 +19,10 @@ const CAUSES: [&str; 7] = [
     "INVALID_SIGNATURE",
     "DAILY_ROOM_LIMIT",
     "UNKNOWN",
+    "VOIP_NOT_ENABLED",
+    "SESSION_KEY_REPLACED",
+    "SEATED_ELSEWHERE",
+    "ROOM_FULL",
 ];
 const CODES: [i64; 10] = [-1, -2, -3, -1000, -12020, -13000, -10088, 0, 42, -1];
 const PIECES: [&str; 12] = [

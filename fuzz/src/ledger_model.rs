@@ -106,6 +106,8 @@ pub struct Shadow {
     clock_apps: HashSet<Vec<u8>>,
     /// Rooms (appId, groupId) a sync touched (it may seat more than the capacity).
     pub synced: HashSet<(Vec<u8>, Vec<u8>)>,
+    /// (appId, groupId, memberId) that left by `leave` (a sync may not adopt them).
+    pub left: HashSet<(Vec<u8>, Vec<u8>, Vec<u8>)>,
 }
 
 impl Shadow {
@@ -116,6 +118,7 @@ impl Shadow {
             openings: HashMap::new(),
             clock_apps: HashSet::new(),
             synced: HashSet::new(),
+            left: HashSet::new(),
         }
     }
 

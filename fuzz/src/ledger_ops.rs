@@ -415,6 +415,10 @@ pub(crate) fn op_heartbeat_or_leave(
         exp.check_untouched("*out_expires of leave", st);
         if st == OK {
             let was = removed.get_bool();
+            // A member who left is not adopted by a sync for sync_grace_ms
+            // (docs/ROOMS.md): the sync check below leaves it out.
+            sh.left
+                .insert((c.app.bytes.clone(), c.group.bytes.clone(), member.bytes.clone()));
             if c.now != VOIPSIGN_UNSET {
                 let seats = read_room(l, c);
                 assert!(

@@ -109,6 +109,10 @@ pub(crate) fn op_sync_or_room(
     // now < expires): the ids are seated, but do not show at that time.
     if sync && c.now != i64::MAX {
         for id in ids.strs().unwrap_or_default() {
+            let key = (c.app.bytes.clone(), c.group.bytes.clone(), id.as_bytes().to_vec());
+            if sh.left.contains(&key) {
+                continue; // left: not adopted within sync_grace_ms
+            }
             assert!(
                 seats.iter().any(|s| s == id),
                 "sync: listed {id} not seated after: {text}"

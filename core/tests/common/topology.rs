@@ -45,6 +45,11 @@ pub fn redis_installed() -> bool {
     false
 }
 
+/// [`redis_installed`] under another name.
+pub fn available() -> bool {
+    redis_installed()
+}
+
 // ---------------------------------------------------------------------------
 // Ports, scratch dirs, processes, redis-cli
 // ---------------------------------------------------------------------------
@@ -385,6 +390,35 @@ fn deadline_passed(t: Instant, timeout: Duration) -> bool {
 // SentinelSet
 // ---------------------------------------------------------------------------
 
+/// How a [`SentinelSet`] is set up.
+#[derive(Clone, Copy, Debug)]
+pub struct SentinelOptions<'a> {
+    /// The master name the sentinels monitor (`vsmaster`).
+    pub name: &'a str,
+    /// On every server (`requirepass`, `masterauth`) and sentinel (`requirepass`,
+    /// `sentinel auth-pass`).
+    pub password: Option<&'a str>,
+    /// `sentinel down-after-milliseconds`: 2000. Not 1000: a sentinel pings (and
+    /// reconnects to) an instance at most every min(down-after, 1 s), so with
+    /// 1000 it may find the *new* master "down" about 1 s after switch-master,
+    /// before its first PING answer — a second, spurious failover (seen about one
+    /// failover in fifteen on 2 busy cores). 2000 leaves a second of slack.
+    pub down_after_ms: u64,
+    /// `sentinel failover-timeout`: 5000.
+    pub failover_timeout_ms: u64,
+}
+
+impl Default for SentinelOptions<'_> {
+    fn default() -> Self {
+        SentinelOptions {
+            name: MASTER_NAME,
+            password: None,
+            down_after_ms: 2000,
+            failover_timeout_ms: 5000,
+        }
+    }
+}
+
 /// A master, 2 replicas and 3 sentinels (quorum 2) monitoring it as `vsmaster`.
 pub struct SentinelSet {
     name: String,
@@ -401,11 +435,20 @@ impl SentinelSet {
     /// `masterauth`, `sentinel auth-pass`); return once both replicas are in sync
     /// and every sentinel knows 2 replicas and the 2 other sentinels.
     pub fn start(password: Option<&str>) -> SentinelSet {
-        SentinelSet::start_named(MASTER_NAME, password)
+        SentinelSet::start_with(SentinelOptions {
+            password,
+            ..SentinelOptions::default()
+        })
     }
 
-    /// [`SentinelSet::start`] with another master name.
-    pub fn start_named(name: &str, password: Option<&str>) -> SentinelSet {
+    /// [`SentinelSet::start`] with other options (master name, timings).
+    pub fn start_with(opts: SentinelOptions) -> SentinelSet {
+        let SentinelOptions {
+            name,
+            password,
+            down_after_ms,
+            failover_timeout_ms,
+        } = opts;
         let t = Instant::now();
         let ports = free_ports(6, false);
         let dir = Scratch::new("sentinel");
@@ -448,8 +491,8 @@ impl SentinelSet {
             }
             text += &format!(
                 "sentinel monitor {name} 127.0.0.1 {master} 2\n\
-                 sentinel down-after-milliseconds {name} 1000\n\
-                 sentinel failover-timeout {name} 5000\n\
+                 sentinel down-after-milliseconds {name} {down_after_ms}\n\
+                 sentinel failover-timeout {name} {failover_timeout_ms}\n\
                  sentinel parallel-syncs {name} 1\n"
             );
             if let Some(pw) = password {
@@ -630,6 +673,11 @@ impl SentinelSet {
             self.name,
             self.logs()
         );
+    }
+
+    /// `SENTINEL master` at `sentinel` (`ip`, `port`, `flags`, `config-epoch`, ...).
+    pub fn sentinel_master(&self, sentinel: u16) -> HashMap<String, String> {
+        pairs(&self.cli(sentinel, &["sentinel", "master", &self.name]))
     }
 
     /// `SENTINEL replicas` at `sentinel`: a map per replica (`name`, `flags`, ...).
