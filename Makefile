@@ -181,7 +181,7 @@ SUITES := \
   clippy:clippy:deps:70 \
   header-check:header-check:deps:40 \
   gen-check:gen-check:deps:30 \
-  rust:test-rust:deps:120 \
+  rust:test-rust:deps:240 \
   cargo-c:dist-cargo-c:deps:270 \
   dist-venv:dist-begin:deps:15 \
   dist-c:dist-c:cargo-c,dist-venv:95 \
@@ -203,9 +203,9 @@ SUITES := \
   python-release:test-python-release:dist-python:30 \
   fuzz:test-fuzz-smoke:deps:280 \
   serve:test-serve:rust,python:90 \
-  emulator:test-emulator:rust:25 \
-  backend:test-backend:rust,dist-node:60 \
-  e2e:test-e2e:backend:140 \
+  emulator:test-emulator:rust:20 \
+  backend:test-backend:rust,dist-node:90 \
+  e2e:test-e2e:backend:110 \
   bench:test-bench-quick:c-build,python,node,java,go,php,rust:90 \
   dist-go:dist-go-pack:dist-c:5 \
   dist-php:dist-php-pack:dist-c:2 \
