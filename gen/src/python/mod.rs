@@ -43,10 +43,10 @@ const KINDS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-/// A one-line doc from the description as reStructuredText (``code``).
 mod records;
 use records::{records, records_stub, rust_docs};
 
+/// A one-line doc from the description as reStructuredText (``code``).
 fn rst(doc: &str) -> String {
     doc.replace('\\', "\\\\").replace('`', "``")
 }
