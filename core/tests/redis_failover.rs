@@ -392,3 +392,32 @@ fn cluster_failover() {
 fn hex(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Sentinels and master behind one password (`requirepass` on both): the URL's
+/// password reaches both, never an error message or `Debug`; a wrong one is
+/// LEDGER_UNAVAILABLE naming the sentinels, not the password.
+#[test]
+fn sentinel_with_a_password() {
+    if !required() {
+        return;
+    }
+    let pw = "drill-pw-5e0c";
+    let set = SentinelSet::start(Some(pw));
+    let url = set.url();
+    assert!(url.contains(pw), "the topology's URL carries the password");
+    let l = ledger(&url, &unique_prefix("drillpw"), 1);
+    let a = l.admit(APP, "g", "m", None).unwrap();
+    assert!(a.opened && !a.degraded, "{a:?}");
+    assert!(!format!("{l:?}").contains(pw));
+    let wrong = url.replace(pw, "not-the-pw-77");
+    let e = ledger(&wrong, &unique_prefix("drillpw2"), 0)
+        .admit(APP, "g", "m", None)
+        .unwrap_err();
+    assert_eq!(e.code().name(), "LEDGER_UNAVAILABLE");
+    assert!(
+        !e.message().contains("not-the-pw-77") && !e.message().contains(pw),
+        "{}",
+        e.message()
+    );
+    assert!(e.message().contains("127.0.0.1"), "{}", e.message());
+}
