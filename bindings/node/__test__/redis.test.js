@@ -118,6 +118,8 @@ test('Ledger.redis: defaults, rules and options, the URL checked first and never
     'redis://:s3cret?pw@127.0.0.1:1',
     'redis://:s3cret#pw@127.0.0.1:1',
     'redis+cluster://:s3cret/pw@127.0.0.1:1',
+    'redis+sentinel://:s3cret-pw@127.0.0.1:1', // no master name
+    'redis+sentinel://:s3cret-pw@127.0.0.1:1/m/x',
   ]) {
     assert.throws(
       () => Ledger.redis(url),
@@ -162,7 +164,7 @@ test('Ledger.redis: defaults, rules and options, the URL checked first and never
   throwsCode(
     () => Ledger.redis('redis://h', { timeoutMs: 100 }),
     'INVALID_RULES',
-    /^unknown option timeoutMs; the options are capacity, dailyRoomLimit, dailyRoomWarning, memberDailyOpenings, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable, connectTimeoutMs, commandTimeoutMs, keyPrefix$/,
+    /^unknown option timeoutMs; the options are capacity, dailyRoomLimit, dailyRoomWarning, memberDailyOpenings, reserveTtlMs, leaseTtlMs, syncGraceMs, dayOffsetMinutes, onUnavailable, connectTimeoutMs, commandTimeoutMs, minReplicaAcks, keyPrefix$/,
   )
   throwsCode(() => Ledger.redis('redis://h', { key_prefix: 'x' }), 'INVALID_RULES', /^unknown option key_prefix \(did you mean keyPrefix\?\)/)
   // Ledger.memory takes no connection option.
@@ -193,6 +195,18 @@ test('Ledger.redis: input errors and explicit times beyond 2^52 ms reject before
     assert.doesNotThrow(() => (promise = fn()))
     await assert.rejects(promise, (err) => (err instanceof TypeError || err instanceof RangeError) && !(err instanceof VoipSignError))
   }
+})
+
+test('Ledger.redis with a Sentinel URL: made without I/O; the first call rejects LEDGER_UNAVAILABLE naming the sentinels, not the password', async () => {
+  const l = Ledger.redis('redis+sentinel://:s3cret-pw@127.0.0.1:1,127.0.0.1:2/vsmaster', { onUnavailable: 'refuse', minReplicaAcks: 1 })
+  await assert.rejects(l.admit({ appId: 'wx20afc706a711eefc', groupId: 'g', memberId: 'm' }), (err) => {
+    assert.equal(err.code, 'LEDGER_UNAVAILABLE')
+    assert.ok(err.message.includes('127.0.0.1:1,127.0.0.1:2') && !err.message.includes('s3cret'), err.message)
+    return true
+  })
+  assert.ok(!util.inspect(l).includes('s3cret'))
+  await l.close()
+  assert.throws(() => Ledger.redis('redis://127.0.0.1:1', { minReplicaAcks: 17 }), /minReplicaAcks/)
 })
 
 test('every scenario of rooms.json on one Redis server (explicit times, a key prefix per scenario)', { skip: SINGLE.skip }, async (t) => {

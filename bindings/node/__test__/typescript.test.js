@@ -80,7 +80,7 @@ test('index.d.ts and lib/*.d.ts declare what index.js exports, and the public ty
   const options = typesDts.match(/export interface LedgerOptions \{([\s\S]*?)\n\}/)[1]
   const redis = typesDts.match(/export interface RedisLedgerOptions extends LedgerOptions \{([\s\S]*?)\n\}/)[1]
   assert.deepEqual([...options.matchAll(/^  (\w+)\?: /gm)].map((m) => m[1]), Object.keys(api.Ledger.memory().rules))
-  assert.deepEqual([...redis.matchAll(/^  (\w+)\?: /gm)].map((m) => m[1]), ['connectTimeoutMs', 'commandTimeoutMs', 'keyPrefix'])
+  assert.deepEqual([...redis.matchAll(/^  (\w+)\?: /gm)].map((m) => m[1]), ['connectTimeoutMs', 'commandTimeoutMs', 'minReplicaAcks', 'keyPrefix'])
   assert.match(options, /Seats per room\. From 1 to 10 .*Default: 10\. \*\/\n  capacity\?: number/)
   assert.match(options, /Default: 'allow'\. \*\/\n  onUnavailable\?: OnUnavailable/)
   assert.match(dts, /export interface AdmitAndIssueParams extends SeatParams \{/)

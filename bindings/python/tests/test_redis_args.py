@@ -20,7 +20,7 @@ def test_signature_docs_and_class() -> None:
     assert str(inspect.signature(Ledger.redis)) == (
         "(url, *, capacity=10, daily_room_limit=100000, daily_room_warning=None, "
         "member_daily_openings=100, reserve_ttl_ms=60000, lease_ttl_ms=45000, sync_grace_ms=None, day_offset_minutes=480, "
-        "on_unavailable='allow', connect_timeout_ms=250, command_timeout_ms=250, "
+        "on_unavailable='allow', connect_timeout_ms=250, command_timeout_ms=250, min_replica_acks=0, "
         "key_prefix='voipsign')"
     )
     doc = inspect.getdoc(Ledger.redis)
@@ -42,6 +42,21 @@ def test_nothing_connects_until_the_first_call() -> None:
     # Explicit times beyond 2^52 ms are refused before any I/O.
     with pytest.raises(voipsign.InvalidTimestamp):
         lg.admit(APP, "g", "m", now_ms=2**62)
+
+
+def test_a_sentinel_url() -> None:
+    # Redis Sentinel (core parses it): nothing listens, so the first call fails
+    # within its timeouts, naming the sentinels, never the password.
+    lg = Ledger.redis("redis+sentinel://:s3cret@127.0.0.1:1,127.0.0.1:2/vsmaster/0",
+                      on_unavailable="refuse", min_replica_acks=1)
+    with pytest.raises(voipsign.LedgerUnavailable) as info:
+        lg.admit(APP, "g", "m")
+    assert "127.0.0.1:1,127.0.0.1:2" in str(info.value) and "s3cret" not in str(info.value)
+    assert "s3cret" not in repr(lg)
+    with pytest.raises(voipsign.InvalidRedisUrl):
+        Ledger.redis("redis+sentinel://127.0.0.1:1")  # no master name
+    with pytest.raises(voipsign.InvalidRules, match="min_replica_acks"):
+        Ledger.redis("redis://127.0.0.1:1", min_replica_acks=17)
 
 
 @pytest.mark.parametrize(
