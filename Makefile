@@ -348,10 +348,17 @@ soak: ## the failover drills for SOAK_SECONDS each (default 120; make test runs 
 bench-pair: ## the ledger's admit+leave pair before (BASELINE in bench/pair/run.py) and after, in one run, memory and Redis
 	eval "$$(timeout 120 tests/redis/servers.sh start)" && python3 bench/pair/run.py
 
+bench-day: ## a full WeChat day (100,000 openings, ~1M admit/heartbeat/leave, explicit times) on memory, Redis and the Cluster: flat cost, bytes per live seat, keys left; bench/results-day.{json,md}
+	eval "$$(timeout 120 tests/redis/servers.sh start)" && $(CARGO) run -q --release -p voipsign-bench-day
+
+bench-day-smoke: ## bench-day at BENCH_DAY_SCALE=0.02 (a few seconds), results into build/bench-day
+	eval "$$(timeout 120 tests/redis/servers.sh start)" && BENCH_DAY_SCALE=0.02 BENCH_DAY_OUT=build/bench-day $(CARGO) run -q --release -p voipsign-bench-day
+
 test-bench-quick: ## the benchmark code of every language with tiny iteration counts (so it cannot rot)
 	$(MAKE) -C bench all BENCH_QUICK=1
 	eval "$$(timeout 120 tests/redis/servers.sh start)" && python3 bench/pair/run.py --quick
 	eval "$$(timeout 120 tests/redis/servers.sh start)" && python3 bench/serve/run.py --quick
+	$(MAKE) --no-print-directory bench-day-smoke
 
 FUZZ_SECONDS ?= 60
 fuzz: ## run every fuzz target for FUZZ_SECONDS each (cargo-fuzz, ASan via RUSTC_BOOTSTRAP=1)

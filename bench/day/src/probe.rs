@@ -51,7 +51,10 @@ impl Nodes {
                 }
             }
             addrs.sort();
-            let conns = addrs.iter().map(|a| connect(a)).collect::<RedisResult<_>>()?;
+            let conns = addrs
+                .iter()
+                .map(|a| connect(a))
+                .collect::<RedisResult<_>>()?;
             Ok(Nodes { conns, addrs })
         } else {
             let c = redis::Client::open(url)?

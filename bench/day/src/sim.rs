@@ -295,9 +295,7 @@ impl Day {
                 }
                 continue;
             }
-            let Some(Reverse((t, _, _))) = self.queue.peek().copied() else {
-                return None;
-            };
+            let Reverse((t, _, _)) = self.queue.peek().copied()?;
             if t >= limit {
                 return None;
             }
