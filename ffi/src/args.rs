@@ -4,7 +4,7 @@
 use std::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use voipsign::{Error, ErrorCode};
+use voipsign::{Error, ErrorCode, Spelling};
 
 use crate::status::{VoipsignError, VoipsignStatus};
 use crate::VOIPSIGN_SIGNATURE_LEN;
@@ -145,6 +145,19 @@ pub(crate) fn too_small(need: usize, cap: usize) -> Error {
         ErrorCode::BufferTooSmall,
         format!("out has {cap} bytes; {need} are needed"),
     )
+}
+
+/// A `voipsign_spelling` argument: 0 snake_case, 1 camelCase; another number is
+/// `code` (the input error of the function that takes it).
+pub(crate) fn spelling_arg(n: i32, code: ErrorCode) -> Result<Spelling, Error> {
+    match n {
+        0 => Ok(Spelling::Snake),
+        1 => Ok(Spelling::Camel),
+        n => Err(Error::new(
+            code,
+            format!("spelling is {n}; it must be 0 (snake) or 1 (camel)"),
+        )),
+    }
 }
 
 pub(crate) fn require<T>(p: *const T, field: &str) -> Result<(), Error> {

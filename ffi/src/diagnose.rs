@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use voipsign::{request, Error, ErrorCode, ExplainContext, Spelling};
+use voipsign::{request, ErrorCode, ExplainContext};
 
 use crate::args::{guard, key_arg, key_list, require, str_arg, values_arg, write_text};
 use crate::status::{VoipsignError, VoipsignStatus};
@@ -136,16 +136,7 @@ pub unsafe extern "C" fn voipsign_explain_with(
         unsafe {
             let msg = str_arg(err_msg, err_msg_len, "errMsg")?;
             let text = str_arg(context, context_len, "context")?;
-            let sp = match spelling {
-                0 => Spelling::Snake,
-                1 => Spelling::Camel,
-                n => {
-                    return Err(Error::new(
-                        ErrorCode::InvalidContext,
-                        format!("spelling is {n}; it must be 0 (snake) or 1 (camel)"),
-                    ))
-                }
-            };
+            let sp = crate::args::spelling_arg(spelling, ErrorCode::InvalidContext)?;
             let ctx = if text.is_empty() {
                 ExplainContext::default()
             } else {

@@ -7,7 +7,7 @@ use std::ffi::c_char;
 
 use voipsign::contract::options::from_json;
 use voipsign::rooms::Ledger;
-use voipsign::{Error, ErrorCode, Kind, Spelling};
+use voipsign::{ErrorCode, Kind};
 
 use crate::args::{guard, require, str_arg};
 use crate::ledger::VoipsignLedger;
@@ -98,16 +98,7 @@ pub unsafe extern "C" fn voipsign_ledger_open(
             };
             let text = str_arg(options, options_len, "options")?;
             require(out, "out")?;
-            let sp = match spelling {
-                0 => Spelling::Snake,
-                1 => Spelling::Camel,
-                n => {
-                    return Err(Error::new(
-                        ErrorCode::InvalidRules,
-                        format!("spelling is {n}; it must be 0 (snake) or 1 (camel)"),
-                    ))
-                }
-            };
+            let sp = crate::args::spelling_arg(spelling, ErrorCode::InvalidRules)?;
             let entries = if text.is_empty() {
                 Vec::new()
             } else {

@@ -336,9 +336,20 @@ pub fn files(d: &Description) -> Vec<Generated> {
     s += "// UnixMilli is an instant in unix milliseconds, as the library counts time.\n\
           type UnixMilli int64\n\n// Time returns t as a time.Time.\n\
           func (t UnixMilli) Time() time.Time { return time.UnixMilli(int64(t)) }\n\n";
-    for r in &d.records {
+    // Records as returned; inputs with every field a pointer (nil: not known),
+    // left out of the JSON when nil.
+    let records = d.records.iter().map(|r| (r, false));
+    for (r, input) in records.chain(d.inputs.iter().map(|r| (r, true))) {
+        let (note, ptr, omit) = match input {
+            true => (
+                " A nil field is not known (Ptr makes a pointer of a value).",
+                "*",
+                ",omitempty",
+            ),
+            false => ("", "", ""),
+        };
         s += &format!(
-            "// {} is {}\ntype {} struct {{\n",
+            "// {} is {}{note}\ntype {} struct {{\n",
             r.name,
             lower_first(&r.doc),
             r.name
@@ -348,30 +359,7 @@ pub fn files(d: &Description) -> Vec<Generated> {
                 s += "\n";
             }
             s += &format!(
-                "\t// {}\n\t{} {} `json:\"{}\"`\n",
-                f.doc,
-                ident(&f.json),
-                go_type(&f.ty),
-                f.json
-            );
-        }
-        s += "}\n\n";
-    }
-
-    // Inputs: every field a pointer (nil: not known), left out of the JSON when nil.
-    for r in &d.inputs {
-        s += &format!(
-            "// {} is {} A nil field is not known (Ptr makes a pointer of a value).\ntype {} struct {{\n",
-            r.name,
-            lower_first(&r.doc),
-            r.name
-        );
-        for (i, f) in r.fields.iter().enumerate() {
-            if i > 0 {
-                s += "\n";
-            }
-            s += &format!(
-                "\t// {}\n\t{} *{} `json:\"{},omitempty\"`\n",
+                "\t// {}\n\t{} {ptr}{} `json:\"{}{omit}\"`\n",
                 f.doc,
                 ident(&f.json),
                 go_type(&f.ty),

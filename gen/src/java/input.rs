@@ -85,40 +85,7 @@ pub(super) fn input(r: &Record) -> String {
             pascal(&f.name)
         ));
     }
-    s.push_str(&format!(
-        r#"
-    /**
-     * What was set, by camelCase name, as the core receives it.
-     *
-     * @return an unmodifiable map, in the order set
-     */
-    public Map<String, Object> toMap() {{
-        return values;
-    }}
-
-    @Override
-    public boolean equals(Object o) {{
-        return o instanceof {class} && (({class}) o).values.equals(values);
-    }}
-
-    @Override
-    public int hashCode() {{
-        return values.hashCode();
-    }}
-
-    /** {{@code {class}{{name=value, …}}}}: what was set. */
-    @Override
-    public String toString() {{
-        return "{class}" + values;
-    }}
-
-    /** Builds {{@link {class}}}: holds what is set, nothing else. Not thread-safe. */
-    public static final class Builder {{
-        private final Map<String, Object> values = new LinkedHashMap<>();
-
-        private Builder() {{}}
-"#
-    ));
+    s.push_str(&super::value_tail(class, "by camelCase name"));
     for f in &r.fields {
         let (_, param, _) = java_type(&f.ty, &f.json);
         let value = if param == "String" {

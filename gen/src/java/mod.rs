@@ -454,3 +454,43 @@ fn record(d: &Description, r: &Record) -> String {
     ));
     s
 }
+
+/// The end of a value class of `Rules`, `RedisOptions` and the inputs: `toMap()`
+/// (what was set, `by` how it is named), `equals`, `hashCode`, `toString`, and the
+/// head of its `Builder`.
+pub(super) fn value_tail(class: &str, by: &str) -> String {
+    format!(
+        r#"
+    /**
+     * What was set, {by}, as the core receives it.
+     *
+     * @return an unmodifiable map, in the order set
+     */
+    public Map<String, Object> toMap() {{
+        return values;
+    }}
+
+    @Override
+    public boolean equals(Object o) {{
+        return o instanceof {class} && (({class}) o).values.equals(values);
+    }}
+
+    @Override
+    public int hashCode() {{
+        return values.hashCode();
+    }}
+
+    /** {{@code {class}{{name=value, …}}}}: what was set. */
+    @Override
+    public String toString() {{
+        return "{class}" + values;
+    }}
+
+    /** Builds {{@link {class}}}: holds what is set, nothing else. Not thread-safe. */
+    public static final class Builder {{
+        private final Map<String, Object> values = new LinkedHashMap<>();
+
+        private Builder() {{}}
+"#
+    )
+}

@@ -137,40 +137,7 @@ fn builder(d: &Description, class: &str, group: &str, head: &[String]) -> String
             "    public {get} get{getter}() {{\n        return {body};\n    }}\n"
         ));
     }
-    s.push_str(&format!(
-        r#"
-    /**
-     * What was set, by name, as the core receives it.
-     *
-     * @return an unmodifiable map, in the order set
-     */
-    public Map<String, Object> toMap() {{
-        return values;
-    }}
-
-    @Override
-    public boolean equals(Object o) {{
-        return o instanceof {class} && (({class}) o).values.equals(values);
-    }}
-
-    @Override
-    public int hashCode() {{
-        return values.hashCode();
-    }}
-
-    /** {{@code {class}{{name=value, …}}}}: what was set. */
-    @Override
-    public String toString() {{
-        return "{class}" + values;
-    }}
-
-    /** Builds {{@link {class}}}: holds what is set, nothing else. Not thread-safe. */
-    public static final class Builder {{
-        private final Map<String, Object> values = new LinkedHashMap<>();
-
-        private Builder() {{}}
-"#
-    ));
+    s.push_str(&super::value_tail(class, "by name"));
     for o in &opts {
         let name = camel(&o.name);
         let (_, param) = java_type(o);
