@@ -100,7 +100,7 @@ clippy: ## cargo clippy, warnings are errors
 	$(CARGO) clippy --workspace --all-targets --target-dir target/clippy -- -D warnings
 
 test-rust: ## Rust unit, property, vector, no-allocation and CLI tests
-	$(CARGO) test --workspace
+	$(CARGO) test --workspace --no-fail-fast
 
 build/c/vectors.h: tests/vectors/signatures.json tests/vectors/diagnose.json tests/c/gen_vectors.py
 	@mkdir -p build/c
@@ -325,7 +325,7 @@ demo-core: cli build/c/sign_example
 	@echo "   $(DEV_LIBDIR)/voipsign rooms serve --listen 127.0.0.1:8080 --simulate --daily-room-limit 300"
 	@echo "== E2E: 30 phones → examples/backends/node-express → voipsign emulator (8 s, memory ledger)"
 	$(CARGO) build -q -p voipsign-cli
-	VOIPSIGN_BIN=$(CURDIR)/target/debug/voipsign python3 tests/e2e/run.py --memory --demo
+	VOIPSIGN_BIN=$(CURDIR)/target/debug/voipsign python3 tests/e2e/run.py --memory --demo --json-dir build/e2e-demo
 
 demo: demo-core ## the main job: sign the documentation's example (CLI, C, every binding) and issue a ticket
 	@for b in $(BINDINGS); do echo "== $$b"; $(MAKE) --no-print-directory -C bindings/$$b demo || exit 1; done

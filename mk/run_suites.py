@@ -129,6 +129,17 @@ def finish(s: Suite, status: int, cpu: float, t0: float) -> None:
     sys.stdout.flush()
 
 
+TAIL_LINES = 40
+
+
+def tail(log: Path, lines: int, title: str) -> str:
+    """The last lines of a failed suite's log, repeated after the table: a CI that shows only
+    the head and the end of the output still shows why the suite failed."""
+    with open(log, "rb") as f:
+        last = f.read().decode("utf-8", "replace").splitlines()[-lines:]
+    return f"-- {title}:\n" + "".join(f"   {line}\n" for line in last)
+
+
 def table(suites: List[Suite], wall: float, jobs: int) -> str:
     """The timing table: one line per suite in the order they started, then the totals."""
     summed = sum(s.seconds for s in suites) or 1.0
@@ -223,6 +234,9 @@ def main() -> int:
     Path(args.times).write_text(text)
     print("\nwhere the time went (also in " + args.times + "):\n" + text, end="", flush=True)
     failed = [s for s in suites.values() if s.result != "passed"]
+    for s in failed:
+        if s.result == "FAILED" and s.log is not None:
+            print(tail(s.log, TAIL_LINES, f"last lines of {s.name}'s log ({s.log})"), end="")
     for s in failed:
         if s.result == "FAILED":
             print(f"FAILED: {s.name} (make {s.target}, {s.note}); log: {s.log}")

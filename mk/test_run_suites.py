@@ -6,6 +6,7 @@ exit with the status their name asks for, so each test runs in well under a seco
 """
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -34,6 +35,7 @@ class RunSuitesTest(unittest.TestCase):
         self.make.write_text(FAKE_MAKE)
         self.make.chmod(self.make.stat().st_mode | stat.S_IEXEC)
         self.order = self.tmp / "order"
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
 
     def run_suites(self, *specs: str, jobs: int = 2, only: str = "") -> subprocess.CompletedProcess:
         cmd = [sys.executable, str(RUNNER), "--make", str(self.make), "--jobs", str(jobs),
@@ -77,6 +79,10 @@ class RunSuitesTest(unittest.TestCase):
         self.assertIn("not run: after (needs bad)", r.stdout)
         self.assertIn("run_suites: FAILED after", r.stdout)
         self.assertIn("x-fail went wrong", r.stdout)
+        after_table = r.stdout.split("where the time went")[1]
+        self.assertIn("last lines of bad's log", after_table)
+        self.assertIn("   x-fail went wrong", after_table)
+        self.assertNotIn("output of z", after_table)
 
     def test_only_runs_the_named_suites_and_what_they_need(self) -> None:
         r = self.run_suites("a:ta", "b:tb:a", "c:tc", only="b")

@@ -320,11 +320,17 @@ impl SentinelSet {
     /// Wait until the server on `port` is a replica whose link to its master is
     /// up (`role:slave`, `master_link_status:up`).
     pub fn wait_replica_up(&self, port: u16, timeout: Duration) {
+        self.wait_replica_of(port, None, timeout)
+    }
+
+    /// `wait_replica_up`, and (when given) of the master on `master`.
+    pub fn wait_replica_of(&self, port: u16, master: Option<u16>, timeout: Duration) {
         let t = Instant::now();
         loop {
             let info = self.cli(port, &["info", "replication"]);
             if info_field(&info, "role").as_deref() == Some("slave")
                 && info_field(&info, "master_link_status").as_deref() == Some("up")
+                && master.is_none_or(|m| info_field(&info, "master_port") == Some(m.to_string()))
             {
                 return;
             }
