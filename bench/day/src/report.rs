@@ -385,6 +385,9 @@ pub fn markdown(results: &[StoreResult], scale: f64, notes: &[String], total: Du
                 "  - `days` hash fields: {b} before the last call, {a} after it"
             );
         }
+        if let Some((_, Some(last))) = r.retention.keys.last() {
+            let _ = writeln!(m, "  - {}", then_none(last));
+        }
         let p = &r.retention.past_retention;
         let _ = writeln!(
             m,
@@ -395,4 +398,26 @@ pub fn markdown(results: &[StoreResult], scale: f64, notes: &[String], total: Du
         );
     }
     m
+}
+
+/// What the last snapshot promises: keys without a TTL would stay for ever;
+/// with one each goes by itself (the `days` hash's TTL runs on the real clock,
+/// so a compressed day cannot wait it out: the end of the last call's day plus
+/// two days).
+fn then_none(last: &KeyReport) -> String {
+    let persistent: u64 = last
+        .values()
+        .filter(|k| k.min_pttl < 0)
+        .map(|k| k.count)
+        .sum();
+    let longest = last.values().map(|k| k.max_pttl).max().unwrap_or(0);
+    if persistent == 0 {
+        format!(
+            "then none: every key left has a TTL, the longest {:.1} h (real clock; set by the last call), \
+             and no key is without one",
+            longest as f64 / 3.6e6
+        )
+    } else {
+        format!("**{persistent} key(s) without a TTL**: they would never go")
+    }
 }

@@ -125,8 +125,8 @@ impl Ledger {
 #[pymethods]
 impl Ledger {
     #[doc = memory_signature!()]
-    /// A ledger over an in-process store: thread-safe, bounded (rooms empty for
-    /// two days and day counts older than yesterday are forgotten). For
+    /// A ledger over an in-process store: thread-safe, bounded (rooms empty and
+    /// idle for a minute and day counts older than yesterday are forgotten). For
     /// one-process servers and tests.
     ///
     /// The options are keyword-only and checked by core, in this order; ``None``

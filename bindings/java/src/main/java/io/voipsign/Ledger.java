@@ -50,7 +50,7 @@ public final class Ledger implements AutoCloseable {
 
     /**
      * A ledger over an in-process memory store: thread-safe, bounded (rooms without a
-     * live seat for two days are forgotten). For one-process servers and tests.
+     * live seat or a call for a minute are forgotten). For one-process servers and tests.
      *
      * @param rules the rules
      * @return the ledger
