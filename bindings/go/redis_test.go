@@ -65,11 +65,21 @@ func newRedis(t *testing.T, url string, opts ...Option) *Ledger {
 }
 
 func TestRedisRoomVectors(t *testing.T) {
-	for _, store := range []struct{ name, env string }{{"server", "VOIPSIGN_REDIS_URL"}, {"cluster", "VOIPSIGN_REDIS_CLUSTER_URL"}} {
+	// Through Sentinel each write is acknowledged by both replicas (min_replica_acks
+	// changes no answer); patient timeouts: WAIT gets half the command timeout.
+	for _, store := range []struct {
+		name, env string
+		more      []Option
+	}{
+		{"server", "VOIPSIGN_REDIS_URL", nil},
+		{"cluster", "VOIPSIGN_REDIS_CLUSTER_URL", nil},
+		{"sentinel", "VOIPSIGN_REDIS_SENTINEL_URL", []Option{WithMinReplicaAcks(2), WithCommandTimeout(5 * time.Second)}},
+	} {
 		t.Run(store.name, func(t *testing.T) {
 			url := redisURL(t, store.env)
 			runRoomVectors(t, func(name string, opts []Option) (*Ledger, error) {
-				return NewRedisLedger(url, append(opts, WithKeyPrefix(uniquePrefix(name)))...)
+				opts = append(append(opts, store.more...), WithKeyPrefix(uniquePrefix(name)))
+				return NewRedisLedger(url, opts...)
 			})
 		})
 	}

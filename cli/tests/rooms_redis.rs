@@ -36,8 +36,8 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// The same seed gives the same run on memory, on a server and on a cluster: the
-/// stores agree on every decision (only the header line names the store).
+/// The same seed gives the same run on memory, on a server, on a cluster and through
+/// Sentinel: the stores agree on every decision (only the header line names the store).
 #[test]
 fn simulate_gives_the_same_run_on_every_store() {
     let (Some(one), Some(cluster)) = (
@@ -74,6 +74,13 @@ fn simulate_gives_the_same_run_on_every_store() {
     assert!(body(&memory).contains("admitted"));
     assert_eq!(body(&memory), body(&r1));
     assert_eq!(body(&memory), body(&r2));
+    // Through Redis Sentinel (the master found by the sentinels): the same run.
+    if let Some(sentinel) = redis_url("VOIPSIGN_REDIS_SENTINEL_URL") {
+        let mut through = args.to_vec();
+        through.extend(["--redis-env", "VS_TEST_SENTINEL"]);
+        let r3 = voipsign(&through, &[("VS_TEST_SENTINEL", &sentinel)]);
+        assert_eq!(body(&memory), body(&r3));
+    }
 }
 
 #[test]

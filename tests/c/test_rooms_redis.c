@@ -1,6 +1,7 @@
 /* The room ledger on the Redis store through the C ABI (voipsign_ledger_new_redis),
  * against real servers: tests/redis/servers.sh exports their URLs
- * (VOIPSIGN_REDIS_URL, VOIPSIGN_REDIS_CLUSTER_URL, VOIPSIGN_REDIS_PASSWORD_URL and
+ * (VOIPSIGN_REDIS_URL, VOIPSIGN_REDIS_CLUSTER_URL, VOIPSIGN_REDIS_SENTINEL_URL,
+ * VOIPSIGN_REDIS_PASSWORD_URL and
  * VOIPSIGN_REDIS_PASSWORD, VOIPSIGN_REDIS_CLUSTER_PORTS); a test whose variable is
  * missing says it was skipped, unless VOIPSIGN_REDIS_REQUIRED=1 (`make
  * test-c-redis` sets it), where that is a failure. The shared servers are never
@@ -518,6 +519,7 @@ int main(void) {
     test_options_and_checks();
     test_table("VOIPSIGN_REDIS_URL", "redis");
     test_table("VOIPSIGN_REDIS_CLUSTER_URL", "redis cluster");
+    test_table("VOIPSIGN_REDIS_SENTINEL_URL", "redis sentinel");
     test_cluster_slot();
     test_passwords();
     test_race("VOIPSIGN_REDIS_URL", "redis");

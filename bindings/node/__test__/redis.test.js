@@ -27,6 +27,7 @@ const T = 1717214400000
 const SINGLE = server('VOIPSIGN_REDIS_URL')
 const CLUSTER = server('VOIPSIGN_REDIS_CLUSTER_URL')
 const PASSWORD = server('VOIPSIGN_REDIS_PASSWORD_URL')
+const SENTINEL = server('VOIPSIGN_REDIS_SENTINEL_URL')
 
 /** Assert that `promise` rejects with a VoipSignError of this code (and message). */
 async function rejectsCode(promise, code, message) {
@@ -217,10 +218,15 @@ test('every scenario of rooms.json on the Redis Cluster', { skip: CLUSTER.skip }
   await runTable(t, need(CLUSTER))
 })
 
-async function runTable(t, url) {
+test('every scenario of rooms.json through Redis Sentinel, each write acknowledged by both replicas', { skip: SENTINEL.skip }, async (t) => {
+  // Patient: WAIT gets half the command timeout, on a machine shared with other suites.
+  await runTable(t, need(SENTINEL), { minReplicaAcks: 2, commandTimeoutMs: 5000 })
+})
+
+async function runTable(t, url, options = {}) {
   let steps = 0
   for (const scenario of rooms.scenarios) {
-    const open = (rules) => Ledger.redis(url, { ...rules, keyPrefix: uniquePrefix(scenario.name) })
+    const open = (rules) => Ledger.redis(url, { ...rules, ...options, keyPrefix: uniquePrefix(scenario.name) })
     const outcome = await runScenario(api, scenario, open)
     assert.equal(outcome.rulesError, scenario.error, scenario.name)
     assert.equal(outcome.steps.length, scenario.steps.length, scenario.name)

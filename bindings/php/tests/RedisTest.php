@@ -79,6 +79,25 @@ final class RedisTest extends TestCase
         self::runScenario($scenario, static fn (array $rules): Ledger => Ledger::redis($url, ...$rules, keyPrefix: self::prefix($scenario['name'])));
     }
 
+    /**
+     * Through Sentinel, each write acknowledged by both replicas (patient: WAIT
+     * gets half the command timeout): the same answers.
+     *
+     * @dataProvider scenarios
+     * @param array<string, mixed> $scenario
+     */
+    public function testScenarioThroughSentinelWithReplicaAcks(array $scenario): void
+    {
+        $url = self::url('VOIPSIGN_REDIS_SENTINEL_URL');
+        self::runScenario($scenario, static fn (array $rules): Ledger => Ledger::redis(
+            $url,
+            ...$rules,
+            keyPrefix: self::prefix($scenario['name']),
+            minReplicaAcks: 2,
+            commandTimeoutMs: 5000,
+        ));
+    }
+
     /** @return array<string, array{string, array<string, mixed>, ?string}> url, named arguments, the error (null: accepted) */
     public static function creations(): array
     {

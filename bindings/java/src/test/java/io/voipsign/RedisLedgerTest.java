@@ -51,10 +51,13 @@ class RedisLedgerTest {
 
     /** A key prefix no other test, run or language uses. */
     private static RedisOptions unique(String what) {
+        return uniqueBuilder(what).build();
+    }
+
+    private static RedisOptions.Builder uniqueBuilder(String what) {
         String prefix = "vstest-java-" + what.replaceAll("[^A-Za-z0-9]", "") + "-" + ProcessHandleCompat.pid()
                 + "-" + (System.nanoTime() % 1_000_000_000_000L) + "-" + COUNTER.incrementAndGet();
-        return RedisOptions.builder().keyPrefix(prefix.length() > 64 ? prefix.substring(prefix.length() - 64) : prefix)
-                .build();
+        return RedisOptions.builder().keyPrefix(prefix.length() > 64 ? prefix.substring(prefix.length() - 64) : prefix);
     }
 
     @TestFactory
@@ -67,13 +70,25 @@ class RedisLedgerTest {
         return scenarios("VOIPSIGN_REDIS_CLUSTER_URL");
     }
 
+    /** Through Sentinel, each write acknowledged by both replicas: the same answers. */
+    @TestFactory
+    Stream<DynamicTest> everyScenarioThroughSentinelWithReplicaAcks() {
+        return scenarios("VOIPSIGN_REDIS_SENTINEL_URL", 2);
+    }
+
     private static Stream<DynamicTest> scenarios(String variable) {
+        return scenarios(variable, 0);
+    }
+
+    /** Patient timeouts with replica acks: WAIT gets half the command timeout. */
+    private static Stream<DynamicTest> scenarios(String variable, int acks) {
         List<DynamicTest> tests = new ArrayList<>();
         for (JsonNode s : ROOMS.get("scenarios")) {
             String name = s.get("name").asText();
             tests.add(DynamicTest.dynamicTest(name, () -> {
                 String url = url(variable);
-                RoomsVectorsTest.run(s, rules -> Ledger.redis(url, rules, unique(name)));
+                RoomsVectorsTest.run(s, rules -> Ledger.redis(url, rules, acks == 0 ? unique(name)
+                        : uniqueBuilder(name).minReplicaAcks(acks).commandTimeoutMs(5_000).build()));
             }));
         }
         return tests.stream();
