@@ -378,7 +378,11 @@ fn sentinel_failover() {
             // The other replica follows the new master (it acknowledges the
             // writes of min_replica_acks 1 from then on).
             set.wait_settled(Duration::from_secs(30));
-            for p in set.data_ports().into_iter().filter(|&p| p != old && p != new) {
+            for p in set
+                .data_ports()
+                .into_iter()
+                .filter(|&p| p != old && p != new)
+            {
                 set.wait_replica_of(p, Some(new), Duration::from_secs(30));
             }
         });

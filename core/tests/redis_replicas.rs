@@ -26,9 +26,8 @@ fn scenario_table_through_sentinel_with_replica_acks() {
     let Some(u) = url("VOIPSIGN_REDIS_SENTINEL_URL") else {
         return;
     };
-    let (sc, steps) = common::rooms_table::run_all(|name, rules| {
-        Ledger::redis(&u, rules, replicated(name, 2))
-    });
+    let (sc, steps) =
+        common::rooms_table::run_all(|name, rules| Ledger::redis(&u, rules, replicated(name, 2)));
     eprintln!("sentinel: {sc} scenarios, {steps} steps");
 }
 

@@ -34,7 +34,10 @@ fn one_config(set: &SentinelSet) {
         .collect();
     let first = epochs[0].1.clone();
     assert!(
-        first.as_deref().and_then(|e| e.parse::<u64>().ok()).is_some_and(|e| e >= 1)
+        first
+            .as_deref()
+            .and_then(|e| e.parse::<u64>().ok())
+            .is_some_and(|e| e >= 1)
             && epochs.iter().all(|(_, e)| *e == first),
         "the sentinels' config epochs: {epochs:?}"
     );
