@@ -351,8 +351,8 @@ bench-pair: ## the ledger's admit+leave pair before (BASELINE in bench/pair/run.
 bench-day: ## a full WeChat day (100,000 openings, ~1M admit/heartbeat/leave, explicit times) on memory, Redis and the Cluster: flat cost, bytes per live seat, keys left; bench/results-day.{json,md}
 	eval "$$(timeout 120 tests/redis/servers.sh start)" && $(CARGO) run -q --release -p voipsign-bench-day
 
-bench-day-smoke: ## bench-day at BENCH_DAY_SCALE=0.02 (a few seconds), results into build/bench-day
-	eval "$$(timeout 120 tests/redis/servers.sh start)" && BENCH_DAY_SCALE=0.02 BENCH_DAY_OUT=build/bench-day $(CARGO) run -q --release -p voipsign-bench-day
+bench-day-smoke: ## bench-day at BENCH_DAY_SCALE=0.02 on the development build (a few seconds: the code cannot rot), results into build/bench-day
+	eval "$$(timeout 120 tests/redis/servers.sh start)" && BENCH_DAY_SCALE=0.02 BENCH_DAY_OUT=build/bench-day $(CARGO) run -q -p voipsign-bench-day
 
 test-bench-quick: ## the benchmark code of every language with tiny iteration counts (so it cannot rot)
 	$(MAKE) -C bench all BENCH_QUICK=1
