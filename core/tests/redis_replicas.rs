@@ -6,18 +6,12 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::redis_servers::{unique_prefix, url};
+use common::redis_servers::{timed, unique_prefix, url};
 use voipsign::rooms::{Ledger, OnUnavailable, RedisOptions, Rules};
 
 const APP: &str = "wx20afc706a711eefc";
-
-fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let t = Instant::now();
-    let v = f();
-    (v, t.elapsed())
-}
 
 /// Through Redis Sentinel (tests/redis/servers.sh's master with two replicas),
 /// every write acknowledged by both replicas (`WAIT`): the same answers.

@@ -7,9 +7,9 @@
 mod common;
 
 use std::sync::{Arc, Barrier};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::redis_servers::{cli, unique_prefix, url, Private};
+use common::redis_servers::{cli, timed, unique_prefix, url, Private};
 use voipsign::rooms::{Ledger, OnUnavailable, RedisOptions, Rules};
 
 const APP: &str = "wx20afc706a711eefc";
@@ -181,12 +181,6 @@ fn a_flushed_script_cache_is_reloaded() {
         l.room(APP, "g", None).unwrap();
     }
     assert_eq!(l.room(APP, "g", None).unwrap().members.len(), 10);
-}
-
-fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
-    let t = Instant::now();
-    let v = f();
-    (v, t.elapsed())
 }
 
 #[test]

@@ -22,6 +22,13 @@ pub fn url(var: &str) -> Option<String> {
     }
 }
 
+/// `f`'s value and how long it took.
+pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    let v = f();
+    (v, t.elapsed())
+}
+
 /// A key prefix no other test run uses.
 pub fn unique_prefix(what: &str) -> String {
     let t = std::time::SystemTime::now()
